@@ -1,0 +1,1 @@
+public enum HeraldMain { public static func run() async throws {} }

@@ -1,0 +1,2 @@
+import App
+@main enum Entrypoint { static func main() async throws { try await HeraldMain.run() } }
