@@ -34,7 +34,7 @@ let package = Package(
             .product(name: "JWTKit", package: "jwt-kit"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
-        ], resources: [.copy("Resources")]),
+        ]),
         .target(name: "HeraldCore", dependencies: [
             "MIME",
             .product(name: "Crypto", package: "swift-crypto"),

@@ -1,0 +1,40 @@
+import Fluent
+import Vapor
+
+/// `herald admin ...`, `herald token ...` beside Vapor's `serve` and Fluent's `migrate`.
+func registerCommands(_ app: Application) {
+    app.asyncCommands.use(AdminCommands(), as: "admin")
+    app.asyncCommands.use(TokenCommands(), as: "token")
+}
+
+extension CommandContext {
+    /// Resolves `--organization NAME` or fails with a message naming the flag.
+    func organization(named name: String?, on app: Application) async throws -> Organization {
+        guard let name, !name.isEmpty else { throw CommandError.usage("--organization NAME is required") }
+        guard let organization = try await Organization.query(on: app.db).filter(\.$name == name).first() else {
+            throw CommandError.usage("--organization: no organization named '\(name)'")
+        }
+        return organization
+    }
+}
+
+/// A command-line mistake: printed as is, exit status non-zero, nothing changed.
+enum CommandError: Error, CustomStringConvertible {
+    case usage(String)
+    case invalid([String])
+
+    var description: String {
+        switch self {
+        case .usage(let message): message
+        case .invalid(let problems): problems.joined(separator: "\n")
+        }
+    }
+}
+
+/// Reads a secret from standard input (one line, trailing newline removed) so it never appears in `ps` or shell history.
+func readSecretFromStandardInput() throws -> String {
+    guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+        throw CommandError.usage("--password-stdin: expected the password on standard input, got nothing")
+    }
+    return line
+}

@@ -1,0 +1,66 @@
+import Fluent
+import Vapor
+
+struct TokenCommands: AsyncCommandGroup {
+    let help = "Manage API tokens"
+    let commands: [String: any AnyAsyncCommand] = [
+        "create": TokenCreateCommand(),
+        "revoke": TokenRevokeCommand(),
+        "list": TokenListCommand(),
+    ]
+}
+
+struct TokenSignature: CommandSignature {
+    @Option(name: "organization", help: "The organization's name") var organization: String?
+    @Option(name: "name", help: "A label for the token, e.g. 'ci'") var name: String?
+    init() {}
+}
+
+/// `herald token create --organization NAME --name LABEL` prints the token once.
+struct TokenCreateCommand: AsyncCommand {
+    let help = "Create an API token (printed once) acting as the organization's first administrator"
+
+    func run(using context: CommandContext, signature: TokenSignature) async throws {
+        let app = context.application
+        let organization = try await context.organization(named: signature.organization, on: app)
+        guard let administrator = try await Membership.query(on: app.db).filter(\.$organization.$id == organization.id!)
+            .filter(\.$role == .administrator).filter(\.$status == .active).sort(\.$createdAt).first() else {
+            throw CommandError.usage("--organization: '\(organization.name)' has no active administrator to own the token")
+        }
+        let created = try await APITokenService.create(
+            name: signature.name ?? "", organizationID: organization.id!, accountID: administrator.$account.id,
+            actor: .commandLine, on: app.db
+        )
+        context.console.print(created.token)
+    }
+}
+
+struct TokenRevokeCommand: AsyncCommand {
+    let help = "Revoke every active API token with this name"
+
+    func run(using context: CommandContext, signature: TokenSignature) async throws {
+        let app = context.application
+        let organization = try await context.organization(named: signature.organization, on: app)
+        let name = try APITokenService.validateName(signature.name ?? "")
+        let tokens = try await APIToken.query(on: app.db).filter(\.$organization.$id == organization.id!)
+            .filter(\.$name == name).filter(\.$revokedAt == nil).all()
+        guard !tokens.isEmpty else { throw CommandError.usage("--name: no active token named '\(name)'") }
+        for token in tokens {
+            _ = try await APITokenService.revoke(id: token.id!, organizationID: organization.id!, actor: .commandLine, on: app.db)
+        }
+        context.console.print("Revoked \(tokens.count) token(s) named '\(name)'.")
+    }
+}
+
+struct TokenListCommand: AsyncCommand {
+    let help = "List the organization's API tokens"
+
+    func run(using context: CommandContext, signature: TokenSignature) async throws {
+        let app = context.application
+        let organization = try await context.organization(named: signature.organization, on: app)
+        for token in try await APITokenService.list(organizationID: organization.id!, on: app.db) {
+            let state = token.revokedAt == nil ? "active" : "revoked"
+            context.console.print("\(token.name)\t\(state)\t\(token.account.email)\t\(DisplayDate.format(token.createdAt))")
+        }
+    }
+}

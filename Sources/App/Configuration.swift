@@ -1,0 +1,142 @@
+import Foundation
+
+/// Everything Herald reads from its environment, validated in one place.
+///
+/// Handlers never read environment variables themselves: they get what they need from here.
+/// Tests build a `Configuration` directly (or from a dictionary) instead of touching the process environment.
+public struct Configuration: Sendable {
+    public enum Database: Sendable, Equatable {
+        case sqlite(path: String)
+        case postgres(url: String)
+    }
+
+    public enum MailTransportKind: String, Sendable, CaseIterable {
+        /// Each message becomes an `.eml` file in the spool folder: a fresh install works without a mail server.
+        case file
+        case smtp
+    }
+
+    public var database: Database
+    public var dataDirectory: String
+    /// Base of every link Herald puts in an email or prints; never derived from a request's Host header,
+    /// which an attacker controls (password-reset poisoning).
+    public var publicURL: URL
+    /// `nil` means "load it from the data folder, generating it on first run".
+    public var secretKey: String?
+    public var defaultMailTransport: MailTransportKind
+    public var runMigrationsOnStart: Bool
+    public var runDeliveryWorker: Bool
+    public var logLevel: String
+
+    public init(
+        database: Database,
+        dataDirectory: String,
+        publicURL: URL,
+        secretKey: String? = nil,
+        defaultMailTransport: MailTransportKind = .file,
+        runMigrationsOnStart: Bool = true,
+        runDeliveryWorker: Bool = true,
+        logLevel: String = "info"
+    ) {
+        self.database = database
+        self.dataDirectory = dataDirectory
+        self.publicURL = publicURL
+        self.secretKey = secretKey
+        self.defaultMailTransport = defaultMailTransport
+        self.runMigrationsOnStart = runMigrationsOnStart
+        self.runDeliveryWorker = runDeliveryWorker
+        self.logLevel = logLevel
+    }
+
+    /// The variables Herald understands, with their defaults: the README's configuration table mirrors this.
+    public static let variables: [(name: String, meaning: String)] = [
+        ("DATABASE_URL", "sqlite:///absolute/path.sqlite, sqlite://relative/path.sqlite or postgres://user:pass@host:port/db (default: herald.sqlite in HERALD_DATA_DIR)"),
+        ("HERALD_DATA_DIR", "folder for the SQLite file, the secret key and the mail spool (default ./var)"),
+        ("HERALD_PUBLIC_URL", "base URL of every link in emails (default http://127.0.0.1:8080)"),
+        ("HERALD_SECRET_KEY", "at least 32 characters; if unset, generated on first run into HERALD_DATA_DIR/secret.key (mode 0600)"),
+        ("HERALD_MAIL_TRANSPORT", "file or smtp: the transport of organizations without their own settings (default file)"),
+        ("HERALD_AUTO_MIGRATE", "true or false: run migrations when `herald serve` starts (default true)"),
+        ("HERALD_DELIVERY_WORKER", "true or false: run the outbox delivery worker inside `herald serve` (default true)"),
+        ("LOG_LEVEL", "trace, debug, info, notice, warning, error or critical (default info)"),
+    ]
+
+    /// Reads and validates every variable, collecting all problems before failing, so an operator fixes
+    /// a broken deployment in one round instead of one variable per restart.
+    public static func fromEnvironment(_ environment: [String: String]) throws(ConfigurationError) -> Configuration {
+        var problems: [String] = []
+        func value(_ name: String) -> String? {
+            guard let raw = environment[name]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+            return raw
+        }
+        func flag(_ name: String, default fallback: Bool) -> Bool {
+            guard let raw = value(name) else { return fallback }
+            switch raw.lowercased() {
+            case "1", "true", "yes", "on": return true
+            case "0", "false", "no", "off": return false
+            default:
+                problems.append("\(name): '\(raw)' is not a boolean (use true or false)")
+                return fallback
+            }
+        }
+
+        let dataDirectory = value("HERALD_DATA_DIR") ?? "./var"
+
+        var database = Database.sqlite(path: (dataDirectory as NSString).appendingPathComponent("herald.sqlite"))
+        if let raw = value("DATABASE_URL") {
+            switch DatabaseURLParser.parse(raw) {
+            case .success(let parsed): database = parsed
+            case .failure(let reason): problems.append("DATABASE_URL: \(reason)")
+            }
+        }
+
+        var publicURL = URL(string: "http://127.0.0.1:8080")!
+        if let raw = value("HERALD_PUBLIC_URL") {
+            if let url = URL(string: raw), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+               let host = url.host, !host.isEmpty, url.query == nil, url.fragment == nil {
+                publicURL = URL(string: raw.hasSuffix("/") ? String(raw.dropLast()) : raw)!
+            } else {
+                problems.append("HERALD_PUBLIC_URL: '\(raw)' is not an absolute http(s) URL without query or fragment")
+            }
+        }
+
+        let secretKey = value("HERALD_SECRET_KEY")
+        if let secretKey, secretKey.utf8.count < 32 {
+            problems.append("HERALD_SECRET_KEY: must be at least 32 characters (got \(secretKey.utf8.count))")
+        }
+
+        var transport = MailTransportKind.file
+        if let raw = value("HERALD_MAIL_TRANSPORT") {
+            if let parsed = MailTransportKind(rawValue: raw.lowercased()) { transport = parsed } else {
+                problems.append("HERALD_MAIL_TRANSPORT: '\(raw)' is not one of file, smtp")
+            }
+        }
+
+        let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+        let logLevel = value("LOG_LEVEL")?.lowercased() ?? "info"
+        if !levels.contains(logLevel) {
+            problems.append("LOG_LEVEL: '\(logLevel)' is not one of \(levels.joined(separator: ", "))")
+        }
+
+        let migrate = flag("HERALD_AUTO_MIGRATE", default: true)
+        let worker = flag("HERALD_DELIVERY_WORKER", default: true)
+
+        guard problems.isEmpty else { throw ConfigurationError(problems: problems) }
+        return Configuration(
+            database: database, dataDirectory: dataDirectory, publicURL: publicURL, secretKey: secretKey,
+            defaultMailTransport: transport, runMigrationsOnStart: migrate, runDeliveryWorker: worker, logLevel: logLevel
+        )
+    }
+
+    /// A link under the public URL, e.g. `link("setup", token)`.
+    public func link(_ components: String...) -> String {
+        ([publicURL.absoluteString] + components).joined(separator: "/")
+    }
+}
+
+public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
+    public let problems: [String]
+    public var description: String {
+        "Herald cannot start: the configuration has \(problems.count) problem(s):\n"
+            + problems.map { "  - \($0)" }.joined(separator: "\n")
+    }
+}

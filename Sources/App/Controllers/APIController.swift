@@ -1,0 +1,86 @@
+import Fluent
+import Vapor
+
+/// `/api/v1`: JSON for scripts and integrations, authenticated with a Bearer API token.
+enum APIController {
+    struct OrganizationDTO: Content {
+        let id: UUID
+        let name: String
+    }
+
+    struct MemberDTO: Content {
+        let name: String
+        let email: String
+        let role: String
+        let status: String
+        let joinedAt: Date?
+    }
+
+    struct AuditEventDTO: Content {
+        let time: Date?
+        let actor: String
+        let action: String
+        let targetType: String
+        let target: String
+        let details: String?
+    }
+
+    struct APITokenDTO: Content {
+        let id: UUID
+        let name: String
+        let createdAt: Date?
+        let lastUsedAt: Date?
+        let revoked: Bool
+        /// Present only in the response that created the token.
+        let token: String?
+    }
+
+    static func organization(_ req: Request) async throws -> OrganizationDTO {
+        let context = try req.api
+        guard let organization = try await Organization.find(context.organizationID, on: req.db) else { throw Abort(.notFound) }
+        return OrganizationDTO(id: organization.id!, name: organization.name)
+    }
+
+    static func members(_ req: Request) async throws -> [MemberDTO] {
+        try await Membership.query(on: req.db)
+            .filter(\.$organization.$id == req.api.organizationID).filter(\.$status ~~ [.active, .blocked])
+            .with(\.$account).sort(\.$createdAt).all()
+            .map { MemberDTO(name: $0.account.name, email: $0.account.email, role: $0.role.rawValue, status: $0.status.rawValue, joinedAt: $0.createdAt) }
+    }
+
+    static func auditEvents(_ req: Request) async throws -> [AuditEventDTO] {
+        let limit = min(max((try? req.query.get(Int.self, at: "limit")) ?? 100, 1), 1000)
+        return try await AuditEvent.query(on: req.db).filter(\.$organization.$id == req.api.organizationID)
+            .sort(\.$createdAt, .descending).limit(limit).all()
+            .map { AuditEventDTO(time: $0.createdAt, actor: $0.actorLabel, action: $0.action, targetType: $0.targetType, target: $0.targetLabel, details: $0.details) }
+    }
+
+    static func apiTokens(_ req: Request) async throws -> [APITokenDTO] {
+        try await APITokenService.list(organizationID: req.api.organizationID, on: req.db).map(dto)
+    }
+
+    struct CreateAPIToken: Content {
+        var name: String
+    }
+
+    static func createAPIToken(_ req: Request) async throws -> Response {
+        let context = try req.api
+        let body = try req.content.decode(CreateAPIToken.self)
+        let created = try await APITokenService.create(name: body.name, organizationID: context.organizationID,
+                                                       accountID: context.account.id!, actor: context.actor, on: req.db)
+        return try await dto(created.record, token: created.token).encodeResponse(status: .created, for: req)
+    }
+
+    static func revokeAPIToken(_ req: Request) async throws -> APITokenDTO {
+        let context = try req.api
+        guard let id = req.parameters.get("id", as: UUID.self) else { throw Abort(.badRequest, reason: "id: is not a valid token id") }
+        return dto(try await APITokenService.revoke(id: id, organizationID: context.organizationID, actor: context.actor, on: req.db))
+    }
+
+    private static func dto(_ token: APIToken) -> APITokenDTO { dto(token, token: nil) }
+
+    private static func dto(_ token: APIToken, token secret: String?) -> APITokenDTO {
+        APITokenDTO(id: token.id!, name: token.name, createdAt: token.createdAt, lastUsedAt: token.lastUsedAt,
+                    revoked: token.revokedAt != nil, token: secret)
+    }
+}

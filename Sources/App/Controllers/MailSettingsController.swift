@@ -1,0 +1,53 @@
+import Fluent
+import Vapor
+
+/// The organization's outgoing mail settings. The password is write-only: the page never shows it.
+struct MailSettingsController {
+    struct ViewModel: Encodable {
+        let transport: String
+        let server: String
+        let senderAddress: String
+        let senderName: String
+        let tlsMode: String
+        let minimumTLSVersion: String
+        let verifyCertificates: Bool
+        let caFile: String
+        let requiresAuthentication: Bool
+        let username: String
+        let hasPassword: Bool
+        let tlsModes: [String]
+        let errors: [String]
+    }
+
+    func form(_ req: Request) async throws -> View {
+        let settings = try await MailSettingsStore.settings(for: req.console.organization.id!, on: req.db)
+        return try await render(req, settings: settings, errors: [], status: .ok)
+    }
+
+    func save(_ req: Request) async throws -> Response {
+        let context = try req.console
+        let input = try req.content.decode(MailSettingsInput.self)
+        let settings = try await MailSettingsStore.settings(for: context.organization.id!, on: req.db)
+        let problems = input.problems()
+        guard problems.isEmpty else {
+            let response = try await render(req, settings: settings, errors: problems, status: .unprocessableEntity).encodeResponse(for: req).get()
+            response.status = .unprocessableEntity
+            return response
+        }
+        try await MailSettingsStore.save(input, organizationID: context.organization.id!, actor: context.actor, secretBox: req.herald.secretBox, on: req.db)
+        req.flash("Mail settings saved.")
+        return req.redirect(to: "/console/mail")
+    }
+
+    private func render(_ req: Request, settings: MailSettings, errors: [String], status: HTTPStatus) async throws -> View {
+        let server = settings.host.map { host in "\(host.contains(":") ? "[\(host)]" : host):\(settings.port ?? 25)" } ?? ""
+        let content = ViewModel(
+            transport: settings.transport, server: server, senderAddress: settings.senderAddress,
+            senderName: settings.senderName ?? "", tlsMode: settings.tlsMode, minimumTLSVersion: settings.minimumTLSVersion,
+            verifyCertificates: settings.verifyCertificates, caFile: settings.caFile ?? "",
+            requiresAuthentication: settings.requiresAuthentication, username: settings.username ?? "",
+            hasPassword: settings.passwordCiphertext != nil, tlsModes: MailSettingsInput.tlsModes, errors: errors
+        )
+        return try await req.renderPage("mail", section: .mail, content)
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import Logging
+import Vapor
+
+/// What `Sources/herald/entrypoint.swift` runs: read the configuration, configure, execute the command.
+public enum HeraldMain {
+    public static func run() async throws {
+        var environment = try Environment.detect()
+        try LoggingSystem.bootstrap(from: &environment)
+        let configuration: Configuration
+        do {
+            configuration = try Configuration.fromEnvironment(ProcessInfo.processInfo.environment)
+        } catch {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            exit(78) // EX_CONFIG: a configuration error, not a crash
+        }
+        let app = try await Application.make(environment)
+        do {
+            try await configure(app, configuration: configuration)
+            if isServeCommand(environment.arguments) {
+                app.lifecycle.use(ServeLifecycle())
+            }
+            try await app.execute()
+        } catch {
+            // A failed command prints what went wrong and exits non-zero; it is not a crash.
+            FileHandle.standardError.write(Data("error: \(describe(error))\n".utf8))
+            try? await app.asyncShutdown()
+            exit(1)
+        }
+        try await app.asyncShutdown()
+    }
+
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case let abort as any AbortError: abort.reason
+        case let printable as any CustomStringConvertible: printable.description
+        default: String(reflecting: error)
+        }
+    }
+
+    /// `herald` alone runs `serve`, Vapor's default command.
+    static func isServeCommand(_ arguments: [String]) -> Bool {
+        arguments.count < 2 || arguments[1] == "serve" || arguments[1].hasPrefix("-")
+    }
+}
+
+/// What only `herald serve` does at start: migrate (unless told not to), print the first-run link.
+struct ServeLifecycle: LifecycleHandler {
+    func didBootAsync(_ app: Application) async throws {
+        let configuration = app.herald.configuration
+        if configuration.runMigrationsOnStart {
+            try await app.autoMigrate()
+        }
+        if let link = try await FirstRunSetup.linkIfNeeded(app: app) {
+            // Printed (not only logged) so it shows whatever the log level; it is the only way in on first run.
+            FileHandle.standardOutput.write(Data("""
+
+            Herald has no administrator yet. Open this one-time link within an hour to create the first one:
+
+                \(link)
+
+            (Or run: herald admin create --email you@example.com --organization "Your Org" --password-stdin)
+
+            """.utf8))
+        }
+    }
+}

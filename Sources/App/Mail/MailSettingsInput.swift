@@ -1,0 +1,105 @@
+import Fluent
+import HeraldCore
+import MIME
+import Vapor
+
+/// Mail settings as an administrator submits them (console form, API body or CLI flags), validated in one place.
+struct MailSettingsInput: Content {
+    var transport: String
+    /// `host:port` in one field, as in the vendor consoles, e.g. `mail.example.com:587`.
+    var server: String?
+    var sender_address: String
+    var sender_name: String?
+    var tls_mode: String?
+    var minimum_tls_version: String?
+    var verify_certificates: Bool?
+    var ca_file: String?
+    var requires_authentication: Bool?
+    var username: String?
+    /// Empty or absent keeps the stored password.
+    var password: String?
+
+    static let tlsModes = ["none", "starttls-if-available", "starttls", "tls"]
+    static let tlsVersions = ["1.2", "1.3"]
+
+    /// Every problem, each naming its field.
+    func problems() -> [String] {
+        var problems: [String] = []
+        if !["file", "smtp"].contains(transport) { problems.append("transport: must be file or smtp") }
+        do { _ = try EmailAddress(sender_address) } catch { problems.append("sender_address: \(error)") }
+        if let name = sender_name, name.contains(where: { $0 == "\r" || $0 == "\n" }) {
+            problems.append("sender_name: must be one line")
+        }
+        if transport == "smtp" {
+            if case .failure(let reason) = ServerAddress.parse(server ?? "") { problems.append("server: \(reason)") }
+            if !Self.tlsModes.contains(tls_mode ?? "starttls") {
+                problems.append("tls_mode: must be one of \(Self.tlsModes.joined(separator: ", "))")
+            }
+            if !Self.tlsVersions.contains(minimum_tls_version ?? "1.2") { problems.append("minimum_tls_version: must be 1.2 or 1.3") }
+            if let caFile = ca_file, !caFile.isEmpty, !FileManager.default.isReadableFile(atPath: caFile) {
+                problems.append("ca_file: '\(caFile)' is not a readable file on the server")
+            }
+            if requires_authentication == true, (username ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+                problems.append("username: is required when the server requires authentication")
+            }
+        }
+        return problems
+    }
+
+    /// Applies the input to `settings`, encrypting a new password. Call only when `problems()` is empty.
+    func apply(to settings: MailSettings, secretBox: SecretBox) throws {
+        settings.transport = transport
+        settings.senderAddress = sender_address.trimmingCharacters(in: .whitespaces)
+        settings.senderName = sender_name?.trimmingCharacters(in: .whitespaces).nilIfEmpty
+        settings.tlsMode = tls_mode ?? "starttls"
+        settings.minimumTLSVersion = minimum_tls_version ?? "1.2"
+        settings.verifyCertificates = verify_certificates ?? true
+        settings.caFile = ca_file?.nilIfEmpty
+        settings.requiresAuthentication = requires_authentication ?? false
+        if case .success(let address) = ServerAddress.parse(server ?? "") {
+            settings.host = address.host
+            settings.port = address.port
+        } else {
+            settings.host = nil
+            settings.port = nil
+        }
+        if settings.requiresAuthentication {
+            settings.username = username?.trimmingCharacters(in: .whitespaces)
+            if let password, !password.isEmpty { settings.passwordCiphertext = try secretBox.seal(password) }
+        } else {
+            settings.username = nil
+            settings.passwordCiphertext = nil
+        }
+    }
+}
+
+/// `host:port` with the port required, IPv6 in brackets (`[::1]:25`).
+struct ServerAddress: Equatable {
+    let host: String
+    let port: Int
+
+    static func parse(_ raw: String) -> Result<ServerAddress, ServerAddressError> {
+        let text = raw.trimmingCharacters(in: .whitespaces)
+        guard !text.isEmpty else { return .failure(.init("is required for SMTP (host:port, e.g. mail.example.com:587)")) }
+        guard let colon = text.lastIndex(of: ":") else { return .failure(.init("'\(text)' has no port (use host:port, e.g. \(text):587)")) }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port) else {
+            return .failure(.init("'\(text)' has no valid port (1-65535)"))
+        }
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: ".-:"))
+        guard !host.isEmpty, host.unicodeScalars.allSatisfy(allowed.contains) else {
+            return .failure(.init("'\(host)' is not a host name or IP address"))
+        }
+        return .success(ServerAddress(host: host, port: port))
+    }
+}
+
+struct ServerAddressError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
+}

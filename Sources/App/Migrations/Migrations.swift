@@ -1,0 +1,26 @@
+import Fluent
+import Vapor
+
+/// Every migration in the order it shipped. Never edit or reorder a shipped one: add `UpdateXAddY` at the end.
+enum HeraldMigrations {
+    static let all: [any Migration] = [
+        CreateOrganization(),
+        CreateAccount(),
+        CreateMembership(),
+        CreateLicenseKey(),
+        CreateLicenseKeyAdministrator(),
+        CreateInvitation(),
+        CreateActivationCode(),
+        CreateInstallation(),
+        CreateBlockedComputer(),
+        CreateDirectoryUser(),
+        CreateDirectoryGroup(),
+        CreateDirectoryGroupMember(),
+        CreateMailSettings(),
+        CreateOutboxMessage(),
+        CreateAuditEvent(),
+        CreateAPIToken(),
+        CreateSetupToken(),
+        SessionRecord.migration,
+    ]
+}

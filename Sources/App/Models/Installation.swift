@@ -1,0 +1,26 @@
+import Fluent
+import Foundation
+
+/// A machine that took a seat of a license key with an activation code.
+final class Installation: Model, @unchecked Sendable {
+    static let schema = "installations"
+
+    @ID(key: .id) var id: UUID?
+
+    @Parent(key: "license_key_id") var licenseKey: LicenseKey
+    @OptionalParent(key: "activation_code_id") var activationCode: ActivationCodeRecord?
+    @OptionalParent(key: "invitation_id") var invitation: Invitation?
+
+    @Field(key: "fingerprint") var fingerprint: String
+    @Field(key: "computer_name") var computerName: String
+    @Field(key: "operating_system") var operatingSystem: String
+    @OptionalField(key: "serial_number") var serialNumber: String?
+    @OptionalField(key: "mac_address") var macAddress: String?
+    @Field(key: "status") var status: String
+    @Field(key: "certificate_serial") var certificateSerial: String
+
+    @Field(key: "activated_at") var activatedAt: Date
+    @OptionalField(key: "deactivated_at") var deactivatedAt: Date?
+
+    init() {}
+}

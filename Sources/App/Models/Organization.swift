@@ -1,0 +1,20 @@
+import Fluent
+import Foundation
+
+/// A business account: the unit that owns members, invitations, license keys, a directory and mail settings.
+final class Organization: Model, @unchecked Sendable {
+    static let schema = "organizations"
+
+    @ID(key: .id) var id: UUID?
+
+    @Field(key: "name") var name: String
+
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+
+    init() {}
+    init(id: UUID? = nil, name: String) {
+        self.id = id
+        self.name = name
+    }
+}

@@ -1,1 +1,0 @@
-public enum HeraldMain { public static func run() async throws {} }

@@ -1,0 +1,46 @@
+import Fluent
+import Foundation
+
+/// Who caused a change: shown in the audit log as it was at the time.
+enum AuditActor: Sendable {
+    case account(id: UUID, email: String)
+    case apiToken(accountID: UUID, tokenName: String)
+    case commandLine
+    case system
+
+    var accountID: UUID? {
+        switch self {
+        case .account(let id, _), .apiToken(let id, _): id
+        case .commandLine, .system: nil
+        }
+    }
+
+    var label: String {
+        switch self {
+        case .account(_, let email): email
+        case .apiToken(_, let name): "API token '\(name)'"
+        case .commandLine: "command line"
+        case .system: "Herald"
+        }
+    }
+}
+
+/// Records state changes. Call it on the same `Database` (transaction) as the change, so the log can never
+/// claim something happened that was rolled back, nor miss something that happened.
+enum AuditLog {
+    static func record(
+        on database: any Database, organizationID: UUID?, actor: AuditActor, action: String,
+        targetType: String, targetID: UUID? = nil, targetLabel: String, details: String? = nil
+    ) async throws {
+        let event = AuditEvent()
+        event.$organization.id = organizationID
+        event.$actor.id = actor.accountID
+        event.actorLabel = actor.label
+        event.action = action
+        event.targetType = targetType
+        event.targetID = targetID?.uuidString
+        event.targetLabel = targetLabel
+        event.details = details
+        try await event.create(on: database)
+    }
+}

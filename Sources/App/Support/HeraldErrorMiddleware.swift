@@ -1,0 +1,98 @@
+import Vapor
+
+/// Turns every error into a response a person can act on: JSON under `/api`, an HTML page elsewhere.
+/// Internal details of unexpected errors are logged, never shown.
+struct HeraldErrorMiddleware: AsyncMiddleware {
+    let environment: Environment
+
+    struct APIErrorBody: Content {
+        let error: Bool
+        let status: Int
+        let reason: String
+    }
+
+    struct ErrorPage: Encodable {
+        let title: String
+        let status: Int
+        let reason: String
+        let hint: String?
+    }
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        do {
+            return try await next.respond(to: request)
+        } catch {
+            let (status, reason) = describe(error, request: request)
+            if request.url.path.hasPrefix("/api/") || request.url.path == "/healthz" {
+                let response = Response(status: status)
+                try response.content.encode(APIErrorBody(error: true, status: Int(status.code), reason: reason))
+                if let abort = error as? any AbortError { response.headers.add(contentsOf: abort.headers) }
+                return response
+            }
+            let page = ErrorPage(title: status.reasonPhrase, status: Int(status.code), reason: reason, hint: hint(for: status))
+            do {
+                let response = try await request.view.render("error", page).encodeResponse(for: request).get()
+                response.status = status
+                return response
+            } catch {
+                // The error page itself failed (e.g. a missing template): fall back to plain text.
+                request.logger.report(error: error)
+                return Response(status: status, body: .init(string: "\(status.code) \(status.reasonPhrase): \(reason)"))
+            }
+        }
+    }
+
+    private func describe(_ error: any Error, request: Request) -> (HTTPResponseStatus, String) {
+        switch error {
+        case let abort as any AbortError:
+            if abort.status.code >= 500 { request.logger.report(error: error) }
+            return (abort.status, abort.reason)
+        case let decoding as DecodingError:
+            return (.badRequest, DecodingErrorDescription.describe(decoding))
+        default:
+            request.logger.report(error: error)
+            let reason = environment.isRelease ? "Something went wrong on our side. It has been logged." : "\(error)"
+            return (.internalServerError, reason)
+        }
+    }
+
+    private func hint(for status: HTTPResponseStatus) -> String? {
+        switch status {
+        case .unauthorized: "Sign in and try again."
+        case .forbidden: "Ask an account administrator of your organization for access."
+        case .notFound: "Check the address, or go back to the console."
+        case .gone: "Ask the person who invited you for a new link."
+        case .tooManyRequests: "Wait a few minutes before trying again."
+        default: nil
+        }
+    }
+}
+
+/// Names the offending field in a decoding error ("email: required") instead of Swift's type-level wording.
+enum DecodingErrorDescription {
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context, _ key: (any CodingKey)? = nil) -> String {
+            let keys = context.codingPath + (key.map { [$0] } ?? [])
+            let joined = keys.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+            return joined.isEmpty ? "body" : joined
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return "\(path(context, key)): is required"
+        case .valueNotFound(_, let context): return "\(path(context)): is required"
+        case .typeMismatch(let type, let context): return "\(path(context)): must be \(friendlyName(type))"
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "body: is not valid (\(context.debugDescription))" : "\(path(context)): is not valid"
+        @unknown default: return "body: could not be read"
+        }
+    }
+
+    private static func friendlyName(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type: "a whole number"
+        case is Bool.Type: "true or false"
+        case is [Any].Type: "a list"
+        default: "a \(type)"
+        }
+    }
+}

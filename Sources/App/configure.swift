@@ -1,0 +1,67 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import HeraldCore
+import Leaf
+import Vapor
+
+/// Wires Herald into a Vapor application: database, sessions, views, middleware, commands and routes.
+///
+/// Everything configurable arrives in `configuration`; tests pass their own instead of the environment's.
+public func configure(_ app: Application, configuration: Configuration) async throws {
+    try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+    let secret = try configuration.secretKey
+        ?? SecretKeyStore.loadOrCreate(dataDirectory: configuration.dataDirectory, logger: app.logger)
+    app.herald = HeraldServices(configuration: configuration, secretKey: secret)
+
+    try await configureDatabase(app, configuration.database)
+    app.migrations.add(HeraldMigrations.all)
+
+    app.views.use(.leaf)
+
+    app.sessions.use(.fluent)
+    app.sessions.configuration.cookieName = "herald_session"
+    app.sessions.configuration.cookieFactory = { sessionID in
+        // Secure whenever Herald is reached over https; SameSite=Lax stops cross-site form posts carrying the cookie.
+        HTTPCookies.Value(
+            string: sessionID.string, expires: Date().addingTimeInterval(60 * 60 * 12), maxAge: nil,
+            domain: nil, path: "/", isSecure: configuration.publicURL.scheme == "https", isHTTPOnly: true,
+            sameSite: .lax
+        )
+    }
+
+    app.middleware = .init()
+    app.middleware.use(HeraldErrorMiddleware(environment: app.environment))
+    app.middleware.use(SecurityHeadersMiddleware(isHTTPS: configuration.publicURL.scheme == "https"))
+    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+    app.routes.defaultMaxBodySize = "10mb"
+
+    registerCommands(app)
+    try routes(app)
+}
+
+/// SQLite by default (one file, zero set-up); PostgreSQL when `DATABASE_URL` says so.
+private func configureDatabase(_ app: Application, _ database: Configuration.Database) async throws {
+    switch database {
+    case .sqlite(let path):
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
+        app.databases.use(.sqlite(.file(path)), as: .sqlite)
+        // WAL lets `herald` CLI commands read and write while `herald serve` runs on the same file.
+        // The mode is stored in the file, so setting it once is enough; SQLiteNIO installs a busy handler
+        // that retries on SQLITE_BUSY, so concurrent writers wait instead of failing.
+        let sql = app.db(.sqlite) as! any SQLDatabase
+        try await sql.raw("PRAGMA journal_mode=WAL").run()
+    case .postgres(let url):
+        do {
+            var config = try SQLPostgresConfiguration(url: url)
+            config.searchPath = ["public"]
+            app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: 8), as: .psql)
+        } catch {
+            throw ConfigurationError(problems: ["DATABASE_URL: \(DatabaseURLParser.redacted(url)) cannot be used: \(error)"])
+        }
+    }
+}
