@@ -31,17 +31,14 @@ final class SMTPClientHandler: ChannelDuplexHandler {
     var context: ChannelHandlerContext?
     private let logger: Logger
 
-    /// Succeeds when the session is ready for mail, fails with an `SMTPError` otherwise.
-    var sessionReady: EventLoopFuture<SMTPCapabilities> { readyPromise.futureResult }
-
     init(
         configuration: SMTPStateMachine.Configuration,
-        eventLoop: any EventLoop,
+        ready: EventLoopPromise<SMTPCapabilities>,
         logger: Logger,
         makeTLSHandler: TLSHandlerFactory?
     ) {
         self.machine = SMTPStateMachine(configuration: configuration)
-        self.readyPromise = eventLoop.makePromise()
+        self.readyPromise = ready
         self.logger = logger
         self.makeTLSHandler = makeTLSHandler
     }

@@ -88,6 +88,10 @@ public struct SMTPServerConfiguration: Sendable {
     public var verifyCertificates: Bool
     /// A PEM file of CA certificates trusted in addition to the system's (private servers).
     public var caFilePath: String?
+    /// The name sent as SNI and looked for in the certificate when it is not `host`: for example
+    /// when connecting by IP address to a server whose certificate names it. (NIOSSL also
+    /// accepts a certificate that lists the connected IP address.)
+    public var tlsServerName: String?
     public var credentials: SMTPCredentials?
     /// AUTH is never sent over cleartext, which would expose the password, unless `tlsMode` is
     /// `.none` and this is true (e.g. a relay on the same host). With `.startTLSIfAvailable`
@@ -106,6 +110,7 @@ public struct SMTPServerConfiguration: Sendable {
         minimumTLSVersion: SMTPTLSVersion = .v1_2,
         verifyCertificates: Bool = true,
         caFilePath: String? = nil,
+        tlsServerName: String? = nil,
         credentials: SMTPCredentials? = nil,
         allowsCleartextAuthentication: Bool = false,
         clientHostname: String = "localhost",
@@ -118,6 +123,7 @@ public struct SMTPServerConfiguration: Sendable {
         self.minimumTLSVersion = minimumTLSVersion
         self.verifyCertificates = verifyCertificates
         self.caFilePath = caFilePath
+        self.tlsServerName = tlsServerName
         self.credentials = credentials
         self.allowsCleartextAuthentication = allowsCleartextAuthentication
         self.clientHostname = clientHostname

@@ -31,28 +31,31 @@ public final class SMTPConnection: Sendable {
         var logger = logger
         logger[metadataKey: "smtp.server"] = "\(configuration.host):\(configuration.port)"
         let sessionLogger = logger
-        let bootstrap = ClientBootstrap(group: group)
+        // The session's promise is made before the channel exists: a server that refuses us
+        // quickly may close the channel (and empty its pipeline) before connect returns.
+        let eventLoop = group.next()
+        let ready = eventLoop.makePromise(of: SMTPCapabilities.self)
+        let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(configuration.timeouts.connect)
             .channelOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try Self.addHandlers(
                         to: channel, tls: tls, machine: machineConfiguration,
-                        maximumLineLength: configuration.maximumReplyLineLength, logger: sessionLogger)
+                        maximumLineLength: configuration.maximumReplyLineLength, logger: sessionLogger,
+                        ready: ready)
                 }
             }
         let channel: any Channel
         do {
             channel = try await bootstrap.connect(host: configuration.host, port: configuration.port).get()
         } catch {
+            ready.fail(error)  // never completed otherwise: the handler was not added
             throw SMTPError(.connectionFailed,
                 message: "cannot connect to \(configuration.host):\(configuration.port): \(error)")
         }
         do {
-            let ready = try await channel.eventLoop.submit {
-                try channel.pipeline.syncOperations.handler(type: SMTPClientHandler.self).sessionReady
-            }.flatMap { $0 }.get()
-            return SMTPConnection(channel: channel, capabilities: ready)
+            return SMTPConnection(channel: channel, capabilities: try await ready.futureResult.get())
         } catch {
             try? await channel.close()
             throw SMTPClientHandler.smtpError(for: error, command: nil)
@@ -61,7 +64,7 @@ public final class SMTPConnection: Sendable {
 
     static func addHandlers(
         to channel: any Channel, tls: SMTPTLS, machine: SMTPStateMachine.Configuration,
-        maximumLineLength: Int, logger: Logger
+        maximumLineLength: Int, logger: Logger, ready: EventLoopPromise<SMTPCapabilities>
     ) throws {
         let pipeline = channel.pipeline.syncOperations
         if machine.tlsMode == .implicitTLS { try pipeline.addHandler(tls.makeHandler()) }
@@ -70,7 +73,7 @@ public final class SMTPConnection: Sendable {
         try pipeline.addHandler(MessageToByteHandler(SMTPCommandEncoder()))
         let startTLS: SMTPClientHandler.TLSHandlerFactory? = machine.tlsMode == .none ? nil : { try tls.makeHandler() }
         try pipeline.addHandler(SMTPClientHandler(
-            configuration: machine, eventLoop: channel.eventLoop, logger: logger, makeTLSHandler: startTLS))
+            configuration: machine, ready: ready, logger: logger, makeTLSHandler: startTLS))
     }
 
     /// Whether the session can still take mail.

@@ -29,7 +29,7 @@ struct SMTPTLS: Sendable {
         } catch {
             throw SMTPError(.invalidConfiguration, message: "cannot set up TLS: \(error)")
         }
-        let host = configuration.host
+        let host = configuration.tlsServerName ?? configuration.host
         serverHostname = Self.isIPAddress(host) ? nil : host
     }
 
