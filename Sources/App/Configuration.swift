@@ -27,6 +27,11 @@ public struct Configuration: Sendable {
     public var runMigrationsOnStart: Bool
     public var runDeliveryWorker: Bool
     public var logLevel: String
+    public var delivery = DeliverySettings()
+    /// Tests isolate each PostgreSQL run in its own schema; deployments leave this `nil` (the `public` schema).
+    public var postgresSchema: String?
+    /// bcrypt's work factor: 12 in production; tests lower it because each hash costs a quarter second at 12.
+    public var passwordHashCost: Int = 12
 
     public init(
         database: Database,
@@ -57,6 +62,11 @@ public struct Configuration: Sendable {
         ("HERALD_MAIL_TRANSPORT", "file or smtp: the transport of organizations without their own settings (default file)"),
         ("HERALD_AUTO_MIGRATE", "true or false: run migrations when `herald serve` starts (default true)"),
         ("HERALD_DELIVERY_WORKER", "true or false: run the outbox delivery worker inside `herald serve` (default true)"),
+        ("HERALD_DELIVERY_CONCURRENCY", "delivery lanes, each with its own SMTP connection (default 8)"),
+        ("HERALD_SMTP_MAX_CONNECTIONS", "open connections per SMTP server at most (default 8)"),
+        ("HERALD_SMTP_RATE_LIMIT", "messages per second per SMTP server, 0 for no limit (default 0)"),
+        ("HERALD_DELIVERY_RETRY_HORIZON", "seconds after which a message that keeps failing temporarily is marked failed (default 172800, two days)"),
+        ("HERALD_DELIVERY_LEASE", "seconds a claimed message stays reserved before another worker may take it over (default 900)"),
         ("LOG_LEVEL", "trace, debug, info, notice, warning, error or critical (default info)"),
     ]
 
@@ -117,20 +127,55 @@ public struct Configuration: Sendable {
             problems.append("LOG_LEVEL: '\(logLevel)' is not one of \(levels.joined(separator: ", "))")
         }
 
+        func positive(_ name: String, default fallback: Int, allowZero: Bool = false) -> Int {
+            guard let raw = value(name) else { return fallback }
+            guard let number = Int(raw), number > 0 || (allowZero && number == 0) else {
+                problems.append("\(name): '\(raw)' is not a \(allowZero ? "non-negative" : "positive") whole number")
+                return fallback
+            }
+            return number
+        }
+        var delivery = DeliverySettings()
+        delivery.concurrency = positive("HERALD_DELIVERY_CONCURRENCY", default: delivery.concurrency)
+        delivery.maximumConnectionsPerServer = positive("HERALD_SMTP_MAX_CONNECTIONS", default: delivery.maximumConnectionsPerServer)
+        delivery.messagesPerSecondPerServer = positive("HERALD_SMTP_RATE_LIMIT", default: 0, allowZero: true)
+        delivery.retryHorizon = TimeInterval(positive("HERALD_DELIVERY_RETRY_HORIZON", default: Int(delivery.retryHorizon)))
+        delivery.leaseDuration = TimeInterval(positive("HERALD_DELIVERY_LEASE", default: Int(delivery.leaseDuration)))
+
         let migrate = flag("HERALD_AUTO_MIGRATE", default: true)
         let worker = flag("HERALD_DELIVERY_WORKER", default: true)
 
         guard problems.isEmpty else { throw ConfigurationError(problems: problems) }
-        return Configuration(
+        var configuration = Configuration(
             database: database, dataDirectory: dataDirectory, publicURL: publicURL, secretKey: secretKey,
             defaultMailTransport: transport, runMigrationsOnStart: migrate, runDeliveryWorker: worker, logLevel: logLevel
         )
+        configuration.delivery = delivery
+        return configuration
     }
 
     /// A link under the public URL, e.g. `link("setup", token)`.
     public func link(_ components: String...) -> String {
         ([publicURL.absoluteString] + components).joined(separator: "/")
     }
+}
+
+/// How the outbox worker sends: see the README's configuration table for each value's meaning.
+public struct DeliverySettings: Sendable {
+    public var concurrency = 8
+    public var batchSize = 200
+    public var maximumConnectionsPerServer = 8
+    /// 0: no limit.
+    public var messagesPerSecondPerServer = 0
+    public var retryBaseDelay: TimeInterval = 60
+    public var retryMaximumDelay: TimeInterval = 60 * 60
+    public var retryHorizon: TimeInterval = 2 * 24 * 60 * 60
+    /// Longer than the slowest possible send (RFC 5321's 10-minute final-dot timeout), so a lease never
+    /// expires under a worker that is still waiting for the server's answer.
+    public var leaseDuration: TimeInterval = 15 * 60
+    /// How long an idle worker waits before looking at the outbox again (enqueueing wakes it sooner).
+    public var pollInterval: TimeInterval = 1
+    public init() {}
 }
 
 public struct ConfigurationError: Error, CustomStringConvertible, Sendable {

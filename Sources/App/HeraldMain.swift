@@ -63,5 +63,12 @@ struct ServeLifecycle: LifecycleHandler {
 
             """.utf8))
         }
+        if configuration.runDeliveryWorker {
+            app.herald.deliveryWorker.start()
+        }
+    }
+
+    func shutdownAsync(_ app: Application) async {
+        await app.herald.deliveryWorker.stop()
     }
 }

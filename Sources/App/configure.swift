@@ -13,9 +13,11 @@ public func configure(_ app: Application, configuration: Configuration) async th
     try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
     let secret = try configuration.secretKey
         ?? SecretKeyStore.loadOrCreate(dataDirectory: configuration.dataDirectory, logger: app.logger)
-    app.herald = HeraldServices(configuration: configuration, secretKey: secret)
-
-    try await configureDatabase(app, configuration.database)
+    try await configureDatabase(app, configuration.database, schema: configuration.postgresSchema)
+    app.herald = HeraldServices(
+        configuration: configuration, secretKey: secret, database: app.db, group: app.eventLoopGroup, logger: app.logger
+    )
+    app.passwords.use(.bcrypt(cost: configuration.passwordHashCost))
     app.migrations.add(HeraldMigrations.all)
 
     app.views.use(.leaf)
@@ -42,7 +44,7 @@ public func configure(_ app: Application, configuration: Configuration) async th
 }
 
 /// SQLite by default (one file, zero set-up); PostgreSQL when `DATABASE_URL` says so.
-private func configureDatabase(_ app: Application, _ database: Configuration.Database) async throws {
+private func configureDatabase(_ app: Application, _ database: Configuration.Database, schema: String?) async throws {
     switch database {
     case .sqlite(let path):
         let folder = (path as NSString).deletingLastPathComponent
@@ -58,7 +60,7 @@ private func configureDatabase(_ app: Application, _ database: Configuration.Dat
     case .postgres(let url):
         do {
             var config = try SQLPostgresConfiguration(url: url)
-            config.searchPath = ["public"]
+            config.searchPath = [schema ?? "public"]
             app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: 8), as: .psql)
         } catch {
             throw ConfigurationError(problems: ["DATABASE_URL: \(DatabaseURLParser.redacted(url)) cannot be used: \(error)"])

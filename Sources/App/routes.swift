@@ -35,7 +35,7 @@ func routes(_ app: Application) throws {
     let mail = MailSettingsController()
     admin.get("mail", use: mail.form)
     admin.post("mail", use: mail.save)
-    // admin.post("mail", "test", use: mail.sendTest)
+    admin.post("mail", "test", use: mail.sendTest)
 
     let tokens = APITokensController()
     admin.get("api-tokens", use: tokens.list)
@@ -50,8 +50,8 @@ func routes(_ app: Application) throws {
     api.get("api-tokens", use: APIController.apiTokens)
     api.post("api-tokens", use: APIController.createAPIToken)
     api.delete("api-tokens", ":id", use: APIController.revokeAPIToken)
-    // api.get("mail-settings", use: APIController.mailSettings)
-    // api.put("mail-settings", use: APIController.updateMailSettings)
-    // api.post("mail-settings", "test", use: APIController.sendTestEmail)
-    // api.get("outbox", use: APIController.outbox)
+    api.get("mail-settings", use: APIController.mailSettings)
+    api.put("mail-settings", use: APIController.updateMailSettings)
+    api.post("mail-settings", "test", use: APIController.sendTestEmail)
+    api.get("outbox", use: APIController.outbox)
 }

@@ -5,6 +5,8 @@ import Vapor
 func registerCommands(_ app: Application) {
     app.asyncCommands.use(AdminCommands(), as: "admin")
     app.asyncCommands.use(TokenCommands(), as: "token")
+    app.asyncCommands.use(DeliverCommand(), as: "deliver")
+    app.asyncCommands.use(MailCommands(), as: "mail")
 }
 
 extension CommandContext {

@@ -17,11 +17,29 @@ struct MailSettingsController {
         let hasPassword: Bool
         let tlsModes: [String]
         let errors: [String]
+        let testTo: String
+        let testResults: [TestEmail.Result]
+    }
+
+    struct TestForm: Content {
+        var to: String
+    }
+
+    func sendTest(_ req: Request) async throws -> View {
+        let context = try req.console
+        let form = try req.content.decode(TestForm.self)
+        let addresses = try TestEmail.recipients(form.to)
+        let results = try await TestEmail.send(to: addresses, organization: context.organization, services: req.herald, on: req.db)
+        try await AuditLog.record(on: req.db, organizationID: context.organization.id, actor: context.actor, action: "mail_settings.tested",
+                                  targetType: "mail_settings", targetLabel: form.to,
+                                  details: results.map { "\($0.address): \($0.accepted ? "accepted" : "refused")" }.joined(separator: ", "))
+        let settings = try await MailSettingsStore.settings(for: context.organization.id!, on: req.db)
+        return try await render(req, settings: settings, errors: [], testTo: form.to, testResults: results)
     }
 
     func form(_ req: Request) async throws -> View {
         let settings = try await MailSettingsStore.settings(for: req.console.organization.id!, on: req.db)
-        return try await render(req, settings: settings, errors: [], status: .ok)
+        return try await render(req, settings: settings, errors: [])
     }
 
     func save(_ req: Request) async throws -> Response {
@@ -30,7 +48,7 @@ struct MailSettingsController {
         let settings = try await MailSettingsStore.settings(for: context.organization.id!, on: req.db)
         let problems = input.problems()
         guard problems.isEmpty else {
-            let response = try await render(req, settings: settings, errors: problems, status: .unprocessableEntity).encodeResponse(for: req).get()
+            let response = try await render(req, settings: settings, errors: problems).encodeResponse(for: req).get()
             response.status = .unprocessableEntity
             return response
         }
@@ -39,14 +57,15 @@ struct MailSettingsController {
         return req.redirect(to: "/console/mail")
     }
 
-    private func render(_ req: Request, settings: MailSettings, errors: [String], status: HTTPStatus) async throws -> View {
+    private func render(_ req: Request, settings: MailSettings, errors: [String], testTo: String = "", testResults: [TestEmail.Result] = []) async throws -> View {
         let server = settings.host.map { host in "\(host.contains(":") ? "[\(host)]" : host):\(settings.port ?? 25)" } ?? ""
         let content = ViewModel(
             transport: settings.transport, server: server, senderAddress: settings.senderAddress,
             senderName: settings.senderName ?? "", tlsMode: settings.tlsMode, minimumTLSVersion: settings.minimumTLSVersion,
             verifyCertificates: settings.verifyCertificates, caFile: settings.caFile ?? "",
             requiresAuthentication: settings.requiresAuthentication, username: settings.username ?? "",
-            hasPassword: settings.passwordCiphertext != nil, tlsModes: MailSettingsInput.tlsModes, errors: errors
+            hasPassword: settings.passwordCiphertext != nil, tlsModes: MailSettingsInput.tlsModes, errors: errors,
+            testTo: testTo, testResults: testResults
         )
         return try await req.renderPage("mail", section: .mail, content)
     }

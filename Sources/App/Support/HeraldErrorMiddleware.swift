@@ -44,11 +44,12 @@ struct HeraldErrorMiddleware: AsyncMiddleware {
 
     private func describe(_ error: any Error, request: Request) -> (HTTPResponseStatus, String) {
         switch error {
+        // DecodingError is also an AbortError in Vapor; ours names the field the way every other error does.
+        case let decoding as DecodingError:
+            return (.badRequest, DecodingErrorDescription.describe(decoding))
         case let abort as any AbortError:
             if abort.status.code >= 500 { request.logger.report(error: error) }
             return (abort.status, abort.reason)
-        case let decoding as DecodingError:
-            return (.badRequest, DecodingErrorDescription.describe(decoding))
         default:
             request.logger.report(error: error)
             let reason = environment.isRelease ? "Something went wrong on our side. It has been logged." : "\(error)"

@@ -1,5 +1,7 @@
 import Foundation
+import Fluent
 import HeraldCore
+import MIME
 import Vapor
 
 /// The app-wide services Herald's handlers use, built once in `configure` from the `Configuration`.
@@ -9,13 +11,31 @@ struct HeraldServices: Sendable {
     let secretBox: SecretBox
     let signInLimiter: RateLimiter
     let tokenRedemptionLimiter: RateLimiter
+    let renderer: MessageRenderer
+    let deliveryWorker: DeliveryWorker
+    let eventLoopGroup: any EventLoopGroup
+    let logger: Logger
 
-    init(configuration: Configuration, secretKey: String) {
+    var spoolFolder: String { (configuration.dataDirectory as NSString).appendingPathComponent("outbox") }
+
+    init(configuration: Configuration, secretKey: String, database: any Database, group: any EventLoopGroup, logger: Logger) {
         self.configuration = configuration
         self.secretBox = SecretBox(serverSecret: secretKey, purpose: "herald stored secrets v1")
         // Ten attempts per address and client per 15 minutes: plenty for a person, too slow for guessing.
         self.signInLimiter = RateLimiter(limit: 10, window: 15 * 60)
         self.tokenRedemptionLimiter = RateLimiter(limit: 30, window: 15 * 60)
+        self.eventLoopGroup = group
+        self.logger = logger
+        let host = configuration.publicURL.host ?? "localhost"
+        self.renderer = MessageRenderer(messageIDDomain: host)
+        let delivery = configuration.delivery
+        let resolver = TransportResolver(
+            spoolFolder: (configuration.dataDirectory as NSString).appendingPathComponent("outbox"),
+            defaultTransport: configuration.defaultMailTransport, secretBox: secretBox, clientHostname: host,
+            pool: SMTPConnectionPool(group: group, maximumPerServer: delivery.maximumConnectionsPerServer, logger: logger),
+            pacer: delivery.messagesPerSecondPerServer > 0 ? SendingPacer(messagesPerSecond: delivery.messagesPerSecondPerServer) : nil
+        )
+        self.deliveryWorker = DeliveryWorker(database: database, settings: delivery, resolver: resolver, logger: logger)
     }
 }
 

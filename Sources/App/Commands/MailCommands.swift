@@ -1,0 +1,66 @@
+import Fluent
+import Vapor
+
+struct MailCommands: AsyncCommandGroup {
+    let help = "Configure and test an organization's outgoing mail"
+    let commands: [String: any AnyAsyncCommand] = ["set": MailSetCommand(), "test": MailTestCommand()]
+}
+
+/// `herald mail set --organization NAME --server HOST:PORT --sender ADDR --tls MODE [--username U --password-stdin] [--ca-file F]`
+struct MailSetCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "organization") var organization: String?
+        @Option(name: "transport", help: "smtp (default) or file") var transport: String?
+        @Option(name: "server", help: "host:port, e.g. mail.example.com:587") var server: String?
+        @Option(name: "sender", help: "the From address") var sender: String?
+        @Option(name: "sender-name", help: "the From display name") var senderName: String?
+        @Option(name: "tls", help: "none, starttls-if-available, starttls or tls") var tls: String?
+        @Option(name: "min-tls", help: "1.2 or 1.3") var minimumTLS: String?
+        @Option(name: "username") var username: String?
+        @Flag(name: "password-stdin", help: "read the SMTP password from standard input") var passwordStdin: Bool
+        @Option(name: "ca-file", help: "PEM file of a private CA to trust") var caFile: String?
+        @Flag(name: "insecure-skip-verify", help: "do not verify the server certificate (logged in the audit log)") var skipVerify: Bool
+    }
+
+    let help = "Set an organization's mail settings"
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        let organization = try await context.organization(named: signature.organization, on: app)
+        let input = MailSettingsInput(
+            transport: signature.transport ?? "smtp", server: signature.server, sender_address: signature.sender ?? "",
+            sender_name: signature.senderName, tls_mode: signature.tls, minimum_tls_version: signature.minimumTLS,
+            verify_certificates: !signature.skipVerify, ca_file: signature.caFile,
+            requires_authentication: signature.username != nil, username: signature.username,
+            password: signature.passwordStdin ? try readSecretFromStandardInput() : nil
+        )
+        let problems = input.problems()
+        guard problems.isEmpty else { throw CommandError.invalid(problems.map { "--\($0)" }) }
+        if input.requires_authentication == true, input.password == nil {
+            throw CommandError.usage("--password-stdin: a password is required with --username")
+        }
+        try await MailSettingsStore.save(input, organizationID: organization.id!, actor: .commandLine, secretBox: app.herald.secretBox, on: app.db)
+        context.console.print("Mail settings of '\(organization.name)' saved.")
+    }
+}
+
+/// `herald mail test --organization NAME --to "a@example.com;b@example.com"`
+struct MailTestCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "organization") var organization: String?
+        @Option(name: "to", help: "addresses separated by ;") var to: String?
+    }
+
+    let help = "Send a test email and print each address's result"
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        let organization = try await context.organization(named: signature.organization, on: app)
+        let addresses = try TestEmail.recipients(signature.to ?? "")
+        let results = try await TestEmail.send(to: addresses, organization: organization, services: app.herald, on: app.db)
+        for result in results {
+            context.console.print("\(result.address)\t\(result.accepted ? "accepted" : "refused")\t\(result.detail)")
+        }
+        if results.contains(where: { !$0.accepted }) { throw CommandError.usage("some addresses were refused") }
+    }
+}

@@ -1,0 +1,49 @@
+import Fluent
+import Foundation
+import MIME
+import Vapor
+
+/// A message to queue, with what caused it.
+struct OutgoingMail: Sendable {
+    var organizationID: UUID?
+    var invitationID: UUID?
+    var batchID: UUID?
+    var message: MailMessage
+}
+
+/// Queues rendered messages as outbox rows. Call it on the transaction that makes the change the mail is about,
+/// so the message exists exactly when the change does.
+enum Outbox {
+    /// Rows per INSERT: many rows per statement is what makes bulk invitations fast, and 500 rows × 17 columns
+    /// stays well under SQLite's bound-parameter limit.
+    static let insertChunk = 500
+
+    @discardableResult
+    static func enqueue(_ mails: [OutgoingMail], renderer: MessageRenderer, on db: any Database, now: Date = Date()) async throws -> [OutboxMessage] {
+        var rows: [OutboxMessage] = []
+        rows.reserveCapacity(mails.count)
+        for mail in mails {
+            var message = mail.message
+            let messageID = message.messageID ?? renderer.newMessageID()
+            message.messageID = messageID
+            let row = OutboxMessage()
+            row.id = UUID()
+            row.$organization.id = mail.organizationID
+            row.$invitation.id = mail.invitationID
+            row.batchID = mail.batchID
+            row.status = OutboxStatus.queued.rawValue
+            row.mailFrom = message.from.address.description
+            row.recipients = message.to.map(\.address.description).joined(separator: ",")
+            row.messageID = messageID
+            row.subject = message.subject
+            row.raw = Data(try renderer.render(message))
+            row.attempts = 0
+            row.nextAttemptAt = now
+            rows.append(row)
+        }
+        for chunk in rows.chunked(insertChunk) {
+            try await Array(chunk).create(on: db)
+        }
+        return rows
+    }
+}

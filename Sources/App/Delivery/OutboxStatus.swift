@@ -1,0 +1,32 @@
+/// Where an outbox message is in its life. Stored as text in `outbox_messages.status`.
+enum OutboxStatus: String, Codable, Sendable, CaseIterable {
+    /// Waiting for its first attempt.
+    case queued
+    /// Claimed by a worker under a lease; if the lease runs out (the worker died) it is claimed again.
+    case sending
+    case sent
+    /// A temporary failure; tried again at `next_attempt_at`.
+    case deferred
+    /// A permanent failure, or temporary ones past the retry horizon; `last_error` says why.
+    case failed
+}
+
+/// A message as a worker holds it after claiming it.
+struct ClaimedMessage: Sendable {
+    let id: UUID
+    let organizationID: UUID?
+    let mailFrom: String
+    let recipients: [String]
+    let raw: [UInt8]
+    let attempts: Int
+    let createdAt: Date
+}
+
+/// What a transport reports for one message.
+enum DeliveryOutcome: Sendable, Equatable {
+    case sent
+    case temporaryFailure(String)
+    case permanentFailure(String)
+}
+
+import Foundation

@@ -1,0 +1,91 @@
+import Fluent
+import Foundation
+import MIME
+import SMTP
+import Vapor
+
+/// "Send test email": sends straight away with the organization's settings and reports each address's result.
+///
+/// Unlike invitations this does not go through the outbox: its whole point is to show the administrator,
+/// now, what the server answers for each address.
+enum TestEmail {
+    struct Result: Content, Equatable {
+        let address: String
+        let accepted: Bool
+        /// The server's reply ("250 2.0.0 Ok: queued") or the error, with code and text.
+        let detail: String
+    }
+
+    /// Splits "a@example.com; b@example.com" and validates each address, naming any bad one.
+    static func recipients(_ raw: String) throws -> [EmailAddress] {
+        let parts = raw.split(whereSeparator: { $0 == ";" || $0 == "," }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !parts.isEmpty else { throw Abort(.badRequest, reason: "to: enter at least one address (separate several with ;)") }
+        guard parts.count <= 20 else { throw Abort(.badRequest, reason: "to: at most 20 addresses per test") }
+        return try parts.map { part in
+            do { return try EmailAddress(part) } catch { throw Abort(.badRequest, reason: "to: \(error)") }
+        }
+    }
+
+    static func send(to addresses: [EmailAddress], organization: Organization, services: HeraldServices, on db: any Database) async throws -> [Result] {
+        let settings = try await MailSettingsStore.settings(for: organization.id!, on: db)
+        let sender = try Mailbox(address: EmailAddress(settings.senderAddress), displayName: settings.senderName)
+        let messages = try addresses.map { address in
+            let message = MailMessage(
+                from: sender, to: [Mailbox(address: address)], subject: "Herald test email for \(organization.name)",
+                textBody: "This is a test email from Herald. If you can read it, \(organization.name)'s mail settings work.\n"
+            )
+            return ClaimedMessage(id: UUID(), organizationID: organization.id, mailFrom: sender.address.description,
+                                  recipients: [address.description], raw: try services.renderer.render(message), attempts: 1, createdAt: Date())
+        }
+        guard settings.transport == "smtp" else {
+            let outcomes = await FileMailTransport(folder: services.spoolFolder).deliver(messages)
+            return zip(addresses, outcomes).map { address, outcome in
+                Result(address: address.description, accepted: outcome == .sent, detail: outcome == .sent ? "written to \(services.spoolFolder)" : "\(outcome)")
+            }
+        }
+        let configuration: SMTPServerConfiguration
+        switch services.deliveryWorker.resolver.serverConfiguration(settings) {
+        case .success(let value): configuration = value
+        case .failure(let reason): throw Abort(.unprocessableEntity, reason: "server: \(reason)")
+        }
+        return try await withTimeout(seconds: 60) {
+            try await sendDirectly(messages, addresses: addresses, configuration: configuration, services: services)
+        }
+    }
+
+    private static func sendDirectly(_ messages: [ClaimedMessage], addresses: [EmailAddress], configuration: SMTPServerConfiguration, services: HeraldServices) async throws -> [Result] {
+        var shortTimeouts = configuration
+        // A person is waiting for the page: fail within seconds, not RFC 5321's minutes.
+        shortTimeouts.timeouts = .uniform(.seconds(20))
+        let connection: SMTPConnection
+        do {
+            connection = try await SMTPConnection.connect(to: shortTimeouts, group: services.eventLoopGroup, logger: services.logger)
+        } catch {
+            return addresses.map { Result(address: $0.description, accepted: false, detail: error.description) }
+        }
+        let results = await connection.send(messages.map {
+            SMTPEnvelope(sender: $0.mailFrom, recipients: $0.recipients, message: ByteBuffer(bytes: $0.raw))
+        })
+        await connection.close()
+        return zip(addresses, results).map { address, result in
+            switch result {
+            case .success(let receipt): Result(address: address.description, accepted: true, detail: receipt.reply.description)
+            case .failure(let error): Result(address: address.description, accepted: false, detail: error.description)
+            }
+        }
+    }
+}
+
+/// Runs `body`, failing with 504 if it takes longer than `seconds`.
+func withTimeout<T: Sendable>(seconds: Double, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: T.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(for: .seconds(seconds))
+            throw Abort(.gatewayTimeout, reason: "the mail server did not answer within \(Int(seconds)) seconds")
+        }
+        let first = try await group.next()!
+        group.cancelAll()
+        return first
+    }
+}

@@ -1,0 +1,78 @@
+@testable import App
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+/// Drives the console like a browser: keeps the session cookie and sends each form's CSRF token.
+struct BrowserSession {
+    let app: Application
+    var cookie: String?
+
+    init(_ app: Application) { self.app = app }
+
+    @discardableResult
+    mutating func get(_ path: String) async throws -> TestingHTTPResponse {
+        let response = try await app.testing().sendRequest(.GET, path, headers: headers())
+        remember(response)
+        return response
+    }
+
+    /// Posts a form; `csrf: nil` sends the session's current token (fetched from `tokenPage` if needed).
+    @discardableResult
+    mutating func post(_ path: String, form: [String: String], csrfFrom tokenPage: String = "/signin", csrf: String?? = .none) async throws -> TestingHTTPResponse {
+        var fields = form
+        switch csrf {
+        case .none: fields[CSRF.formField] = try await csrfToken(from: tokenPage)
+        case .some(.some(let forged)): fields[CSRF.formField] = forged
+        case .some(.none): break
+        }
+        var headers = headers()
+        headers.contentType = .urlEncodedForm
+        let body = fields.map { "\(Self.escape($0.key))=\(Self.escape($0.value))" }.joined(separator: "&")
+        let response = try await app.testing().sendRequest(.POST, path, headers: headers, body: ByteBuffer(string: body))
+        remember(response)
+        return response
+    }
+
+    mutating func csrfToken(from path: String) async throws -> String {
+        let page = try await get(path)
+        let html = page.body.string
+        guard let range = html.range(of: #"name="_csrf" value="([^"]+)""#, options: .regularExpression) else {
+            throw TestSetupError("no CSRF token on \(path) (status \(page.status.code))")
+        }
+        return String(html[range].dropFirst(#"name="_csrf" value=""#.count).dropLast())
+    }
+
+    /// Creates an organization and administrator directly, then signs in through the form.
+    mutating func signInAsNewAdministrator(email: String = "admin@example.com", password: String = "Correct-Horse-42", organization: String = "Acme") async throws {
+        _ = try await TestData.administrator(app, email: email, password: password, organization: organization)
+        let response = try await post("/signin", form: ["email": email, "password": password])
+        try #require(response.status == .seeOther, "sign-in failed: \(response.status)")
+    }
+
+    private func headers() -> HTTPHeaders {
+        var headers = HTTPHeaders()
+        if let cookie { headers.add(name: .cookie, value: cookie) }
+        return headers
+    }
+
+    private mutating func remember(_ response: TestingHTTPResponse) {
+        if let value = response.headers.setCookie?["herald_session"] {
+            cookie = value.expires.map { $0 < Date() } == true ? nil : "herald_session=\(value.string)"
+        }
+    }
+
+    static func escape(_ value: String) -> String {
+        value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? value
+    }
+}
+
+enum TestData {
+    /// An organization with one administrator, created the way `herald admin create` does.
+    static func administrator(_ app: Application, email: String, password: String, organization: String) async throws -> AdministratorRequest.Created {
+        let request = AdministratorRequest(name: "Ada Admin", email: email, organization: organization, password: password)
+        let hash = try await app.password.async.hash(password)
+        return try await AdministratorRequest.create(request, passwordHash: hash, actor: .commandLine, on: app.db)
+    }
+}
