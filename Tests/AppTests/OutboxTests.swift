@@ -1,0 +1,97 @@
+@testable import App
+import Fluent
+import Foundation
+import Testing
+
+@Suite("Outbox: claims, leases, retries, the file transport")
+struct OutboxTests {
+    @Test("a fresh install delivers to the .eml spool, one file per message, status sent")
+    func fileTransport() async throws {
+        try await withHerald { app in
+            // given
+            let admin = try await TestData.administrator(app, email: "admin@example.com", password: "Correct-Horse-42", organization: "Acme")
+            let queued = try await MailFixtures.enqueue(app, organizationID: admin.organization.id, count: 3, prefix: "spool")
+            // when
+            let report = try await app.herald.deliveryWorker.deliverUntilEmpty()
+            // then
+            #expect(report.sent == 3)
+            #expect(try await MailFixtures.statuses(app) == ["sent": 3])
+            for message in queued {
+                let path = app.herald.spoolFolder + "/\(message.id!.uuidString.lowercased()).eml"
+                let eml = try String(contentsOfFile: path, encoding: .utf8)
+                #expect(eml.contains("Message-ID: \(message.messageID)"))
+            }
+        }
+    }
+
+    @Test("concurrent claimers never take the same message")
+    func claimsAreDisjoint() async throws {
+        try await withHerald { app in
+            // given
+            try await MailFixtures.enqueue(app, organizationID: nil, count: 600, prefix: "claim")
+            // when
+            let claimed = try await withThrowingTaskGroup(of: [UUID].self) { group in
+                for worker in 0..<6 {
+                    group.addTask {
+                        var mine: [UUID] = []
+                        let claim = OutboxClaim(database: app.db, workerID: "w\(worker)")
+                        while true {
+                            let batch = try await claim.claim(limit: 37, leaseDuration: 600)
+                            if batch.isEmpty { return mine }
+                            mine += batch.map(\.id)
+                        }
+                    }
+                }
+                return try await group.reduce(into: [UUID]()) { $0 += $1 }
+            }
+            // then
+            #expect(claimed.count == 600)
+            #expect(Set(claimed).count == 600)
+        }
+    }
+
+    @Test("a message whose lease expired (its worker died) is claimed again; a live lease is respected")
+    func expiredLeasesAreReclaimed() async throws {
+        try await withHerald { app in
+            // given: a worker claims and "crashes" without recording anything
+            try await MailFixtures.enqueue(app, organizationID: nil, count: 5, prefix: "lease")
+            let crashed = OutboxClaim(database: app.db, workerID: "crashed")
+            let first = try await crashed.claim(limit: 10, leaseDuration: 60)
+            let survivor = OutboxClaim(database: app.db, workerID: "survivor")
+            // when
+            let whileLeased = try await survivor.claim(limit: 10, leaseDuration: 60)
+            let afterExpiry = try await survivor.claim(limit: 10, leaseDuration: 60, now: Date().addingTimeInterval(120))
+            // then
+            #expect(first.count == 5)
+            #expect(whileLeased.isEmpty)
+            #expect(Set(afterExpiry.map(\.id)) == Set(first.map(\.id)))
+            #expect(afterExpiry.allSatisfy { $0.attempts == 2 })
+        }
+    }
+
+    @Test("temporary failures are deferred with backoff, then failed past the horizon; permanent ones fail at once")
+    func retryPolicy() {
+        // given
+        var settings = DeliverySettings()
+        settings.retryBaseDelay = 60
+        settings.retryMaximumDelay = 3600
+        settings.retryHorizon = 7200
+        var policy = RetryPolicy(settings)
+        policy.jitter = { 1 }
+        let now = Date()
+        let young = ClaimedMessage(id: UUID(), organizationID: nil, mailFrom: "a@b.c", recipients: ["d@e.f"], raw: [], attempts: 3, createdAt: now)
+        let old = ClaimedMessage(id: UUID(), organizationID: nil, mailFrom: "a@b.c", recipients: ["d@e.f"], raw: [], attempts: 9, createdAt: now.addingTimeInterval(-7000))
+        // when
+        let deferred = policy.settle(young, .temporaryFailure("451 4.3.0 try later"), now: now)
+        let givenUp = policy.settle(old, .temporaryFailure("451 4.3.0 try later"), now: now)
+        let failed = policy.settle(young, .permanentFailure("550 5.1.1 no such user"), now: now)
+        // then
+        #expect(deferred.0 == .deferred)
+        #expect(deferred.1 == now.addingTimeInterval(240))
+        #expect(policy.delay(afterAttempt: 20) == 3600)
+        #expect(givenUp.0 == .failed)
+        #expect(givenUp.2?.hasPrefix("gave up after 9 attempt(s)") == true)
+        #expect(failed.0 == .failed)
+        #expect(failed.2 == "550 5.1.1 no such user")
+    }
+}
