@@ -24,6 +24,10 @@ let package = Package(
     ],
     targets: [
         .executableTarget(name: "herald", dependencies: ["App"]),
+        // Benchmarks/smtp-throughput drives this: the real outbox and worker against Postfix's smtp-sink.
+        .executableTarget(name: "smtp-throughput-bench", dependencies: [
+            "App", .product(name: "Vapor", package: "vapor"),
+        ], path: "Benchmarks/SMTPThroughput"),
         .target(name: "App", dependencies: [
             "HeraldCore", "MIME", "SMTP",
             .product(name: "Vapor", package: "vapor"),

@@ -1,0 +1,51 @@
+import Fluent
+import Foundation
+import MIME
+import Vapor
+
+/// The delivery path, driven end to end by `Benchmarks/smtp-throughput`: queue N personalised invitation
+/// messages as the product does, then let the real worker send them. Public only for that benchmark.
+public enum DeliveryBenchmark {
+    public struct Result: Sendable {
+        public let enqueueSeconds: Double
+        public let deliverSeconds: Double
+        public let sent: Int
+        public let notSent: Int
+    }
+
+    public static func run(app: Application, smtpHost: String, smtpPort: Int, count: Int) async throws -> Result {
+        try await app.autoMigrate()
+        let request = AdministratorRequest(name: "Bench", email: "bench@example.com", organization: "Benchmark", password: "Bench-Password-1")
+        let created = try await AdministratorRequest.create(request, passwordHash: "x", actor: .system, on: app.db)
+        let settings = MailSettingsInput(
+            transport: "smtp", server: "\(smtpHost):\(smtpPort)", sender_address: "invitations@example.com", sender_name: "Acme IT",
+            tls_mode: "none", minimum_tls_version: "1.2", verify_certificates: true, ca_file: nil,
+            requires_authentication: false, username: nil, password: nil
+        )
+        try await MailSettingsStore.save(settings, organizationID: created.organization.id!, actor: .system, secretBox: app.herald.secretBox, on: app.db)
+
+        let sender = Mailbox(address: try EmailAddress("invitations@example.com"), displayName: "Acme IT")
+        let batchID = UUID()
+        let enqueueStart = Date()
+        for chunkStart in stride(from: 0, to: count, by: 5000) {
+            let mails = try (chunkStart..<min(count, chunkStart + 5000)).map { index in
+                OutgoingMail(organizationID: created.organization.id, batchID: batchID, message: MailMessage(
+                    from: sender, to: [Mailbox(address: try EmailAddress("person\(index)@example.com"), displayName: "Person Nummer \(index)")],
+                    subject: "Einladung: Acme wartet auf Sie, Person \(index)",
+                    textBody: "Hello Person \(index),\n\nAcme IT invites you to join Acme.\nOpen https://herald.example.com/join/\(UUID().uuidString) to accept.\n\nThis link expires in 7 days.\n",
+                    htmlBody: "<p>Hello Person \(index),</p><p>Acme IT invites you to join Acme.</p><p><a href=\"https://herald.example.com/join/\(UUID().uuidString)\">Accept the invitation</a></p>"
+                ))
+            }
+            try await app.db.transaction { db in
+                _ = try await Outbox.enqueue(mails, renderer: app.herald.renderer, on: db)
+            }
+        }
+        let deliverStart = Date()
+        let report = try await app.herald.deliveryWorker.deliverUntilEmpty()
+        let deliverEnd = Date()
+        await app.herald.deliveryWorker.stop()
+        let notSent = try await OutboxMessage.query(on: app.db).filter(\.$status != "sent").count()
+        return Result(enqueueSeconds: deliverStart.timeIntervalSince(enqueueStart), deliverSeconds: deliverEnd.timeIntervalSince(deliverStart),
+                      sent: report.sent, notSent: notSent)
+    }
+}
