@@ -13,7 +13,7 @@ extension SMTPClientHandler {
             deadline = nil
             return
         }
-        let deadline = NIODeadline.now() + timeout
+        let deadline = context.eventLoop.now + timeout
         self.deadline = deadline
         if let timer, timer.deadline <= deadline { return }
         timer?.task.cancel()
@@ -30,7 +30,7 @@ extension SMTPClientHandler {
     private func timerFired() {
         timer = nil
         guard let context, let deadline else { return }
-        if deadline > .now() {
+        if deadline > context.eventLoop.now {
             scheduleTimer(at: deadline, context: context)
             return
         }

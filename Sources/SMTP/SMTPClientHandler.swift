@@ -20,7 +20,8 @@ final class SMTPClientHandler: ChannelDuplexHandler {
     typealias TLSHandlerFactory = () throws -> any ChannelHandler
 
     var machine: SMTPStateMachine
-    private let makeTLSHandler: TLSHandlerFactory?
+    /// Settable so tests can stand in for NIOSSL.
+    var makeTLSHandler: TLSHandlerFactory?
     private let readyPromise: EventLoopPromise<SMTPCapabilities>
     private var readyCompleted = false
     private var transactions: [Int: EventLoopPromise<SMTPDeliveryReceipt>] = [:]
