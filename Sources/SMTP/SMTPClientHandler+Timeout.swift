@@ -46,6 +46,9 @@ extension SMTPClientHandler {
         case let error as SMTPLineDecoder.LineTooLong:
             return SMTPError(.protocolViolation, command: command,
                 message: "reply line longer than \(error.maximumLength) bytes")
+        case is SMTPLineDecoder.CleartextAfterStartTLS:
+            return SMTPError(.protocolViolation, command: command,
+                message: "the server sent data after its reply to STARTTLS, before TLS")
         case let error as SMTPReplyParser.InvalidReply:
             return SMTPError(.protocolViolation, command: command,
                 message: "invalid reply line \(error.line.prefix(200).debugDescription)")

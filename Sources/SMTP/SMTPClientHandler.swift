@@ -20,6 +20,7 @@ final class SMTPClientHandler: ChannelDuplexHandler {
     typealias TLSHandlerFactory = () throws -> any ChannelHandler
 
     var machine: SMTPStateMachine
+    let startTLSBoundary: SMTPStartTLSBoundary?
     /// Settable so tests can stand in for NIOSSL.
     var makeTLSHandler: TLSHandlerFactory?
     private let readyPromise: EventLoopPromise<SMTPCapabilities>
@@ -36,8 +37,10 @@ final class SMTPClientHandler: ChannelDuplexHandler {
         configuration: SMTPStateMachine.Configuration,
         ready: EventLoopPromise<SMTPCapabilities>,
         logger: Logger,
+        startTLSBoundary: SMTPStartTLSBoundary? = nil,
         makeTLSHandler: TLSHandlerFactory?
     ) {
+        self.startTLSBoundary = startTLSBoundary
         self.machine = SMTPStateMachine(configuration: configuration)
         self.readyPromise = ready
         self.logger = logger
@@ -115,6 +118,7 @@ final class SMTPClientHandler: ChannelDuplexHandler {
             switch action {
             case .send(let commands):
                 logger.trace("SMTP send", metadata: ["smtp.commands": "\(commands.map(\.description))"])
+                if commands.contains(.startTLS) { startTLSBoundary?.isArmed = true }
                 context.write(wrapOutboundOut(.commands(commands)), promise: nil)
                 wrote = true
             case .sendBody(let message):

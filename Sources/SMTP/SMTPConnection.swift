@@ -68,12 +68,15 @@ public final class SMTPConnection: Sendable {
     ) throws {
         let pipeline = channel.pipeline.syncOperations
         if machine.tlsMode == .implicitTLS { try pipeline.addHandler(tls.makeHandler()) }
-        try pipeline.addHandler(ByteToMessageHandler(SMTPLineDecoder(maximumLineLength: maximumLineLength)))
+        let boundary = SMTPStartTLSBoundary()
+        try pipeline.addHandler(ByteToMessageHandler(
+            SMTPLineDecoder(maximumLineLength: maximumLineLength, startTLSBoundary: boundary)))
         try pipeline.addHandler(SMTPReplyDecoder())
         try pipeline.addHandler(MessageToByteHandler(SMTPCommandEncoder()))
         let startTLS: SMTPClientHandler.TLSHandlerFactory? = machine.tlsMode == .none ? nil : { try tls.makeHandler() }
         try pipeline.addHandler(SMTPClientHandler(
-            configuration: machine, ready: ready, logger: logger, makeTLSHandler: startTLS))
+            configuration: machine, ready: ready, logger: logger, startTLSBoundary: boundary,
+            makeTLSHandler: startTLS))
     }
 
     /// Whether the session can still take mail.

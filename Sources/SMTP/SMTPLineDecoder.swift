@@ -11,16 +11,27 @@ struct SMTPLineDecoder: ByteToMessageDecoder {
         var maximumLength: Int
     }
 
+    /// The server sent more bytes in the same read as its reply to STARTTLS.
+    struct CleartextAfterStartTLS: Error, Equatable {}
+
     let maximumLineLength: Int
+    let startTLSBoundary: SMTPStartTLSBoundary?
     /// Bytes already searched for LF, so a long partial line is not rescanned on every read.
     private var scanned = 0
 
-    init(maximumLineLength: Int = 4096) {
+    init(maximumLineLength: Int = 4096, startTLSBoundary: SMTPStartTLSBoundary? = nil) {
         self.maximumLineLength = maximumLineLength
+        self.startTLSBoundary = startTLSBoundary
     }
 
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         guard let line = try nextLine(&buffer) else { return .needMoreData }
+        if let boundary = startTLSBoundary, boundary.isArmed, !Self.isContinuation(line) {
+            // RFC 3207 5: bytes after the reply to STARTTLS were sent in cleartext; once TLS is
+            // in front of this decoder they would be read as if protected (CVE-2011-0411).
+            boundary.isArmed = false
+            if buffer.readableBytes > 0 { throw CleartextAfterStartTLS() }
+        }
         context.fireChannelRead(Self.wrapInboundOut(line))
         return .continue
     }
@@ -31,6 +42,10 @@ struct SMTPLineDecoder: ByteToMessageDecoder {
         // A partial line at end of stream is dropped: the connection is gone anyway.
         while try decode(context: context, buffer: &buffer) == .continue {}
         return .needMoreData
+    }
+
+    private static func isContinuation(_ line: ByteBuffer) -> Bool {
+        line.readableBytes > 3 && line.getInteger(at: line.readerIndex + 3, as: UInt8.self) == UInt8(ascii: "-")
     }
 
     /// The next complete line, or nil when more bytes are needed.
@@ -51,4 +66,10 @@ struct SMTPLineDecoder: ByteToMessageDecoder {
         buffer.moveReaderIndex(forwardBy: length + 1)
         return line
     }
+}
+
+/// Set by the client handler when it sends STARTTLS, so the line decoder can refuse anything
+/// the server sends after its reply and before the handshake. Used on the channel's event loop only.
+final class SMTPStartTLSBoundary {
+    var isArmed = false
 }

@@ -100,6 +100,21 @@ struct SMTPClientHandlerTests {
         #expect(Self.result(session.ready.futureResult).map { (try? $0.get()) != nil } == true)
     }
 
+    @Test("bytes sent in cleartext after STARTTLS's 220 are refused, not read as protected")
+    func startTLSInjection() throws {
+        // given
+        let session = try Session(.init(tlsMode: .startTLS), tls: true)
+        _ = try session.server("220 mx\r\n")
+        _ = try session.server("250-mx\r\n250 STARTTLS\r\n")
+        // when
+        _ = try? session.server("220 ready\r\n250-mx\r\n250 AUTH PLAIN")
+        // then
+        let error = try #require(Self.result(session.ready.futureResult)?.failureValue as? SMTPError)
+        #expect(error.kind == .protocolViolation)
+        #expect(error.command == "STARTTLS")
+        #expect(!session.channel.isActive)
+    }
+
     @Test("no greeting within the timeout fails the session and closes the channel")
     func greetingTimeout() throws {
         // given
