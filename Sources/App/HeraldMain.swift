@@ -7,14 +7,16 @@ public enum HeraldMain {
     public static func run() async throws {
         var environment = try Environment.detect()
         try LoggingSystem.bootstrap(from: &environment)
+        // Application.make loads `.env` into the process environment, so read the configuration after it.
+        let app = try await Application.make(environment)
         let configuration: Configuration
         do {
             configuration = try Configuration.fromEnvironment(ProcessInfo.processInfo.environment)
         } catch {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            try? await app.asyncShutdown()
             exit(78) // EX_CONFIG: a configuration error, not a crash
         }
-        let app = try await Application.make(environment)
         do {
             try await configure(app, configuration: configuration)
             if isServeCommand(environment.arguments) {
