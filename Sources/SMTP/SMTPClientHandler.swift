@@ -55,7 +55,9 @@ final class SMTPClientHandler: ChannelDuplexHandler {
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        perform(machine.failSession(SMTPError(.connectionFailed, message: "SMTP handler removed")), context: context)
+        // Only complete what waits; the context can no longer write or close.
+        let actions = machine.failSession(SMTPError(.connectionFailed, message: "SMTP handler removed"))
+        perform(actions.filter { if case .close = $0 { false } else { true } }, context: context)
         timer?.task.cancel()
         timer = nil
         self.context = nil

@@ -5,6 +5,20 @@ import NIOSSL
 
 /// One SMTP session to a server, ready for mail: greeting, EHLO, STARTTLS and AUTH are done.
 /// Safe to share between tasks; concurrent `send` calls are queued in call order.
+///
+/// ```swift
+/// let connection = try await SMTPConnection.connect(to: configuration, group: group, logger: logger)
+/// for result in await connection.send(envelopes) {
+///     switch result {
+///     case .success(let receipt): markSent(receipt.accepted, receipt.rejected)
+///     case .failure(let error): error.isTemporary ? retryLater(error) : markFailed(error)
+///     }
+/// }
+/// await connection.close()
+/// ```
+///
+/// The pipeline: [NIOSSL] → `SMTPLineDecoder` → `SMTPReplyDecoder` → `SMTPCommandEncoder` →
+/// `SMTPClientHandler`, which performs the actions of `SMTPStateMachine`.
 public final class SMTPConnection: Sendable {
     /// The extensions the server offered in its last EHLO (after STARTTLS when used).
     public let capabilities: SMTPCapabilities

@@ -172,22 +172,21 @@ struct SMTPStateMachineSessionTests {
     @Test("enhanced status codes are kept only when the server offers them")
     func enhancedCodesOnlyWhenOffered() {
         // given
-        var with = readyMachine(["PIPELINING", "ENHANCEDSTATUSCODES"])
-        var without = readyMachine(["PIPELINING"])
-        _ = with.messageRequested(id: 1, envelope())
-        _ = without.messageRequested(id: 1, envelope())
+        var offered = readyMachine(["PIPELINING", "ENHANCEDSTATUSCODES"])
+        var notOffered = readyMachine(["PIPELINING"])
         // when
-        let withCode = with.received(reply(550, "5.1.0 no", enhanced: "5.1.0"))
-        let withoutCode = without.received(reply(550, "5.1.0 no", enhanced: "5.1.0"))
-        _ = (withCode, withoutCode)
-        let a = with.received(reply(550, "5.1.1 unknown", enhanced: "5.1.1"))
-        let b = without.received(reply(550, "5.1.1 unknown", enhanced: "5.1.1"))
-        _ = (a, b)
-        let withDone = with.received(reply(554, "5.5.1 no valid recipients", enhanced: "5.5.1"))
-        let withoutDone = without.received(reply(554, "5.5.1 no valid recipients", enhanced: "5.5.1"))
+        func refuseRecipient(_ machine: inout SMTPStateMachine) -> SMTPError? {
+            _ = machine.messageRequested(id: 1, envelope())
+            _ = machine.received(reply(250))
+            _ = machine.received(reply(550, "5.1.1 unknown", enhanced: "5.1.1"))
+            return machine.received(reply(554, "5.5.1 no valid recipients", enhanced: "5.5.1")).finished.first?.result.failureValue
+        }
+        let kept = refuseRecipient(&offered)
+        let dropped = refuseRecipient(&notOffered)
         // then
-        #expect(withDone.finished.first?.result.failureValue?.enhancedCode == "5.1.0")
-        #expect(withoutDone.finished.first?.result.failureValue?.enhancedCode == nil)
+        #expect(kept?.enhancedCode == "5.1.1")
+        #expect(dropped?.enhancedCode == nil)
+        #expect(dropped?.reply?.lines == ["5.1.1 unknown"])
     }
 
     @Test("timeouts follow RFC 5321 4.5.3.2 for each awaited reply")
