@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+@testable import HeraldCore
+
+@Suite("InvitationLifecycle")
+struct InvitationLifecycleTests {
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+    var tomorrow: Date { now.addingTimeInterval(86_400) }
+    var yesterday: Date { now.addingTimeInterval(-86_400) }
+
+    @Test("a pending invitation past its expiry is expired; others keep their status")
+    func effectiveStatus() {
+        // given / when / then
+        #expect(InvitationLifecycle.effectiveStatus(stored: .pending, expiresAt: tomorrow, now: now) == .pending)
+        #expect(InvitationLifecycle.effectiveStatus(stored: .pending, expiresAt: now, now: now) == .expired)
+        #expect(InvitationLifecycle.effectiveStatus(stored: .pending, expiresAt: yesterday, now: now) == .expired)
+        #expect(InvitationLifecycle.effectiveStatus(stored: .accepted, expiresAt: yesterday, now: now) == .accepted)
+        #expect(InvitationLifecycle.effectiveStatus(stored: .revoked, expiresAt: yesterday, now: now) == .revoked)
+    }
+
+    @Test("only a pending, unexpired invitation can be redeemed")
+    func redeem() throws {
+        // given / when / then
+        #expect(try InvitationLifecycle.redeem(stored: .pending, expiresAt: tomorrow, now: now) == .accepted)
+        #expect(throws: InvitationLifecycleError(action: .redeem, status: .expired, expiresAt: yesterday)) {
+            try InvitationLifecycle.redeem(stored: .pending, expiresAt: yesterday, now: now)
+        }
+        #expect(throws: InvitationLifecycleError(action: .redeem, status: .accepted, expiresAt: tomorrow)) {
+            try InvitationLifecycle.redeem(stored: .accepted, expiresAt: tomorrow, now: now)
+        }
+        #expect(!InvitationLifecycle.canRedeem(stored: .revoked, expiresAt: tomorrow, now: now))
+    }
+
+    @Test("resend works for pending and expired invitations and restarts the expiry")
+    func resend() throws {
+        // given / when
+        let renewed = try InvitationLifecycle.resend(stored: .pending, expiresAt: yesterday, now: now, validFor: 7 * 86_400)
+        // then
+        #expect(renewed == now.addingTimeInterval(7 * 86_400))
+        #expect(InvitationLifecycle.canResend(stored: .pending, expiresAt: tomorrow, now: now))
+        #expect(!InvitationLifecycle.canResend(stored: .accepted, expiresAt: tomorrow, now: now))
+        #expect(!InvitationLifecycle.canResend(stored: .revoked, expiresAt: tomorrow, now: now))
+    }
+
+    @Test("revoke works for pending and expired invitations only")
+    func revoke() throws {
+        // given / when / then
+        #expect(try InvitationLifecycle.revoke(stored: .pending, expiresAt: yesterday, now: now) == .revoked)
+        #expect(InvitationLifecycle.canRevoke(stored: .pending, expiresAt: tomorrow, now: now))
+        #expect(throws: InvitationLifecycleError(action: .revoke, status: .revoked, expiresAt: tomorrow)) {
+            try InvitationLifecycle.revoke(stored: .revoked, expiresAt: tomorrow, now: now)
+        }
+        #expect(!InvitationLifecycle.canRevoke(stored: .accepted, expiresAt: tomorrow, now: now))
+    }
+
+    @Test("errors explain the refusal with the expiry date")
+    func errorText() {
+        // given
+        let error = InvitationLifecycleError(action: .redeem, status: .expired, expiresAt: now)
+        // when / then
+        #expect(error.description == "this invitation expired on 2027-01-15 08:00:00 UTC and cannot be accepted")
+        #expect(InvitationLifecycleError(action: .resend, status: .accepted, expiresAt: now).description
+            == "this invitation has already been accepted and cannot be resent")
+    }
+
+    @Test("statuses and kinds have stable raw values for the database")
+    func rawValues() {
+        // given / when / then
+        #expect(InvitationStatus.allCases.map(\.rawValue) == ["pending", "accepted", "expired", "revoked"])
+        #expect(InvitationKind.allCases.map(\.rawValue) == ["join", "install", "client"])
+        #expect(InvitationStatus(rawValue: "accepted") == .accepted)
+    }
+}
+
+@Suite("SeatPolicy")
+struct SeatPolicyTests {
+    let policy = SeatPolicy()
+
+    @Test("a machine can activate while a seat is free")
+    func canActivate() {
+        // given / when / then
+        #expect(policy.canActivate(seats: 5, used: 4))
+        #expect(!policy.canActivate(seats: 5, used: 5))
+        #expect(!policy.canActivate(seats: 5, used: 7))
+        #expect(!policy.canActivate(seats: 0, used: 0))
+    }
+
+    @Test("free seats never go negative")
+    func freeSeats() {
+        // given / when / then
+        #expect(policy.freeSeats(seats: 10, used: 3) == 7)
+        #expect(policy.freeSeats(seats: 3, used: 10) == 0)
+        #expect(policy.shortfall(seats: 10, used: 3, invitations: 12) == 5)
+    }
+
+    @Test("warns when invitations outnumber free seats")
+    func warning() {
+        // given / when / then
+        #expect(policy.oversubscriptionWarning(seats: 10, used: 3, invitations: 7) == nil)
+        #expect(policy.oversubscriptionWarning(seats: 10, used: 3, invitations: 12)
+            == "You are inviting 12 people but only 7 seats are free. Seats go first come, first served: 5 people will not be able to activate until a seat is freed.")
+        #expect(policy.oversubscriptionWarning(seats: 1, used: 0, invitations: 2)
+            == "You are inviting 2 people but only 1 seat is free. Seats go first come, first served: 1 person will not be able to activate until a seat is freed.")
+    }
+}

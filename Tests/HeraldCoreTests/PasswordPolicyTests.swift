@@ -1,0 +1,52 @@
+import Testing
+@testable import HeraldCore
+
+@Suite("PasswordPolicy")
+struct PasswordPolicyTests {
+    let policy = PasswordPolicy()
+
+    @Test("accepts long passwords with two kinds of characters", arguments: [
+        "correct horse battery", "Tr0ub4dor&3x", "mañana-2026-rain", "パスワード12345",
+    ])
+    func accepts(_ password: String) {
+        // given / when / then
+        #expect(policy.problems(password: password, email: "bob@example.com").isEmpty)
+    }
+
+    @Test("explains every rule a password breaks")
+    func explains() {
+        // given / when
+        let problems = policy.problems(password: "aaaa", email: "bob@example.com")
+        // then
+        #expect(problems == [
+            "Use at least 10 characters (this one has 4).",
+            "Mix at least two kinds of characters: lowercase, uppercase, digits or symbols.",
+        ])
+    }
+
+    @Test("refuses one-class passwords even when long", arguments: ["abcdefghijkl", "12345678901234", "ABCDEFGHIJKL"])
+    func oneClass(_ password: String) {
+        // given / when / then
+        #expect(policy.problems(password: password, email: "x@example.com").contains {
+            $0.hasPrefix("Mix at least two kinds")
+        })
+    }
+
+    @Test("refuses the email address or its local part")
+    func email() {
+        // given / when
+        let whole = policy.problems(password: "Bob.Smith@Example.com", email: "bob.smith@example.com")
+        let local = policy.problems(password: "bob.smith2026x", email: "bob.smith2026x@example.com")
+        // then
+        #expect(whole == ["Do not use your email address as your password."])
+        #expect(local == ["Do not use your email address as your password."])
+    }
+
+    @Test("refuses the most common passwords, whatever the case", arguments: ["Password123", "QWERTYUIOP1", "1q2w3e4r5t"])
+    func common(_ password: String) {
+        // given / when / then
+        #expect(policy.problems(password: password, email: "x@example.com").contains {
+            $0 == "This password is one of the most common ones; choose another."
+        })
+    }
+}
