@@ -7,7 +7,8 @@ enum AddressSyntax {
     static let maxDomainOctets = 253    // RFC 1035 2.3.4 without the trailing dot
     static let maxLabelOctets = 63      // RFC 1035 2.3.4
 
-    static func validate(_ input: String) throws(AddressError) -> (localPart: String, domain: String) {
+    /// Returns the UTF-8 offset of the `@` separating local part and domain.
+    static func validate(_ input: String) throws(AddressError) -> Int {
         if input.isEmpty { throw .empty }
         try rejectForbiddenCharacters(input)
         let bytes = Array(input.utf8)
@@ -21,7 +22,7 @@ enum AddressSyntax {
         if local.count > maxLocalPartOctets { throw .localPartTooLong(input, octets: local.count) }
         try validateLocalPart(local, input: input)
         try validateDomain(domain, input: input)
-        return (String(decoding: local, as: UTF8.self), String(decoding: domain, as: UTF8.self))
+        return at
     }
 
     /// Characters that could split a header line or a recipient list.
