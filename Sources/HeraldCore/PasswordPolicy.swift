@@ -47,12 +47,3 @@ public struct PasswordPolicy: Sendable {
         return [lower, upper, digit, symbol].filter { $0 }.count
     }
 }
-
-extension String {
-    func trimmingWhitespace() -> String {
-        guard let first = firstIndex(where: { !$0.isWhitespace }),
-              let last = lastIndex(where: { !$0.isWhitespace })
-        else { return "" }
-        return String(self[first...last])
-    }
-}

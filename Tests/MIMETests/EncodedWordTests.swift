@@ -28,7 +28,9 @@ struct EncodedWordTests {
                 }
             }
         }
-        return try #require(String(validating: result, as: UTF8.self))
+        let text = String(decoding: result, as: UTF8.self)
+        try #require(text.utf8.elementsEqual(result), "not valid UTF-8")
+        return text
     }
 
     @Test("words are at most 75 characters and decode to the original", arguments: [
