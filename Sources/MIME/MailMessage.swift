@@ -38,4 +38,12 @@ public struct MailMessage: Sendable {
         self.date = date
         self.extraHeaders = extraHeaders
     }
+
+    /// True when an address has non-ASCII characters: they appear raw in the
+    /// headers (RFC 6532 3.2), so the SMTP client must send with SMTPUTF8 and
+    /// fail if the server does not offer it (RFC 6531 3.4).
+    public var requiresSMTPUTF8: Bool {
+        from.address.requiresSMTPUTF8 || to.contains { $0.address.requiresSMTPUTF8 }
+            || (replyTo?.address.requiresSMTPUTF8 ?? false)
+    }
 }

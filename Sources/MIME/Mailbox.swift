@@ -8,4 +8,9 @@ public struct Mailbox: Sendable, Hashable {
         self.address = address
         self.displayName = displayName
     }
+
+    /// Validates `address` on the way: `try Mailbox("bob@example.com", displayName: "Bob")`.
+    public init(_ address: String, displayName: String? = nil) throws(AddressError) {
+        self.init(address: try EmailAddress(address), displayName: displayName)
+    }
 }

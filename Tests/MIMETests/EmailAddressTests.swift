@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import MIME
 
@@ -123,5 +124,42 @@ struct EmailAddressTests {
         #expect(throws: AddressError.localPartTooLong("\(local)@example.jp", octets: 66)) {
             try EmailAddress("\(local)@example.jp")
         }
+    }
+}
+
+@Suite("EmailAddress in messages and JSON")
+struct EmailAddressUseTests {
+    @Test("encodes as a string and validates when decoding")
+    func codable() throws {
+        // given
+        let address = try EmailAddress("Bob@Example.com")
+        // when
+        let json = try JSONEncoder().encode([address])
+        let decoded = try JSONDecoder().decode([EmailAddress].self, from: json)
+        // then
+        #expect(String(decoding: json, as: UTF8.self) == #"["Bob@example.com"]"#)
+        #expect(decoded == [address])
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode([EmailAddress].self, from: Data(#"["bob@"]"#.utf8)) }
+    }
+
+    @Test("a message needs SMTPUTF8 when any of its addresses does")
+    func messageNeedsSMTPUTF8() throws {
+        // given
+        var message = MailMessage(from: try Mailbox("admin@example.com"), to: [try Mailbox("bob@example.com")],
+                                  subject: "Hi", textBody: "Hi")
+        let plain = message.requiresSMTPUTF8
+        // when
+        message.replyTo = try Mailbox("jörg@müller.de")
+        // then
+        #expect(!plain)
+        #expect(message.requiresSMTPUTF8)
+    }
+
+    @Test("error messages never carry a raw line break")
+    func escapedErrors() {
+        // given / when
+        let error = #expect(throws: AddressError.self) { try EmailAddress("bob\u{2028}@example.com") }
+        // then
+        #expect(error?.description == "'bob\\u{2028}@example.com' contains '\\u{2028}', which is not allowed in an address")
     }
 }

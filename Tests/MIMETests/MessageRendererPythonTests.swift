@@ -53,15 +53,23 @@ struct MessageRendererPythonTests {
             let toName = index < 40 ? names[(index + 5) % names.count] : random.name(maxLength: 12)
             let text = index < 40 ? bodies[index % bodies.count] : random.string(maxLength: 3000)
             let html = index % 2 == 0 ? nil : "<p>" + bodies[(index + 3) % bodies.count] + "</p>\n"
+            let replyTo = index % 3 == 0 ? try mailbox(3, names[(index + 2) % names.count]) : nil
+            let extraHeaders: [(name: String, value: String)] = [
+                ("List-Unsubscribe", "<https://herald.example.com/unsubscribe/\(index)>"),
+                ("X-Herald-Organization", subjects[(index + 2) % subjects.count]),
+            ]
             let message = MailMessage(
                 from: try mailbox(0, fromName),
                 to: [try mailbox(1, toName), try mailbox(2, names[(index + 7) % names.count])],
-                subject: subject, textBody: text, htmlBody: html)
+                replyTo: replyTo,
+                subject: subject, textBody: text, htmlBody: html, extraHeaders: extraHeaders)
             let expectation = PythonEmailChecker.Expectation(
                 name: "case \(index)", path: "", subject: subject,
                 fromName: fromName ?? "", fromAddress: "person0@example.com",
                 to: [[toName ?? "", "person1@example.com"],
                      [names[(index + 7) % names.count] ?? "", "person2@example.com"]],
+                replyTo: replyTo.map { [$0.displayName ?? "", $0.address.description] },
+                extraHeaders: extraHeaders.map { [$0.name, $0.value] },
                 text: Self.lineFeeds(text), html: html.map(Self.lineFeeds))
             cases.append((expectation, try renderer.render(message)))
         }

@@ -11,6 +11,8 @@ enum PythonEmailChecker {
         var fromName: String
         var fromAddress: String
         var to: [[String]]
+        var replyTo: [String]?
+        var extraHeaders: [[String]]
         var text: String
         var html: String?
     }
@@ -92,6 +94,15 @@ enum PythonEmailChecker {
         got_to = [[phrase(a.display_name), a.addr_spec] for a in msg['to'].addresses]
         if got_to != [[phrase(n), a] for n, a in c['to']]:
             problem(f'to {got_to!r} != {c["to"]!r}')
+        if c.get('replyTo') is not None:
+            got = [[phrase(a.display_name), a.addr_spec] for a in msg['reply-to'].addresses]
+            if got != [[phrase(c['replyTo'][0]), c['replyTo'][1]]]:
+                problem(f"reply-to {got!r} != {c['replyTo']!r}")
+        elif 'reply-to' in msg:
+            problem('unexpected Reply-To')
+        for name, value in c['extraHeaders']:
+            if str(msg[name]) != value:
+                problem(f'{name} {str(msg[name])!r} != {value!r}')
         if c.get('html') is None:
             if msg.get_content_type() != 'text/plain':
                 problem(f'content type {msg.get_content_type()}')
