@@ -23,7 +23,8 @@ struct HeaderWriter {
     /// characters, by a fold.
     mutating func appendToken<Token: Collection<UInt8>>(_ token: Token) {
         let length = token.count
-        if column + 1 + length > Self.preferredLineLength {
+        // Fold only when the token then fits: a URL longer than a line stays put.
+        if column + 1 + length > Self.preferredLineLength && 1 + length <= Self.preferredLineLength {
             bytes.append(13); bytes.append(10); bytes.append(UInt8(ascii: " "))
             column = 1
         } else {

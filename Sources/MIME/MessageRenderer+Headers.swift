@@ -86,12 +86,43 @@ extension MessageRenderer {
             && !needsEncodedWords(Array(word))
     }
 
-    /// Subjects and extra headers (RFC 5322 3.2.5 `unstructured`): ASCII stays as
-    /// is and folds at its spaces; anything else becomes encoded words.
-    func writeUnstructured(_ field: String, _ value: String, into writer: inout HeaderWriter) {
-        writer.startField(field)
+    /// The subject (RFC 5322 3.2.5 `unstructured`): ASCII stays as is and folds at
+    /// its spaces; anything else becomes encoded words.
+    func writeSubject(_ value: String, into writer: inout HeaderWriter) {
+        writeText("Subject", value, encode: Self.unstructuredNeedsEncoding(Array(value.utf8)), into: &writer)
+    }
+
+    /// Extra fields are written as is when they are printable ASCII (folded at
+    /// spaces, long words such as URLs left long). Unstructured ones are encoded
+    /// like the subject when a reader would otherwise change them (`=?`, edge
+    /// spaces); structured ones (`List-Unsubscribe: <https://...?a=?b>`) never
+    /// are, since readers do not decode encoded words there (RFC 2047 5).
+    func writeExtraHeader(_ field: String, _ value: String, into writer: inout HeaderWriter) {
         let bytes = Array(value.utf8)
-        if Self.unstructuredNeedsEncoding(bytes) {
+        let encode: Bool
+        if Self.needsEncodedWords(bytes, allowingEncodedWordLookalikes: true)
+            || Self.longestWord(bytes) > TextBody.maxRawLineLength - field.utf8.count - 2 {
+            encode = true
+        } else if Self.structuredFields.contains(field.lowercased()) {
+            encode = false
+        } else {
+            encode = Self.needsEncodedWords(bytes)
+                || bytes.first == UInt8(ascii: " ") || bytes.last == UInt8(ascii: " ")
+        }
+        writeText(field, value, encode: encode, into: &writer)
+    }
+
+    /// Extra fields with a grammar of their own (RFC 2369, RFC 8058, RFC 3834,
+    /// RFC 5322 3.6.4): never RFC 2047-encoded.
+    static let structuredFields: Set<String> = [
+        "list-unsubscribe", "list-unsubscribe-post", "list-id", "list-help", "list-subscribe",
+        "list-post", "list-owner", "list-archive", "auto-submitted", "in-reply-to", "references",
+        "precedence", "feedback-id",
+    ]
+
+    private func writeText(_ field: String, _ value: String, encode: Bool, into writer: inout HeaderWriter) {
+        writer.startField(field)
+        if encode {
             let room = HeaderWriter.preferredLineLength - field.utf8.count - 2
             for word in EncodedWord.words(for: value, firstWordRoom: room) { writer.appendToken(word) }
         } else {
@@ -102,11 +133,12 @@ extension MessageRenderer {
 
     /// Non-ASCII, control characters, and text a decoder would mistake for an
     /// encoded word (`=?`) all need RFC 2047 encoding to survive unchanged.
-    static func needsEncodedWords(_ bytes: [UInt8]) -> Bool {
+    static func needsEncodedWords(_ bytes: [UInt8], allowingEncodedWordLookalikes: Bool = false) -> Bool {
         var previous: UInt8 = 0
         for byte in bytes {
-            if byte >= 0x80 || byte < 0x20 || byte == 0x7F { return true }
-            if previous == UInt8(ascii: "=") && byte == UInt8(ascii: "?") { return true }
+            if byte >= 0x80 || (byte < 0x20 && byte != 9) || byte == 0x7F { return true }
+            if byte == 9 && !allowingEncodedWordLookalikes { return true }
+            if !allowingEncodedWordLookalikes && previous == UInt8(ascii: "=") && byte == UInt8(ascii: "?") { return true }
             previous = byte
         }
         return false
@@ -117,11 +149,16 @@ extension MessageRenderer {
     static func unstructuredNeedsEncoding(_ bytes: [UInt8]) -> Bool {
         if needsEncodedWords(bytes) { return true }
         if bytes.first == UInt8(ascii: " ") || bytes.last == UInt8(ascii: " ") { return true }
-        var wordLength = 0
+        return longestWord(bytes) > HeaderWriter.preferredLineLength - 30
+    }
+
+    static func longestWord(_ bytes: [UInt8]) -> Int {
+        var longest = 0
+        var length = 0
         for byte in bytes {
-            wordLength = byte == UInt8(ascii: " ") ? 0 : wordLength + 1
-            if wordLength > HeaderWriter.preferredLineLength - 30 { return true }
+            length = byte == UInt8(ascii: " ") ? 0 : length + 1
+            longest = max(longest, length)
         }
-        return false
+        return longest
     }
 }

@@ -52,11 +52,11 @@ public struct MessageRenderer: Sendable {
         if let replyTo = message.replyTo {
             writeMailboxes("Reply-To", [replyTo], into: &writer)
         }
-        writeUnstructured("Subject", message.subject, into: &writer)
+        writeSubject(message.subject, into: &writer)
         writer.appendField("Message-ID", Self.bracketed(message.messageID ?? newMessageID()))
         writer.appendField("MIME-Version", "1.0")
         for header in message.extraHeaders {
-            writeUnstructured(header.name, header.value, into: &writer)
+            writeExtraHeader(header.name, header.value, into: &writer)
         }
     }
 

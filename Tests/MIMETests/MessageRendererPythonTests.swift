@@ -55,7 +55,7 @@ struct MessageRendererPythonTests {
             let html = index % 2 == 0 ? nil : "<p>" + bodies[(index + 3) % bodies.count] + "</p>\n"
             let replyTo = index % 3 == 0 ? try mailbox(3, names[(index + 2) % names.count]) : nil
             let extraHeaders: [(name: String, value: String)] = [
-                ("List-Unsubscribe", "<https://herald.example.com/unsubscribe/\(index)>"),
+                ("List-Unsubscribe", "<https://herald.example.com/u/\(index)>"),
                 ("X-Herald-Organization", subjects[(index + 2) % subjects.count]),
             ]
             let message = MailMessage(

@@ -158,4 +158,28 @@ struct MessageRendererTests {
         let unfolded = header.replacingOccurrences(of: "\r\n ", with: " ")
         #expect(unfolded.contains("Subject: \(subject)\r\n"))
     }
+
+    @Test("writes structured extra headers such as List-Unsubscribe as they are, however long")
+    func structuredExtraHeaders() throws {
+        // given
+        let url = "<https://herald.example.com/unsubscribe/" + String(repeating: "t", count: 80) + ">"
+        let message = try message(extraHeaders: [
+            ("List-Unsubscribe", url), ("List-Help", "<https://x.example/?a=?b>"), ("X-Note", "a =?b?= c"),
+        ])
+        // when
+        let text = try rendered(message)
+        // then
+        #expect(text.contains("\r\nList-Unsubscribe: \(url)\r\n"))
+        #expect(text.contains("\r\nList-Help: <https://x.example/?a=?b>\r\n"))
+        // Unstructured: a reader would decode "=?b?=", so it is encoded to survive.
+        #expect(text.contains("\r\nX-Note: =?UTF-8?B?YSA9P2I/PSBj?=\r\n"))
+    }
+
+    @Test("encodes non-ASCII extra header values")
+    func nonASCIIExtraHeader() throws {
+        // given / when
+        let text = try rendered(try message(extraHeaders: [("X-Organization", "Müller")]))
+        // then
+        #expect(text.contains("\r\nX-Organization: =?UTF-8?Q?M=C3=BCller?=\r\n"))
+    }
 }
