@@ -6,6 +6,9 @@
 /// transport writes the bytes as they are.
 public struct MessageRenderer: Sendable {
     public let messageIDDomain: String
+    /// The part after the `@` in Message-IDs: the domain when it is a dot-atom,
+    /// else a bracketed literal (RFC 5322 3.6.4 `id-right`), e.g. an IPv6 host.
+    private let idRight: String
 
     /// Header names the renderer writes itself (compared lowercased).
     static let reservedHeaders: Set<String> = [
@@ -15,11 +18,21 @@ public struct MessageRenderer: Sendable {
 
     public init(messageIDDomain: String) {
         self.messageIDDomain = messageIDDomain
+        let bytes = Array(messageIDDomain.utf8)
+        let isDotAtom = !bytes.isEmpty && bytes.first != UInt8(ascii: ".") && bytes.last != UInt8(ascii: ".")
+            && bytes.allSatisfy { AddressSyntax.isAtext($0) && $0 < 0x80 || $0 == UInt8(ascii: ".") }
+        if isDotAtom {
+            idRight = messageIDDomain
+        } else {
+            // dtext (RFC 5322 3.4.1): printable ASCII except "[", "]" and "\\".
+            let dtext = bytes.filter { $0 > 32 && $0 < 127 && $0 != 91 && $0 != 93 && $0 != 92 }
+            idRight = dtext.isEmpty ? "localhost" : "[" + String(decoding: dtext, as: UTF8.self) + "]"
+        }
     }
 
     /// A new `<128-bit-random-hex@domain>` identifier (RFC 5322 3.6.4).
     public func newMessageID() -> String {
-        "<" + RandomHex.make128() + "@" + messageIDDomain + ">"
+        "<" + RandomHex.make128() + "@" + idRight + ">"
     }
 
     public func render(_ message: MailMessage) throws(MIMEError) -> [UInt8] {
@@ -87,7 +100,7 @@ public struct MessageRenderer: Sendable {
         try Self.rejectLineBreaks(message.from.displayName ?? "", field: "From")
         for mailbox in message.to { try Self.rejectLineBreaks(mailbox.displayName ?? "", field: "To") }
         try Self.rejectLineBreaks(message.replyTo?.displayName ?? "", field: "Reply-To")
-        try Self.rejectLineBreaks(message.messageID ?? messageIDDomain, field: "Message-ID")
+        try Self.rejectLineBreaks(message.messageID ?? "", field: "Message-ID")
         for header in message.extraHeaders {
             let name = header.name
             if name.isEmpty || name.utf8.contains(where: { $0 < 33 || $0 > 126 || $0 == UInt8(ascii: ":") }) {

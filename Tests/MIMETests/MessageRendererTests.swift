@@ -182,4 +182,16 @@ struct MessageRendererTests {
         // then
         #expect(text.contains("\r\nX-Organization: =?UTF-8?Q?M=C3=BCller?=\r\n"))
     }
+
+    @Test("Message-IDs stay valid when the server's host is not a domain name", arguments: [
+        ("herald.example.com", "herald.example.com"), ("::1", "[::1]"), ("", "localhost"), ("bad host\r\n", "[badhost]"),
+    ])
+    func messageIDHost(host: String, idRight: String) {
+        // given
+        let renderer = MessageRenderer(messageIDDomain: host)
+        // when
+        let id = renderer.newMessageID()
+        // then
+        #expect(id.hasSuffix("@\(idRight)>"))
+    }
 }
