@@ -24,7 +24,7 @@ public struct MessageRenderer: Sendable {
         if isDotAtom {
             idRight = messageIDDomain
         } else {
-            // dtext (RFC 5322 3.4.1): printable ASCII except "[", "]" and "\\".
+            // dtext (RFC 5322 3.4.1): printable ASCII except "[", "]" and backslash.
             let dtext = bytes.filter { $0 > 32 && $0 < 127 && $0 != 91 && $0 != 93 && $0 != 92 }
             idRight = dtext.isEmpty ? "localhost" : "[" + String(decoding: dtext, as: UTF8.self) + "]"
         }
