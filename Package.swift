@@ -20,7 +20,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
-        .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
     ],
     targets: [
         .executableTarget(name: "herald", dependencies: ["App"]),
@@ -44,13 +43,13 @@ let package = Package(
         .target(name: "HeraldCore", dependencies: [
             "MIME",
             .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "CSV", package: "CSV.swift"),
         ]),
         .target(name: "MIME", dependencies: []),
         .target(name: "SMTP", dependencies: [
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "NIOTLS", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore"]),
@@ -58,6 +57,9 @@ let package = Package(
         .testTarget(name: "SMTPTests", dependencies: [
             "SMTP",
             .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOTLS", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "AppTests", dependencies: [
             "App",

@@ -33,6 +33,7 @@ struct HeraldErrorMiddleware: AsyncMiddleware {
             do {
                 let response = try await request.view.render("error", page).encodeResponse(for: request).get()
                 response.status = status
+                if let abort = error as? any AbortError { response.headers.add(contentsOf: abort.headers) }
                 return response
             } catch {
                 // The error page itself failed (e.g. a missing template): fall back to plain text.
