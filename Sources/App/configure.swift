@@ -14,8 +14,9 @@ public func configure(_ app: Application, configuration: Configuration) async th
     let secret = try configuration.secretKey
         ?? SecretKeyStore.loadOrCreate(dataDirectory: configuration.dataDirectory, logger: app.logger)
     try await configureDatabase(app, configuration.database, schema: configuration.postgresSchema)
+    let catalog = try MessageCatalog.load(directory: app.directory.resourcesDirectory + "Locales")
     app.herald = HeraldServices(
-        configuration: configuration, secretKey: secret, database: app.db, group: app.eventLoopGroup, logger: app.logger
+        configuration: configuration, secretKey: secret, catalog: catalog, database: app.db, group: app.eventLoopGroup, logger: app.logger
     )
     app.passwords.use(.bcrypt(cost: configuration.passwordHashCost))
     app.migrations.add(HeraldMigrations.all)

@@ -26,14 +26,17 @@ enum TestEmail {
         }
     }
 
-    static func send(to addresses: [EmailAddress], organization: Organization, services: HeraldServices, on db: any Database) async throws -> [Result] {
+    static func send(to addresses: [EmailAddress], organization: Organization, language: Language = .en, services: HeraldServices, on db: any Database) async throws -> [Result] {
         let settings = try await MailSettingsStore.settings(for: organization.id!, on: db)
         let sender = try Mailbox(address: EmailAddress(settings.senderAddress), displayName: settings.senderName)
+        let catalog = services.catalog
+        let arguments = ["organization": organization.name]
+        let content = EmailContent(
+            subject: catalog.text("mail.test.subject", language, arguments), paragraphs: [catalog.text("mail.test.body", language, arguments)],
+            footer: catalog.text("mail.footer", language, arguments)
+        )
         let messages = try addresses.map { address in
-            let message = MailMessage(
-                from: sender, to: [Mailbox(address: address)], subject: "Herald test email for \(organization.name)",
-                textBody: "This is a test email from Herald. If you can read it, \(organization.name)'s mail settings work.\n"
-            )
+            let message = services.composer.mail(content, from: sender, to: Mailbox(address: address), organizationID: organization.id).message
             return ClaimedMessage(id: UUID(), organizationID: organization.id, mailFrom: sender.address.description,
                                   recipients: [address.description], raw: try services.renderer.render(message), attempts: 1, createdAt: Date())
         }

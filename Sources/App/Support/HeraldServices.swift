@@ -12,13 +12,16 @@ struct HeraldServices: Sendable {
     let signInLimiter: RateLimiter
     let tokenRedemptionLimiter: RateLimiter
     let renderer: MessageRenderer
+    let catalog: MessageCatalog
+    var composer: MailComposer { MailComposer(renderer: renderer) }
     let deliveryWorker: DeliveryWorker
     let eventLoopGroup: any EventLoopGroup
     let logger: Logger
 
     var spoolFolder: String { (configuration.dataDirectory as NSString).appendingPathComponent("outbox") }
 
-    init(configuration: Configuration, secretKey: String, database: any Database, group: any EventLoopGroup, logger: Logger) {
+    init(configuration: Configuration, secretKey: String, catalog: MessageCatalog, database: any Database, group: any EventLoopGroup, logger: Logger) {
+        self.catalog = catalog
         self.configuration = configuration
         self.secretBox = SecretBox(serverSecret: secretKey, purpose: "herald stored secrets v1")
         // Ten attempts per address and client per 15 minutes: plenty for a person, too slow for guessing.

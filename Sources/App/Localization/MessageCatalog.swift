@@ -1,0 +1,84 @@
+import Foundation
+
+/// Herald's translations: one JSON file per language in `Resources/Locales/<code>.json`, loaded at start-up.
+///
+/// A value is either a string or, for counts, an object of CLDR plural categories (`one`, `other`, ...).
+/// Placeholders are `{name}`. JSON is what translation tools (Weblate, Crowdin, Lokalise) import and export
+/// as "key-value JSON", and it needs no parser beyond Foundation.
+struct MessageCatalog: Sendable {
+    enum Entry: Sendable, Equatable {
+        case text(String)
+        case plural([String: String])
+    }
+
+    let entries: [Language: [String: Entry]]
+
+    static func load(directory: String) throws -> MessageCatalog {
+        var entries: [Language: [String: Entry]] = [:]
+        for language in Language.allCases {
+            let path = (directory as NSString).appendingPathComponent("\(language.rawValue).json")
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw CatalogError("the message catalog \(path) is missing")
+            }
+            guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                throw CatalogError("\(path) is not a JSON object of keys to translations")
+            }
+            var table: [String: Entry] = [:]
+            for (key, value) in object {
+                switch value {
+                case let text as String: table[key] = .text(text)
+                case let forms as [String: String]: table[key] = .plural(forms)
+                default: throw CatalogError("\(path): the value of '\(key)' must be a string or an object of plural forms")
+                }
+            }
+            entries[language] = table
+        }
+        return MessageCatalog(entries: entries)
+    }
+
+    /// The translation of `key`, with `{placeholders}` replaced. A key missing in `language` falls back to
+    /// English (a test makes sure no key is missing); a key missing everywhere shows as itself.
+    func text(_ key: String, _ language: Language, _ arguments: [String: String] = [:]) -> String {
+        guard let entry = entries[language]?[key] ?? entries[.en]?[key] else { return key }
+        switch entry {
+        case .text(let text): return Self.fill(text, arguments)
+        case .plural(let forms): return Self.fill(forms["other"] ?? key, arguments)
+        }
+    }
+
+    /// A count in words: picks the CLDR plural form for `count` in `language` and fills `{count}` too.
+    func plural(_ key: String, count: Int, _ language: Language, _ arguments: [String: String] = [:]) -> String {
+        guard let entry = entries[language]?[key] ?? entries[.en]?[key] else { return key }
+        var all = arguments
+        all["count"] = count.formatted(.number.locale(Locale(identifier: language.rawValue)))
+        switch entry {
+        case .text(let text): return Self.fill(text, all)
+        case .plural(let forms):
+            let category = PluralRules.category(for: count, language: language)
+            return Self.fill(forms[category] ?? forms["other"] ?? key, all)
+        }
+    }
+
+    private static func fill(_ template: String, _ arguments: [String: String]) -> String {
+        guard template.contains("{") else { return template }
+        var result = template
+        for (name, value) in arguments { result = result.replacingOccurrences(of: "{\(name)}", with: value) }
+        return result
+    }
+}
+
+/// CLDR cardinal plural categories for Herald's languages (integers only, which is all Herald counts).
+enum PluralRules {
+    static func category(for count: Int, language: Language) -> String {
+        switch language {
+        case .ja, .zhHans: "other" // no grammatical plural
+        case .fr: (count == 0 || count == 1) ? "one" : "other"
+        case .en, .de, .es, .it: count == 1 ? "one" : "other"
+        }
+    }
+}
+
+struct CatalogError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,51 @@
+import Vapor
+
+/// Pages invitees see (join, download, activation, bad links): no console chrome, in the invitation's language,
+/// with a language switch. `t` carries the page's translated strings so templates hold no English.
+struct InviteePage<Content: Encodable>: Encodable {
+    struct LanguageChoice: Encodable {
+        let code: String
+        let name: String
+        let current: Bool
+        let url: String
+    }
+
+    let language: String
+    let title: String
+    let csrf: String
+    let languages: [LanguageChoice]
+    let t: [String: String]
+    let content: Content
+}
+
+extension Request {
+    /// The language for an invitee page: `?lang=` (the switch), else the invitation's, else `Accept-Language`.
+    func inviteeLanguage(invitation: String? = nil) -> Language {
+        if let chosen = (try? query.get(String.self, at: "lang")).flatMap(Language.init(code:)) { return chosen }
+        if let invitation, let language = Language(code: invitation) { return language }
+        return Language.preferred(acceptLanguage: headers.first(name: .acceptLanguage))
+    }
+
+    /// Renders an invitee page; `keys` are catalog keys the template shows, looked up in `language`.
+    func renderInviteePage<Content: Encodable>(
+        _ template: String, language: Language, titleKey: String, keys: [String], arguments: [String: String] = [:],
+        _ content: Content, status: HTTPStatus = .ok
+    ) async throws -> Response {
+        let catalog = herald.catalog
+        var strings: [String: String] = [:]
+        for key in keys + [titleKey, "page.language"] {
+            strings[key.replacingOccurrences(of: ".", with: "_")] = catalog.text(key, language, arguments)
+        }
+        let path = url.path
+        let page = InviteePage(
+            language: language.rawValue, title: catalog.text(titleKey, language, arguments), csrf: CSRF.token(for: self),
+            languages: Language.allCases.map { .init(code: $0.rawValue, name: $0.nativeName, current: $0 == language, url: "\(path)?lang=\($0.rawValue)") },
+            t: strings, content: content
+        )
+        let response = try await view.render(template, page).encodeResponse(for: self).get()
+        response.status = status
+        // Token-bearing URLs must not leak to other sites through the Referer header, nor be cached.
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+}
