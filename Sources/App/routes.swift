@@ -13,6 +13,10 @@ func routes(_ app: Application) throws {
     browser.get("setup", ":token", use: setup.form)
     browser.post("setup", ":token", use: setup.create)
 
+    let join = JoinController()
+    browser.get("join", ":token", use: join.show)
+    browser.post("join", ":token", use: join.join)
+
     let session = SessionController()
     browser.get("signin", use: session.form)
     browser.post("signin", use: session.signIn)

@@ -7,6 +7,7 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(TokenCommands(), as: "token")
     app.asyncCommands.use(DeliverCommand(), as: "deliver")
     app.asyncCommands.use(MailCommands(), as: "mail")
+    app.asyncCommands.use(InviteCommands(), as: "invite")
 }
 
 extension CommandContext {

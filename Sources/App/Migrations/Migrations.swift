@@ -22,5 +22,7 @@ enum HeraldMigrations {
         CreateAPIToken(),
         CreateSetupToken(),
         SessionRecord.migration,
+        UpdateInvitationAddPendingJoinIndex(),
+        UpdateAccountAddLanguage(),
     ]
 }

@@ -13,6 +13,8 @@ final class Account: Model, @unchecked Sendable {
     @Field(key: "password_hash") var passwordHash: String
 
     @OptionalField(key: "last_sign_in_at") var lastSignInAt: Date?
+    /// BCP 47 code; set when the person accepts an invitation (UpdateAccountAddLanguage).
+    @OptionalField(key: "language") var language: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 

@@ -1,0 +1,139 @@
+import Fluent
+import Foundation
+import HeraldCore
+import MIME
+import Vapor
+
+/// Inviting people to join the organization: one row and one email per person, in one transaction.
+struct JoinInvitations {
+    struct Request: Sendable {
+        var recipients: RecipientList
+        var language: Language = .en
+        var message: String?
+        var role: MembershipRole = .member
+        var expiresInDays: Int = 7
+    }
+
+    /// What happened to one line of the input.
+    struct RowResult: Content, Equatable {
+        enum Outcome: String, Codable, Sendable {
+            case invited, alreadyMember = "already_member", alreadyInvited = "already_invited", blocked, invalid, duplicate
+        }
+        let line: Int?
+        let email: String
+        let outcome: Outcome
+        let detail: String?
+    }
+
+    static let maximumExpiryDays = 30
+    static let maximumMessageLength = 2000
+
+    let services: HeraldServices
+
+    /// Validates the request's own fields (not the recipients), naming each bad one.
+    static func problems(_ request: Request) -> [String] {
+        var problems: [String] = []
+        if !(1...maximumExpiryDays).contains(request.expiresInDays) {
+            problems.append("expires_in_days: must be between 1 and \(maximumExpiryDays)")
+        }
+        if let message = request.message, message.count > maximumMessageLength {
+            problems.append("message: must be at most \(maximumMessageLength) characters")
+        }
+        if request.recipients.recipients.isEmpty && request.recipients.errors.isEmpty {
+            problems.append("emails: enter at least one email address")
+        }
+        return problems
+    }
+
+    func invite(_ request: Request, organization: Organization, inviter: Account?, actor: AuditActor, on db: any Database, now: Date = Date()) async throws -> [RowResult] {
+        var results = request.recipients.errors.map { error in
+            RowResult(line: error.line, email: "", outcome: error.isDuplicate ? .duplicate : .invalid, detail: error.description)
+        }
+        let organizationID = organization.id!
+        let emails = request.recipients.recipients.map(\.address.normalized)
+        let members = try await memberStatuses(organizationID: organizationID, emails: emails, on: db)
+        let pending = try await pendingInvitations(organizationID: organizationID, emails: emails, now: now, on: db)
+        let sender = try await MailComposer.sender(for: organizationID, on: db)
+        let batchID = UUID()
+        var toCreate: [(line: Int, address: EmailAddress)] = []
+        for (line, address) in request.recipients.recipients {
+            switch members[address.normalized] {
+            case .active?: results.append(RowResult(line: line, email: address.description, outcome: .alreadyMember, detail: nil))
+            case .blocked?: results.append(RowResult(line: line, email: address.description, outcome: .blocked, detail: "unblock the member instead"))
+            default:
+                if pending.contains(address.normalized) {
+                    results.append(RowResult(line: line, email: address.description, outcome: .alreadyInvited, detail: "a pending invitation exists: resend it instead"))
+                } else {
+                    toCreate.append((line, address))
+                }
+            }
+        }
+        let creating = toCreate
+        try await db.transaction { db in
+            // A pending invitation past its expiry no longer blocks a new one: store the status it already has,
+            // so the partial unique index on pending invitations admits the new row.
+            try await Invitation.query(on: db).filter(\.$organization.$id == organizationID)
+                .filter(\.$kind == InvitationKind.join.rawValue).filter(\.$status == InvitationStatus.pending.rawValue)
+                .filter(\.$expiresAt <= now).set(\.$status, to: InvitationStatus.expired.rawValue).update()
+            var mails: [OutgoingMail] = []
+            for (_, address) in creating {
+                let token = TokenGenerator.newToken()
+                let invitation = Invitation()
+                invitation.id = UUID()
+                invitation.$organization.id = organizationID
+                invitation.$inviter.id = inviter?.id
+                invitation.batchID = batchID
+                invitation.kind = InvitationKind.join.rawValue
+                invitation.email = address.normalized
+                invitation.language = request.language.rawValue
+                invitation.status = InvitationStatus.pending.rawValue
+                invitation.tokenHash = TokenGenerator.hash(token)
+                invitation.roleOnAccept = request.role.rawValue
+                invitation.message = request.message?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
+                invitation.expiresAt = now.addingTimeInterval(TimeInterval(request.expiresInDays) * 86_400)
+                try await invitation.create(on: db)
+                let content = JoinInvitationEmail(catalog: services.catalog, configuration: services.configuration)
+                    .content(invitation: invitation, token: token, organization: organization, inviter: inviter)
+                mails.append(services.composer.mail(content, from: sender, to: Mailbox(address: address), organizationID: organizationID,
+                                                    invitationID: invitation.id, batchID: batchID))
+                try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: "invitation.join.sent",
+                                          targetType: "invitation", targetID: invitation.id, targetLabel: address.normalized,
+                                          details: "role: \(request.role.title), language: \(request.language.rawValue)")
+            }
+            try await Outbox.enqueue(mails, renderer: services.renderer, on: db)
+        }
+        results += creating.map { RowResult(line: $0.line, email: $0.address.description, outcome: .invited, detail: nil) }
+        services.deliveryWorker.wake()
+        return results.sorted { ($0.line ?? 0) < ($1.line ?? 0) }
+    }
+
+    private func memberStatuses(organizationID: UUID, emails: [String], on db: any Database) async throws -> [String: MembershipStatus] {
+        guard !emails.isEmpty else { return [:] }
+        var statuses: [String: MembershipStatus] = [:]
+        for chunk in emails.chunked(500) {
+            let rows = try await Membership.query(on: db).filter(\.$organization.$id == organizationID)
+                .join(Account.self, on: \Membership.$account.$id == \Account.$id)
+                .filter(Account.self, \.$email ~~ Array(chunk)).all()
+            for row in rows { statuses[try row.joined(Account.self).email] = row.status }
+        }
+        return statuses
+    }
+
+    private func pendingInvitations(organizationID: UUID, emails: [String], now: Date, on db: any Database) async throws -> Set<String> {
+        var pending: Set<String> = []
+        for chunk in emails.chunked(500) {
+            let rows = try await Invitation.query(on: db).filter(\.$organization.$id == organizationID)
+                .filter(\.$kind == InvitationKind.join.rawValue).filter(\.$status == InvitationStatus.pending.rawValue)
+                .filter(\.$expiresAt > now).filter(\.$email ~~ Array(chunk)).all()
+            pending.formUnion(rows.map(\.email))
+        }
+        return pending
+    }
+}
+
+extension RecipientListError {
+    var isDuplicate: Bool {
+        if case .duplicate = reason { return true }
+        return false
+    }
+}

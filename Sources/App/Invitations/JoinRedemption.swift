@@ -1,0 +1,90 @@
+import Fluent
+import Foundation
+import HeraldCore
+import SQLKit
+import Vapor
+
+/// Accepting a join invitation: single use even under concurrent POSTs, because the pending→accepted change
+/// is one conditional UPDATE and only the request that changed the row goes on.
+enum JoinRedemption {
+    /// The invitation behind a join token, or the page-level reason it cannot be used (404 unknown, 410 gone).
+    static func invitation(token: String, on db: any Database, now: Date = Date()) async throws -> (Invitation, InvitationStatus) {
+        guard let invitation = try await Invitation.query(on: db)
+            .filter(\.$tokenHash == TokenGenerator.hash(token)).filter(\.$kind == InvitationKind.join.rawValue)
+            .with(\.$organization).with(\.$inviter).first()
+        else { throw JoinLinkError.unknown }
+        let stored = InvitationStatus(rawValue: invitation.status) ?? .revoked
+        return (invitation, InvitationLifecycle.effectiveStatus(stored: stored, expiresAt: invitation.expiresAt, now: now))
+    }
+
+    /// Marks the invitation accepted and makes `account` a member, in one transaction; throws `.alreadyUsed`
+    /// if another request got there first.
+    static func accept(_ invitation: Invitation, account: Account, on db: any Database, now: Date = Date()) async throws -> Membership {
+        try await db.transaction { db in
+            let claimed = try await (db as! any SQLDatabase).raw("""
+                UPDATE invitations SET status = 'accepted', accepted_at = \(bind: now), updated_at = \(bind: now)
+                WHERE id = \(bind: invitation.id!) AND status = 'pending' AND expires_at > \(bind: now)
+                RETURNING id
+                """).all()
+            guard !claimed.isEmpty else { throw JoinLinkError.alreadyUsed }
+            let organizationID = invitation.$organization.id
+            let role = MembershipRole(rawValue: invitation.roleOnAccept ?? "") ?? .member
+            let membership: Membership
+            if let existing = try await Membership.query(on: db).filter(\.$organization.$id == organizationID)
+                .filter(\.$account.$id == account.id!).first() {
+                guard existing.status != .blocked else { throw JoinLinkError.blocked }
+                guard existing.status != .active else { throw JoinLinkError.alreadyMember }
+                existing.status = .active
+                existing.role = role
+                membership = existing
+                try await existing.save(on: db)
+            } else {
+                membership = Membership(organizationID: organizationID, accountID: account.id!, role: role)
+                try await membership.create(on: db)
+            }
+            account.language = invitation.language
+            try await account.save(on: db)
+            try await AuditLog.record(on: db, organizationID: organizationID, actor: .account(id: account.id!, email: account.email),
+                                      action: "invitation.join.accepted", targetType: "invitation", targetID: invitation.id, targetLabel: invitation.email)
+            try await AuditLog.record(on: db, organizationID: organizationID, actor: .account(id: account.id!, email: account.email),
+                                      action: "member.joined", targetType: "account", targetID: account.id, targetLabel: account.email,
+                                      details: "role: \(role.title)")
+            return membership
+        }
+    }
+}
+
+/// Why a join link cannot be used; each maps to a page in the invitation's language with what to do next.
+enum JoinLinkError: Error {
+    case unknown, expired, revoked, alreadyUsed, blocked, alreadyMember
+
+    var status: HTTPStatus {
+        switch self {
+        case .unknown: .notFound
+        case .expired, .revoked, .alreadyUsed: .gone
+        case .blocked: .forbidden
+        case .alreadyMember: .conflict
+        }
+    }
+
+    /// Catalog key of the explanation.
+    var messageKey: String {
+        switch self {
+        case .unknown: "join.error.unknown"
+        case .expired: "join.error.expired"
+        case .revoked: "join.error.revoked"
+        case .alreadyUsed: "join.error.used"
+        case .blocked: "join.error.blocked"
+        case .alreadyMember: "join.error.member"
+        }
+    }
+
+    init?(status: InvitationStatus) {
+        switch status {
+        case .pending: return nil
+        case .expired: self = .expired
+        case .revoked: self = .revoked
+        case .accepted: self = .alreadyUsed
+        }
+    }
+}
