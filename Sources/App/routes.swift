@@ -29,8 +29,17 @@ func routes(_ app: Application) throws {
 
     // Administration pages: account administrators only.
     let admin = console.grouped(RequireAdministratorMiddleware())
+    console.post("leave", use: MembersController.leave)
     admin.get("members", use: MembersController.list)
+    for change in [MembershipChanges.Change.promote, .demote, .block, .unblock, .remove] {
+        admin.post("members", ":id", .constant(change.rawValue), use: MembersController.change(change))
+    }
+    admin.post("members", ":id", "license-keys", use: MembersController.grant)
     admin.get("invitations", use: InvitationsController.list)
+    let joinInvitations = JoinInvitationsController()
+    admin.on(.POST, "invitations", "join", body: .collect(maxSize: "10mb"), use: joinInvitations.create)
+    admin.post("invitations", ":id", "resend", use: joinInvitations.resend)
+    admin.post("invitations", ":id", "revoke", use: joinInvitations.revoke)
     admin.get("licenses", use: LicensesController.list)
     admin.get("client-invitations", use: ClientInvitationsController.list)
     admin.get("directory", use: DirectoryController.show)
@@ -50,6 +59,14 @@ func routes(_ app: Application) throws {
     let api = app.grouped("api", "v1").grouped(APITokenMiddleware())
     api.get("organization", use: APIController.organization)
     api.get("members", use: APIController.members)
+    for change in [MembershipChanges.Change.promote, .demote, .block, .unblock, .remove] {
+        api.post("members", ":id", .constant(change.rawValue), use: APIController.changeMember(change))
+    }
+    api.put("members", ":id", "license-keys", use: APIController.grantLicenseKeys)
+    api.get("invitations", use: APIController.invitations)
+    api.post("invitations", "join", use: APIController.inviteToJoin)
+    api.post("invitations", ":id", "resend", use: APIController.resendInvitation)
+    api.post("invitations", ":id", "revoke", use: APIController.revokeInvitation)
     api.get("audit-events", use: APIController.auditEvents)
     api.get("api-tokens", use: APIController.apiTokens)
     api.post("api-tokens", use: APIController.createAPIToken)

@@ -9,6 +9,7 @@ enum APIController {
     }
 
     struct MemberDTO: Content {
+        let id: UUID
         let name: String
         let email: String
         let role: String
@@ -45,7 +46,12 @@ enum APIController {
         try await Membership.query(on: req.db)
             .filter(\.$organization.$id == req.api.organizationID).filter(\.$status ~~ [.active, .blocked])
             .with(\.$account).sort(\.$createdAt).all()
-            .map { MemberDTO(name: $0.account.name, email: $0.account.email, role: $0.role.rawValue, status: $0.status.rawValue, joinedAt: $0.createdAt) }
+            .map(memberDTO)
+    }
+
+    static func memberDTO(_ membership: Membership) -> MemberDTO {
+        MemberDTO(id: membership.id!, name: membership.account.name, email: membership.account.email, role: membership.role.rawValue,
+                  status: membership.status.rawValue, joinedAt: membership.createdAt)
     }
 
     static func auditEvents(_ req: Request) async throws -> [AuditEventDTO] {

@@ -13,7 +13,13 @@ enum DashboardController {
     }
 
     static func show(_ req: Request) async throws -> View {
-        let organizationID = try req.console.organization.id!
+        let context = try req.console
+        guard context.isAdministrator else {
+            // Members see only what is theirs: organization-wide figures are for administrators.
+            let keys = switch try await LicenseAccess.scope(for: context, on: req.db) { case .all: 0; case .only(let ids): ids.count }
+            return try await req.renderPage("member-home", section: .dashboard, ["licenseKeys": keys])
+        }
+        let organizationID = context.organization.id!
         async let members = Membership.query(on: req.db).filter(\.$organization.$id == organizationID).filter(\.$status == .active).count()
         async let invitations = Invitation.query(on: req.db).filter(\.$organization.$id == organizationID).filter(\.$status == "pending").count()
         async let keys = LicenseKey.query(on: req.db).filter(\.$organization.$id == organizationID).count()

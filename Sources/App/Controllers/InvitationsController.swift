@@ -1,9 +1,12 @@
 import Fluent
+import HeraldCore
 import Vapor
 
-/// Every invitation of the organization, filterable by kind and status and searchable by email or name.
+/// Every invitation of the organization (filter by kind and status, search by email or name), and the
+/// "Invite people to join" form with its per-row results.
 enum InvitationsController {
     struct Row: Encodable {
+        let id: String
         let email: String
         let name: String?
         let kind: String
@@ -12,6 +15,8 @@ enum InvitationsController {
         let inviter: String
         let sent: String
         let expires: String
+        let canResend: Bool
+        let canRevoke: Bool
     }
 
     struct ViewModel: Encodable {
@@ -21,25 +26,47 @@ enum InvitationsController {
         let kind: String
         let statuses: [String]
         let kinds: [String]
+        let languages: [[String: String]]
+        let results: [JoinInvitations.RowResult]
+        let errors: [String]
     }
 
     static func list(_ req: Request) async throws -> View {
+        try await render(req, results: [], errors: [])
+    }
+
+    static func render(_ req: Request, results: [JoinInvitations.RowResult], errors: [String]) async throws -> View {
         let organizationID = try req.console.organization.id!
         let search = ((try? req.query.get(String.self, at: "q")) ?? "").trimmingCharacters(in: .whitespaces)
         let status = (try? req.query.get(String.self, at: "status")) ?? ""
         let kind = (try? req.query.get(String.self, at: "kind")) ?? ""
+        let now = Date()
         var query = Invitation.query(on: req.db).filter(\.$organization.$id == organizationID).with(\.$inviter)
-        if !status.isEmpty { query = query.filter(\.$status == status) }
+        switch status {
+        case "pending": query = query.filter(\.$status == "pending").filter(\.$expiresAt > now)
+        // Expired is what a pending invitation becomes with time, whether or not the row says so yet.
+        case "expired": query = query.group(.or) { $0.filter(\.$status == "expired").group(.and) { $0.filter(\.$status == "pending").filter(\.$expiresAt <= now) } }
+        case "": break
+        default: query = query.filter(\.$status == status)
+        }
         if !kind.isEmpty { query = query.filter(\.$kind == kind) }
         if !search.isEmpty {
             query = query.group(.or) { $0.filter(\.$email ~~ search.lowercased()).filter(\.$name ~~ search) }
         }
-        let rows = try await query.sort(\.$createdAt, .descending).limit(500).all().map {
-            Row(email: $0.email, name: $0.name, kind: $0.kind, status: $0.status, language: $0.language,
-                inviter: $0.inviter?.email ?? "—", sent: DisplayDate.format($0.sentAt), expires: DisplayDate.format($0.expiresAt))
+        let rows = try await query.sort(\.$createdAt, .descending).limit(500).all().map { invitation in
+            let stored = InvitationStatus(rawValue: invitation.status) ?? .revoked
+            let effective = InvitationLifecycle.effectiveStatus(stored: stored, expiresAt: invitation.expiresAt, now: now)
+            let isJoin = invitation.kind == InvitationKind.join.rawValue
+            return Row(id: invitation.id!.uuidString, email: invitation.email, name: invitation.name, kind: invitation.kind,
+                       status: effective.rawValue, language: invitation.language, inviter: invitation.inviter?.email ?? "—",
+                       sent: DisplayDate.format(invitation.sentAt), expires: DisplayDate.format(invitation.expiresAt),
+                       canResend: isJoin && InvitationLifecycle.canResend(stored: stored, expiresAt: invitation.expiresAt, now: now),
+                       canRevoke: isJoin && InvitationLifecycle.canRevoke(stored: stored, expiresAt: invitation.expiresAt, now: now))
         }
-        let content = ViewModel(rows: rows, search: search, status: status, kind: kind,
-                              statuses: ["pending", "accepted", "expired", "revoked"], kinds: ["join", "install", "client"])
-        return try await req.renderPage("invitations", section: .invitations, content)
+        let model = ViewModel(rows: rows, search: search, status: status, kind: kind,
+                              statuses: InvitationStatus.allCases.map(\.rawValue), kinds: InvitationKind.allCases.map(\.rawValue),
+                              languages: Language.allCases.map { ["code": $0.rawValue, "name": $0.nativeName] },
+                              results: results, errors: errors)
+        return try await req.renderPage("invitations", section: .invitations, model)
     }
 }

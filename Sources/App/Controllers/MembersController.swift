@@ -1,27 +1,93 @@
 import Fluent
 import Vapor
 
-/// Members of the current organization: name, email, role, status, joined date.
-enum MembersController {
+/// Members of the current organization (name, email, role, status, joined, note) and what administrators
+/// can do to them: promote or demote with a note, block, unblock, remove, grant license keys.
+struct MembersController {
     struct Row: Encodable {
+        let id: String
         let name: String
         let email: String
         let role: String
+        let isAdministrator: Bool
         let status: String
         let joined: String
         let note: String?
+        let isSelf: Bool
+        let keys: [KeyChoice]
+    }
+
+    struct KeyChoice: Encodable {
+        let id: String
+        let name: String
+        let granted: Bool
     }
 
     static func list(_ req: Request) async throws -> View {
-        let organizationID = try req.console.organization.id!
+        let context = try req.console
+        let organizationID = context.organization.id!
+        let keys = try await LicenseKey.query(on: req.db).filter(\.$organization.$id == organizationID).sort(\.$name).all()
+        let grants = try await LicenseKeyAdministrator.query(on: req.db)
+            .join(Membership.self, on: \LicenseKeyAdministrator.$membership.$id == \Membership.$id)
+            .filter(Membership.self, \.$organization.$id == organizationID).all()
+        let granted = Set(grants.map { "\($0.$membership.id):\($0.$licenseKey.id)" })
         let rows = try await Membership.query(on: req.db)
-            .filter(\.$organization.$id == organizationID)
-            .filter(\.$status ~~ [.active, .blocked])
-            .with(\.$account)
-            .sort(\.$createdAt)
-            .all()
-            .map { Row(name: $0.account.name, email: $0.account.email, role: $0.role.title,
-                       status: $0.status.rawValue, joined: DisplayDate.format($0.createdAt), note: $0.note) }
+            .filter(\.$organization.$id == organizationID).filter(\.$status ~~ [.active, .blocked])
+            .with(\.$account).sort(\.$createdAt).all()
+            .map { membership in
+                Row(id: membership.id!.uuidString, name: membership.account.name, email: membership.account.email,
+                    role: membership.role.title, isAdministrator: membership.role == .administrator, status: membership.status.rawValue,
+                    joined: DisplayDate.format(membership.createdAt), note: membership.note, isSelf: membership.id == context.membership.id,
+                    keys: keys.map { KeyChoice(id: $0.id!.uuidString, name: $0.name, granted: granted.contains("\(membership.id!):\($0.id!)")) })
+            }
         return try await req.renderPage("members", section: .members, ["rows": rows])
+    }
+
+    struct ChangeForm: Content {
+        var note: String?
+    }
+
+    /// `POST /console/members/:id/{promote,demote,block,unblock,remove}`.
+    static func change(_ change: MembershipChanges.Change) -> @Sendable (Request) async throws -> Response {
+        { req in
+            let context = try req.console
+            guard let id = req.parameters.get("id", as: UUID.self) else { throw Abort(.badRequest, reason: "id: is not a valid member id") }
+            let form = try req.content.decode(ChangeForm.self)
+            let membership = try await MembershipChanges(services: req.herald, organizationID: context.organization.id!, actor: context.actor)
+                .apply(change, to: id, note: form.note, on: req.db)
+            req.herald.deliveryWorker.wake()
+            req.flash("\(membership.account.email): \(change.rawValue) done.")
+            return req.redirect(to: "/console/members")
+        }
+    }
+
+    struct GrantForm: Content {
+        var license_keys: [UUID]?
+    }
+
+    static func grant(_ req: Request) async throws -> Response {
+        let context = try req.console
+        guard let id = req.parameters.get("id", as: UUID.self) else { throw Abort(.badRequest, reason: "id: is not a valid member id") }
+        let form = try req.content.decode(GrantForm.self)
+        try await MembershipChanges(services: req.herald, organizationID: context.organization.id!, actor: context.actor)
+            .grantLicenseKeys(Set(form.license_keys ?? []), to: id, on: req.db)
+        req.flash("License administrator rights saved.")
+        return req.redirect(to: "/console/members")
+    }
+
+    /// Any member may leave (except the last administrator); their console session then has no organization.
+    static func leave(_ req: Request) async throws -> Response {
+        let context = try req.console
+        _ = try await MembershipChanges(services: req.herald, organizationID: context.organization.id!, actor: context.actor)
+            .apply(.leave, to: context.membership.id!, on: req.db)
+        req.session.data[Request.organizationSessionKey] = nil
+        let remaining = context.organizations.filter { $0.id != context.organization.id }
+        guard !remaining.isEmpty else {
+            req.auth.logout(Account.self)
+            req.session.destroy()
+            return req.redirect(to: "/signin")
+        }
+        req.flash("You left \(context.organization.name).")
+        return req.redirect(to: "/console")
     }
 }

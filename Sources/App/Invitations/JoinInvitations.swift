@@ -91,6 +91,8 @@ struct JoinInvitations {
                 invitation.roleOnAccept = request.role.rawValue
                 invitation.message = request.message?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
                 invitation.expiresAt = now.addingTimeInterval(TimeInterval(request.expiresInDays) * 86_400)
+                // Kept so that a resend restarts the same validity the administrator chose.
+                invitation.payload = #"{"valid_days":\#(request.expiresInDays)}"#
                 try await invitation.create(on: db)
                 let content = JoinInvitationEmail(catalog: services.catalog, configuration: services.configuration)
                     .content(invitation: invitation, token: token, organization: organization, inviter: inviter)

@@ -11,7 +11,9 @@ enum MailSettingsStore {
         let defaults = MailSettings()
         defaults.$organization.id = organizationID
         defaults.transport = "file"
-        defaults.senderAddress = "herald@localhost"
+        // Until an administrator sets a sender: a syntactically valid placeholder (a bare "localhost" domain
+        // is not a valid address); mail goes to the file spool anyway until SMTP is configured.
+        defaults.senderAddress = "herald@localhost.localdomain"
         defaults.tlsMode = "starttls"
         defaults.minimumTLSVersion = "1.2"
         defaults.verifyCertificates = true

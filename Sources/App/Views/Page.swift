@@ -44,6 +44,9 @@ enum ConsoleSection: String, CaseIterable {
         }
     }
 
+    /// Sections a Regular Member sees (Licenses shows only the keys they administer, if any).
+    var isOpenToMembers: Bool { self == .dashboard || self == .licenses }
+
     var label: String {
         switch self {
         case .dashboard: "Dashboard"
@@ -77,7 +80,8 @@ extension Request {
                 .init(id: $0.id!.uuidString, name: $0.name, current: $0.id == context.organization.id)
             },
             isAdministrator: context.isAdministrator,
-            nav: ConsoleSection.allCases.map { .init(path: $0.path, label: $0.label, active: $0 == section) },
+            nav: ConsoleSection.allCases.filter { context.isAdministrator || $0.isOpenToMembers }
+                .map { .init(path: $0.path, label: $0.label, active: $0 == section) },
             flash: flash,
             content: content
         )

@@ -1,0 +1,103 @@
+import Fluent
+import HeraldCore
+import Vapor
+
+/// `/api/v1/invitations` (join kind) and `/api/v1/members/:id/...`: the console's actions for scripts.
+extension APIController {
+    struct JoinInvitationBody: Content {
+        var emails: [String]
+        var language: String?
+        var message: String?
+        var role: String?
+        var expires_in_days: Int?
+    }
+
+    struct InvitationDTO: Content {
+        let id: UUID
+        let kind: String
+        let email: String
+        let status: String
+        let language: String
+        let sentAt: Date?
+        let expiresAt: Date
+        let acceptedAt: Date?
+    }
+
+    static func inviteToJoin(_ req: Request) async throws -> Response {
+        let context = try req.api
+        let body = try req.content.decode(JoinInvitationBody.self)
+        guard body.emails.count <= 10_000 else { throw Abort(.payloadTooLarge, reason: "emails: at most 10000 per request") }
+        // One address per line keeps each result's line number equal to its index + 1 in `emails`.
+        if let bad = body.emails.firstIndex(where: { $0.contains(where: \.isNewline) }) {
+            throw Abort(.badRequest, reason: "emails[\(bad)]: must be a single address")
+        }
+        let form = JoinInvitationsController.InviteForm(emails: body.emails.joined(separator: "\n"), csv: nil, language: body.language,
+                                                        message: body.message, role: body.role, expires_in_days: body.expires_in_days)
+        let request = try JoinInvitationsController.request(from: form)
+        let problems = JoinInvitations.problems(request)
+        guard problems.isEmpty else { throw Abort(.badRequest, reason: problems.joined(separator: "; ")) }
+        guard let organization = try await Organization.find(context.organizationID, on: req.db) else { throw Abort(.notFound) }
+        let results = try await JoinInvitations(services: req.herald)
+            .invite(request, organization: organization, inviter: context.account, actor: context.actor, on: req.db)
+        return try await ["results": results].encodeResponse(status: .created, for: req)
+    }
+
+    static func invitations(_ req: Request) async throws -> [InvitationDTO] {
+        let organizationID = try req.api.organizationID
+        var query = Invitation.query(on: req.db).filter(\.$organization.$id == organizationID)
+        if let kind = try? req.query.get(String.self, at: "kind") {
+            guard InvitationKind(rawValue: kind) != nil else { throw Abort(.badRequest, reason: "kind: must be join, install or client") }
+            query = query.filter(\.$kind == kind)
+        }
+        let now = Date()
+        return try await query.sort(\.$createdAt, .descending).limit(1000).all().map {
+            let status = InvitationLifecycle.effectiveStatus(stored: InvitationStatus(rawValue: $0.status) ?? .revoked, expiresAt: $0.expiresAt, now: now)
+            return InvitationDTO(id: $0.id!, kind: $0.kind, email: $0.email, status: status.rawValue, language: $0.language,
+                                 sentAt: $0.sentAt, expiresAt: $0.expiresAt, acceptedAt: $0.acceptedAt)
+        }
+    }
+
+    static func resendInvitation(_ req: Request) async throws -> HTTPStatus {
+        let context = try req.api
+        guard let organization = try await Organization.find(context.organizationID, on: req.db) else { throw Abort(.notFound) }
+        try await JoinInvitations(services: req.herald).resend(try JoinInvitationsController.id(req), organization: organization,
+                                                              inviter: context.account, actor: context.actor, on: req.db)
+        return .accepted
+    }
+
+    static func revokeInvitation(_ req: Request) async throws -> HTTPStatus {
+        let context = try req.api
+        try await JoinInvitations(services: req.herald).revoke(try JoinInvitationsController.id(req), organizationID: context.organizationID,
+                                                              actor: context.actor, on: req.db)
+        return .noContent
+    }
+
+    struct NoteBody: Content {
+        var note: String?
+    }
+
+    static func changeMember(_ change: MembershipChanges.Change) -> @Sendable (Request) async throws -> MemberDTO {
+        { req in
+            let context = try req.api
+            guard let id = req.parameters.get("id", as: UUID.self) else { throw Abort(.badRequest, reason: "id: is not a valid member id") }
+            let note = (try? req.content.decode(NoteBody.self))?.note
+            let membership = try await MembershipChanges(services: req.herald, organizationID: context.organizationID, actor: context.actor)
+                .apply(change, to: id, note: note, on: req.db)
+            req.herald.deliveryWorker.wake()
+            return memberDTO(membership)
+        }
+    }
+
+    struct LicenseKeysBody: Content {
+        var license_keys: [UUID]
+    }
+
+    static func grantLicenseKeys(_ req: Request) async throws -> HTTPStatus {
+        let context = try req.api
+        guard let id = req.parameters.get("id", as: UUID.self) else { throw Abort(.badRequest, reason: "id: is not a valid member id") }
+        let body = try req.content.decode(LicenseKeysBody.self)
+        try await MembershipChanges(services: req.herald, organizationID: context.organizationID, actor: context.actor)
+            .grantLicenseKeys(Set(body.license_keys), to: id, on: req.db)
+        return .noContent
+    }
+}

@@ -1,0 +1,73 @@
+import Fluent
+import HeraldCore
+import Vapor
+
+/// The console's "Invite people to join" form, and resend / revoke of join invitations.
+struct JoinInvitationsController {
+    struct InviteForm: Content {
+        var emails: String?
+        var csv: File?
+        var language: String?
+        var message: String?
+        var role: String?
+        var expires_in_days: Int?
+    }
+
+    func create(_ req: Request) async throws -> Response {
+        let context = try req.console
+        let form = try req.content.decode(InviteForm.self)
+        let request: JoinInvitations.Request
+        do { request = try Self.request(from: form) } catch let abort as Abort {
+            return try await InvitationsController.render(req, results: [], errors: [abort.reason]).encodeResponse(status: .badRequest, for: req)
+        }
+        let problems = JoinInvitations.problems(request)
+        guard problems.isEmpty else {
+            return try await InvitationsController.render(req, results: [], errors: problems).encodeResponse(status: .badRequest, for: req)
+        }
+        let results = try await JoinInvitations(services: req.herald)
+            .invite(request, organization: context.organization, inviter: context.account, actor: context.actor, on: req.db)
+        return try await InvitationsController.render(req, results: results, errors: []).encodeResponse(for: req)
+    }
+
+    /// Parses the form (or API body) fields into a request; a CSV upload wins over typed addresses.
+    static func request(from form: InviteForm) throws -> JoinInvitations.Request {
+        let parser = RecipientListParser()
+        let recipients: RecipientList
+        if let csv = form.csv, csv.data.readableBytes > 0 {
+            recipients = parser.parseCSV(data: Data(buffer: csv.data))
+        } else {
+            recipients = parser.parse(text: form.emails ?? "")
+        }
+        guard let language = Language(code: form.language ?? "en") else {
+            throw Abort(.badRequest, reason: "language: must be one of \(Language.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let role: MembershipRole
+        switch form.role ?? "member" {
+        case "member": role = .member
+        case "administrator", "admin": role = .administrator
+        default: throw Abort(.badRequest, reason: "role: must be member or administrator")
+        }
+        return JoinInvitations.Request(recipients: recipients, language: language, message: form.message, role: role,
+                                       expiresInDays: form.expires_in_days ?? 7)
+    }
+
+    func resend(_ req: Request) async throws -> Response {
+        let context = try req.console
+        try await JoinInvitations(services: req.herald).resend(try Self.id(req), organization: context.organization,
+                                                              inviter: context.account, actor: context.actor, on: req.db)
+        req.flash("A new invitation link was sent; the old one no longer works.")
+        return req.redirect(to: "/console/invitations")
+    }
+
+    func revoke(_ req: Request) async throws -> Response {
+        let context = try req.console
+        try await JoinInvitations(services: req.herald).revoke(try Self.id(req), organizationID: context.organization.id!, actor: context.actor, on: req.db)
+        req.flash("The invitation was revoked; its link no longer works.")
+        return req.redirect(to: "/console/invitations")
+    }
+
+    static func id(_ req: Request) throws -> UUID {
+        guard let id = req.parameters.get("id", as: UUID.self) else { throw Abort(.badRequest, reason: "id: is not a valid invitation id") }
+        return id
+    }
+}

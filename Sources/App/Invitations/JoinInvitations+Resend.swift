@@ -1,0 +1,63 @@
+import Fluent
+import Foundation
+import HeraldCore
+import MIME
+import Vapor
+
+extension JoinInvitations {
+    /// Sends a new link: the old token stops working (its hash is replaced) and the expiry restarts with the
+    /// invitation's original validity.
+    func resend(_ invitationID: UUID, organization: Organization, inviter: Account?, actor: AuditActor, on db: any Database, now: Date = Date()) async throws {
+        let organizationID = organization.id!
+        try await db.transaction { db in
+            let invitation = try await Self.find(invitationID, organizationID: organizationID, on: db)
+            let validity = Double(Self.validDays(invitation) ?? 7) * 86_400
+            do {
+                invitation.expiresAt = try InvitationLifecycle.resend(stored: InvitationStatus(rawValue: invitation.status) ?? .revoked,
+                                                                      expiresAt: invitation.expiresAt, now: now, validFor: validity)
+            } catch { throw Abort(.conflict, reason: "invitation: \(error)") }
+            let token = TokenGenerator.newToken()
+            invitation.tokenHash = TokenGenerator.hash(token)
+            invitation.status = InvitationStatus.pending.rawValue
+            invitation.sentAt = nil
+            try await invitation.save(on: db)
+            let content = JoinInvitationEmail(catalog: services.catalog, configuration: services.configuration)
+                .content(invitation: invitation, token: token, organization: organization, inviter: invitation.inviter ?? inviter)
+            let sender = try await MailComposer.sender(for: organizationID, on: db)
+            let mail = services.composer.mail(content, from: sender, to: Mailbox(address: try EmailAddress(invitation.email)),
+                                              organizationID: organizationID, invitationID: invitation.id)
+            try await Outbox.enqueue([mail], renderer: services.renderer, on: db)
+            try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: "invitation.join.resent",
+                                      targetType: "invitation", targetID: invitation.id, targetLabel: invitation.email)
+        }
+        services.deliveryWorker.wake()
+    }
+
+    func revoke(_ invitationID: UUID, organizationID: UUID, actor: AuditActor, on db: any Database, now: Date = Date()) async throws {
+        try await db.transaction { db in
+            let invitation = try await Self.find(invitationID, organizationID: organizationID, on: db)
+            do {
+                invitation.status = try InvitationLifecycle.revoke(stored: InvitationStatus(rawValue: invitation.status) ?? .revoked,
+                                                                   expiresAt: invitation.expiresAt, now: now).rawValue
+            } catch { throw Abort(.conflict, reason: "invitation: \(error)") }
+            invitation.revokedAt = now
+            try await invitation.save(on: db)
+            try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: "invitation.join.revoked",
+                                      targetType: "invitation", targetID: invitation.id, targetLabel: invitation.email)
+        }
+    }
+
+    /// The validity chosen at invitation time, from the payload.
+    static func validDays(_ invitation: Invitation) -> Int? {
+        struct Payload: Decodable { let valid_days: Int }
+        guard let payload = invitation.payload, let decoded = try? JSONDecoder().decode(Payload.self, from: Data(payload.utf8)) else { return nil }
+        return min(max(decoded.valid_days, 1), maximumExpiryDays)
+    }
+
+    static func find(_ id: UUID, organizationID: UUID, on db: any Database) async throws -> Invitation {
+        guard let invitation = try await Invitation.query(on: db).filter(\.$id == id).filter(\.$organization.$id == organizationID)
+            .filter(\.$kind == InvitationKind.join.rawValue).with(\.$inviter).first()
+        else { throw Abort(.notFound, reason: "invitation: not found in this organization") }
+        return invitation
+    }
+}

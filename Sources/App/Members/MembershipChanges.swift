@@ -1,0 +1,122 @@
+import Fluent
+import Foundation
+import MIME
+import SQLKit
+import Vapor
+
+/// Changes to a membership: role, block, unblock, remove, leave, license-key grants. Every change keeps the
+/// organization with at least one active Account Administrator, is audited, and (for block and remove)
+/// tells the person by email, all in one transaction.
+struct MembershipChanges {
+    let services: HeraldServices
+    let organizationID: UUID
+    let actor: AuditActor
+
+    enum Change: String {
+        case promote, demote, block, unblock, remove, leave
+    }
+
+    func apply(_ change: Change, to membershipID: UUID, note: String? = nil, on db: any Database) async throws -> Membership {
+        if let note, note.count > 1000 { throw Abort(.badRequest, reason: "note: must be at most 1000 characters") }
+        return try await db.transaction { db in
+            try await lockOrganization(on: db)
+            guard let membership = try await Membership.query(on: db).filter(\.$id == membershipID)
+                .filter(\.$organization.$id == organizationID).with(\.$account).first(),
+                [.active, .blocked].contains(membership.status)
+            else { throw Abort(.notFound, reason: "member: not found in this organization") }
+            let losesAdministration = membership.role == .administrator && membership.status == .active
+                && [.demote, .block, .remove, .leave].contains(change)
+            if losesAdministration, try await activeAdministrators(on: db) <= 1 {
+                throw Abort(.conflict, reason: "member: \(membership.account.email) is the last Account Administrator and cannot be \(Self.pastTense(change)); promote someone else first")
+            }
+            switch change {
+            case .promote: membership.role = .administrator
+            case .demote: membership.role = .member
+            case .block: membership.status = .blocked
+            case .unblock:
+                guard membership.status == .blocked else { throw Abort(.conflict, reason: "member: is not blocked") }
+                membership.status = .active
+            case .remove: membership.status = .removed
+            case .leave: membership.status = .left
+            }
+            if let note = note?.trimmingCharacters(in: .whitespacesAndNewlines), !note.isEmpty { membership.note = note }
+            try await membership.save(on: db)
+            if change == .remove || change == .leave || change == .block {
+                // License-administrator rights do not survive the membership that carried them.
+                if change != .block { try await LicenseKeyAdministrator.query(on: db).filter(\.$membership.$id == membershipID).delete() }
+            }
+            let detail = [note.map { "note: \($0)" }, change == .promote || change == .demote ? "role: \(membership.role.title)" : nil]
+                .compactMap { $0 }.joined(separator: ", ")
+            try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: "member.\(change.rawValue)",
+                                      targetType: "account", targetID: membership.account.id, targetLabel: membership.account.email,
+                                      details: detail.isEmpty ? nil : detail)
+            if [.block, .unblock, .remove].contains(change) {
+                try await notify(membership, change: change, on: db)
+            }
+            return membership
+        }
+    }
+
+    /// Replaces the license keys a Regular Member administers (an empty list removes the right).
+    func grantLicenseKeys(_ keyIDs: Set<UUID>, to membershipID: UUID, on db: any Database) async throws {
+        try await db.transaction { db in
+            guard let membership = try await Membership.query(on: db).filter(\.$id == membershipID)
+                .filter(\.$organization.$id == organizationID).filter(\.$status == .active).with(\.$account).first()
+            else { throw Abort(.notFound, reason: "member: not found in this organization") }
+            guard membership.role == .member || keyIDs.isEmpty else {
+                throw Abort(.conflict, reason: "member: Account Administrators manage every key already")
+            }
+            let keys = try await LicenseKey.query(on: db).filter(\.$organization.$id == organizationID).all()
+            let unknown = keyIDs.subtracting(keys.compactMap(\.id))
+            guard unknown.isEmpty else { throw Abort(.badRequest, reason: "license_keys: \(unknown.count) key(s) are not this organization's") }
+            try await LicenseKeyAdministrator.query(on: db).filter(\.$membership.$id == membershipID).delete()
+            for keyID in keyIDs { try await LicenseKeyAdministrator(membershipID: membershipID, licenseKeyID: keyID).create(on: db) }
+            let names = keys.filter { keyIDs.contains($0.id!) }.map(\.name).sorted()
+            try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: "member.license_keys_granted",
+                                      targetType: "account", targetID: membership.account.id, targetLabel: membership.account.email,
+                                      details: names.isEmpty ? "no keys" : "keys: \(names.joined(separator: ", "))")
+        }
+    }
+
+    private func activeAdministrators(on db: any Database) async throws -> Int {
+        try await Membership.query(on: db).filter(\.$organization.$id == organizationID)
+            .filter(\.$role == .administrator).filter(\.$status == .active).count()
+    }
+
+    /// Serialises role and status changes per organization on PostgreSQL (SQLite serialises all writers), so two
+    /// administrators demoting each other at once cannot leave the organization without one.
+    private func lockOrganization(on db: any Database) async throws {
+        let sql = db as! any SQLDatabase
+        guard sql.dialect.name == "postgresql" else { return }
+        _ = try await sql.raw("SELECT id FROM organizations WHERE id = \(bind: organizationID) FOR UPDATE").all()
+    }
+
+    private func notify(_ membership: Membership, change: Change, on db: any Database) async throws {
+        guard let organization = try await Organization.find(organizationID, on: db) else { return }
+        let account = membership.account
+        let language = Language(code: account.language ?? "en") ?? .en
+        let catalog = services.catalog
+        let arguments = ["organization": organization.name, "name": account.name]
+        let content = EmailContent(
+            subject: catalog.text("member.\(change.rawValue).subject", language, arguments),
+            greeting: catalog.text("email.greeting", language, arguments),
+            paragraphs: [catalog.text("member.\(change.rawValue).body", language, arguments)],
+            footer: catalog.text("mail.footer", language, arguments)
+        )
+        let sender = try await MailComposer.sender(for: organizationID, on: db)
+        let mail = services.composer.mail(content, from: sender, to: Mailbox(address: try EmailAddress(account.email), displayName: account.name),
+                                          organizationID: organizationID)
+        try await Outbox.enqueue([mail], renderer: services.renderer, on: db)
+    }
+
+    private static func pastTense(_ change: Change) -> String {
+        switch change {
+        case .promote: "promoted"
+        case .demote: "demoted"
+        case .block: "blocked"
+        case .unblock: "unblocked"
+        case .remove: "removed"
+        case .leave: "leave"
+        }
+    }
+}

@@ -1,0 +1,25 @@
+@testable import App
+import Fluent
+import Foundation
+import Vapor
+
+/// Reads what Herald queued, as a person would read the delivered email.
+enum OutboxReader {
+    static func messages(_ app: Application, to email: String) async throws -> [OutboxMessage] {
+        try await OutboxMessage.query(on: app.db).filter(\.$recipients == email).sort(\.$createdAt).all()
+    }
+
+    /// The raw message with quoted-printable soft line breaks undone, so URLs can be found whole.
+    static func text(_ message: OutboxMessage) -> String {
+        String(decoding: message.raw, as: UTF8.self).replacingOccurrences(of: "=\r\n", with: "")
+    }
+
+    /// The path of the last join link sent to `email` (e.g. `/join/abc`).
+    static func joinPath(_ app: Application, to email: String) async throws -> String {
+        guard let message = try await messages(app, to: email).last,
+              let match = text(message).firstMatch(of: /https:\/\/herald\.test(\/join\/[A-Za-z0-9_-]+)/) else {
+            throw TestSetupError("no join link was sent to \(email)")
+        }
+        return String(match.1)
+    }
+}
