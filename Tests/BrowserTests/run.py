@@ -54,6 +54,9 @@ from selenium.common.exceptions import NoSuchElementException, WebDriverExceptio
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import business_account  # noqa: E402
+
 SETUP_LINK_TIMEOUT = 60
 PAGE_LOAD_TIMEOUT = 30
 
@@ -318,6 +321,11 @@ class Context:
             el.send_keys(value)
         self.click_submit(form)
 
+    def click_submit_button(self, button):
+        old = self.driver.find_element(By.TAG_NAME, "html")
+        button.click()
+        wait_for_navigation(self.driver, old)
+
     def click_submit(self, form):
         buttons = form.find_elements(By.CSS_SELECTOR, "button[type=submit], input[type=submit], button:not([type])")
         if not buttons:
@@ -476,11 +484,17 @@ def wrong_password_is_refused_without_revealing_the_account(ctx):
 
 
 # Flows in order. ESSENTIAL ones are preconditions of the rest.
+def business_account_invitations(ctx):
+    """Invite an existing and a new person; both join; promote, block, unblock, remove; audit log."""
+    business_account.invite_two_people_and_manage_them(ctx, ADMIN)
+
+
 FLOWS = [
     first_run_setup,
     visit_every_console_page,
     sign_out_and_in_again,
     wrong_password_is_refused_without_revealing_the_account,
+    business_account_invitations,
 ]
 ESSENTIAL = {first_run_setup}
 

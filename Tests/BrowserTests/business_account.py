@@ -1,0 +1,95 @@
+"""Issue 4's flow: invite two people, both join from the delivered emails, then manage them."""
+from selenium.webdriver.common.by import By
+
+import mail_spool
+
+BOB = {"email": "bob.existing@example.com", "password": "Bobs-Password-9", "organization": "Bob's Own Org"}
+NEW = {"email": "nia.new@example.com", "name": "Nia New", "password": "Sturdy-Pass-77"}
+
+
+def sign_in(ctx, email, password):
+    ctx.driver.delete_all_cookies()
+    ctx.visit("/signin")
+    ctx.submit_form({"email": email, "password": password})
+    ctx.check_page("signed in as %s" % email)
+
+
+def member_row(ctx, email):
+    rows = ctx.driver.find_elements(By.CSS_SELECTOR, "tr[data-email='%s']" % email)
+    if not rows:
+        ctx.fail("members", "%s is not in the members list" % email)
+    return rows[0]
+
+
+def member_action(ctx, email, action, note=None):
+    ctx.visit("/console/members")
+    row = member_row(ctx, email)
+    button = row.find_element(By.CSS_SELECTOR, "button[value='%s']" % action)
+    form = button.find_element(By.XPATH, "./ancestor::form")
+    if note is not None:
+        field = form.find_element(By.NAME, "note")
+        field.clear()
+        field.send_keys(note)
+    ctx.click_submit_button(button)
+    ctx.check_page("after %s %s" % (action, email))
+
+
+def invite_two_people_and_manage_them(ctx, admin):
+    server = ctx.server
+    # Bob already has a Herald account (another organization), created by the CLI beside the running server.
+    mail_spool.herald_cli(server.binary, server.data_dir,
+                          ["admin", "create", "--email", BOB["email"], "--organization", BOB["organization"], "--password-stdin"],
+                          stdin=BOB["password"] + "\n")
+
+    sign_in(ctx, admin["email"], admin["password"])
+    ctx.visit("/console/invitations")
+    ctx.driver.find_element(By.CSS_SELECTOR, "details.panel summary").click()
+    ctx.submit_form({"emails": "%s\n%s" % (BOB["email"], NEW["email"]), "message": "Welcome to the team"})
+    ctx.check_page("invitation results")
+    outcomes = [td.text for td in ctx.driver.find_elements(By.CSS_SELECTOR, "#invite-results td[class^='outcome-']")]
+    if outcomes != ["invited", "invited"]:
+        ctx.fail("invitation results", "expected two 'invited' rows, got %r" % outcomes)
+
+    # Both join from the links in the delivered messages.
+    new_link = mail_spool.link_in(mail_spool.messages_to(server.data_dir, NEW["email"])[-1], "/join/")
+    bob_link = mail_spool.link_in(mail_spool.messages_to(server.data_dir, BOB["email"])[-1], "/join/")
+    ctx.driver.delete_all_cookies()
+    ctx.driver.get(new_link)
+    ctx.check_page("join page (new person)")
+    if "Welcome to the team" not in ctx.body_text():
+        ctx.fail("join page (new person)", "the personal message is missing")
+    ctx.submit_form({"name": NEW["name"], "password": NEW["password"], "password_confirmation": NEW["password"]})
+    ctx.check_page("after joining (new person)")
+    ctx.expect_path("/console", "after joining (new person)")
+
+    ctx.driver.delete_all_cookies()
+    ctx.driver.get(bob_link)
+    ctx.check_page("join page (existing account)")
+    ctx.submit_form({"password": BOB["password"]}, form=ctx.driver.find_element(By.XPATH, "//form[.//input[@name='mode' and @value='signin']]"))
+    ctx.check_page("after joining (existing account)")
+    ctx.expect_path("/console", "after joining (existing account)")
+
+    # The administrator manages them.
+    sign_in(ctx, admin["email"], admin["password"])
+    member_action(ctx, BOB["email"], "promote", note="Leads the IT team")
+    if "Account Administrator" not in member_row(ctx, BOB["email"]).find_element(By.CSS_SELECTOR, ".role").text:
+        ctx.fail("promote", "Bob is not shown as Account Administrator")
+    count_before = len(mail_spool.messages_to(server.data_dir, NEW["email"], timeout=0))
+    member_action(ctx, NEW["email"], "block")
+    if member_row(ctx, NEW["email"]).find_element(By.CSS_SELECTOR, ".status").text != "blocked":
+        ctx.fail("block", "the member is not shown as blocked")
+    notice = mail_spool.wait_for_new_message(server.data_dir, NEW["email"], count_before)
+    if "blocked" not in str(notice["Subject"]):
+        ctx.fail("block", "the block notice has subject %r" % str(notice["Subject"]))
+    member_action(ctx, NEW["email"], "unblock")
+    member_action(ctx, NEW["email"], "remove")
+    ctx.visit("/console/members")
+    if ctx.driver.find_elements(By.CSS_SELECTOR, "tr[data-email='%s']" % NEW["email"]):
+        ctx.fail("remove", "the removed member is still listed")
+
+    ctx.visit("/console/audit")
+    audit = ctx.body_text()
+    for expected in ["invitation.join.sent", "invitation.join.accepted", "member.joined", "member.promote",
+                     "note: Leads the IT team", "member.block", "member.unblock", "member.remove"]:
+        if expected not in audit:
+            ctx.fail("audit log", "%r is missing from the audit log" % expected)
