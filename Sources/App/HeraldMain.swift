@@ -19,6 +19,11 @@ public enum HeraldMain {
         }
         do {
             try await configure(app, configuration: configuration)
+            let command = environment.arguments.dropFirst().first ?? "serve"
+            if command != "migrate" {
+                // `herald admin create` on a fresh install must work without a separate `herald migrate`.
+                app.lifecycle.use(AutoMigrate())
+            }
             if isServeCommand(environment.arguments) {
                 app.lifecycle.use(ServeLifecycle())
             }
@@ -46,13 +51,20 @@ public enum HeraldMain {
     }
 }
 
-/// What only `herald serve` does at start: migrate (unless told not to), print the first-run link.
+/// Brings the schema up to date at start unless HERALD_AUTO_MIGRATE=false (several instances: run
+/// `herald migrate --yes` once instead).
+struct AutoMigrate: LifecycleHandler {
+    func willBootAsync(_ app: Application) async throws {
+        if app.herald.configuration.runMigrationsOnStart {
+            try await app.autoMigrate()
+        }
+    }
+}
+
+/// What only `herald serve` does at start: print the first-run link, start the delivery worker.
 struct ServeLifecycle: LifecycleHandler {
     func didBootAsync(_ app: Application) async throws {
         let configuration = app.herald.configuration
-        if configuration.runMigrationsOnStart {
-            try await app.autoMigrate()
-        }
         if let link = try await FirstRunSetup.linkIfNeeded(app: app) {
             // Printed (not only logged) so it shows whatever the log level; it is the only way in on first run.
             FileHandle.standardOutput.write(Data("""

@@ -60,6 +60,30 @@ struct CommandLineTests {
         #expect(printed.contains("http://127.0.0.1:\(port)/setup/"))
     }
 
+    @Test("herald invite join reads a CSV and prints one result per line")
+    func inviteJoinFromCSV() throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // given
+        let created = try HeraldProcess.run(["admin", "create", "--email", "ops@example.com", "--organization", "Acme", "--password-stdin"], environment: environment, stdin: "Correct-Horse-42\n")
+        #expect(created.status == 0, "\(created.stderr)")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let csv = folder + "/people.csv"
+        try "\u{FEFF}email\r\nana@example.com\r\nnot-an-address\r\nops@example.com\r\nANA@example.com\r\n".write(toFile: csv, atomically: true, encoding: .utf8)
+        // when
+        let output = try HeraldProcess.run(["invite", "join", "--organization", "Acme", "--csv", csv, "--language", "de"], environment: environment)
+        let badLanguage = try HeraldProcess.run(["invite", "join", "--organization", "Acme", "--email", "x@example.com", "--language", "xx"], environment: environment)
+        // then
+        #expect(output.status == 0, "\(output.stderr)")
+        let lines = output.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains("line 2\tana@example.com\tinvited"))
+        #expect(lines.contains { $0.hasPrefix("line 3\t\tinvalid") })
+        #expect(lines.contains("line 4\tops@example.com\talready_member"))
+        #expect(lines.contains { $0.hasPrefix("line 5\t\tduplicate") })
+        #expect(lines.last == "1 invited, 3 not")
+        #expect(badLanguage.status == 1)
+        #expect(badLanguage.stderr.contains("--language: 'xx' is not one of en, de, fr, es, it, ja, zh-Hans"))
+    }
+
     private func waitForHealth(port: Int) async throws {
         let url = URL(string: "http://127.0.0.1:\(port)/healthz")!
         for _ in 0..<150 {

@@ -19,6 +19,37 @@ struct MailSettingsController {
         let errors: [String]
         let testTo: String
         let testResults: [TestEmail.Result]
+        let delivery: DeliveryStatus
+    }
+
+    /// The outbox as the administrator needs to see it: how much waits, what failed and why.
+    struct DeliveryStatus: Encodable {
+        struct Message: Encodable {
+            let to: String
+            let subject: String
+            let status: String
+            let attempts: Int
+            let nextAttempt: String
+            let lastError: String?
+        }
+        let counts: [String: Int]
+        let recent: [Message]
+    }
+
+    static func deliveryStatus(organizationID: UUID, on db: any Database) async throws -> DeliveryStatus {
+        var counts: [String: Int] = [:]
+        for status in OutboxStatus.allCases {
+            counts[status.rawValue] = try await OutboxMessage.query(on: db).filter(\.$organization.$id == organizationID)
+                .filter(\.$status == status.rawValue).count()
+        }
+        let recent = try await OutboxMessage.query(on: db).filter(\.$organization.$id == organizationID)
+            .field(\.$id).field(\.$recipients).field(\.$subject).field(\.$status).field(\.$attempts)
+            .field(\.$nextAttemptAt).field(\.$lastError).field(\.$createdAt)
+            .sort(\.$createdAt, .descending).limit(20).all()
+            .map { DeliveryStatus.Message(to: $0.recipients, subject: $0.subject, status: $0.status, attempts: $0.attempts,
+                                          nextAttempt: $0.status == "deferred" ? DisplayDate.format($0.nextAttemptAt) : "",
+                                          lastError: $0.lastError) }
+        return DeliveryStatus(counts: counts, recent: recent)
     }
 
     struct TestForm: Content {
@@ -65,7 +96,8 @@ struct MailSettingsController {
             verifyCertificates: settings.verifyCertificates, caFile: settings.caFile ?? "",
             requiresAuthentication: settings.requiresAuthentication, username: settings.username ?? "",
             hasPassword: settings.passwordCiphertext != nil, tlsModes: MailSettingsInput.tlsModes, errors: errors,
-            testTo: testTo, testResults: testResults
+            testTo: testTo, testResults: testResults,
+            delivery: try await Self.deliveryStatus(organizationID: try req.console.organization.id!, on: req.db)
         )
         return try await req.renderPage("mail", section: .mail, content)
     }
