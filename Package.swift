@@ -53,7 +53,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore"]),
-        .testTarget(name: "MIMETests", dependencies: ["MIME"]),
+        // Shared by MIMETests and AppTests: checks rendered mail with Python's email parser.
+        .target(name: "MailTestSupport", path: "Tests/MailTestSupport"),
+        .testTarget(name: "MIMETests", dependencies: ["MIME", "MailTestSupport"]),
         .testTarget(name: "SMTPTests", dependencies: [
             "SMTP",
             .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -62,7 +64,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "AppTests", dependencies: [
-            "App",
+            "App", "MailTestSupport",
             .product(name: "VaporTesting", package: "vapor"),
         ]),
     ],

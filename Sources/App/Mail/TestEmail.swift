@@ -26,15 +26,18 @@ enum TestEmail {
         }
     }
 
-    static func send(to addresses: [EmailAddress], organization: Organization, language: Language = .en, services: HeraldServices, on db: any Database) async throws -> [Result] {
-        let settings = try await MailSettingsStore.settings(for: organization.id!, on: db)
-        let sender = try Mailbox(address: EmailAddress(settings.senderAddress), displayName: settings.senderName)
-        let catalog = services.catalog
+    static func content(organization: Organization, language: Language, catalog: MessageCatalog) -> EmailContent {
         let arguments = ["organization": organization.name]
-        let content = EmailContent(
+        return EmailContent(
             subject: catalog.text("mail.test.subject", language, arguments), paragraphs: [catalog.text("mail.test.body", language, arguments)],
             footer: catalog.text("mail.footer", language, arguments)
         )
+    }
+
+    static func send(to addresses: [EmailAddress], organization: Organization, language: Language = .en, services: HeraldServices, on db: any Database) async throws -> [Result] {
+        let settings = try await MailSettingsStore.settings(for: organization.id!, on: db)
+        let sender = try Mailbox(address: EmailAddress(settings.senderAddress), displayName: settings.senderName)
+        let content = Self.content(organization: organization, language: language, catalog: services.catalog)
         let messages = try addresses.map { address in
             let message = services.composer.mail(content, from: sender, to: Mailbox(address: address), organizationID: organization.id).message
             return ClaimedMessage(id: UUID(), organizationID: organization.id, mailFrom: sender.address.description,

@@ -94,22 +94,14 @@ struct MembershipChanges {
     private func notify(_ membership: Membership, change: Change, on db: any Database) async throws {
         guard let organization = try await Organization.find(organizationID, on: db) else { return }
         let account = membership.account
-        let language = Language(code: account.language ?? "en") ?? .en
-        let catalog = services.catalog
-        let arguments = ["organization": organization.name, "name": account.name]
-        let content = EmailContent(
-            subject: catalog.text("member.\(change.rawValue).subject", language, arguments),
-            greeting: catalog.text("email.greeting", language, arguments),
-            paragraphs: [catalog.text("member.\(change.rawValue).body", language, arguments)],
-            footer: catalog.text("mail.footer", language, arguments)
-        )
+        let content = MemberNoticeEmail.content(change, organization: organization, account: account, catalog: services.catalog)
         let sender = try await MailComposer.sender(for: organizationID, on: db)
         let mail = services.composer.mail(content, from: sender, to: Mailbox(address: try EmailAddress(account.email), displayName: account.name),
                                           organizationID: organizationID)
         try await Outbox.enqueue([mail], renderer: services.renderer, on: db)
     }
 
-    private static func pastTense(_ change: Change) -> String {
+    static func pastTense(_ change: Change) -> String {
         switch change {
         case .promote: "promoted"
         case .demote: "demoted"

@@ -3,22 +3,36 @@ import Foundation
 /// Feeds rendered messages to Python's `email` package (policy=default), an
 /// independent, strict RFC 5322/MIME parser, and collects every defect and every
 /// value that does not come back as it went in.
-enum PythonEmailChecker {
-    struct Expectation: Codable {
-        var name: String
-        var path: String
-        var subject: String
-        var fromName: String
-        var fromAddress: String
-        var to: [[String]]
-        var replyTo: [String]?
-        var extraHeaders: [[String]]
-        var text: String
-        var html: String?
+public enum PythonEmailChecker {
+    public struct Expectation: Codable {
+        public var name: String
+        public var path: String
+        public var subject: String
+        public var fromName: String
+        public var fromAddress: String
+        public var to: [[String]]
+        public var replyTo: [String]?
+        public var extraHeaders: [[String]]
+        public var text: String
+        public var html: String?
+
+        public init(name: String, path: String = "", subject: String, fromName: String, fromAddress: String, to: [[String]],
+                    replyTo: [String]? = nil, extraHeaders: [[String]] = [], text: String, html: String? = nil) {
+            self.name = name
+            self.path = path
+            self.subject = subject
+            self.fromName = fromName
+            self.fromAddress = fromAddress
+            self.to = to
+            self.replyTo = replyTo
+            self.extraHeaders = extraHeaders
+            self.text = text
+            self.html = html
+        }
     }
 
     /// Returns a list of problems; empty means every message parsed cleanly and round-tripped.
-    static func problems(in cases: [(expectation: Expectation, bytes: [UInt8])]) throws -> [String] {
+    public static func problems(in cases: [(expectation: Expectation, bytes: [UInt8])]) throws -> [String] {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("herald-mime-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
