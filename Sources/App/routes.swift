@@ -50,6 +50,10 @@ func routes(_ app: Application) throws {
     admin.post("mail", use: mail.save)
     admin.post("mail", "test", use: mail.sendTest)
 
+    let templates = TemplatesController()
+    admin.get("templates", use: templates.show)
+    admin.post("templates", use: templates.submit)
+
     let tokens = APITokensController()
     admin.get("api-tokens", use: tokens.list)
     admin.post("api-tokens", use: tokens.create)

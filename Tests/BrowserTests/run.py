@@ -76,6 +76,7 @@ CONSOLE_PAGES = [
     "/console/client-invitations",
     "/console/directory",
     "/console/mail",
+    "/console/templates",
     "/console/audit",
     "/console/api-tokens",
 ]

@@ -21,7 +21,8 @@ extension JoinInvitations {
             invitation.status = InvitationStatus.pending.rawValue
             invitation.sentAt = nil
             try await invitation.save(on: db)
-            let content = JoinInvitationEmail(catalog: services.catalog, configuration: services.configuration)
+            let catalog = try await MessageOverrides.catalog(for: organizationID, base: services.catalog, on: db)
+            let content = JoinInvitationEmail(catalog: catalog, configuration: services.configuration)
                 .content(invitation: invitation, token: token, organization: organization, inviter: invitation.inviter ?? inviter)
             let sender = try await MailComposer.sender(for: organizationID, on: db)
             let mail = services.composer.mail(content, from: sender, to: Mailbox(address: try EmailAddress(invitation.email)),

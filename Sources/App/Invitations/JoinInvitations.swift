@@ -54,6 +54,7 @@ struct JoinInvitations {
         let members = try await memberStatuses(organizationID: organizationID, emails: emails, on: db)
         let pending = try await pendingInvitations(organizationID: organizationID, emails: emails, now: now, on: db)
         let sender = try await MailComposer.sender(for: organizationID, on: db)
+        let catalog = try await MessageOverrides.catalog(for: organizationID, base: services.catalog, on: db)
         let batchID = UUID()
         var toCreate: [(line: Int, address: EmailAddress)] = []
         for (line, address) in request.recipients.recipients {
@@ -94,7 +95,7 @@ struct JoinInvitations {
                 // Kept so that a resend restarts the same validity the administrator chose.
                 invitation.payload = #"{"valid_days":\#(request.expiresInDays)}"#
                 try await invitation.create(on: db)
-                let content = JoinInvitationEmail(catalog: services.catalog, configuration: services.configuration)
+                let content = JoinInvitationEmail(catalog: catalog, configuration: services.configuration)
                     .content(invitation: invitation, token: token, organization: organization, inviter: inviter)
                 mails.append(services.composer.mail(content, from: sender, to: Mailbox(address: address), organizationID: organizationID,
                                                     invitationID: invitation.id, batchID: batchID))

@@ -36,6 +36,21 @@ struct MessageCatalog: Sendable {
         return MessageCatalog(entries: entries)
     }
 
+    /// This catalog with an organization's own wording in place of the shipped one, per language.
+    func overriding(_ overrides: [Language: [String: String]]) -> MessageCatalog {
+        guard !overrides.isEmpty else { return self }
+        var entries = self.entries
+        for (language, values) in overrides {
+            for (key, value) in values { entries[language, default: [:]][key] = .text(value) }
+        }
+        return MessageCatalog(entries: entries)
+    }
+
+    /// The `{placeholders}` a text uses.
+    static func placeholders(in text: String) -> Set<String> {
+        Set(text.matches(of: /\{([a-zA-Z_]+)\}/).map { String($0.1) })
+    }
+
     /// The translation of `key`, with `{placeholders}` replaced. A key missing in `language` falls back to
     /// English (a test makes sure no key is missing); a key missing everywhere shows as itself.
     func text(_ key: String, _ language: Language, _ arguments: [String: String] = [:]) -> String {

@@ -37,7 +37,8 @@ enum TestEmail {
     static func send(to addresses: [EmailAddress], organization: Organization, language: Language = .en, services: HeraldServices, on db: any Database) async throws -> [Result] {
         let settings = try await MailSettingsStore.settings(for: organization.id!, on: db)
         let sender = try Mailbox(address: EmailAddress(settings.senderAddress), displayName: settings.senderName)
-        let content = Self.content(organization: organization, language: language, catalog: services.catalog)
+        let catalog = try await MessageOverrides.catalog(for: organization.id!, base: services.catalog, on: db)
+        let content = Self.content(organization: organization, language: language, catalog: catalog)
         let messages = try addresses.map { address in
             let message = services.composer.mail(content, from: sender, to: Mailbox(address: address), organizationID: organization.id).message
             return ClaimedMessage(id: UUID(), organizationID: organization.id, mailFrom: sender.address.description,

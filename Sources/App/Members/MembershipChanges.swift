@@ -94,7 +94,8 @@ struct MembershipChanges {
     private func notify(_ membership: Membership, change: Change, on db: any Database) async throws {
         guard let organization = try await Organization.find(organizationID, on: db) else { return }
         let account = membership.account
-        let content = MemberNoticeEmail.content(change, organization: organization, account: account, catalog: services.catalog)
+        let catalog = try await MessageOverrides.catalog(for: organizationID, base: services.catalog, on: db)
+        let content = MemberNoticeEmail.content(change, organization: organization, account: account, catalog: catalog)
         let sender = try await MailComposer.sender(for: organizationID, on: db)
         let mail = services.composer.mail(content, from: sender, to: Mailbox(address: try EmailAddress(account.email), displayName: account.name),
                                           organizationID: organizationID)

@@ -24,5 +24,6 @@ enum HeraldMigrations {
         SessionRecord.migration,
         UpdateInvitationAddPendingJoinIndex(),
         UpdateAccountAddLanguage(),
+        CreateMessageOverride(),
     ]
 }

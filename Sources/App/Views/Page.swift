@@ -28,7 +28,7 @@ struct Page<Content: Encodable>: Encodable {
 
 /// The console's sections, in navigation order.
 enum ConsoleSection: String, CaseIterable {
-    case dashboard, members, invitations, licenses, clientInvitations, directory, mail, audit, apiTokens
+    case dashboard, members, invitations, licenses, clientInvitations, directory, mail, templates, audit, apiTokens
 
     var path: String {
         switch self {
@@ -39,6 +39,7 @@ enum ConsoleSection: String, CaseIterable {
         case .clientInvitations: "/console/client-invitations"
         case .directory: "/console/directory"
         case .mail: "/console/mail"
+        case .templates: "/console/templates"
         case .audit: "/console/audit"
         case .apiTokens: "/console/api-tokens"
         }
@@ -56,6 +57,7 @@ enum ConsoleSection: String, CaseIterable {
         case .clientInvitations: "Client invitations"
         case .directory: "Directory"
         case .mail: "Mail"
+        case .templates: "Email templates"
         case .audit: "Audit log"
         case .apiTokens: "API tokens"
         }
