@@ -25,5 +25,6 @@ enum HeraldMigrations {
         UpdateInvitationAddPendingJoinIndex(),
         UpdateAccountAddLanguage(),
         CreateMessageOverride(),
+        CreateClientInvitationSettings(),
     ]
 }

@@ -1,0 +1,83 @@
+import Fluent
+import HeraldCore
+import Vapor
+
+extension DirectoryStore {
+    static func validGroupName(_ name: String) throws -> String {
+        let trimmed = name.trimmingCharacters(in: .whitespaces)
+        if let problem = DirectoryNames.problem(trimmed, what: "group name", maxLength: DirectoryNames.maxGroupLength) {
+            throw Abort(.badRequest, reason: "name: \(problem)")
+        }
+        return trimmed
+    }
+
+    static func createGroup(name: String, organizationID: UUID, actor: AuditActor, on db: any Database) async throws -> DirectoryGroup {
+        let name = try validGroupName(name)
+        if try await DirectoryGroup.query(on: db).filter(\.$organization.$id == organizationID).filter(\.$name == name).first() != nil {
+            throw Abort(.conflict, reason: "name: a group named '\(name)' already exists")
+        }
+        let group = DirectoryGroup()
+        group.$organization.id = organizationID
+        group.name = name
+        try await db.transaction { db in
+            try await group.create(on: db)
+            try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: "directory.group_created",
+                                      targetType: "directory_group", targetID: group.id, targetLabel: name)
+        }
+        return group
+    }
+
+    static func deleteGroup(_ group: DirectoryGroup, actor: AuditActor, on db: any Database) async throws {
+        try await db.transaction { db in
+            try await DirectoryGroupMember.query(on: db).group(.or) { $0.filter(\.$group.$id == group.id!).filter(\.$memberGroup.$id == group.id!) }.delete()
+            try await group.delete(on: db)
+            try await AuditLog.record(on: db, organizationID: group.$organization.id, actor: actor, action: "directory.group_deleted",
+                                      targetType: "directory_group", targetID: group.id, targetLabel: group.name)
+        }
+    }
+
+    /// Puts a user into a group (again is a no-op).
+    static func addUser(_ user: DirectoryUser, to group: DirectoryGroup, actor: AuditActor, on db: any Database) async throws {
+        try await db.transaction { db in
+            let existing = try await DirectoryGroupMember.query(on: db).filter(\.$group.$id == group.id!).filter(\.$user.$id == user.id!).first()
+            guard existing == nil else { return }
+            let edge = DirectoryGroupMember()
+            edge.$group.id = group.id!
+            edge.$user.id = user.id
+            try await edge.create(on: db)
+            try await AuditLog.record(on: db, organizationID: group.$organization.id, actor: actor, action: "directory.member_added",
+                                      targetType: "directory_group", targetID: group.id, targetLabel: group.name, details: "user: \(user.email)")
+        }
+    }
+
+    /// Puts a group into a group, refusing an edge that would make a group contain itself.
+    static func addGroup(_ child: DirectoryGroup, to parent: DirectoryGroup, actor: AuditActor, on db: any Database) async throws {
+        try await db.transaction { db in
+            let structure = try await Self.graph(of: parent.$organization.id, on: db)
+            if structure.wouldCreateCycle(adding: child.id!, to: parent.id!) {
+                let reason = child.id == parent.id ? "a group cannot contain itself"
+                    : "'\(child.name)' already contains '\(parent.name)', so adding it would make a cycle"
+                throw Abort(.unprocessableEntity, reason: "member_group: \(reason)")
+            }
+            guard !structure.memberGroups[parent.id!, default: []].contains(child.id!) else { return }
+            let edge = DirectoryGroupMember()
+            edge.$group.id = parent.id!
+            edge.$memberGroup.id = child.id
+            try await edge.create(on: db)
+            try await AuditLog.record(on: db, organizationID: parent.$organization.id, actor: actor, action: "directory.member_added",
+                                      targetType: "directory_group", targetID: parent.id, targetLabel: parent.name, details: "group: \(child.name)")
+        }
+    }
+
+    static func removeMember(from group: DirectoryGroup, user: UUID?, memberGroup: UUID?, actor: AuditActor, on db: any Database) async throws {
+        try await db.transaction { db in
+            var query = DirectoryGroupMember.query(on: db).filter(\.$group.$id == group.id!)
+            if let user { query = query.filter(\.$user.$id == user) } else if let memberGroup { query = query.filter(\.$memberGroup.$id == memberGroup) } else {
+                throw Abort(.badRequest, reason: "member: name a user or a group to remove")
+            }
+            try await query.delete()
+            try await AuditLog.record(on: db, organizationID: group.$organization.id, actor: actor, action: "directory.member_removed",
+                                      targetType: "directory_group", targetID: group.id, targetLabel: group.name)
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import Fluent
+import HeraldCore
+import MIME
+import Vapor
+
+/// Changes to an organization's directory, shared by the console, the API and the import. Each checks its
+/// input, names the field on a 4xx, and writes its change and audit event in one transaction.
+enum DirectoryStore {
+    static func users(of organizationID: UUID, on db: any Database) async throws -> [DirectoryUser] {
+        try await DirectoryUser.query(on: db).filter(\.$organization.$id == organizationID).sort(\.$name).sort(\.$email).all()
+    }
+
+    static func groups(of organizationID: UUID, on db: any Database) async throws -> [DirectoryGroup] {
+        try await DirectoryGroup.query(on: db).filter(\.$organization.$id == organizationID).sort(\.$name).all()
+    }
+
+    /// Every membership edge of the organization's groups.
+    static func edges(of organizationID: UUID, on db: any Database) async throws -> [DirectoryGroupMember] {
+        try await DirectoryGroupMember.query(on: db)
+            .join(DirectoryGroup.self, on: \DirectoryGroupMember.$group.$id == \DirectoryGroup.$id)
+            .filter(DirectoryGroup.self, \.$organization.$id == organizationID)
+            .all()
+    }
+
+    static func graph(of organizationID: UUID, on db: any Database) async throws -> DirectoryGraph<UUID> {
+        let people = try await users(of: organizationID, on: db).map { DirectoryGraph.Person(id: $0.id!, enabled: $0.enabled) }
+        var memberUsers: [UUID: [UUID]] = [:]
+        var memberGroups: [UUID: [UUID]] = [:]
+        for edge in try await edges(of: organizationID, on: db) {
+            if let user = edge.$user.id { memberUsers[edge.$group.id, default: []].append(user) }
+            if let group = edge.$memberGroup.id { memberGroups[edge.$group.id, default: []].append(group) }
+        }
+        return DirectoryGraph(people: people, memberUsers: memberUsers, memberGroups: memberGroups)
+    }
+
+    static func user(_ id: UUID?, in organizationID: UUID, on db: any Database, field: String = "user") async throws -> DirectoryUser {
+        guard let id, let user = try await DirectoryUser.query(on: db).filter(\.$id == id).filter(\.$organization.$id == organizationID).first() else {
+            throw Abort(.notFound, reason: "\(field): no such user in the directory")
+        }
+        return user
+    }
+
+    static func group(_ id: UUID?, in organizationID: UUID, on db: any Database, field: String = "group") async throws -> DirectoryGroup {
+        guard let id, let group = try await DirectoryGroup.query(on: db).filter(\.$id == id).filter(\.$organization.$id == organizationID).first() else {
+            throw Abort(.notFound, reason: "\(field): no such group in the directory")
+        }
+        return group
+    }
+
+    static func createUser(name: String, email: String, enabled: Bool, organizationID: UUID, actor: AuditActor, on db: any Database) async throws -> DirectoryUser {
+        let name = name.trimmingCharacters(in: .whitespaces)
+        if let problem = DirectoryNames.problem(name, what: "name", maxLength: DirectoryUserCSV.maxNameLength) {
+            throw Abort(.badRequest, reason: "name: \(problem)")
+        }
+        let address: EmailAddress
+        do { address = try EmailAddress(email) } catch { throw Abort(.badRequest, reason: "email: \(error)") }
+        if try await DirectoryUser.query(on: db).filter(\.$organization.$id == organizationID).filter(\.$email == address.normalized).first() != nil {
+            throw Abort(.conflict, reason: "email: \(address.normalized) is already in the directory")
+        }
+        let user = DirectoryUser()
+        user.$organization.id = organizationID
+        user.name = name
+        user.email = address.normalized
+        user.enabled = enabled
+        try await db.transaction { db in
+            try await user.create(on: db)
+            try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: "directory.user_created",
+                                      targetType: "directory_user", targetID: user.id, targetLabel: user.email)
+        }
+        return user
+    }
+
+    static func updateUser(_ user: DirectoryUser, name: String?, enabled: Bool?, actor: AuditActor, on db: any Database) async throws {
+        if let name {
+            let trimmed = name.trimmingCharacters(in: .whitespaces)
+            if let problem = DirectoryNames.problem(trimmed, what: "name", maxLength: DirectoryUserCSV.maxNameLength) {
+                throw Abort(.badRequest, reason: "name: \(problem)")
+            }
+            user.name = trimmed
+        }
+        if let enabled { user.enabled = enabled }
+        try await db.transaction { db in
+            try await user.save(on: db)
+            try await AuditLog.record(on: db, organizationID: user.$organization.id, actor: actor, action: "directory.user_updated",
+                                      targetType: "directory_user", targetID: user.id, targetLabel: user.email,
+                                      details: "enabled: \(user.enabled ? "yes" : "no")")
+        }
+    }
+
+    static func deleteUser(_ user: DirectoryUser, actor: AuditActor, on db: any Database) async throws {
+        try await db.transaction { db in
+            try await DirectoryGroupMember.query(on: db).filter(\.$user.$id == user.id!).delete()
+            try await user.delete(on: db)
+            try await AuditLog.record(on: db, organizationID: user.$organization.id, actor: actor, action: "directory.user_deleted",
+                                      targetType: "directory_user", targetID: user.id, targetLabel: user.email)
+        }
+    }
+}
