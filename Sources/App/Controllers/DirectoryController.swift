@@ -78,6 +78,15 @@ enum DirectoryController {
         }
     }
 
+    /// `enable`, `disable` or `delete` one user.
+    static func userAction(_ req: Request) async throws -> Response {
+        switch req.parameters.get("action") {
+        case "enable", "disable": return try await setEnabled(req)
+        case "delete": return try await deleteUser(req)
+        default: throw Abort(.notFound, reason: "action: must be enable, disable or delete")
+        }
+    }
+
     static func setEnabled(_ req: Request) async throws -> Response {
         let context = try req.console
         let enabled = req.parameters.get("action") == "enable"

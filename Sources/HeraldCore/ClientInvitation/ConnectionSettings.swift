@@ -1,7 +1,7 @@
 import Foundation
 
 /// What a recipient's client is configured with: the wizard's connection step, validated.
-public struct ConnectionSettings: Sendable, Hashable, Codable {
+public struct ConnectionSettings: Sendable, Hashable {
     public var deviceTypes: [ClientDeviceType]
     public var server: HostAddress
     public var port: Int
@@ -41,7 +41,7 @@ public struct ConnectionSettings: Sendable, Hashable, Codable {
     }
 
     /// Every problem at once, each naming its field, or the settings.
-    public static func validate(_ input: Input) -> Result<ConnectionSettings, [FieldProblem]> {
+    public static func validate(_ input: Input) -> Result<ConnectionSettings, FieldProblems> {
         var problems: [FieldProblem] = []
         var devices: [ClientDeviceType] = []
         for name in input.deviceTypes where !name.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -79,7 +79,7 @@ public struct ConnectionSettings: Sendable, Hashable, Codable {
                 problems.append(.init(field: "credential_provider", "'\(providerText)' is not a GUID (e.g. {25CBB996-92ED-457E-B28C-4774084BD562})"))
             }
         }
-        guard problems.isEmpty, let server, let port, let mode, let authentication else { return .failure(problems) }
+        guard problems.isEmpty, let server, let port, let mode, let authentication else { return .failure(FieldProblems(problems)) }
         return .success(ConnectionSettings(deviceTypes: devices, server: server, port: port, mode: mode,
                                            authentication: authentication, credentialProvider: provider))
     }

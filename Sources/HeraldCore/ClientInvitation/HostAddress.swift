@@ -77,3 +77,14 @@ public struct FieldProblem: Error, Sendable, Hashable, CustomStringConvertible {
 extension Character {
     var isASCIIDigit: Bool { isASCII && isNumber }
 }
+
+/// Every problem of one input at once, so a form can show them all.
+public struct FieldProblems: Error, Sendable, Hashable, RandomAccessCollection {
+    public let all: [FieldProblem]
+
+    public init(_ all: [FieldProblem]) { self.all = all }
+
+    public var startIndex: Int { all.startIndex }
+    public var endIndex: Int { all.endIndex }
+    public subscript(position: Int) -> FieldProblem { all[position] }
+}
