@@ -5,5 +5,6 @@ struct InviteCommands: AsyncCommandGroup {
     let help = "Invite people (join the organization, install a licensed product, set up a remote-access client)"
     let commands: [String: any AnyAsyncCommand] = [
         "join": InviteJoinCommand(),
+        "client": InviteClientCommand(),
     ]
 }

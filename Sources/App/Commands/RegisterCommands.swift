@@ -8,6 +8,7 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(DeliverCommand(), as: "deliver")
     app.asyncCommands.use(MailCommands(), as: "mail")
     app.asyncCommands.use(InviteCommands(), as: "invite")
+    app.asyncCommands.use(DirectoryCommands(), as: "directory")
 }
 
 extension CommandContext {

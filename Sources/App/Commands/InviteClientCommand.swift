@@ -1,0 +1,89 @@
+import Fluent
+import HeraldCore
+import Vapor
+
+/// `herald invite client --organization NAME (--users a@x,b@y | --groups G,H) --devices windows,macos --server gw.example.com
+///  [--port 443] [--mode gateway-ssl] [--auth credentials] [--credential-provider GUID] [--language de] [--subject S] [--template-file F]`
+struct InviteClientCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "organization") var organization: String?
+        @Option(name: "users", help: "directory users by email, separated by commas") var users: String?
+        @Option(name: "groups", help: "directory groups by name, separated by commas (nested groups are expanded)") var groups: String?
+        @Option(name: "devices", help: "windows, macos, linux, ios, android, chromeos; separated by commas") var devices: String?
+        @Option(name: "server", help: "public FQDN or IP address of the gateway") var server: String?
+        @Option(name: "port", help: "default 443") var port: String?
+        @Option(name: "mode", help: "gateway, direct, gateway-ssl (default) or direct-ssl") var mode: String?
+        @Option(name: "auth", help: "credentials (default), sso, smartcard, web or web-credentials") var authentication: String?
+        @Option(name: "credential-provider", help: "GUID of a third-party credential provider") var credentialProvider: String?
+        @Option(name: "language", help: "en, de, fr, es, it, ja or zh-Hans (default en)") var language: String?
+        @Option(name: "subject", help: "subject line; %RECIPIENT% and %SENDER% may be used") var subject: String?
+        @Option(name: "template-file", help: "a UTF-8 text file with the message template") var templateFile: String?
+    }
+
+    let help = "Send remote-access client invitations to directory users and groups"
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        let organization = try await context.organization(named: signature.organization, on: app)
+        func list(_ value: String?) -> [String] {
+            (value ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        guard signature.users != nil || signature.groups != nil else { throw CommandError.usage("give --users EMAILS and/or --groups NAMES") }
+        var template: String?
+        if let path = signature.templateFile {
+            guard let data = FileManager.default.contents(atPath: path) else { throw CommandError.usage("--template-file: cannot read '\(path)'") }
+            template = String(decoding: data, as: UTF8.self)
+        }
+        do {
+            let request = try await ClientInvitationRequest.resolving(
+                deviceTypes: list(signature.devices), server: signature.server ?? "", port: signature.port ?? "443",
+                mode: signature.mode ?? "gateway-ssl", authentication: signature.authentication ?? "credentials",
+                credentialProvider: signature.credentialProvider ?? "", users: list(signature.users), groups: list(signature.groups),
+                language: signature.language, subject: signature.subject, template: template, organizationID: organization.id!, on: app.db)
+            let plan = try await ClientInvitationPlanner.plan(request, organization: organization, catalog: app.herald.catalog, on: app.db)
+            for warning in plan.warnings { context.console.warning("warning: \(warning)") }
+            let sent = try await ClientInvitations(services: app.herald).send(plan, inviter: nil, actor: .commandLine, on: app.db)
+            for user in plan.recipients { context.console.print("queued\t\(user.email)\t\(user.name)") }
+            context.console.print("\(sent.recipients) invitations queued (batch \(sent.batchID.uuidString)); devices: \(sent.deviceTypes.joined(separator: ", "))")
+        } catch let abort as any AbortError where abort.status.code < 500 {
+            // Field names become flag names: "server: ..." → "--server: ...".
+            throw CommandError.invalid(abort.reason.components(separatedBy: "; ").map { "--" + Self.flag(for: $0) })
+        }
+    }
+
+    static func flag(for problem: String) -> String {
+        let renames = ["device_types:": "devices:", "connection_mode:": "mode:", "authentication:": "auth:",
+                       "credential_provider:": "credential-provider:", "template:": "template-file:"]
+        for (field, flag) in renames where problem.hasPrefix(field) { return flag + problem.dropFirst(field.count) }
+        return problem
+    }
+}
+
+/// `herald directory import --organization NAME --csv FILE`: name,email[,groups[,enabled]] rows.
+struct DirectoryCommands: AsyncCommandGroup {
+    let help = "Manage an organization's directory of users and groups"
+    let commands: [String: any AnyAsyncCommand] = ["import": DirectoryImportCommand()]
+}
+
+struct DirectoryImportCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "organization") var organization: String?
+        @Option(name: "csv", help: "a CSV file: name,email[,groups[,enabled]]; groups separated by ;") var csv: String?
+    }
+
+    let help = "Import directory users (and their groups) from a CSV file"
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        let organization = try await context.organization(named: signature.organization, on: app)
+        guard let path = signature.csv, let data = FileManager.default.contents(atPath: path) else {
+            throw CommandError.usage("--csv: give a readable CSV file")
+        }
+        do {
+            let summary = try await DirectoryImport.run(data, organizationID: organization.id!, actor: .commandLine, on: app.db)
+            context.console.print("\(summary.created) added, \(summary.updated) updated, \(summary.groupsCreated) groups created, \(summary.membershipsAdded) memberships added")
+        } catch let abort as any AbortError where abort.status.code < 500 {
+            throw CommandError.invalid(abort.reason.dropFirst("csv: ".count).components(separatedBy: "; ").map { "--csv: \($0)" })
+        }
+    }
+}

@@ -1,0 +1,147 @@
+import Fluent
+import HeraldCore
+import Vapor
+
+/// `/api/v1/directory/...`: the directory's users and groups for scripts and synchronisation jobs.
+extension APIController {
+    struct DirectoryUserDTO: Content {
+        let id: UUID
+        let name: String
+        let email: String
+        let enabled: Bool
+        let groups: [String]
+    }
+
+    struct DirectoryGroupDTO: Content {
+        let id: UUID
+        let name: String
+        /// Direct members only; `recipients` is who an invitation to the group reaches.
+        let users: [String]
+        let groups: [String]
+        let recipients: [String]
+    }
+
+    struct NewDirectoryUser: Content {
+        var name: String
+        var email: String
+        var enabled: Bool?
+    }
+
+    struct DirectoryUserChange: Content {
+        var name: String?
+        var enabled: Bool?
+    }
+
+    struct NewDirectoryGroup: Content { var name: String }
+
+    struct DirectoryMemberBody: Content {
+        /// An email or id of a user, or the name or id of a group: exactly one.
+        var user: String?
+        var group: String?
+    }
+
+    static func directoryUsers(_ req: Request) async throws -> [DirectoryUserDTO] {
+        let organizationID = try req.api.organizationID
+        let groups = Dictionary(uniqueKeysWithValues: try await DirectoryStore.groups(of: organizationID, on: req.db).map { ($0.id!, $0.name) })
+        var groupsOfUser: [UUID: [String]] = [:]
+        for edge in try await DirectoryStore.edges(of: organizationID, on: req.db) {
+            if let user = edge.$user.id, let name = groups[edge.$group.id] { groupsOfUser[user, default: []].append(name) }
+        }
+        return try await DirectoryStore.users(of: organizationID, on: req.db).map {
+            DirectoryUserDTO(id: $0.id!, name: $0.name, email: $0.email, enabled: $0.enabled, groups: (groupsOfUser[$0.id!] ?? []).sorted())
+        }
+    }
+
+    static func createDirectoryUser(_ req: Request) async throws -> Response {
+        let context = try req.api
+        let body = try req.content.decode(NewDirectoryUser.self)
+        let user = try await DirectoryStore.createUser(name: body.name, email: body.email, enabled: body.enabled ?? true,
+                                                       organizationID: context.organizationID, actor: context.actor, on: req.db)
+        return try await DirectoryUserDTO(id: user.id!, name: user.name, email: user.email, enabled: user.enabled, groups: [])
+            .encodeResponse(status: .created, for: req)
+    }
+
+    static func updateDirectoryUser(_ req: Request) async throws -> HTTPStatus {
+        let context = try req.api
+        let body = try req.content.decode(DirectoryUserChange.self)
+        let user = try await DirectoryStore.user(req.parameters.get("id", as: UUID.self), in: context.organizationID, on: req.db, field: "id")
+        try await DirectoryStore.updateUser(user, name: body.name, enabled: body.enabled, actor: context.actor, on: req.db)
+        return .noContent
+    }
+
+    static func deleteDirectoryUser(_ req: Request) async throws -> HTTPStatus {
+        let context = try req.api
+        let user = try await DirectoryStore.user(req.parameters.get("id", as: UUID.self), in: context.organizationID, on: req.db, field: "id")
+        try await DirectoryStore.deleteUser(user, actor: context.actor, on: req.db)
+        return .noContent
+    }
+
+    /// The body is the CSV file itself (`Content-Type: text/csv`).
+    static func importDirectoryUsers(_ req: Request) async throws -> DirectoryImport.Summary {
+        let context = try req.api
+        let data = req.body.data.map { Data(buffer: $0) } ?? Data()
+        return try await DirectoryImport.run(data, organizationID: context.organizationID, actor: context.actor, on: req.db)
+    }
+
+    static func directoryGroups(_ req: Request) async throws -> [DirectoryGroupDTO] {
+        let organizationID = try req.api.organizationID
+        let users = Dictionary(uniqueKeysWithValues: try await DirectoryStore.users(of: organizationID, on: req.db).map { ($0.id!, $0.email) })
+        let groups = try await DirectoryStore.groups(of: organizationID, on: req.db)
+        let names = Dictionary(uniqueKeysWithValues: groups.map { ($0.id!, $0.name) })
+        let graph = try await DirectoryStore.graph(of: organizationID, on: req.db)
+        return groups.map { group in
+            DirectoryGroupDTO(id: group.id!, name: group.name,
+                              users: graph.memberUsers[group.id!, default: []].compactMap { users[$0] }.sorted(),
+                              groups: graph.memberGroups[group.id!, default: []].compactMap { names[$0] }.sorted(),
+                              recipients: graph.recipients(users: [], groups: [group.id!]).compactMap { users[$0] })
+        }
+    }
+
+    static func createDirectoryGroup(_ req: Request) async throws -> Response {
+        let context = try req.api
+        let body = try req.content.decode(NewDirectoryGroup.self)
+        let group = try await DirectoryStore.createGroup(name: body.name, organizationID: context.organizationID, actor: context.actor, on: req.db)
+        return try await DirectoryGroupDTO(id: group.id!, name: group.name, users: [], groups: [], recipients: [])
+            .encodeResponse(status: .created, for: req)
+    }
+
+    static func deleteDirectoryGroup(_ req: Request) async throws -> HTTPStatus {
+        let context = try req.api
+        let group = try await DirectoryStore.group(req.parameters.get("id", as: UUID.self), in: context.organizationID, on: req.db, field: "id")
+        try await DirectoryStore.deleteGroup(group, actor: context.actor, on: req.db)
+        return .noContent
+    }
+
+    static func addDirectoryMember(_ req: Request) async throws -> HTTPStatus {
+        try await changeDirectoryMember(req, add: true)
+    }
+
+    static func removeDirectoryMember(_ req: Request) async throws -> HTTPStatus {
+        try await changeDirectoryMember(req, add: false)
+    }
+
+    private static func changeDirectoryMember(_ req: Request, add: Bool) async throws -> HTTPStatus {
+        let context = try req.api
+        let body = try req.content.decode(DirectoryMemberBody.self)
+        let group = try await DirectoryStore.group(req.parameters.get("id", as: UUID.self), in: context.organizationID, on: req.db, field: "id")
+        let request = try await ClientInvitationRequest.resolving(
+            deviceTypes: [], server: "", port: "", mode: "", authentication: "", credentialProvider: "",
+            users: body.user.map { [$0] } ?? [], groups: body.group.map { [$0] } ?? [], language: nil, subject: nil, template: nil,
+            organizationID: context.organizationID, on: req.db)
+        guard request.userIDs.count + request.groupIDs.count == 1 else {
+            throw Abort(.badRequest, reason: "user: give exactly one of user (email or id) or group (name or id)")
+        }
+        if let userID = request.userIDs.first {
+            let user = try await DirectoryStore.user(userID, in: context.organizationID, on: req.db)
+            if add { try await DirectoryStore.addUser(user, to: group, actor: context.actor, on: req.db) } else {
+                try await DirectoryStore.removeMember(from: group, user: userID, memberGroup: nil, actor: context.actor, on: req.db)
+            }
+        } else if let childID = request.groupIDs.first {
+            let child = try await DirectoryStore.group(childID, in: context.organizationID, on: req.db)
+            if add { try await DirectoryStore.addGroup(child, to: group, actor: context.actor, on: req.db) } else {
+                try await DirectoryStore.removeMember(from: group, user: nil, memberGroup: childID, actor: context.actor, on: req.db)
+            }
+        }
+        return .noContent
+    }
+}
