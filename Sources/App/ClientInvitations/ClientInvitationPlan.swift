@@ -92,8 +92,10 @@ enum ClientInvitationPlanner {
         return .success((parsedSubject, parsedTemplate))
     }
 
-    static func plan(_ request: ClientInvitationRequest, organization: Organization, catalog: MessageCatalog, on db: any Database) async throws -> ClientInvitationPlan {
+    static func plan(_ request: ClientInvitationRequest, organization: Organization, catalog base: MessageCatalog, on db: any Database) async throws -> ClientInvitationPlan {
         let organizationID = organization.id!
+        // The organization's own wording of shared entries (the footer) applies here as in every other email.
+        let catalog = try await MessageOverrides.catalog(for: organizationID, base: base, on: db)
         var problems: [String] = []
         var settings: ConnectionSettings?
         switch ConnectionSettings.validate(request.connection) {
