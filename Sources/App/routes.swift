@@ -44,7 +44,8 @@ func routes(_ app: Application) throws {
     admin.get("client-invitations", use: ClientInvitationsController.list)
     let wizard = ClientWizardController()
     admin.post("client-invitations", "wizard", "start", use: wizard.start)
-    admin.post("client-invitations", "wizard", "mail", "test", use: wizard.sendTest)
+    // Not under wizard/mail/: the router would then never reach wizard/:step for POST wizard/mail.
+    admin.post("client-invitations", "wizard", "test-email", use: wizard.sendTest)
     admin.get("client-invitations", "wizard", "preview", use: ClientInvitationsController.preview)
     admin.post("client-invitations", "wizard", "send", use: ClientInvitationsController.send)
     admin.get("client-invitations", "wizard", ":step", use: wizard.show)

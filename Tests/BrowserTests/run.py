@@ -56,6 +56,7 @@ from selenium.webdriver.common.by import By  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import business_account  # noqa: E402
+import client_wizard  # noqa: E402
 
 SETUP_LINK_TIMEOUT = 60
 PAGE_LOAD_TIMEOUT = 30
@@ -490,12 +491,18 @@ def business_account_invitations(ctx):
     business_account.invite_two_people_and_manage_them(ctx, ADMIN)
 
 
+def invite_users_wizard(ctx):
+    """Directory import and nesting, the five-step Invite Users wizard, and the messages it delivered."""
+    client_wizard.invite_users_wizard(ctx, ADMIN)
+
+
 FLOWS = [
     first_run_setup,
     visit_every_console_page,
     sign_out_and_in_again,
     wrong_password_is_refused_without_revealing_the_account,
     business_account_invitations,
+    invite_users_wizard,
 ]
 ESSENTIAL = {first_run_setup}
 
