@@ -2,6 +2,7 @@
 import Fluent
 import Foundation
 import Testing
+import VaporTesting
 
 @Suite("Outbox: claims, leases, retries, the file transport")
 struct OutboxTests {
@@ -21,6 +22,29 @@ struct OutboxTests {
                 let eml = try String(contentsOfFile: path, encoding: .utf8)
                 #expect(eml.contains("Message-ID: \(message.messageID)"))
             }
+        }
+    }
+
+    @Test("the API reports each message's status and a batch's progress as counts")
+    func outboxAPI() async throws {
+        try await withHerald { app in
+            // given: a batch of 4 queued, and 2 messages outside it already sent
+            let admin = try await TestData.administrator(app, email: "admin@example.com", password: "Correct-Horse-42", organization: "Acme")
+            let token = try await APITokenService.create(name: "ci", organizationID: admin.organization.id!, accountID: admin.account.id!, actor: .system, on: app.db).token
+            try await MailFixtures.enqueue(app, organizationID: admin.organization.id, count: 2, prefix: "early")
+            _ = try await app.herald.deliveryWorker.deliverUntilEmpty()
+            let batch = UUID()
+            try await MailFixtures.enqueue(app, organizationID: admin.organization.id, count: 4, prefix: "batch", batchID: batch)
+            // when
+            let all = try await app.testing().sendRequest(.GET, "/api/v1/outbox", headers: ["Authorization": "Bearer \(token)"])
+            let progress = try await app.testing().sendRequest(.GET, "/api/v1/outbox?batch=\(batch.uuidString)", headers: ["Authorization": "Bearer \(token)"])
+            let bad = try await app.testing().sendRequest(.GET, "/api/v1/outbox?status=lost", headers: ["Authorization": "Bearer \(token)"])
+            // then
+            #expect(try all.content.get([String: Int].self, at: "counts") == ["queued": 4, "sending": 0, "sent": 2, "deferred": 0, "failed": 0])
+            #expect(try progress.content.get([String: Int].self, at: "counts")["queued"] == 4)
+            #expect(try progress.content.get([String: Int].self, at: "counts")["sent"] == 0)
+            #expect(bad.status == .badRequest)
+            #expect(try bad.content.get(String.self, at: "reason").hasPrefix("status: must be one of"))
         }
     }
 

@@ -72,10 +72,7 @@ extension APIController {
             let query = OutboxMessage.query(on: req.db).filter(\.$organization.$id == organizationID)
             return batch.map { query.filter(\.$batchID == $0) } ?? query
         }
-        var counts: [String: Int] = [:]
-        for state in OutboxStatus.allCases {
-            counts[state.rawValue] = try await scoped().filter(\.$status == state.rawValue).count()
-        }
+        let counts = try await OutboxQueries.counts(organizationID: organizationID, batchID: batch, on: req.db)
         var query = scoped()
         if let status { query = query.filter(\.$status == status) }
         let messages = try await query.sort(\.$createdAt, .descending).limit(200)

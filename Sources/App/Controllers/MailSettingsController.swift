@@ -37,11 +37,7 @@ struct MailSettingsController {
     }
 
     static func deliveryStatus(organizationID: UUID, on db: any Database) async throws -> DeliveryStatus {
-        var counts: [String: Int] = [:]
-        for status in OutboxStatus.allCases {
-            counts[status.rawValue] = try await OutboxMessage.query(on: db).filter(\.$organization.$id == organizationID)
-                .filter(\.$status == status.rawValue).count()
-        }
+        let counts = try await OutboxQueries.counts(organizationID: organizationID, on: db)
         let recent = try await OutboxMessage.query(on: db).filter(\.$organization.$id == organizationID)
             .field(\.$id).field(\.$recipients).field(\.$subject).field(\.$status).field(\.$attempts)
             .field(\.$nextAttemptAt).field(\.$lastError).field(\.$createdAt)
