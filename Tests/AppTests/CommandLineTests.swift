@@ -84,6 +84,38 @@ struct CommandLineTests {
         #expect(badLanguage.stderr.contains("--language: 'xx' is not one of en, de, fr, es, it, ja, zh-Hans"))
     }
 
+    @Test("directory import, invite client and deliver from the command line end in .eml files with the chosen mode")
+    func clientInvitationsFromTheCommandLine() throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // given
+        let setup = try HeraldProcess.run(["admin", "create", "--email", "ops@example.com", "--organization", "Acme", "--password-stdin"], environment: environment, stdin: "Correct-Horse-42\n")
+        #expect(setup.status == 0, "\(setup.stderr)")
+        let mail = try HeraldProcess.run(["mail", "set", "--organization", "Acme", "--transport", "file", "--sender", "it@example.com"], environment: environment)
+        #expect(mail.status == 0, "\(mail.stderr)")
+        let csv = folder + "/users.csv"
+        try "name,email,groups\nAna Ruiz,ana@example.com,Staff\nBo Chen,bo@example.com,Staff;Remote\n".write(toFile: csv, atomically: true, encoding: .utf8)
+        // when
+        let imported = try HeraldProcess.run(["directory", "import", "--organization", "Acme", "--csv", csv], environment: environment)
+        let invalid = try HeraldProcess.run(["invite", "client", "--organization", "Acme", "--groups", "Staff", "--devices", "windows",
+                                             "--server", "bad host!", "--mode", "direct"], environment: environment)
+        let invited = try HeraldProcess.run(["invite", "client", "--organization", "Acme", "--groups", "Staff", "--devices", "windows,macos",
+                                             "--server", "gw.example.com", "--port", "8443", "--mode", "direct"], environment: environment)
+        let delivered = try HeraldProcess.run(["deliver", "--until-empty"], environment: environment)
+        // then
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(invalid.status == 1)
+        #expect(invalid.stderr.contains("--server"))
+        #expect(invited.status == 0, "\(invited.stderr)")
+        #expect(invited.stdout.contains("2 invitations queued"))
+        #expect(delivered.stdout.hasPrefix("sent 2, deferred 0, failed 0"), "\(delivered.stdout) \(delivered.stderr)")
+        let spool = folder + "/outbox"
+        let files = try FileManager.default.contentsOfDirectory(atPath: spool)
+        #expect(files.count == 2)
+        let eml = try String(contentsOfFile: spool + "/" + files[0], encoding: .utf8).replacingOccurrences(of: "=\r\n", with: "")
+        #expect(eml.contains("ConnMode=3D1") || eml.contains("ConnMode=1"))
+        #expect(eml.contains("gw.example.com"))
+    }
+
     private func waitForHealth(port: Int) async throws {
         let url = URL(string: "http://127.0.0.1:\(port)/healthz")!
         for _ in 0..<150 {

@@ -75,6 +75,7 @@ CONSOLE_PAGES = [
     "/console/invitations",
     "/console/licenses",
     "/console/client-invitations",
+    "/console/client-invitations/settings",
     "/console/directory",
     "/console/mail",
     "/console/templates",
