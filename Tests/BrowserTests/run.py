@@ -56,6 +56,7 @@ from selenium.webdriver.common.by import By  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import business_account  # noqa: E402
+import languages  # noqa: E402
 import client_wizard  # noqa: E402
 
 SETUP_LINK_TIMEOUT = 60
@@ -497,6 +498,11 @@ def invite_users_wizard(ctx):
     client_wizard.invite_users_wizard(ctx, ADMIN)
 
 
+def invitee_pages_in_the_invitations_language(ctx):
+    """A German join invitation opens in German; the language switch goes to Japanese."""
+    languages.german_join_invitation(ctx, ADMIN)
+
+
 FLOWS = [
     first_run_setup,
     visit_every_console_page,
@@ -504,6 +510,7 @@ FLOWS = [
     wrong_password_is_refused_without_revealing_the_account,
     business_account_invitations,
     invite_users_wizard,
+    invitee_pages_in_the_invitations_language,
 ]
 ESSENTIAL = {first_run_setup}
 
