@@ -27,6 +27,13 @@ let package = Package(
         .executableTarget(name: "smtp-throughput-bench", dependencies: [
             "App", .product(name: "Vapor", package: "vapor"),
         ], path: "Benchmarks/SMTPThroughput"),
+        // Benchmarks/bulk-invite and Benchmarks/activation-race drive these.
+        .executableTarget(name: "bulk-invite-bench", dependencies: [
+            "App", .product(name: "Vapor", package: "vapor"),
+        ], path: "Benchmarks/BulkInvite"),
+        .executableTarget(name: "activation-race-bench", dependencies: [
+            "App", .product(name: "Vapor", package: "vapor"),
+        ], path: "Benchmarks/ActivationRace"),
         .target(name: "App", dependencies: [
             "HeraldCore", "MIME", "SMTP",
             .product(name: "Vapor", package: "vapor"),
@@ -64,8 +71,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "AppTests", dependencies: [
-            "App", "MailTestSupport",
+            "App", "MailTestSupport", "HeraldCore", "MIME",
             .product(name: "VaporTesting", package: "vapor"),
+            .product(name: "JWTKit", package: "jwt-kit"),
         ]),
     ],
     swiftLanguageModes: [.v6]

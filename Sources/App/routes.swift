@@ -40,7 +40,6 @@ func routes(_ app: Application) throws {
     admin.on(.POST, "invitations", "join", body: .collect(maxSize: "10mb"), use: joinInvitations.create)
     admin.post("invitations", ":id", "resend", use: joinInvitations.resend)
     admin.post("invitations", ":id", "revoke", use: joinInvitations.revoke)
-    admin.get("licenses", use: LicensesController.list)
     admin.get("client-invitations", use: ClientInvitationsController.list)
     let wizard = ClientWizardController()
     admin.post("client-invitations", "wizard", "start", use: wizard.start)
@@ -110,4 +109,6 @@ func routes(_ app: Application) throws {
     api.delete("directory", "groups", ":id", use: APIController.deleteDirectoryGroup)
     api.post("directory", "groups", ":id", "members", use: APIController.addDirectoryMember)
     api.delete("directory", "groups", ":id", "members", use: APIController.removeDirectoryMember)
+
+    registerLicenseRoutes(app: app, browser: browser, console: console, api: api)
 }

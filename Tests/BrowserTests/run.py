@@ -58,6 +58,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import business_account  # noqa: E402
 import languages  # noqa: E402
 import client_wizard  # noqa: E402
+import license_install  # noqa: E402
 
 SETUP_LINK_TIMEOUT = 60
 PAGE_LOAD_TIMEOUT = 30
@@ -503,6 +504,11 @@ def invitee_pages_in_the_invitations_language(ctx):
     languages.german_join_invitation(ctx, ADMIN)
 
 
+def license_install_invitations(ctx):
+    """Three invitations to two seats: CSV export, activation via the API, seats first come first served."""
+    license_install.invite_three_to_two_seats_and_activate(ctx, ADMIN)
+
+
 FLOWS = [
     first_run_setup,
     visit_every_console_page,
@@ -511,6 +517,7 @@ FLOWS = [
     business_account_invitations,
     invite_users_wizard,
     invitee_pages_in_the_invitations_language,
+    license_install_invitations,
 ]
 ESSENTIAL = {first_run_setup}
 

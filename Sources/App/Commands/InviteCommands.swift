@@ -6,5 +6,6 @@ struct InviteCommands: AsyncCommandGroup {
     let commands: [String: any AnyAsyncCommand] = [
         "join": InviteJoinCommand(),
         "client": InviteClientCommand(),
+        "install": InviteInstallCommand(),
     ]
 }

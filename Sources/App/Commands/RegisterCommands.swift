@@ -7,8 +7,10 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(TokenCommands(), as: "token")
     app.asyncCommands.use(DeliverCommand(), as: "deliver")
     app.asyncCommands.use(MailCommands(), as: "mail")
+    app.asyncCommands.use(LicenseCommands(), as: "license")
     app.asyncCommands.use(InviteCommands(), as: "invite")
     app.asyncCommands.use(DirectoryCommands(), as: "directory")
+    app.asyncCommands.use(ActivateCommand(), as: "activate")
 }
 
 extension CommandContext {

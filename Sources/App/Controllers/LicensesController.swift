@@ -1,24 +1,84 @@
 import Fluent
 import Vapor
 
-/// The organization's license keys with seat usage. The secret key itself is never part of this page.
+/// License keys in the console: the list (with seat use) and creating a key. Account administrators see every key
+/// of the organization; license administrators only theirs. The real key is never on these pages.
 enum LicensesController {
     struct Row: Encodable {
+        let id: String
         let name: String
         let product: String
         let seats: Int
         let used: Int
+        let free: Int
         let expires: String
     }
 
-    static func list(_ req: Request) async throws -> View {
-        let organizationID = try req.console.organization.id!
-        let keys = try await LicenseKey.query(on: req.db).filter(\.$organization.$id == organizationID).sort(\.$name).all()
-        var rows: [Row] = []
-        for key in keys {
-            let used = try await Installation.query(on: req.db).filter(\.$licenseKey.$id == key.id!).filter(\.$status == "active").count()
-            rows.append(Row(name: key.name, product: key.product, seats: key.seats, used: used, expires: DisplayDate.format(key.expiresAt)))
+    struct ViewModel: Encodable {
+        let rows: [Row]
+        let canCreate: Bool
+        let errors: [String]
+        let form: [String: String]
+        let platforms: [String]
+    }
+
+    struct CreateForm: Content {
+        var name: String?
+        var product: String?
+        var seats: String?
+        var expires: String?
+        var key: String?
+        var download_macos: String?
+        var download_windows: String?
+        var download_linux: String?
+
+        var input: LicenseKeyInput {
+            LicenseKeyInput(
+                name: name ?? "", product: product ?? "", seats: seats.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) },
+                expires: expires, secret: key,
+                downloads: ["macOS": download_macos ?? "", "Windows": download_windows ?? "", "Linux": download_linux ?? ""]
+            )
         }
-        return try await req.renderPage("licenses", section: .licenses, ["rows": rows])
+    }
+
+    static func list(_ req: Request) async throws -> View {
+        try await render(req, errors: [], form: [:])
+    }
+
+    static func create(_ req: Request) async throws -> Response {
+        let context = try req.console
+        guard context.isAdministrator else { throw Abort(.forbidden, reason: "Only account administrators can add license keys.") }
+        let form = try req.content.decode(CreateForm.self)
+        let echo = ["name": form.name ?? "", "product": form.product ?? "", "seats": form.seats ?? "", "expires": form.expires ?? ""]
+        do {
+            var input = form.input
+            if let seats = form.seats, !seats.isEmpty, input.seats == nil { input.seats = -1 }
+            let validated = try input.validate().get()
+            let key = try await LicenseKeyStore.create(validated, organizationID: context.organization.id!, actor: context.actor,
+                                                       secretBox: req.herald.secretBox, on: req.db)
+            req.flash("License key '\(key.name)' added.")
+            return req.redirect(to: "/console/licenses/\(key.id!.uuidString)")
+        } catch let problems as ValidationProblems {
+            let response = try await render(req, errors: problems.problems, form: echo).encodeResponse(for: req).get()
+            response.status = .badRequest
+            return response
+        }
+    }
+
+    private static func render(_ req: Request, errors: [String], form: [String: String]) async throws -> View {
+        let context = try req.console
+        try await LicenseAccess.requireSomeAccess(context, on: req.db)
+        let scope = try await LicenseAccess.scope(for: context, on: req.db)
+        let keys = try await LicenseKey.query(on: req.db).filter(\.$organization.$id == context.organization.id!).sort(\.$name).all()
+            .filter { scope.allows($0.id!) }
+        let used = try await LicenseKeyStore.usedSeats(keyIDs: keys.map { $0.id! }, on: req.db)
+        let rows = keys.map { key in
+            let inUse = used[key.id!] ?? 0
+            return Row(id: key.id!.uuidString, name: key.name, product: key.product, seats: key.seats, used: inUse,
+                       free: max(0, key.seats - inUse), expires: DisplayDate.format(key.expiresAt))
+        }
+        return try await req.renderPage("licenses", section: .licenses, ViewModel(
+            rows: rows, canCreate: context.isAdministrator, errors: errors, form: form, platforms: LicenseKeyInput.platforms
+        ))
     }
 }

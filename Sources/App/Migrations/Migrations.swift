@@ -26,5 +26,10 @@ enum HeraldMigrations {
         UpdateAccountAddLanguage(),
         CreateMessageOverride(),
         CreateClientInvitationSettings(),
+        CreateActivationSigningKey(),
+        UpdateLicenseKeyAddDownloads(),
+        UpdateInstallationAddSeatIndexes(),
+        UpdateInvitationAddBatchIndex(),
+        UpdateActivationCodeAddInvitationIndex(),
     ]
 }

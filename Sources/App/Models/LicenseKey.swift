@@ -15,6 +15,8 @@ final class LicenseKey: Model, @unchecked Sendable {
     @OptionalField(key: "expires_at") var expiresAt: Date?
     /// `SecretBox` ciphertext of the real key.
     @Field(key: "secret_ciphertext") var secretCiphertext: String
+    /// JSON object of platform to installer URL (`{"macOS": "https://..."}`), for the download page.
+    @OptionalField(key: "downloads") var downloads: String?
 
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?

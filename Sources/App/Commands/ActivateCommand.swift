@@ -1,0 +1,94 @@
+import Foundation
+import JWTKit
+import Vapor
+
+/// The reference client a product vendor would embed:
+///
+///     herald activate --server URL --code CODE [--output FILE]
+///     herald activate --verify FILE --public-key URL-or-FILE
+///
+/// The first describes this machine, activates it and saves the certificate; the second checks a certificate
+/// offline against the organization's published JWK Set, exactly as an installed product would at start-up.
+struct ActivateCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "server", help: "The Herald server, e.g. https://herald.example.com") var server: String?
+        @Option(name: "code", help: "The temporary activation code from the invitation") var code: String?
+        @Option(name: "output", help: "Where to save the certificate (default activation-certificate.jwt)") var output: String?
+        @Option(name: "computer-name", help: "Override the computer name (default: this host's name)") var computerName: String?
+        @Option(name: "fingerprint", help: "Override the machine fingerprint (default: derived from machine-id and MAC)") var fingerprint: String?
+        @Option(name: "verify", help: "A saved certificate to check offline") var verify: String?
+        @Option(name: "public-key", help: "The organization's JWK Set: its URL, or a saved copy") var publicKey: String?
+    }
+
+    let help = "Activate this computer with an activation code, or verify a saved activation certificate"
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        if let file = signature.verify {
+            try await verify(file: file, publicKey: signature.publicKey, context: context)
+        } else {
+            try await activate(signature, context: context)
+        }
+    }
+
+    private func activate(_ signature: Signature, context: CommandContext) async throws {
+        guard let server = signature.server.flatMap(URL.init(string:)), server.host != nil else {
+            throw CommandError.usage("--server URL is required, e.g. --server https://herald.example.com")
+        }
+        guard let code = signature.code, !code.isEmpty else { throw CommandError.usage("--code CODE is required") }
+        var machine = ThisMachine.describe()
+        if let name = signature.computerName { machine.computerName = name }
+        if let fingerprint = signature.fingerprint { machine.fingerprint = fingerprint }
+        let body = ActivationAPIController.ActivationBody(
+            code: code, fingerprint: machine.fingerprint, computerName: machine.computerName,
+            operatingSystem: machine.operatingSystem, serialNumber: machine.serialNumber, macAddress: machine.macAddress
+        )
+        let url = URI(string: ActivationURLs.join(server, "api/v1/activations"))
+        let response = try await context.application.client.post(url) { try $0.content.encode(body, as: .json) }
+        guard response.status == .created || response.status == .ok else {
+            let reason = (try? response.content.decode(HeraldErrorMiddleware.APIErrorBody.self).reason) ?? response.status.reasonPhrase
+            throw CommandError.usage("activation refused (\(response.status.code)): \(reason)")
+        }
+        let activation = try response.content.decode(ActivationAPIController.ActivationResponse.self)
+        let output = signature.output ?? "activation-certificate.jwt"
+        do {
+            try Data((activation.certificate + "\n").utf8).write(to: URL(fileURLWithPath: output))
+        } catch {
+            throw CommandError.usage("--output: cannot write '\(output)': \(error.localizedDescription)")
+        }
+        context.console.print("Activated \(machine.computerName) for \(activation.product) (\(activation.licenseKeyName)).")
+        context.console.print("Certificate \(activation.certificateSerial) saved to \(output).")
+        context.console.print("Verify it offline with: herald activate --verify \(output) --public-key \(activation.publicKeyURL)")
+    }
+
+    private func verify(file: String, publicKey: String?, context: CommandContext) async throws {
+        guard let publicKey, !publicKey.isEmpty else { throw CommandError.usage("--public-key URL-or-FILE is required with --verify") }
+        guard let token = try? String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) else {
+            throw CommandError.usage("--verify: cannot read '\(file)'")
+        }
+        let jwks: String
+        if publicKey.hasPrefix("https://") || publicKey.hasPrefix("http://") {
+            let response = try await context.application.client.get(URI(string: publicKey))
+            guard response.status == .ok, let body = response.body else {
+                throw CommandError.usage("--public-key: \(publicKey) answered \(response.status.code)")
+            }
+            jwks = String(buffer: body)
+        } else {
+            guard let text = try? String(contentsOfFile: publicKey, encoding: .utf8) else {
+                throw CommandError.usage("--public-key: cannot read '\(publicKey)'")
+            }
+            jwks = text
+        }
+        let keys: JWTKeyCollection
+        do { keys = try await JWTKeyCollection().add(jwksJSON: jwks) } catch {
+            throw CommandError.usage("--public-key: not a JWK Set: \(error)")
+        }
+        let certificate: ActivationCertificate
+        do { certificate = try await keys.verify(token, as: ActivationCertificate.self) } catch {
+            throw CommandError.usage("INVALID: \(file) is not a valid activation certificate for these keys (\(error))")
+        }
+        context.console.print("VALID: \(certificate.product) (\(certificate.licenseKeyName)) on \(certificate.machine.computerName)")
+        context.console.print("  certificate \(certificate.jti.value), issued \(DisplayDate.format(certificate.iat.value)) by \(certificate.iss.value)")
+        context.console.print("  fingerprint \(certificate.machine.fingerprint)")
+        context.console.print("  expires \(certificate.exp.map { DisplayDate.format($0.value) } ?? "never"); revocations: \(certificate.revocationListURL)")
+    }
+}

@@ -1,0 +1,71 @@
+import Fluent
+import Vapor
+
+struct LicenseCommands: AsyncCommandGroup {
+    let help = "Manage license keys"
+    let commands: [String: any AnyAsyncCommand] = [
+        "create": LicenseCreateCommand(),
+        "list": LicenseListCommand(),
+    ]
+}
+
+/// `herald license create --organization NAME --name KEY-NAME --product P --seats N [--expires YYYY-MM-DD] [--key-stdin]`
+struct LicenseCreateCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "organization", help: "The organization's name") var organization: String?
+        @Option(name: "name", help: "A name for the key, unique in the organization") var name: String?
+        @Option(name: "product", help: "The product the key licenses") var product: String?
+        @Option(name: "seats", help: "How many computers may activate it") var seats: String?
+        @Option(name: "expires", help: "Last day the key works, YYYY-MM-DD (optional)") var expires: String?
+        @Option(name: "download", help: "Installer URLs for the download page, e.g. macOS=https://...,Windows=https://...") var download: String?
+        @Flag(name: "key-stdin", help: "Read the real license key from standard input (otherwise one is generated)") var keyStdin: Bool
+    }
+
+    let help = "Add a license key (the real key is stored encrypted and never printed)"
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        let organization = try await context.organization(named: signature.organization, on: app)
+        var downloads: [String: String] = [:]
+        for pair in (signature.download ?? "").split(separator: ",") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { throw CommandError.usage("--download: '\(pair)' is not PLATFORM=URL") }
+            downloads[parts[0]] = parts[1]
+        }
+        let seats: Int? = signature.seats.map { Int($0) ?? -1 }
+        let secret = signature.keyStdin ? try readSecretFromStandardInput() : nil
+        let input = LicenseKeyInput(name: signature.name ?? "", product: signature.product ?? "", seats: seats,
+                                    expires: signature.expires, secret: secret, downloads: downloads)
+        switch input.validate() {
+        case .failure(let problems): throw CommandError.invalid(problems.problems.map { "--\($0)" })
+        case .success(let validated):
+            do {
+                let key = try await LicenseKeyStore.create(validated, organizationID: organization.id!, actor: .commandLine,
+                                                           secretBox: app.herald.secretBox, on: app.db)
+                context.console.print("Created license key '\(key.name)' for \(key.product) with \(key.seats) seat(s).")
+            } catch let problems as ValidationProblems {
+                throw CommandError.invalid(problems.problems.map { "--\($0)" })
+            }
+        }
+    }
+}
+
+/// `herald license list --organization NAME`: name, product, seats used/total, expiry. Never the real key.
+struct LicenseListCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "organization", help: "The organization's name") var organization: String?
+    }
+
+    let help = "List the organization's license keys with their seat use"
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        let organization = try await context.organization(named: signature.organization, on: app)
+        let keys = try await LicenseKey.query(on: app.db).filter(\.$organization.$id == organization.id!).sort(\.$name).all()
+        let used = try await LicenseKeyStore.usedSeats(keyIDs: keys.map { $0.id! }, on: app.db)
+        context.console.print("name\tproduct\tseats used/total\texpires")
+        for key in keys {
+            context.console.print("\(key.name)\t\(key.product)\t\(used[key.id!] ?? 0)/\(key.seats)\t\(DisplayDate.format(key.expiresAt))")
+        }
+    }
+}

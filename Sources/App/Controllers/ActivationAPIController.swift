@@ -1,0 +1,127 @@
+import Fluent
+import JWTKit
+import Vapor
+
+/// The endpoints installed products call, without an API token: activation, the organization's public keys and
+/// its certificate revocation list.
+struct ActivationAPIController {
+    /// Unknown codes per client address: 30 per 15 minutes makes guessing a 98-bit code hopeless. Only misses
+    /// count, so a whole office activating behind one NAT address is never slowed down.
+    let guessLimiter = RateLimiter(limit: 30, window: 15 * 60)
+    /// Public reads per client address; products fetch keys once and cache them.
+    let readLimiter = RateLimiter(limit: 600, window: 60)
+
+    struct ActivationBody: Content {
+        var code: String?
+        var fingerprint: String?
+        var computerName: String?
+        var operatingSystem: String?
+        var serialNumber: String?
+        var macAddress: String?
+    }
+
+    struct ActivationResponse: Content {
+        let installationID: UUID
+        let certificate: String
+        let certificateSerial: String
+        let product: String
+        let licenseKeyName: String
+        let activatedAt: Date
+        let publicKeyURL: String
+        let revocationListURL: String
+    }
+
+    func activate(_ req: Request) async throws -> Response {
+        let body = try req.content.decode(ActivationBody.self)
+        guard let code = body.code?.trimmingCharacters(in: .whitespacesAndNewlines), !code.isEmpty else {
+            throw Abort(.badRequest, reason: "code: is required")
+        }
+        let machine = try MachineDescription.validated(
+            fingerprint: body.fingerprint, computerName: body.computerName, operatingSystem: body.operatingSystem,
+            serialNumber: body.serialNumber, macAddress: body.macAddress
+        )
+        let outcome: Activation.Outcome
+        do {
+            outcome = try await Activation.activate(code: code, machine: machine, on: req.db)
+        } catch let error as ActivationError {
+            if error == .unknownCode, let wait = await guessLimiter.retryAfter(key: Self.client(req)) {
+                throw Abort(.tooManyRequests, headers: ["Retry-After": String(Int(wait.rounded(.up)))],
+                            reason: "code: too many unknown codes from your address; try again later")
+            }
+            throw error.abort
+        }
+        let certificate = try await ActivationCertificates.issue(for: outcome.installation, key: outcome.key, services: req.herald, on: req.db)
+        let payload = ActivationResponse(
+            installationID: try outcome.installation.requireID(), certificate: certificate,
+            certificateSerial: outcome.installation.certificateSerial, product: outcome.key.product,
+            licenseKeyName: outcome.key.name, activatedAt: outcome.installation.activatedAt,
+            publicKeyURL: ActivationURLs.publicKeys(organizationID: outcome.key.$organization.id, base: req.herald.configuration.publicURL),
+            revocationListURL: ActivationURLs.revocationList(organizationID: outcome.key.$organization.id, base: req.herald.configuration.publicURL)
+        )
+        if case .activated = outcome { return try await payload.encodeResponse(status: .created, for: req) }
+        return try await payload.encodeResponse(status: .ok, for: req)
+    }
+
+    func publicKeys(_ req: Request) async throws -> Response {
+        try await limitReads(req)
+        let organizationID = try Self.organizationID(req)
+        let keys = try await ActivationSigningKey.query(on: req.db).filter(\.$organization.$id == organizationID).all()
+        guard !keys.isEmpty else { throw Abort(.notFound, reason: "organization: no activation keys (it has no license keys yet)") }
+        let response = try await ActivationSigningKeys.jwks(keys).encodeResponse(for: req)
+        response.headers.replaceOrAdd(name: .contentType, value: "application/jwk-set+json")
+        response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=3600")
+        return response
+    }
+
+    struct RevocationList: Content {
+        struct Entry: Content {
+            let serial: String
+            let revokedAt: Date?
+        }
+        let organization: UUID
+        let generatedAt: Date
+        let revoked: [Entry]
+    }
+
+    func revokedCertificates(_ req: Request) async throws -> Response {
+        try await limitReads(req)
+        let organizationID = try Self.organizationID(req)
+        guard try await Organization.find(organizationID, on: req.db) != nil else {
+            throw Abort(.notFound, reason: "organization: not found")
+        }
+        let revoked = try await InstallationActions.revokedCertificates(organizationID: organizationID, on: req.db)
+        let list = RevocationList(organization: organizationID, generatedAt: Date(),
+                                  revoked: revoked.map { .init(serial: $0.serial, revokedAt: $0.revokedAt) })
+        let response = try await list.encodeResponse(for: req)
+        // Short: a deactivation should reach products that check within minutes.
+        response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=60")
+        return response
+    }
+
+    private func limitReads(_ req: Request) async throws {
+        if let wait = await readLimiter.retryAfter(key: Self.client(req)) {
+            throw Abort(.tooManyRequests, headers: ["Retry-After": String(Int(wait.rounded(.up)))], reason: "too many requests; try again later")
+        }
+    }
+
+    private static func organizationID(_ req: Request) throws -> UUID {
+        guard let id = req.parameters.get("organizationID", as: UUID.self) else {
+            throw Abort(.notFound, reason: "organization: not a valid organization id")
+        }
+        return id
+    }
+
+    static func client(_ req: Request) -> String {
+        req.remoteAddress?.ipAddress ?? "unknown"
+    }
+}
+
+/// Signs certificates with the key owner's organization key.
+enum ActivationCertificates {
+    static func issue(for installation: Installation, key: LicenseKey, services: HeraldServices, on db: any Database) async throws -> String {
+        let record = try await ActivationSigningKeys.ensure(organizationID: key.$organization.id, secretBox: services.secretBox, on: db)
+        let signer = try await ActivationSigningKeys.signer(for: record, secretBox: services.secretBox)
+        let certificate = try ActivationCertificate.make(installation: installation, key: key, publicURL: services.configuration.publicURL)
+        return try await signer.sign(certificate, kid: JWKIdentifier(string: record.keyID))
+    }
+}

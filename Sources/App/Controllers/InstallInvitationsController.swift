@@ -1,0 +1,185 @@
+import Fluent
+import HeraldCore
+import MIME
+import Vapor
+
+/// "Invite users to install" for one key: the form, a summary that warns when invitations outnumber free seats,
+/// sending, and "Download invitations".
+enum InstallInvitationsController {
+    struct Form: Content {
+        var recipients: String?
+        var csv: File?
+        var language: String?
+        var expires_in: String?
+        var expires_on: String?
+    }
+
+    struct FormModel: Encodable {
+        let keyID: String
+        let keyName: String
+        let product: String
+        let seats: Int
+        let free: Int
+        let languages: [[String: String]]
+        let language: String
+        let expiryChoices: [[String: String]]
+        let expiresIn: String
+        let expiresOn: String
+        let recipients: String
+        let errors: [String]
+    }
+
+    struct ReviewModel: Encodable {
+        let keyID: String
+        let keyName: String
+        let count: Int
+        let free: Int
+        let warning: String?
+        let sample: [String]
+        let recipients: String
+        let language: String
+        let languageName: String
+        let expires: String
+        let expiresDisplay: String
+    }
+
+    struct SentModel: Encodable {
+        let keyID: String
+        let keyName: String
+        let count: Int
+        let batchID: String
+        let rows: [[String]]
+        let more: Int
+    }
+
+    static func form(_ req: Request) async throws -> View {
+        let key = try await accessibleKey(req)
+        return try await renderForm(req, key: key, form: Form(), errors: [])
+    }
+
+    static func review(_ req: Request) async throws -> Response {
+        let key = try await accessibleKey(req)
+        let form = try req.content.decode(Form.self)
+        do {
+            let parsed = try parse(form)
+            let used = try await LicenseKeyStore.usedSeats(keyID: key.id!, on: req.db)
+            let pending = try await pendingInvitations(keyID: key.id!, on: req.db)
+            let list = parsed.recipients.map(\.description)
+            let model = ReviewModel(
+                keyID: key.id!.uuidString, keyName: key.name, count: list.count,
+                free: SeatPolicy().freeSeats(seats: key.seats, used: used),
+                warning: SeatPolicy().oversubscriptionWarning(seats: key.seats, used: used, invitations: list.count + pending),
+                sample: Array(list.prefix(20)), recipients: list.joined(separator: "\n"),
+                language: parsed.language.rawValue, languageName: parsed.language.nativeName, expires: parsed.expires,
+                expiresDisplay: DisplayDate.format(parsed.expiresAt)
+            )
+            return try await req.renderPage("install-invite-review", section: .licenses, title: "Send install invitations", model).encodeResponse(for: req).get()
+        } catch let problems as ValidationProblems {
+            let response = try await renderForm(req, key: key, form: form, errors: problems.problems).encodeResponse(for: req).get()
+            response.status = .badRequest
+            return response
+        }
+    }
+
+    static func send(_ req: Request) async throws -> Response {
+        let context = try req.console
+        let key = try await accessibleKey(req)
+        let form = try req.content.decode(Form.self)
+        do {
+            let parsed = try parse(form)
+            let result = try await InstallInvitationBatch.send(.init(
+                keyID: key.id!, recipients: parsed.recipients, language: parsed.language, expiresAt: parsed.expiresAt,
+                inviterID: context.account.id, actor: context.actor
+            ), services: req.herald, on: req.db)
+            req.herald.deliveryWorker.wake()
+            // The codes are shown in full here, once, and in "Download invitations"; afterwards only their status.
+            let rows = try await InstallInvitationExport.rows(batchID: result.batchID, organizationID: context.organization.id!,
+                                                              limit: 100, services: req.herald, on: req.db)
+            let model = SentModel(keyID: key.id!.uuidString, keyName: key.name, count: result.count,
+                                  batchID: result.batchID.uuidString, rows: rows, more: max(0, result.count - rows.count))
+            return try await req.renderPage("install-invite-sent", section: .licenses, title: "Invitations sent", model).encodeResponse(for: req).get()
+        } catch let problems as ValidationProblems {
+            let response = try await renderForm(req, key: key, form: form, errors: problems.problems).encodeResponse(for: req).get()
+            response.status = .badRequest
+            return response
+        }
+    }
+
+    static func export(_ req: Request) async throws -> Response {
+        let context = try req.console
+        let key = try await accessibleKey(req)
+        guard let batchID = req.parameters.get("batchID", as: UUID.self),
+              let first = try await Invitation.query(on: req.db).filter(\.$batchID == batchID)
+                .filter(\.$organization.$id == context.organization.id!).first(),
+              InstallInvitationBatch.Payload.decode(first.payload)?.licenseKeyID == key.id
+        else { throw Abort(.notFound, reason: "batch: no invitations of this key with that id") }
+        var csv = ""
+        try await InstallInvitationExport.write(batchID: batchID, organizationID: context.organization.id!,
+                                                services: req.herald, on: req.db) { csv += $0 }
+        try await AuditLog.record(on: req.db, organizationID: context.organization.id, actor: context.actor,
+                                  action: "license.invitations.exported", targetType: "license_key", targetID: key.id,
+                                  targetLabel: key.name, details: "batch \(batchID.uuidString)")
+        return CSVDownload.response(csv, filename: "invitations-\(CSVDownload.slug(key.name)).csv")
+    }
+
+    struct Parsed {
+        let recipients: [EmailAddress]
+        let language: Language
+        let expires: String
+        let expiresAt: Date
+    }
+
+    /// Reads the form's recipients (typed or pasted, plus an optional CSV file), language and expiry; every
+    /// problem at once, each naming its field and line.
+    static func parse(_ form: Form) throws -> Parsed {
+        var problems: [String] = []
+        let parser = RecipientListParser()
+        var addresses: [EmailAddress] = []
+        var seen = Set<String>()
+        let text = form.recipients ?? ""
+        if !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            let list = parser.parse(text: text)
+            problems += list.errors.map { "recipients: \($0)" }
+            addresses += list.addresses
+        }
+        if let file = form.csv, !file.filename.isEmpty {
+            let list = parser.parseCSV(data: Data(buffer: file.data))
+            problems += list.errors.map { "csv: \($0)" }
+            addresses += list.addresses
+        }
+        // The same person typed and in the file gets one invitation.
+        addresses = addresses.filter { seen.insert($0.description.lowercased()).inserted }
+        if addresses.isEmpty && problems.isEmpty { problems.append("recipients: type at least one email address or choose a CSV file") }
+        let language = Language(code: form.language ?? "en")
+        if language == nil { problems.append("language: '\(form.language ?? "")' is not one of \(Language.allCases.map(\.rawValue).joined(separator: ", "))") }
+        let expires = (form.expires_on ?? "").trimmingCharacters(in: .whitespaces).nilIfEmpty ?? form.expires_in ?? ""
+        var expiresAt = Date()
+        do { expiresAt = try InvitationExpiry.parse(expires, field: "expires") } catch { problems += error.problems }
+        guard problems.isEmpty, let language else { throw ValidationProblems(problems) }
+        return Parsed(recipients: addresses, language: language, expires: expires, expiresAt: expiresAt)
+    }
+
+    private static func accessibleKey(_ req: Request) async throws -> LicenseKey {
+        try await LicenseAccess.key(req.parameters.get("keyID", as: UUID.self), context: req.console, on: req.db)
+    }
+
+    /// Unexpired invitations of this key nobody has activated yet: they compete for the same free seats.
+    private static func pendingInvitations(keyID: UUID, on db: any Database) async throws -> Int {
+        try await ActivationCodeRecord.query(on: db).filter(\.$licenseKey.$id == keyID)
+            .filter(\.$status == ActivationCodeStatus.unused.rawValue).filter(\.$expiresAt > Date()).count()
+    }
+
+    private static func renderForm(_ req: Request, key: LicenseKey, form: Form, errors: [String]) async throws -> View {
+        let used = try await LicenseKeyStore.usedSeats(keyID: key.id!, on: req.db)
+        let language = form.language ?? "en"
+        return try await req.renderPage("install-invite", section: .licenses, title: "Invite users to install \(key.product)", FormModel(
+            keyID: key.id!.uuidString, keyName: key.name, product: key.product, seats: key.seats,
+            free: SeatPolicy().freeSeats(seats: key.seats, used: used),
+            languages: Language.allCases.map { ["code": $0.rawValue, "name": $0.nativeName, "selected": $0.rawValue == language ? "selected" : ""] },
+            language: language, expiryChoices: InvitationExpiry.choices.map { days in
+                ["days": String(days), "selected": String(days) == (form.expires_in ?? String(InvitationExpiry.defaultDays)) ? "selected" : ""]
+            }, expiresIn: form.expires_in ?? String(InvitationExpiry.defaultDays),
+            expiresOn: form.expires_on ?? "", recipients: form.recipients ?? "", errors: errors
+        ))
+    }
+}

@@ -1,0 +1,48 @@
+import Fluent
+import HeraldCore
+import Vapor
+
+/// The invitee's personal download page: installers per platform and the temporary activation code, in the
+/// invitation's language. A GET only reads: mail scanners open links too.
+enum InstallPageController {
+    struct Download: Encodable {
+        let platform: String
+        let url: String
+    }
+
+    struct ViewModel: Encodable {
+        let state: String
+        let downloads: [Download]
+        let code: String?
+    }
+
+    static let keys = ["install.page.intro", "install.page.noDownloads", "install.code", "install.page.codeHint",
+                       "install.page.expired", "install.page.activated", "install.page.revoked", "install.page.unknown",
+                       "install.temporary"]
+
+    static func show(_ req: Request) async throws -> Response {
+        let token = req.parameters.get("token") ?? ""
+        guard let invitation = try await Invitation.query(on: req.db).filter(\.$tokenHash == TokenGenerator.hash(token))
+            .filter(\.$kind == InvitationKind.install.rawValue).first(),
+              let payload = InstallInvitationBatch.Payload.decode(invitation.payload),
+              let key = try await LicenseKey.find(payload.licenseKeyID, on: req.db),
+              let organization = try await Organization.find(invitation.$organization.id, on: req.db)
+        else {
+            let language = req.inviteeLanguage()
+            return try await req.renderInviteePage("install", language: language, titleKey: "install.page.unknownTitle", keys: keys,
+                                                   ViewModel(state: "unknown", downloads: [], code: nil), status: .notFound)
+        }
+        let language = req.inviteeLanguage(invitation: invitation.language)
+        let stored = InvitationStatus(rawValue: invitation.status) ?? .pending
+        let state = InvitationLifecycle.effectiveStatus(stored: stored, expiresAt: invitation.expiresAt, now: Date())
+        let code = state == .pending ? payload.open(with: req.herald.secretBox).flatMap { ActivationCode(userInput: $0.code)?.description } : nil
+        let downloads = LicenseKeyStore.downloads(of: key).sorted { $0.key < $1.key }.map { Download(platform: $0.key, url: $0.value) }
+        let arguments = ["product": key.product, "organization": organization.name,
+                         "date": LocalizedDate.format(invitation.expiresAt, language)]
+        return try await req.renderInviteePage(
+            "install", language: language, titleKey: "install.page.title", keys: keys, arguments: arguments,
+            ViewModel(state: state == .accepted ? "activated" : state.rawValue, downloads: downloads, code: code),
+            status: state == .pending ? .ok : .gone
+        )
+    }
+}

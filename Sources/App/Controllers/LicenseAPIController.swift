@@ -1,0 +1,153 @@
+import Fluent
+import HeraldCore
+import MIME
+import Vapor
+
+/// `/api/v1/license-keys...` for administrators' scripts (Bearer token). The real key is never in a response.
+enum LicenseAPIController {
+    struct LicenseKeyDTO: Content {
+        let id: UUID
+        let name: String
+        let product: String
+        let seats: Int
+        let usedSeats: Int
+        let expiresAt: Date?
+        let downloads: [String: String]
+    }
+
+    struct CreateLicenseKey: Content {
+        var name: String?
+        var product: String?
+        var seats: Int?
+        var expires: String?
+        var key: String?
+        var downloads: [String: String]?
+    }
+
+    struct InviteBody: Content {
+        var emails: [String]?
+        var language: String?
+        var expires: String?
+    }
+
+    struct InvitationDTO: Content {
+        let email: String
+        let activationCode: String
+        let downloadURL: String
+        let expiresAt: String
+        let status: String
+    }
+
+    struct InviteResponse: Content {
+        let batchID: UUID
+        let count: Int
+        let freeSeats: Int
+        let warning: String?
+        let invitations: [InvitationDTO]
+    }
+
+    struct InstallationDTO: Content {
+        let id: UUID
+        let computerName: String
+        let operatingSystem: String
+        let serialNumber: String?
+        let macAddress: String?
+        let fingerprint: String
+        let status: String
+        let activatedAt: Date
+        let deactivatedAt: Date?
+        let invitationEmail: String?
+        let certificateSerial: String
+    }
+
+    static func list(_ req: Request) async throws -> [LicenseKeyDTO] {
+        let keys = try await LicenseKey.query(on: req.db).filter(\.$organization.$id == req.api.organizationID).sort(\.$name).all()
+        let used = try await LicenseKeyStore.usedSeats(keyIDs: keys.map { $0.id! }, on: req.db)
+        return keys.map { dto($0, used: used[$0.id!] ?? 0) }
+    }
+
+    static func create(_ req: Request) async throws -> Response {
+        let context = try req.api
+        let body = try req.content.decode(CreateLicenseKey.self)
+        let input = LicenseKeyInput(name: body.name ?? "", product: body.product ?? "", seats: body.seats, expires: body.expires,
+                                    secret: body.key, downloads: body.downloads ?? [:])
+        let key = try await LicenseKeyStore.create(try input.validate().get(), organizationID: context.organizationID,
+                                                   actor: context.actor, secretBox: req.herald.secretBox, on: req.db)
+        return try await dto(key, used: 0).encodeResponse(status: .created, for: req)
+    }
+
+    /// Sends install invitations; the response is the only place besides the CSV export that shows the codes.
+    static func invite(_ req: Request) async throws -> Response {
+        let context = try req.api
+        let key = try await ownKey(req)
+        let body = try req.content.decode(InviteBody.self)
+        var problems: [String] = []
+        var addresses: [EmailAddress] = []
+        var seen: [String: Int] = [:]
+        for (index, email) in (body.emails ?? []).enumerated() {
+            do {
+                let address = try EmailAddress(email.trimmingCharacters(in: .whitespaces))
+                if let first = seen[address.description.lowercased()] {
+                    problems.append("emails[\(index)]: '\(email)' is a duplicate of emails[\(first)]")
+                } else {
+                    seen[address.description.lowercased()] = index
+                    addresses.append(address)
+                }
+            } catch {
+                problems.append("emails[\(index)]: \(error)")
+            }
+        }
+        if body.emails?.isEmpty ?? true { problems.append("emails: at least one email address is required") }
+        let language = Language(code: body.language ?? "en")
+        if language == nil { problems.append("language: '\(body.language ?? "")' is not one of \(Language.allCases.map(\.rawValue).joined(separator: ", "))") }
+        var expiresAt = Date()
+        do { expiresAt = try InvitationExpiry.parse(body.expires) } catch { problems += error.problems }
+        guard problems.isEmpty, let language else { throw ValidationProblems(problems) }
+
+        let used = try await LicenseKeyStore.usedSeats(keyID: key.id!, on: req.db)
+        let result = try await InstallInvitationBatch.send(.init(
+            keyID: key.id!, recipients: addresses, language: language, expiresAt: expiresAt,
+            inviterID: context.account.id, actor: context.actor
+        ), services: req.herald, on: req.db)
+        req.herald.deliveryWorker.wake()
+        let rows = try await InstallInvitationExport.rows(batchID: result.batchID, organizationID: context.organizationID,
+                                                          limit: max(1, addresses.count), services: req.herald, on: req.db)
+        return try await InviteResponse(
+            batchID: result.batchID, count: result.count, freeSeats: SeatPolicy().freeSeats(seats: key.seats, used: used),
+            warning: SeatPolicy().oversubscriptionWarning(seats: key.seats, used: used, invitations: result.count),
+            invitations: rows.map { InvitationDTO(email: $0[0], activationCode: $0[1], downloadURL: $0[2], expiresAt: $0[3], status: $0[4]) }
+        ).encodeResponse(status: .created, for: req)
+    }
+
+    static func installations(_ req: Request) async throws -> [InstallationDTO] {
+        let key = try await ownKey(req)
+        return try await InstallationActions.list(keyID: key.id!, on: req.db).map {
+            InstallationDTO(id: $0.id!, computerName: $0.computerName, operatingSystem: $0.operatingSystem, serialNumber: $0.serialNumber,
+                            macAddress: $0.macAddress, fingerprint: $0.fingerprint, status: $0.status, activatedAt: $0.activatedAt,
+                            deactivatedAt: $0.deactivatedAt, invitationEmail: $0.invitation?.email, certificateSerial: $0.certificateSerial)
+        }
+    }
+
+    /// `POST .../installations/:installationID/deactivate` and `.../block`.
+    static func installationAction(_ req: Request) async throws -> HTTPStatus {
+        let key = try await ownKey(req)
+        guard let installationID = req.parameters.get("installationID", as: UUID.self),
+              let action = req.parameters.get("action").flatMap(InstallationActions.Action.init(rawValue:))
+        else { throw Abort(.notFound, reason: "installation: not found") }
+        _ = try await InstallationActions.apply(action, installationID: installationID, keyID: key.id!, actor: req.api.actor, on: req.db)
+        return .noContent
+    }
+
+    private static func ownKey(_ req: Request) async throws -> LicenseKey {
+        guard let id = req.parameters.get("keyID", as: UUID.self),
+              let key = try await LicenseKey.query(on: req.db).filter(\.$id == id)
+                .filter(\.$organization.$id == req.api.organizationID).first()
+        else { throw Abort(.notFound, reason: "license key: not found in this organization") }
+        return key
+    }
+
+    private static func dto(_ key: LicenseKey, used: Int) -> LicenseKeyDTO {
+        LicenseKeyDTO(id: key.id!, name: key.name, product: key.product, seats: key.seats, usedSeats: used,
+                      expiresAt: key.expiresAt, downloads: LicenseKeyStore.downloads(of: key))
+    }
+}

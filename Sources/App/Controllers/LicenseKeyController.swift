@@ -1,0 +1,143 @@
+import Fluent
+import HeraldCore
+import SQLKit
+import Vapor
+
+/// One license key: seats, installations (deactivate, block, export) and its install invitations by status.
+enum LicenseKeyController {
+    struct InstallationRow: Encodable {
+        let id: String
+        let computerName: String
+        let operatingSystem: String
+        let serialNumber: String
+        let macAddress: String
+        let status: String
+        let active: Bool
+        let activated: String
+        let invitation: String
+    }
+
+    struct BatchRow: Encodable {
+        let id: String
+        let sent: String
+        let total: Int
+        let pending: Int
+        let activated: Int
+    }
+
+    struct ViewModel: Encodable {
+        let id: String
+        let name: String
+        let product: String
+        let seats: Int
+        let used: Int
+        let free: Int
+        let expires: String
+        let downloads: [[String: String]]
+        let installations: [InstallationRow]
+        let blocked: [String]
+        let batches: [BatchRow]
+        let isAdministrator: Bool
+        let secret: String?
+    }
+
+    static func show(_ req: Request) async throws -> View {
+        try await render(req, secret: nil)
+    }
+
+    /// Shows the real key to an account administrator who asks for it, and records that they saw it.
+    static func reveal(_ req: Request) async throws -> View {
+        let context = try req.console
+        guard context.isAdministrator else { throw Abort(.forbidden, reason: "Only account administrators can view the license key.") }
+        let key = try await LicenseAccess.key(req.parameters.get("keyID", as: UUID.self), context: context, on: req.db)
+        let secret = try req.herald.secretBox.open(key.secretCiphertext)
+        try await AuditLog.record(on: req.db, organizationID: context.organization.id, actor: context.actor, action: "license.key_viewed",
+                                  targetType: "license_key", targetID: key.id, targetLabel: key.name)
+        return try await render(req, secret: secret)
+    }
+
+    static func render(_ req: Request, secret: String?) async throws -> View {
+        let context = try req.console
+        let key = try await LicenseAccess.key(req.parameters.get("keyID", as: UUID.self), context: context, on: req.db)
+        let keyID = key.id!
+        let used = try await LicenseKeyStore.usedSeats(keyID: keyID, on: req.db)
+        let installations = try await InstallationActions.list(keyID: keyID, on: req.db).map {
+            InstallationRow(id: $0.id!.uuidString, computerName: $0.computerName, operatingSystem: $0.operatingSystem,
+                            serialNumber: $0.serialNumber ?? "—", macAddress: $0.macAddress ?? "—", status: $0.status,
+                            active: $0.status == InstallationStatus.active.rawValue, activated: DisplayDate.format($0.activatedAt),
+                            invitation: $0.invitation?.email ?? "—")
+        }
+        let blocked = try await BlockedComputer.query(on: req.db).filter(\.$licenseKey.$id == keyID).all().map(\.fingerprint)
+        let downloads = LicenseKeyStore.downloads(of: key).sorted { $0.key < $1.key }.map { ["platform": $0.key, "url": $0.value] }
+        return try await req.renderPage("license", section: .licenses, title: "License key \(key.name)", ViewModel(
+            id: keyID.uuidString, name: key.name, product: key.product, seats: key.seats, used: used,
+            free: SeatPolicy().freeSeats(seats: key.seats, used: used), expires: DisplayDate.format(key.expiresAt),
+            downloads: downloads, installations: installations, blocked: blocked,
+            batches: try await batches(keyID: keyID, organizationID: context.organization.id!, on: req.db),
+            isAdministrator: context.isAdministrator, secret: secret
+        ))
+    }
+
+    /// Invitation batches of this key with counts per status; codes themselves are never shown here.
+    private static func batches(keyID: UUID, organizationID: UUID, on db: any Database) async throws -> [BatchRow] {
+        struct Count: Decodable { let batch_id: UUID; let status: String; let expired: Int; let total: Int; let sent: Date? }
+        let now = Date()
+        let rows = try await (db as! any SQLDatabase).raw("""
+            SELECT i.batch_id, i.status, SUM(CASE WHEN i.expires_at <= \(bind: now) THEN 1 ELSE 0 END) AS expired,
+                   COUNT(*) AS total, MIN(i.sent_at) AS sent
+            FROM \(ident: Invitation.schema) i JOIN \(ident: ActivationCodeRecord.schema) c ON c.invitation_id = i.id
+            WHERE c.license_key_id = \(bind: keyID) AND i.organization_id = \(bind: organizationID) AND i.batch_id IS NOT NULL
+            GROUP BY i.batch_id, i.status
+            """).all(decoding: Count.self)
+        var byBatch: [UUID: (sent: Date?, total: Int, pending: Int, activated: Int)] = [:]
+        for row in rows {
+            var entry = byBatch[row.batch_id] ?? (row.sent, 0, 0, 0)
+            entry.total += row.total
+            if row.status == InvitationStatus.pending.rawValue { entry.pending += row.total - row.expired }
+            if row.status == InvitationStatus.accepted.rawValue { entry.activated += row.total }
+            byBatch[row.batch_id] = entry
+        }
+        return byBatch.sorted { ($0.value.sent ?? .distantPast) > ($1.value.sent ?? .distantPast) }.map {
+            BatchRow(id: $0.key.uuidString, sent: DisplayDate.format($0.value.sent), total: $0.value.total,
+                     pending: $0.value.pending, activated: $0.value.activated)
+        }
+    }
+
+    /// Deactivate or block one installation (POST from the installations table).
+    static func installationAction(_ req: Request) async throws -> Response {
+        let context = try req.console
+        let key = try await LicenseAccess.key(req.parameters.get("keyID", as: UUID.self), context: context, on: req.db)
+        guard let installationID = req.parameters.get("installationID", as: UUID.self),
+              let action = req.parameters.get("action").flatMap(InstallationActions.Action.init(rawValue:))
+        else { throw Abort(.notFound, reason: "installation: not found") }
+        let installation = try await InstallationActions.apply(action, installationID: installationID, keyID: key.id!,
+                                                               actor: context.actor, on: req.db)
+        req.flash(action == .block
+            ? "\(installation.computerName) is blocked and its seat is free."
+            : "\(installation.computerName) is deactivated and its seat is free.")
+        return req.redirect(to: "/console/licenses/\(key.id!.uuidString)")
+    }
+
+    static func exportInstallations(_ req: Request) async throws -> Response {
+        let context = try req.console
+        let key = try await LicenseAccess.key(req.parameters.get("keyID", as: UUID.self), context: context, on: req.db)
+        let csv = try await InstallationActions.exportCSV(keyID: key.id!, on: req.db)
+        return CSVDownload.response(csv, filename: "installations-\(CSVDownload.slug(key.name)).csv")
+    }
+}
+
+/// A CSV attachment: UTF-8 with a BOM so that Excel reads non-ASCII names correctly, never cached.
+enum CSVDownload {
+    static func response(_ csv: String, filename: String) -> Response {
+        let response = Response(status: .ok, body: .init(string: "\u{FEFF}" + csv))
+        response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(filename)\"")
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+
+    static func slug(_ name: String) -> String {
+        let allowed = name.lowercased().map { $0.isLetter && $0.isASCII || $0.isNumber ? $0 : "-" }
+        return String(allowed).split(separator: "-").joined(separator: "-").nilIfEmpty ?? "key"
+    }
+}

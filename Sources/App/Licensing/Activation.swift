@@ -1,0 +1,91 @@
+import Fluent
+import Foundation
+import HeraldCore
+
+/// Turns an activation code and a machine description into an installation holding one seat.
+///
+/// Checks, in order: the code exists; the same machine already holds the seat (idempotent success); the code is
+/// unused, its invitation not revoked and not expired; the key not expired; the computer not blocked; a seat
+/// free. Everything after the lookup runs under `SeatLock`, so seats go first come, first served and are never
+/// overused however many requests arrive at once.
+enum Activation {
+    enum Outcome {
+        case activated(Installation, LicenseKey)
+        /// The same fingerprint re-activated with the same code: nothing changed.
+        case alreadyActive(Installation, LicenseKey)
+
+        var installation: Installation {
+            switch self { case .activated(let i, _), .alreadyActive(let i, _): i }
+        }
+        var key: LicenseKey {
+            switch self { case .activated(_, let k), .alreadyActive(_, let k): k }
+        }
+    }
+
+    static func activate(code input: String, machine: MachineDescription, on db: any Database, now: Date = Date()) async throws -> Outcome {
+        guard let found = try await ActivationCodeRecord.query(on: db).filter(\.$codeHash == ActivationCode.hash(input)).first() else {
+            throw ActivationError.unknownCode
+        }
+        let codeID = try found.requireID()
+        return try await SeatLock.withKeyLocked(found.$licenseKey.id, on: db) { db in
+            // Read again under the lock: another request may have used the code meanwhile.
+            guard let code = try await ActivationCodeRecord.find(codeID, on: db),
+                  let key = try await LicenseKey.find(code.$licenseKey.id, on: db),
+                  let invitation = try await Invitation.find(code.$invitation.id, on: db)
+            else { throw ActivationError.unknownCode }
+
+            if code.status == ActivationCodeStatus.used.rawValue {
+                if let existing = try await Installation.query(on: db).filter(\.$activationCode.$id == codeID).first(),
+                   existing.fingerprint == machine.fingerprint, existing.status == InstallationStatus.active.rawValue {
+                    return .alreadyActive(existing, key)
+                }
+                throw ActivationError.codeUsed
+            }
+            if invitation.status == InvitationStatus.revoked.rawValue { throw ActivationError.invitationRevoked }
+            if now >= code.expiresAt { throw ActivationError.codeExpired(code.expiresAt) }
+            if let expiry = key.expiresAt, now >= expiry { throw ActivationError.keyExpired(expiry) }
+            let keyID = try key.requireID()
+            if try await BlockedComputer.query(on: db).filter(\.$licenseKey.$id == keyID)
+                .filter(\.$fingerprint == machine.fingerprint).count() > 0 {
+                throw ActivationError.computerBlocked
+            }
+            let used = try await Installation.query(on: db).filter(\.$licenseKey.$id == keyID)
+                .filter(\.$status == InstallationStatus.active.rawValue).count()
+            guard SeatPolicy().canActivate(seats: key.seats, used: used) else { throw ActivationError.noFreeSeat(seats: key.seats) }
+
+            let installation = Installation()
+            installation.id = UUID()
+            installation.$licenseKey.id = keyID
+            installation.$activationCode.id = codeID
+            installation.$invitation.id = invitation.id
+            installation.fingerprint = machine.fingerprint
+            installation.computerName = machine.computerName
+            installation.operatingSystem = machine.operatingSystem
+            installation.serialNumber = machine.serialNumber
+            installation.macAddress = machine.macAddress
+            installation.status = InstallationStatus.active.rawValue
+            installation.certificateSerial = newCertificateSerial()
+            installation.activatedAt = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
+            try await installation.create(on: db)
+
+            code.status = ActivationCodeStatus.used.rawValue
+            code.usedAt = now
+            try await code.save(on: db)
+            invitation.status = InvitationStatus.accepted.rawValue
+            invitation.acceptedAt = now
+            try await invitation.save(on: db)
+            try await AuditLog.record(
+                on: db, organizationID: key.$organization.id, actor: .system, action: "installation.activated",
+                targetType: "installation", targetID: installation.id, targetLabel: machine.computerName,
+                details: "key \(key.name), invitation to \(invitation.email), seat \(used + 1) of \(key.seats)"
+            )
+            return .activated(installation, key)
+        }
+    }
+
+    /// 128 random bits as hex: unique, and unguessable so that a serial reveals nothing.
+    static func newCertificateSerial() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<2).map { _ in String(format: "%016llx", generator.next() as UInt64) }.joined()
+    }
+}

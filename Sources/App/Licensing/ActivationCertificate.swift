@@ -1,0 +1,80 @@
+import Foundation
+import JWTKit
+
+/// What an installed product keeps as proof of activation: a JWT (RFC 7519) signed with the organization's
+/// Ed25519 key (`alg: EdDSA`, RFC 8037), verifiable offline with the published JWK Set. It names the license key
+/// by id and name only: the real key never leaves the server.
+struct ActivationCertificate: JWTPayload, Equatable {
+    struct Machine: Codable, Sendable, Equatable {
+        var fingerprint: String
+        var computerName: String
+        var operatingSystem: String
+        var serialNumber: String?
+        var macAddress: String?
+    }
+
+    /// The certificate serial: what the revocation list names once the installation is deactivated.
+    var jti: IDClaim
+    /// The Herald server that issued it.
+    var iss: IssuerClaim
+    /// The installation's id.
+    var sub: SubjectClaim
+    var iat: IssuedAtClaim
+    /// The license key's expiry, when it has one.
+    var exp: ExpirationClaim?
+    var organization: String
+    var product: String
+    var licenseKeyID: String
+    var licenseKeyName: String
+    var machine: Machine
+    var publicKeyURL: String
+    var revocationListURL: String
+
+    func verify(using algorithm: some JWTAlgorithm) async throws {
+        try exp?.verifyNotExpired()
+    }
+}
+
+extension ActivationCertificate {
+    static func make(installation: Installation, key: LicenseKey, publicURL: URL) throws -> ActivationCertificate {
+        let organizationID = key.$organization.id
+        return ActivationCertificate(
+            jti: IDClaim(value: installation.certificateSerial),
+            iss: IssuerClaim(value: publicURL.absoluteString),
+            sub: SubjectClaim(value: try installation.requireID().uuidString),
+            // Whole seconds, so that re-issuing for an idempotent re-activation gives the very same certificate.
+            iat: IssuedAtClaim(value: Date(timeIntervalSince1970: installation.activatedAt.timeIntervalSince1970.rounded(.down))),
+            exp: key.expiresAt.map { ExpirationClaim(value: $0) },
+            organization: organizationID.uuidString, product: key.product,
+            licenseKeyID: try key.requireID().uuidString, licenseKeyName: key.name,
+            machine: Machine(
+                fingerprint: installation.fingerprint, computerName: installation.computerName,
+                operatingSystem: installation.operatingSystem, serialNumber: installation.serialNumber,
+                macAddress: installation.macAddress
+            ),
+            publicKeyURL: ActivationURLs.publicKeys(organizationID: organizationID, base: publicURL),
+            revocationListURL: ActivationURLs.revocationList(organizationID: organizationID, base: publicURL)
+        )
+    }
+}
+
+/// The documented public URLs products use without an API token.
+enum ActivationURLs {
+    static func publicKeys(organizationID: UUID, base: URL) -> String {
+        join(base, "api/v1/organizations/\(organizationID.uuidString)/activation-keys")
+    }
+
+    static func revocationList(organizationID: UUID, base: URL) -> String {
+        join(base, "api/v1/organizations/\(organizationID.uuidString)/revoked-certificates")
+    }
+
+    static func downloadPage(token: String, base: URL) -> String {
+        join(base, "install/\(token)")
+    }
+
+    static func join(_ base: URL, _ path: String) -> String {
+        var text = base.absoluteString
+        while text.hasSuffix("/") { text.removeLast() }
+        return text + "/" + path
+    }
+}

@@ -1,0 +1,57 @@
+import Fluent
+import Foundation
+import HeraldCore
+import JWTKit
+import Vapor
+
+/// The organization's certificate signing key: created with its first license key, published as a JWK Set.
+enum ActivationSigningKeys {
+    /// Creates the organization's key pair unless it has one.
+    @discardableResult
+    static func ensure(organizationID: UUID, secretBox: SecretBox, on db: any Database) async throws -> ActivationSigningKey {
+        if let existing = try await ActivationSigningKey.query(on: db).filter(\.$organization.$id == organizationID).first() {
+            return existing
+        }
+        let privateKey = try EdDSA.PrivateKey(curve: .ed25519)
+        let publicKey = Data(privateKey.publicKey.rawRepresentation)
+        let record = ActivationSigningKey()
+        record.$organization.id = organizationID
+        record.publicKey = base64URL(publicKey)
+        // RFC 7638-style: a short, stable name derived from the key itself.
+        record.keyID = String(TokenGenerator.hash(record.publicKey).prefix(16))
+        record.privateKeyCiphertext = try secretBox.seal(base64URL(privateKey.rawRepresentation))
+        try await record.create(on: db)
+        return record
+    }
+
+    /// A JWT key collection that signs with the organization's private key.
+    static func signer(for record: ActivationSigningKey, secretBox: SecretBox) async throws -> JWTKeyCollection {
+        let privateKey = try EdDSA.PrivateKey(d: try secretBox.open(record.privateKeyCiphertext), curve: .ed25519)
+        return await JWTKeyCollection().add(eddsa: privateKey, kid: JWKIdentifier(string: record.keyID))
+    }
+
+    /// The JWK Set (RFC 7517 section 5) a product downloads once and keeps to verify certificates offline.
+    static func jwks(_ records: [ActivationSigningKey]) -> PublicKeySet {
+        PublicKeySet(keys: records.map {
+            .init(kty: "OKP", crv: "Ed25519", x: $0.publicKey, kid: $0.keyID, use: "sig", alg: "EdDSA")
+        })
+    }
+
+    struct PublicKeySet: Content {
+        struct Key: Codable, Sendable {
+            let kty: String
+            let crv: String
+            let x: String
+            let kid: String
+            let use: String
+            let alg: String
+        }
+        let keys: [Key]
+    }
+
+    static func base64URL<D: DataProtocol>(_ bytes: D) -> String {
+        Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+}

@@ -1,0 +1,47 @@
+import Fluent
+import Foundation
+import HeraldCore
+
+/// "Download invitations": one batch as CSV (email, activation code, download URL, expiry, status), written
+/// page by page so that 100,000 rows never sit in memory at once. Cells go through `SpreadsheetSafeCSVWriter`.
+enum InstallInvitationExport {
+    static let header = ["email", "activation_code", "download_url", "expires", "status"]
+    static let pageSize = 1000
+
+    static func write(
+        batchID: UUID, organizationID: UUID, services: HeraldServices, on db: any Database, now: Date = Date(),
+        row: (String) throws -> Void
+    ) async throws {
+        try row(SpreadsheetSafeCSVWriter.line(header))
+        var after: String?
+        while true {
+            let page = try await rows(batchID: batchID, organizationID: organizationID, after: after, limit: pageSize,
+                                      services: services, on: db, now: now)
+            for fields in page { try row(SpreadsheetSafeCSVWriter.line(fields)) }
+            guard page.count == pageSize, let last = page.last else { return }
+            after = last[0]
+        }
+    }
+
+    /// Up to `limit` rows of the batch after the email `after`, in email order, as the CSV's fields.
+    static func rows(
+        batchID: UUID, organizationID: UUID, after: String? = nil, limit: Int, services: HeraldServices, on db: any Database,
+        now: Date = Date()
+    ) async throws -> [[String]] {
+        var query = Invitation.query(on: db).filter(\.$batchID == batchID).filter(\.$organization.$id == organizationID)
+        if let after { query = query.filter(\.$email > after) }
+        return try await query.sort(\.$email).limit(limit).all().map { invitation in
+            let secrets = InstallInvitationBatch.Payload.decode(invitation.payload)?.open(with: services.secretBox)
+            let code = secrets.flatMap { ActivationCode(userInput: $0.code)?.description } ?? ""
+            let url = secrets.map { ActivationURLs.downloadPage(token: $0.token, base: services.configuration.publicURL) } ?? ""
+            return [invitation.email, code, url, DisplayDate.format(invitation.expiresAt), displayStatus(invitation, now: now)]
+        }
+    }
+
+    /// "activated" reads better than "accepted" for an install invitation.
+    static func displayStatus(_ invitation: Invitation, now: Date) -> String {
+        let stored = InvitationStatus(rawValue: invitation.status) ?? .pending
+        let status = InvitationLifecycle.effectiveStatus(stored: stored, expiresAt: invitation.expiresAt, now: now)
+        return status == .accepted ? "activated" : status.rawValue
+    }
+}

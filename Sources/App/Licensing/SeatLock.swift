@@ -1,0 +1,42 @@
+import Fluent
+import SQLKit
+
+/// Runs an activation's reads and writes while no other activation of the same key can, so that counting the
+/// used seats and taking one is a single step: without it, 200 simultaneous requests would all count 19 of 20.
+///
+/// - SQLite: `BEGIN IMMEDIATE` takes the database's write lock before the first read (a deferred transaction
+///   would read first, and its later upgrade to a writer fails with SQLITE_BUSY instead of waiting).
+/// - PostgreSQL: `SELECT ... FOR UPDATE` on the key's row, so activations of other keys still run in parallel.
+///
+/// Within one process `ActivationQueue` lines them up first, so they wait without holding a connection.
+enum SeatLock {
+    static func withKeyLocked<T: Sendable>(
+        _ keyID: UUID, on db: any Database, _ body: @escaping @Sendable (any Database) async throws -> T
+    ) async throws -> T {
+        let sql = db as! any SQLDatabase
+        if sql.dialect.name == "sqlite" {
+            // One writer for the whole file: every key shares one place in the queue.
+            return try await ActivationQueue.shared.run(key: sqliteKey) { try await db.withConnection { connection in
+                let conn = connection as! any SQLDatabase
+                try await conn.raw("BEGIN IMMEDIATE").run()
+                do {
+                    let result = try await body(connection)
+                    try await conn.raw("COMMIT").run()
+                    return result
+                } catch {
+                    try? await conn.raw("ROLLBACK").run()
+                    throw error
+                }
+            } }
+        }
+        return try await ActivationQueue.shared.run(key: keyID) {
+            try await db.transaction { transaction in
+                try await (transaction as! any SQLDatabase)
+                    .raw("SELECT id FROM \(ident: LicenseKey.schema) WHERE id = \(bind: keyID) FOR UPDATE").run()
+                return try await body(transaction)
+            }
+        }
+    }
+
+    private static let sqliteKey = UUID(uuidString: "00000000-0000-0000-0000-000000000001")!
+}

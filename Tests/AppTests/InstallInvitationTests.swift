@@ -1,0 +1,99 @@
+@testable import App
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite("License keys and install invitations in the console")
+struct InstallInvitationTests {
+    @Test("an administrator adds a key, invites three people to two seats with a warning, and downloads codes")
+    func inviteReviewSendAndExport() async throws {
+        try await withHerald { app in
+            // given
+            var browser = BrowserSession(app)
+            try await browser.signInAsNewAdministrator()
+            let created = try await browser.post("/console/licenses", form: [
+                "name": "Design", "product": "Herald Pro", "seats": "2", "key": "REAL-SECRET-KEY-XYZ",
+                "download_macos": "https://downloads.example.com/pro.dmg",
+            ], csrfFrom: "/console/licenses")
+            #expect(created.status == .seeOther)
+            let key = try #require(try await LicenseKey.query(on: app.db).first())
+            let base = "/console/licenses/\(key.id!.uuidString)"
+            let recipients = "ada@example.com\nbob@example.com; =cmd@example.com"
+            // when
+            let review = try await browser.post(base + "/invite/review", form: ["recipients": recipients, "language": "de", "expires_in": "7"], csrfFrom: base + "/invite")
+            let sent = try await browser.post(base + "/invite", form: ["recipients": recipients, "language": "de", "expires_in": "7"], csrfFrom: base + "/invite")
+            let batch = try #require(try await Invitation.query(on: app.db).first()?.batchID)
+            let csv = try await browser.get(base + "/batches/\(batch.uuidString)/invitations.csv")
+            // then
+            #expect(review.status == .ok)
+            #expect(review.body.string.contains("seat-warning"))
+            #expect(sent.status == .ok)
+            #expect(csv.status == .ok)
+            let lines = csv.body.string.split(separator: "\r\n")
+            #expect(lines.count == 4)
+            #expect(lines.contains { $0.hasPrefix("'=cmd@example.com,") })
+            #expect(!csv.body.string.contains("REAL-SECRET-KEY-XYZ"))
+            let messages = try await OutboxMessage.query(on: app.db).all()
+            #expect(messages.count == 3)
+            let raw = messages.map { String(decoding: $0.raw, as: UTF8.self) }.joined()
+            #expect(!raw.contains("REAL-SECRET-KEY-XYZ"))
+            #expect(try await ActivationCodeRecord.query(on: app.db).count() == 3)
+            // The code in the CSV activates, and the download page shows it in the invitation's language.
+            let row = lines[1].split(separator: ",").map(String.init)
+            let page = try await app.testing().sendRequest(.GET, try #require(URL(string: row[2])).path)
+            #expect(page.status == .ok)
+            #expect(page.body.string.contains(row[1]))
+            #expect(page.body.string.contains("Aktivierungscode"))
+            #expect(page.body.string.contains("https://downloads.example.com/pro.dmg"))
+            #expect(try await LicenseFixtures.activate(app, code: row[1], fingerprint: "fp-console-1").status == .created)
+            let detail = try await browser.get(base)
+            #expect(detail.body.string.contains("Ada&#39;s MacBook") || detail.body.string.contains("Ada's MacBook"))
+            #expect(!detail.body.string.contains("REAL-SECRET-KEY-XYZ"))
+            let revealed = try await browser.post(base + "/reveal", form: [:], csrfFrom: base)
+            #expect(revealed.body.string.contains("REAL-SECRET-KEY-XYZ"))
+        }
+    }
+
+    @Test("a bad CSV is refused with line numbers and nothing is stored")
+    func badCSVIsRefused() async throws {
+        try await withHerald { app in
+            // given
+            var browser = BrowserSession(app)
+            try await browser.signInAsNewAdministrator()
+            _ = try await browser.post("/console/licenses", form: ["name": "K", "product": "P", "seats": "5"], csrfFrom: "/console/licenses")
+            let key = try #require(try await LicenseKey.query(on: app.db).first())
+            let base = "/console/licenses/\(key.id!.uuidString)"
+            // when
+            let response = try await browser.post(base + "/invite", form: [
+                "recipients": "ok@example.com\nbob@\nok@example.com", "language": "fr", "expires_in": "5",
+            ], csrfFrom: base + "/invite")
+            // then
+            #expect(response.status == .badRequest)
+            let body = response.body.string
+            #expect(body.contains("recipients: line 2"))
+            #expect(body.contains("duplicate of line 1"))
+            #expect(body.contains("expires: &#39;5&#39; must be 1, 3, 7, 14 or 30 days") || body.contains("expires: '5' must be"))
+            #expect(try await Invitation.query(on: app.db).count() == 0)
+            #expect(try await OutboxMessage.query(on: app.db).count() == 0)
+        }
+    }
+
+    @Test("a bad license key form names each field and creates nothing")
+    func badKeyForm() async throws {
+        try await withHerald { app in
+            var browser = BrowserSession(app)
+            try await browser.signInAsNewAdministrator()
+            let response = try await browser.post("/console/licenses", form: [
+                "name": "", "product": "P", "seats": "zero", "expires": "2020-13-01", "download_linux": "ftp://x",
+            ], csrfFrom: "/console/licenses")
+            #expect(response.status == .badRequest)
+            let body = response.body.string
+            for field in ["name: is required", "seats: must be between", "expires:", "download_linux:"] {
+                #expect(body.contains(field), "\(field)")
+            }
+            #expect(try await LicenseKey.query(on: app.db).count() == 0)
+        }
+    }
+}
