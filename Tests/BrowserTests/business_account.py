@@ -82,6 +82,24 @@ def invite_two_people_and_manage_them(ctx, admin):
     if "blocked" not in str(notice["Subject"]):
         ctx.fail("block", "the block notice has subject %r" % str(notice["Subject"]))
     member_action(ctx, NEW["email"], "unblock")
+
+    # License administrator rights over one key of two; the member then sees only that key.
+    for name in ("Granted key", "Other key"):
+        ctx.visit("/console/licenses")
+        ctx.submit_form({"name": name, "product": "Herald Pro", "seats": "5"}, form=ctx.driver.find_element(By.ID, "create-license"))
+        ctx.check_page("created %s" % name)
+    ctx.visit("/console/members")
+    grants = member_row(ctx, NEW["email"]).find_element(By.CSS_SELECTOR, "form.license-grants")
+    grants.find_element(By.XPATH, ".//label[contains(., 'Granted key')]/input").click()
+    ctx.click_submit_button(grants.find_element(By.CSS_SELECTOR, "button[value='grant']"))
+    ctx.check_page("after granting license rights")
+    sign_in(ctx, NEW["email"], NEW["password"])
+    ctx.visit("/console/licenses")
+    licenses = ctx.body_text()
+    if "Granted key" not in licenses or "Other key" in licenses:
+        ctx.fail("license administrator", "expected to see only 'Granted key': %r" % licenses[:300])
+
+    sign_in(ctx, admin["email"], admin["password"])
     member_action(ctx, NEW["email"], "remove")
     ctx.visit("/console/members")
     if ctx.driver.find_elements(By.CSS_SELECTOR, "tr[data-email='%s']" % NEW["email"]):
@@ -90,6 +108,7 @@ def invite_two_people_and_manage_them(ctx, admin):
     ctx.visit("/console/audit")
     audit = ctx.body_text()
     for expected in ["invitation.join.sent", "invitation.join.accepted", "member.joined", "member.promote",
-                     "note: Leads the IT team", "member.block", "member.unblock", "member.remove"]:
+                     "note: Leads the IT team", "member.block", "member.unblock", "member.license_keys_granted",
+                     "keys: Granted key", "member.remove"]:
         if expected not in audit:
             ctx.fail("audit log", "%r is missing from the audit log" % expected)

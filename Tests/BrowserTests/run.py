@@ -500,8 +500,9 @@ def invite_users_wizard(ctx):
 
 
 def invitee_pages_in_the_invitations_language(ctx):
-    """A German join invitation opens in German; the language switch goes to Japanese."""
+    """A German join invitation opens in German (switch to Japanese); a Japanese activation page in Japanese."""
     languages.german_join_invitation(ctx, ADMIN)
+    languages.japanese_activation_page(ctx, ADMIN)
 
 
 def license_install_invitations(ctx):

@@ -30,8 +30,8 @@ struct SessionController {
         let email = form.email.trimmingCharacters(in: .whitespaces).lowercased()
         let client = req.peerAddress?.ipAddress ?? "unknown"
         // Count per address and per client, so neither one account nor one client can be hammered.
-        for key in ["signin:email:\(email)", "signin:client:\(client)"] {
-            if let wait = await req.herald.signInLimiter.retryAfter(key: key) {
+        for (limiter, key) in [(req.herald.signInLimiter, "signin:email:\(email)"), (req.herald.signInClientLimiter, "signin:client:\(client)")] {
+            if let wait = await limiter.retryAfter(key: key) {
                 throw Abort(.tooManyRequests, headers: ["Retry-After": String(Int(wait.rounded(.up)))],
                             reason: "Too many sign-in attempts. Try again in \(Int(wait / 60) + 1) minute(s).")
             }
@@ -46,6 +46,7 @@ struct SessionController {
             response.status = .unauthorized
             return response
         }
+        await req.herald.signInLimiter.reset(key: "signin:email:\(email)")
         account.lastSignInAt = Date()
         try await account.save(on: req.db)
         // A fresh session id and data on sign-in defeat session fixation.

@@ -9,7 +9,10 @@ import Vapor
 struct HeraldServices: Sendable {
     let configuration: Configuration
     let secretBox: SecretBox
+    /// Per address: guessing one account's password. Reset by a successful sign-in.
     let signInLimiter: RateLimiter
+    /// Per client address: spraying many accounts from one place; roomier, since offices share addresses.
+    let signInClientLimiter: RateLimiter
     let tokenRedemptionLimiter: RateLimiter
     let renderer: MessageRenderer
     let catalog: MessageCatalog
@@ -26,6 +29,7 @@ struct HeraldServices: Sendable {
         self.secretBox = SecretBox(serverSecret: secretKey, purpose: "herald stored secrets v1")
         // Ten attempts per address and client per 15 minutes: plenty for a person, too slow for guessing.
         self.signInLimiter = RateLimiter(limit: 10, window: 15 * 60)
+        self.signInClientLimiter = RateLimiter(limit: 100, window: 15 * 60)
         self.tokenRedemptionLimiter = RateLimiter(limit: 30, window: 15 * 60)
         self.eventLoopGroup = group
         self.logger = logger

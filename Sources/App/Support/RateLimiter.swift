@@ -9,6 +9,10 @@ actor RateLimiter {
         self.window = SlidingWindowRateLimiter(limit: limit, window: window)
     }
 
+    func reset(key: String) {
+        window.reset(key: key)
+    }
+
     /// `nil` when the attempt may go ahead, otherwise the seconds to wait.
     func retryAfter(key: String, now: Date = Date()) -> TimeInterval? {
         switch window.attempt(key: key, now: now) {
