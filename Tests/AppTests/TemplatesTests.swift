@@ -52,4 +52,21 @@ struct TemplatesTests {
             #expect(try await MessageOverride.query(on: app.db).count() == 0)
         }
     }
+
+    @Test("install and client templates are editable too; the client template's unknown %VARIABLE% is refused")
+    func installAndClientKinds() async throws {
+        try await withHerald { app in
+            var admin = BrowserSession(app)
+            try await admin.signInAsNewAdministrator()
+            let preview = try await admin.post("/console/templates", form: ["template": "install", "language": "it", "action": "preview",
+                                                                            "install.mail.subject": "Installa {product} adesso"], csrfFrom: "/console/templates")
+            #expect(preview.status == .ok)
+            #expect(preview.body.string.contains("Preview: Installa Herald Pro adesso"))
+            let bad = try await admin.post("/console/templates", form: ["template": "client", "language": "en", "action": "save",
+                                                                        "client.template.default": "Hi %RECIPIENT%, see %INSTRUCTIONZ%"], csrfFrom: "/console/templates")
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.body.string.contains("INSTRUCTIONZ"))
+            #expect(try await MessageOverride.query(on: app.db).count() == 0)
+        }
+    }
 }

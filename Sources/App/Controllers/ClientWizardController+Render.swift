@@ -42,7 +42,7 @@ extension ClientWizardController {
         case .message:
             let people = try await recipients(draft, req)
             let previewID = people.first { $0.id == draft.previewUserID }?.id ?? people.first?.id
-            let catalog = req.herald.catalog
+            let catalog = try await MessageOverrides.catalog(for: organization.id!, base: req.herald.catalog, on: req.db)
             view.message = .init(
                 languages: Language.allCases.map { Option(value: $0.rawValue, label: $0.nativeName, selected: $0 == request.language) },
                 subject: request.subject ?? ClientInvitationPlanner.defaultSubject(request.language, organization: organization, catalog: catalog),

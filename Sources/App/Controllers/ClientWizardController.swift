@@ -51,8 +51,10 @@ struct ClientWizardController {
             draft.previewUserID = form.preview_user_id.flatMap(UUID.init(uuidString:))
             if direction == .defaults {
                 let organization = try req.console.organization
-                draft.request.subject = ClientInvitationPlanner.defaultSubject(draft.request.language, organization: organization, catalog: req.herald.catalog)
-                draft.request.template = ClientInvitationPlanner.defaultTemplate(draft.request.language, organization: organization, catalog: req.herald.catalog)
+                // The organization's own default wording (Email templates), else the shipped text.
+                let catalog = try await MessageOverrides.catalog(for: organization.id!, base: req.herald.catalog, on: req.db)
+                draft.request.subject = ClientInvitationPlanner.defaultSubject(draft.request.language, organization: organization, catalog: catalog)
+                draft.request.template = ClientInvitationPlanner.defaultTemplate(draft.request.language, organization: organization, catalog: catalog)
             } else if direction != .back, case .failure(let problems) = messageTemplates(draft, req) {
                 view.errors = problems.map(\.description)
             }

@@ -55,6 +55,7 @@ enum InstallInvitationBatch {
         let organizationID = key.$organization.id
         guard let organization = try await Organization.find(organizationID, on: db) else { throw ValidationProblems(["organization: not found"]) }
         let sender = try await MailComposer.sender(for: organizationID, on: db)
+        let catalog = try await MessageOverrides.catalog(for: organizationID, base: services.catalog, on: db)
         let batchID = UUID()
         let publicURL = services.configuration.publicURL
         let payloadPrefix = #"{"licenseKeyID":""# + request.keyID.uuidString + #"","secrets":""#
@@ -98,7 +99,7 @@ enum InstallInvitationBatch {
                         product: key.product, organization: organization.name,
                         downloadURL: ActivationURLs.downloadPage(token: token, base: publicURL),
                         code: code.description, expiresAt: request.expiresAt
-                    ), language: request.language, catalog: services.catalog)
+                    ), language: request.language, catalog: catalog)
                     mails.append(services.composer.mail(
                         content, from: sender, to: Mailbox(address: address), organizationID: organizationID,
                         invitationID: invitation.id, batchID: batchID

@@ -3,11 +3,13 @@ import Foundation
 
 /// The emails an administrator may reword, per kind, as the catalog entries that make them up.
 enum EditableTemplate: String, CaseIterable, Sendable {
-    case join, memberNotices = "member-notices", testEmail = "test-email", common
+    case join, install, client, memberNotices = "member-notices", testEmail = "test-email", common
 
     var title: String {
         switch self {
         case .join: "Join invitation"
+        case .install: "Install invitation"
+        case .client: "Remote-access client invitation (default subject and template)"
         case .memberNotices: "Block, unblock and remove notices"
         case .testEmail: "Test email"
         case .common: "Greeting and footer (all emails)"
@@ -17,6 +19,8 @@ enum EditableTemplate: String, CaseIterable, Sendable {
     var keys: [String] {
         switch self {
         case .join: ["join.email.subject", "join.email.intro", "join.email.personal_message", "join.email.how", "join.email.action", "join.email.expiry", "join.email.ignore"]
+        case .install: ["install.mail.subject", "install.mail.greeting", "install.mail.intro", "install.mail.steps", "install.mail.action", "install.temporary"]
+        case .client: ["client.subject.default", "client.template.default"]
         case .memberNotices: ["member.block.subject", "member.block.body", "member.unblock.subject", "member.unblock.body", "member.remove.subject", "member.remove.body"]
         case .testEmail: ["mail.test.subject", "mail.test.body"]
         case .common: ["email.greeting", "mail.footer"]
@@ -47,9 +51,19 @@ enum MessageOverrides {
             let allowed = MessageCatalog.placeholders(in: base.text(key, .en))
             if value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { problems.append("\(key): must not be empty") }
             if value.count > maximumLength { problems.append("\(key): must be at most \(maximumLength) characters") }
-            if key.hasSuffix(".subject") || key.hasSuffix(".action"), value.contains(where: \.isNewline) { problems.append("\(key): must be one line") }
+            if key.hasSuffix(".subject") || key.hasSuffix(".action") || key == "client.subject.default", value.contains(where: \.isNewline) {
+                problems.append("\(key): must be one line")
+            }
             for unknown in MessageCatalog.placeholders(in: value).subtracting(allowed).sorted() {
                 problems.append("\(key): unknown placeholder {\(unknown)}; available: \(allowed.sorted().map { "{\($0)}" }.joined(separator: " "))")
+            }
+        }
+        if template == .client {
+            // The client template's own %VARIABLES%: an unknown one is an error here too, not only at send time.
+            let subject = values["client.subject.default"] ?? base.text("client.subject.default", .en)
+            let body = values["client.template.default"] ?? base.text("client.template.default", .en)
+            if case .failure(let failures) = ClientInvitationPlanner.message(subject: subject, template: body) {
+                problems += failures.map(\.description)
             }
         }
         return problems

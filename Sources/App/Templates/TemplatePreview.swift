@@ -19,6 +19,16 @@ enum TemplatePreview {
             return MemberNoticeEmail.content(.block, organization: organization, account: person, catalog: catalog)
         case .testEmail:
             return TestEmail.content(organization: organization, language: language, catalog: catalog)
+        case .install:
+            return InstallInvitationEmail.content(.init(
+                product: "Herald Pro", organization: organization.name, downloadURL: configuration.link("install", "sample-token"),
+                code: "K7QH-M3XP-9TRD-WN4C-AB2D", expiresAt: Date().addingTimeInterval(7 * 86_400)
+            ), language: language, catalog: catalog)
+        case .client:
+            // The wizard renders the full message per recipient; here the default text itself, variables shown as typed.
+            let text = ClientInvitationPlanner.defaultTemplate(language, organization: organization, catalog: catalog)
+            return EmailContent(subject: ClientInvitationPlanner.defaultSubject(language, organization: organization, catalog: catalog),
+                                paragraphs: text.components(separatedBy: "\n\n"))
         }
     }
 }
