@@ -19,6 +19,7 @@ public func configure(_ app: Application, configuration: Configuration) async th
         configuration: configuration, secretKey: secret, catalog: catalog, database: app.db, group: app.eventLoopGroup, logger: app.logger
     )
     app.passwords.use(.bcrypt(cost: configuration.passwordHashCost))
+    HeraldMetrics.bootstrap()
     app.migrations.add(HeraldMigrations.all)
 
     app.views.use(.leaf)

@@ -4,6 +4,7 @@ import Vapor
 /// Every route Herald serves, grouped by who may call it.
 func routes(_ app: Application) throws {
     app.get("healthz", use: HealthController.check)
+    app.get("metrics", use: MetricsController.scrape)
     app.get { req in req.redirect(to: "/console") }
 
     // Browser pages share sessions and CSRF protection.
@@ -111,4 +112,5 @@ func routes(_ app: Application) throws {
     api.delete("directory", "groups", ":id", "members", use: APIController.removeDirectoryMember)
 
     registerLicenseRoutes(app: app, browser: browser, console: console, api: api)
+    api.get("stats", use: APIController.stats)
 }

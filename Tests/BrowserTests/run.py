@@ -59,6 +59,7 @@ import business_account  # noqa: E402
 import languages  # noqa: E402
 import client_wizard  # noqa: E402
 import license_install  # noqa: E402
+import dashboard  # noqa: E402
 
 SETUP_LINK_TIMEOUT = 60
 PAGE_LOAD_TIMEOUT = 30
@@ -508,6 +509,9 @@ def invitee_pages_in_the_invitations_language(ctx):
 def license_install_invitations(ctx):
     """Three invitations to two seats: CSV export, activation via the API, seats first come first served."""
     license_install.invite_three_to_two_seats_and_activate(ctx, ADMIN)
+def dashboard_shows_the_database(ctx):
+    """Seed every kind and status; the dashboard, /api/v1/stats and /metrics agree with the database."""
+    dashboard.dashboard_matches_the_database(ctx, ADMIN)
 
 
 FLOWS = [
@@ -519,6 +523,7 @@ FLOWS = [
     invite_users_wizard,
     invitee_pages_in_the_invitations_language,
     license_install_invitations,
+    dashboard_shows_the_database,
 ]
 ESSENTIAL = {first_run_setup}
 

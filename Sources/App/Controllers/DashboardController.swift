@@ -1,16 +1,11 @@
 import Fluent
 import Vapor
 
-/// The console's home: headline counts for the current organization and the latest audit events.
+/// The console's home. Administrators see the organization's invitations, seats, delivery and latest activity
+/// (`DashboardStats`); Regular Members see only what is theirs.
 enum DashboardController {
-    struct ViewModel: Encodable {
-        let members: Int
-        let pendingInvitations: Int
-        let licenseKeys: Int
-        let queuedMessages: Int
-        let failedMessages: Int
-        let recentEvents: [AuditController.Row]
-    }
+    /// How often the page reloads itself while messages are being sent.
+    static let refreshWhileSending = 5
 
     static func show(_ req: Request) async throws -> View {
         let context = try req.console
@@ -20,17 +15,10 @@ enum DashboardController {
             return try await req.renderPage("member-home", section: .dashboard, ["licenseKeys": keys])
         }
         let organizationID = context.organization.id!
-        async let members = Membership.query(on: req.db).filter(\.$organization.$id == organizationID).filter(\.$status == .active).count()
-        async let invitations = Invitation.query(on: req.db).filter(\.$organization.$id == organizationID).filter(\.$status == "pending").count()
-        async let keys = LicenseKey.query(on: req.db).filter(\.$organization.$id == organizationID).count()
-        async let queued = OutboxMessage.query(on: req.db).filter(\.$organization.$id == organizationID)
-            .filter(\.$status ~~ ["queued", "sending", "deferred"]).count()
-        async let failed = OutboxMessage.query(on: req.db).filter(\.$organization.$id == organizationID).filter(\.$status == "failed").count()
-        let events = try await AuditController.rows(organizationID: organizationID, limit: 10, on: req.db)
-        let content = try await ViewModel(
-            members: members, pendingInvitations: invitations, licenseKeys: keys,
-            queuedMessages: queued, failedMessages: failed, recentEvents: events
-        )
-        return try await req.renderPage("dashboard", section: .dashboard, content)
+        async let stats = DashboardStats.load(organizationID: organizationID, on: req.db)
+        async let events = AuditController.rows(organizationID: organizationID, limit: 10, on: req.db)
+        let page = try await DashboardPage(stats, recentEvents: events)
+        return try await req.renderPage("dashboard", section: .dashboard,
+                                        refreshSeconds: page.isSending ? refreshWhileSending : nil, page)
     }
 }

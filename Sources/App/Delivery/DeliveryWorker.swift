@@ -33,6 +33,7 @@ final class DeliveryWorker: Sendable {
         let claim = OutboxClaim(database: database, workerID: workerID)
         let messages = try await claim.claim(limit: settings.batchSize, leaseDuration: settings.leaseDuration)
         guard !messages.isEmpty else { return Report() }
+        let started = ContinuousClock.now
         var outcomes: [(ClaimedMessage, DeliveryOutcome)] = []
         outcomes.reserveCapacity(messages.count)
         for (organizationID, group) in Dictionary(grouping: messages, by: \.organizationID) {
@@ -54,6 +55,7 @@ final class DeliveryWorker: Sendable {
             case .permanentFailure(let reason): report.failed += 1; logger.warning("delivery failed: \(reason)")
             }
         }
+        HeraldMetrics.recordDeliveries(sent: report.sent, deferred: report.deferred, failed: report.failed, duration: ContinuousClock.now - started)
         return report
     }
 

@@ -31,5 +31,6 @@ enum HeraldMigrations {
         UpdateInstallationAddSeatIndexes(),
         UpdateInvitationAddBatchIndex(),
         UpdateActivationCodeAddInvitationIndex(),
+        UpdateInvitationAddOpenedAt(),
     ]
 }

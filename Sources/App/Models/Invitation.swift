@@ -28,6 +28,9 @@ final class Invitation: Model, @unchecked Sendable {
     @OptionalField(key: "sent_at") var sentAt: Date?
     @OptionalField(key: "accepted_at") var acceptedAt: Date?
     @OptionalField(key: "revoked_at") var revokedAt: Date?
+    /// The first GET of the invitation's link. Mail scanners that follow links set it too, so the dashboard's
+    /// "opened" count is an upper bound on people who looked.
+    @OptionalField(key: "opened_at") var openedAt: Date?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 

@@ -23,6 +23,9 @@ struct Page<Content: Encodable>: Encodable {
     let isAdministrator: Bool
     let nav: [NavItem]
     let flash: String?
+    /// Seconds after which the browser reloads the page (`<meta http-equiv="refresh">`), for pages showing
+    /// work in progress without JavaScript; nil for a page that stays put.
+    var refreshSeconds: Int? = nil
     let content: Content
 }
 
@@ -67,7 +70,7 @@ enum ConsoleSection: String, CaseIterable {
 extension Request {
     /// Renders a console page inside the shared layout.
     func renderPage<Content: Encodable>(
-        _ template: String, section: ConsoleSection, title: String? = nil, _ content: Content
+        _ template: String, section: ConsoleSection, title: String? = nil, refreshSeconds: Int? = nil, _ content: Content
     ) async throws -> View {
         let context = try console
         let flash = session.data["flash"]
@@ -85,6 +88,7 @@ extension Request {
             nav: ConsoleSection.allCases.filter { context.isAdministrator || $0.isOpenToMembers }
                 .map { .init(path: $0.path, label: $0.label, active: $0 == section) },
             flash: flash,
+            refreshSeconds: refreshSeconds,
             content: content
         )
         return try await view.render(template, page)

@@ -1,0 +1,23 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+/// Records what invitees do with their links, for the dashboard's funnel.
+enum InvitationTracking {
+    /// Notes the first time an invitation's link was opened. Every invitee page (join, install, client) calls
+    /// this on its GET once the token matched an invitation, whatever the invitation's status.
+    ///
+    /// It is one conditional UPDATE, so only the first open is kept and concurrent opens do not race. It does
+    /// not touch `updated_at` or the status: opening a link must not change the invitation (mail scanners open
+    /// links too). A failure is logged and swallowed: the invitee's page matters more than the statistic.
+    static func markOpened(_ invitationID: UUID, on db: any Database, logger: Logger, now: Date = Date()) async {
+        do {
+            try await (db as! any SQLDatabase).raw("""
+                UPDATE invitations SET opened_at = \(bind: now) WHERE id = \(bind: invitationID) AND opened_at IS NULL
+                """).run()
+        } catch {
+            logger.warning("could not record that invitation \(invitationID) was opened: \(String(reflecting: error))")
+        }
+    }
+}

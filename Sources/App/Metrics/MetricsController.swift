@@ -1,0 +1,37 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+/// `GET /metrics` for Prometheus. Server-wide figures, no organization's data: counts and latencies only.
+enum MetricsController {
+    /// The exposition format's media type; written as a string because HTTPMediaType orders parameters itself.
+    static let contentType = "text/plain; version=0.0.4; charset=utf-8"
+
+    static func scrape(_ req: Request) async throws -> Response {
+        try await recordOutbox(on: req.db)
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: contentType)
+        headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return Response(status: .ok, headers: headers, body: .init(string: HeraldMetrics.exposition()))
+    }
+
+    /// Outbox depth, queried at scrape time so every instance sharing a database reports the same truth.
+    /// Sent messages are not counted (they are the bulk of the table; `herald_deliveries_total` covers them),
+    /// which keeps this on the (status, next_attempt_at) index.
+    static func recordOutbox(on db: any Database, now: Date = Date()) async throws {
+        let rows = try await (db as! any SQLDatabase).raw("""
+            SELECT status, COUNT(*) AS n,
+                MIN(CASE WHEN status IN ('queued', 'deferred') AND next_attempt_at <= \(bind: now) THEN next_attempt_at END) AS oldest_due
+            FROM outbox_messages WHERE status IN ('queued', 'sending', 'deferred', 'failed')
+            GROUP BY status
+            """).all()
+        var counts: [String: Int] = [:]
+        var oldestDue: Date?
+        for row in rows {
+            counts[try row.decode(column: "status", as: String.self)] = try row.decode(column: "n", as: Int.self)
+            if let due = try row.decode(column: "oldest_due", as: Date?.self) { oldestDue = min(oldestDue ?? due, due) }
+        }
+        HeraldMetrics.recordOutbox(counts: counts, oldestDueAge: oldestDue.map { now.timeIntervalSince($0) } ?? 0)
+    }
+}

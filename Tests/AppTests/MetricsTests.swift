@@ -1,0 +1,54 @@
+@testable import App
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+/// The metrics registry is per process and shared by every test's Application, so these tests compare
+/// values before and after rather than absolute numbers, and tolerate other tests running alongside.
+@Suite("Prometheus metrics")
+struct MetricsTests {
+    @Test("/metrics answers in the Prometheus text format with outbox depth and HTTP latency")
+    func exposition() async throws {
+        try await withHerald { app in
+            // given
+            let organizationID = try await TestData.administrator(app, email: "a@example.com", password: "Correct-Horse-42", organization: "Ours").organization.id!
+            try await MailFixtures.enqueue(app, organizationID: organizationID, count: 3, prefix: "depth")
+            _ = try await app.testing().sendRequest(.GET, "/healthz")
+            // when
+            let response = try await app.testing().sendRequest(.GET, "/metrics")
+            let text = response.body.string
+            // then
+            #expect(response.status == .ok)
+            #expect(response.headers.first(name: .contentType) == "text/plain; version=0.0.4; charset=utf-8")
+            #expect(text.contains("# TYPE herald_outbox_messages gauge"))
+            #expect(text.contains(#"herald_outbox_messages{status="queued"} 3"#))
+            #expect(text.contains(#"herald_outbox_messages{status="failed"} 0"#))
+            #expect(text.contains("herald_outbox_oldest_due_age_seconds "))
+            #expect(text.contains("# TYPE http_request_duration_seconds histogram"))
+            #expect(text.contains(#"path="/healthz""#))
+        }
+    }
+
+    @Test("each delivered batch adds its outcomes to herald_deliveries_total")
+    func deliveries() async throws {
+        try await withHerald { app in
+            // given
+            let organizationID = try await TestData.administrator(app, email: "a@example.com", password: "Correct-Horse-42", organization: "Ours").organization.id!
+            try await MailFixtures.enqueue(app, organizationID: organizationID, count: 4, prefix: "counted")
+            let before = Self.value(of: #"herald_deliveries_total{outcome="sent"}"#, in: HeraldMetrics.exposition())
+            // when
+            let report = try await app.herald.deliveryWorker.deliverUntilEmpty()
+            // then
+            let after = Self.value(of: #"herald_deliveries_total{outcome="sent"}"#, in: HeraldMetrics.exposition())
+            #expect(report.sent == 4)
+            #expect(after - before >= 4)
+            #expect(HeraldMetrics.exposition().contains("herald_delivery_batch_duration_seconds_count"))
+        }
+    }
+
+    static func value(of series: String, in text: String) -> Double {
+        text.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
+    }
+}
