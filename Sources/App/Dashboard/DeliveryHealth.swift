@@ -45,6 +45,7 @@ struct DeliveryHealth: Content, Equatable {
 
     static let shownDeferred = 10
     static let shownFailures = 5
+    static let replyGroups = 1_000
 
     static func load(organizationID: UUID, on db: any Database, now: Date = Date()) async throws -> DeliveryHealth {
         let sql = db as! any SQLDatabase
@@ -75,19 +76,24 @@ struct DeliveryHealth: Content, Equatable {
     }
 
     /// Failures since `since`, and the most common replies among them. The database groups identical replies;
-    /// `ServerReply.normalized` then merges those that differ only in the recipient's address or an id.
+    /// `ServerReply.normalized` then merges those that differ only in the recipient's address or an id. Only the
+    /// `replyGroups` largest groups are merged: when every failure names its own address (a bad list of 100,000
+    /// people) the top replies are still found, without pulling every row into the app.
     private static func failures(organizationID: UUID, since: Date, on sql: any SQLDatabase) async throws -> (Int, [CommonFailure]) {
+        let total = try await sql.raw("""
+            SELECT COUNT(*) AS n FROM outbox_messages
+            WHERE status = 'failed' AND organization_id = \(bind: organizationID) AND updated_at >= \(bind: since)
+            """).first()?.decode(column: "n", as: Int.self) ?? 0
+        guard total > 0 else { return (0, []) }
         let rows = try await sql.raw("""
             SELECT last_error, COUNT(*) AS n FROM outbox_messages
             WHERE status = 'failed' AND organization_id = \(bind: organizationID) AND updated_at >= \(bind: since)
-            GROUP BY last_error
+            GROUP BY last_error ORDER BY n DESC LIMIT \(unsafeRaw: String(replyGroups))
             """).all()
-        var total = 0
         var byReply: [String: Int] = [:]
         for row in rows {
-            let count = try row.decode(column: "n", as: Int.self)
-            total += count
-            byReply[ServerReply.normalized(try row.decode(column: "last_error", as: String?.self) ?? "no reply recorded"), default: 0] += count
+            let reply = ServerReply.normalized(try row.decode(column: "last_error", as: String?.self) ?? "no reply recorded")
+            byReply[reply, default: 0] += try row.decode(column: "n", as: Int.self)
         }
         let common = byReply.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(shownFailures)
             .map { CommonFailure(reply: $0.key, count: $0.value) }

@@ -28,23 +28,23 @@ enum InvitationFunnel {
     /// One row per kind, always all three in `InvitationKind` order (zeros for a kind never used).
     static func rows(organizationID: UUID, on db: any Database, now: Date = Date()) async throws -> [Row] {
         let sql = db as! any SQLDatabase
-        // The two outbox subqueries use the (status, next_attempt_at) index: failed and waiting messages are
-        // few next to the sent ones, so this stays one pass over the organization's invitations.
+        // The two outbox subqueries read only failed and waiting messages (few next to the sent ones) through the
+        // (status, next_attempt_at) index; as IN lists they become one hashed lookup per invitation (a LEFT JOIN
+        // made SQLite scan the whole list for every invitation: 24 s instead of 0.1 s at 100,000 invitations).
         let found = try await sql.raw("""
             SELECT i.kind AS kind, COUNT(*) AS invited,
                 SUM(CASE WHEN i.sent_at IS NOT NULL THEN 1 ELSE 0 END) AS delivered,
-                SUM(CASE WHEN i.sent_at IS NULL AND f.invitation_id IS NOT NULL AND w.invitation_id IS NULL THEN 1 ELSE 0 END) AS failed,
+                SUM(CASE WHEN i.sent_at IS NULL
+                          AND i.id IN (SELECT invitation_id FROM outbox_messages WHERE status = 'failed' AND invitation_id IS NOT NULL)
+                          AND i.id NOT IN (SELECT invitation_id FROM outbox_messages
+                                           WHERE status IN ('queued', 'sending', 'deferred') AND invitation_id IS NOT NULL)
+                    THEN 1 ELSE 0 END) AS failed,
                 SUM(CASE WHEN i.opened_at IS NOT NULL THEN 1 ELSE 0 END) AS opened,
                 SUM(CASE WHEN i.status = 'accepted' THEN 1 ELSE 0 END) AS accepted,
                 SUM(CASE WHEN i.status = 'pending' AND i.expires_at > \(bind: now) THEN 1 ELSE 0 END) AS pending,
                 SUM(CASE WHEN i.status = 'expired' OR (i.status = 'pending' AND i.expires_at <= \(bind: now)) THEN 1 ELSE 0 END) AS expired,
                 SUM(CASE WHEN i.status = 'revoked' THEN 1 ELSE 0 END) AS revoked
             FROM invitations i
-            LEFT JOIN (SELECT DISTINCT invitation_id FROM outbox_messages WHERE status = 'failed' AND invitation_id IS NOT NULL) f
-                ON f.invitation_id = i.id
-            LEFT JOIN (SELECT DISTINCT invitation_id FROM outbox_messages
-                       WHERE status IN ('queued', 'sending', 'deferred') AND invitation_id IS NOT NULL) w
-                ON w.invitation_id = i.id
             WHERE i.organization_id = \(bind: organizationID)
             GROUP BY i.kind
             """).all()

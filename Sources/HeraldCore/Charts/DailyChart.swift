@@ -54,7 +54,8 @@ public struct DailyChart: Sendable {
         func y(_ value: Int) -> Double { Self.top + plotHeight - scale.scale(value) }
         // Label the last day and every seventh before it, so "today" is always named.
         for index in days.indices where (days.count - 1 - index) % 7 == 0 {
-            canvas.text(days[index].label, x: x(index), y: Self.height - 8, anchor: .middle, class: "chart-tick")
+            // The last label ends at the last point so it is not cut off at the chart's right edge.
+            canvas.text(days[index].label, x: x(index), y: Self.height - 8, anchor: index == days.count - 1 ? .end : .middle, class: "chart-tick")
         }
         for (series, className, value) in [("sent", "series-sent", \Day.sent), ("accepted", "series-accepted", \Day.accepted)] {
             canvas.polyline(days.indices.map { (x($0), y(days[$0][keyPath: value])) }, class: "chart-line \(className)")
