@@ -187,7 +187,9 @@ def expected(data_dir, organization_name, now=None):
                 "SELECT c.status, c.expires_at, i.status FROM activation_codes c JOIN invitations i ON i.id = c.invitation_id"
                 " WHERE c.license_key_id = ?", (key_id,)).fetchall():
             invited += code_status == "unused" and code_expires > now and invitation_status == "pending"
-        seats[name] = {"used": used, "seats": count, "invited": invited, "free": max(0, count - used)}
+        seats[name] = {"used": used, "seats": count, "invited": invited, "free": max(0, count - used),
+                       # highlighted: 80 % or more used, or more live invitations than free seats
+                       "attention": used * 5 >= count * 4 or invited > max(0, count - used)}
 
     outbox = {status: sum(1 for m in messages if m[1] == status) for status in ("queued", "sending", "deferred", "failed")}
     db.close()

@@ -509,6 +509,8 @@ def invitee_pages_in_the_invitations_language(ctx):
 def license_install_invitations(ctx):
     """Three invitations to two seats: CSV export, activation via the API, seats first come first served."""
     license_install.invite_three_to_two_seats_and_activate(ctx, ADMIN)
+
+
 def dashboard_shows_the_database(ctx):
     """Seed every kind and status; the dashboard, /api/v1/stats and /metrics agree with the database."""
     dashboard.dashboard_matches_the_database(ctx, ADMIN)

@@ -41,7 +41,7 @@ extension DashboardFixture {
                 installation.fingerprint = "fp-\(UUID().uuidString)"
                 installation.computerName = "PC-\(index)"
                 installation.operatingSystem = "Windows 11"
-                installation.status = index < spec.active ? "active" : "deactivated"
+                installation.status = (index < spec.active ? InstallationStatus.active : .deactivated).rawValue
                 installation.certificateSerial = UUID().uuidString
                 installation.activatedAt = now.addingTimeInterval(-86_400)
                 installation.deactivatedAt = index < spec.active ? nil : now
