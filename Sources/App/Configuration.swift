@@ -30,6 +30,9 @@ public struct Configuration: Sendable {
     public var delivery = DeliverySettings()
     /// Tests isolate each PostgreSQL run in its own schema; deployments leave this `nil` (the `public` schema).
     public var postgresSchema: String?
+    /// When set, `GET /metrics` answers only requests with `Authorization: Bearer <token>`; when nil it is open,
+    /// as Prometheus scrapers expect, and should be reachable only from the monitoring network.
+    public var metricsToken: String?
     /// bcrypt's work factor: 12 in production; tests lower it because each hash costs a quarter second at 12.
     public var passwordHashCost: Int = 12
 
@@ -67,6 +70,7 @@ public struct Configuration: Sendable {
         ("HERALD_SMTP_RATE_LIMIT", "messages per second per SMTP server, 0 for no limit (default 0)"),
         ("HERALD_DELIVERY_RETRY_HORIZON", "seconds after which a message that keeps failing temporarily is marked failed (default 172800, two days)"),
         ("HERALD_DELIVERY_LEASE", "seconds a claimed message stays reserved before another worker may take it over (default 900)"),
+        ("HERALD_METRICS_TOKEN", "at least 16 characters: /metrics then requires `Authorization: Bearer <token>` (default unset: /metrics is open)"),
         ("LOG_LEVEL", "trace, debug, info, notice, warning, error or critical (default info)"),
     ]
 
@@ -121,6 +125,11 @@ public struct Configuration: Sendable {
             }
         }
 
+        let metricsToken = value("HERALD_METRICS_TOKEN")
+        if let metricsToken, metricsToken.utf8.count < 16 {
+            problems.append("HERALD_METRICS_TOKEN: must be at least 16 characters (got \(metricsToken.utf8.count))")
+        }
+
         let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
         let logLevel = value("LOG_LEVEL")?.lowercased() ?? "info"
         if !levels.contains(logLevel) {
@@ -151,6 +160,7 @@ public struct Configuration: Sendable {
             defaultMailTransport: transport, runMigrationsOnStart: migrate, runDeliveryWorker: worker, logLevel: logLevel
         )
         configuration.delivery = delivery
+        configuration.metricsToken = metricsToken
         return configuration
     }
 

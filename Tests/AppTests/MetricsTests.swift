@@ -52,3 +52,28 @@ struct MetricsTests {
         text.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
     }
 }
+
+@Suite("Prometheus metrics behind a token")
+struct MetricsTokenTests {
+    @Test("with HERALD_METRICS_TOKEN set, /metrics needs it as a Bearer token")
+    func token() async throws {
+        try await withHerald({ $0.metricsToken = "scrape-secret-0123456789" }) { app in
+            // given / when
+            let missing = try await app.testing().sendRequest(.GET, "/metrics")
+            let wrong = try await app.testing().sendRequest(.GET, "/metrics", headers: ["Authorization": "Bearer scrape-secret-0123456780"])
+            let right = try await app.testing().sendRequest(.GET, "/metrics", headers: ["Authorization": "Bearer scrape-secret-0123456789"])
+            // then
+            #expect(missing.status == .unauthorized && wrong.status == .unauthorized)
+            #expect(missing.body.string.contains("HERALD_METRICS_TOKEN"))
+            #expect(right.status == .ok)
+        }
+    }
+
+    @Test("a metrics token shorter than 16 characters is refused at start-up")
+    func shortToken() throws {
+        // given / when / then
+        #expect(throws: ConfigurationError.self) { try Configuration.fromEnvironment(["HERALD_METRICS_TOKEN": "short"]) }
+        let configuration = try Configuration.fromEnvironment(["HERALD_METRICS_TOKEN": "long-enough-token-123"])
+        #expect(configuration.metricsToken == "long-enough-token-123")
+    }
+}

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import HeraldCore
 import SQLKit
 import Vapor
 
@@ -9,6 +10,12 @@ enum MetricsController {
     static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
     static func scrape(_ req: Request) async throws -> Response {
+        if let expected = req.herald.configuration.metricsToken {
+            // Compared in constant time, so response timing does not reveal how much of a guess was right.
+            guard TokenGenerator.constantTimeEquals(req.headers.bearerAuthorization?.token ?? "", expected) else {
+                throw Abort(.unauthorized, headers: ["WWW-Authenticate": "Bearer realm=\"metrics\""], reason: "metrics: send Authorization: Bearer <HERALD_METRICS_TOKEN>")
+            }
+        }
         try await recordOutbox(on: req.db)
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: contentType)
