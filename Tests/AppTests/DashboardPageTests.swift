@@ -104,6 +104,29 @@ struct DashboardPageTests {
         }
     }
 
+    @Test("a Regular Member's home shows none of the organization's figures, and /metrics none of its data")
+    func memberHome() async throws {
+        try await withHerald { app in
+            // given
+            var admin = BrowserSession(app)
+            try await admin.signInAsNewAdministrator()
+            let organizationID = try #require(try await Organization.query(on: app.db).first()?.id)
+            try await DashboardFixture.seedLicenseKeys(app, organizationID: organizationID)
+            _ = try await admin.post("/console/invitations/join", form: ["emails": "nia@example.com"], csrfFrom: "/console/invitations")
+            let path = try await OutboxReader.joinPath(app, to: "nia@example.com")
+            var member = BrowserSession(app)
+            _ = try await member.post(path, form: ["mode": "create", "name": "Nia", "password": "Sturdy-Pass-77", "password_confirmation": "Sturdy-Pass-77"], csrfFrom: path)
+            // when
+            let home = try await member.get("/console")
+            let metrics = try await app.testing().sendRequest(.GET, "/metrics").body.string
+            // then
+            #expect(home.status == .ok)
+            #expect(home.body.string.contains("You are a Regular Member"))
+            #expect(!home.body.string.contains("funnel-table") && !home.body.string.contains("Design Suite"))
+            #expect(!metrics.contains("Design Suite") && !metrics.contains("nia@example.com"))
+        }
+    }
+
     static func isWellFormed(_ xml: String) -> Bool {
         XMLParser(data: Data(xml.utf8)).parse()
     }
