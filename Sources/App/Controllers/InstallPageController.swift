@@ -33,6 +33,8 @@ enum InstallPageController {
                                                    ViewModel(state: "unknown", downloads: [], code: nil), status: .notFound)
         }
         let language = req.inviteeLanguage(invitation: invitation.language)
+        // Counted for the dashboard's funnel ("opened the link"); the invitation's state is untouched.
+        await InvitationTracking.markOpened(invitation.id!, on: req.db, logger: req.logger)
         let stored = InvitationStatus(rawValue: invitation.status) ?? .pending
         let state = InvitationLifecycle.effectiveStatus(stored: stored, expiresAt: invitation.expiresAt, now: Date())
         let code = state == .pending ? payload.open(with: req.herald.secretBox).flatMap { ActivationCode(userInput: $0.code)?.description } : nil
