@@ -18,11 +18,17 @@ public struct ActivationCode: Sendable, Hashable, CustomStringConvertible {
         var generator = SystemRandomNumberGenerator()
         var symbols = [Character]()
         symbols.reserveCapacity(length)
+        // Eight random bytes per call: each call is a getrandom(2) system call, and bulk invitations make
+        // 100,000 codes.
         while symbols.count < length {
-            let byte = UInt8(truncatingIfNeeded: generator.next())
-            // 240 = 8 × 30: bytes above it would make the first symbols likelier.
-            guard byte < 240 else { continue }
-            symbols.append(alphabet[Int(byte) % alphabet.count])
+            var word = generator.next()
+            for _ in 0..<8 where symbols.count < length {
+                let byte = UInt8(truncatingIfNeeded: word)
+                word >>= 8
+                // 240 = 8 × 30: bytes above it would make the first symbols likelier.
+                guard byte < 240 else { continue }
+                symbols.append(alphabet[Int(byte) % alphabet.count])
+            }
         }
         return ActivationCode(checkedNormalized: String(symbols))
     }

@@ -31,12 +31,11 @@ struct InviteInstallCommand: AsyncCommand {
         }
         let expiresAt: Date
         do { expiresAt = try InvitationExpiry.parse(signature.expires) } catch { throw CommandError.invalid(error.problems.map { "--\($0)" }) }
-        // Open the export file before sending, so an unwritable path fails before anyone is invited.
-        let exportHandle = try signature.export.map { try Self.createFile($0) }
-
         let list = RecipientListParser().parseCSV(fileAtPath: path)
         guard list.errors.isEmpty else { throw CommandError.invalid(list.errors.map { "\(path): \($0)" }) }
         guard !list.recipients.isEmpty else { throw CommandError.invalid(["\(path): the file has no email addresses"]) }
+        // Open the export file before sending, so an unwritable path fails before anyone is invited.
+        let exportHandle = try signature.export.map { try Self.createFile($0) }
 
         let total = list.recipients.count
         let bar = context.console.progressBar(title: "Inviting \(total) people")

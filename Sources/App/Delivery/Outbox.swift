@@ -20,6 +20,15 @@ enum Outbox {
 
     @discardableResult
     static func enqueue(_ mails: [OutgoingMail], renderer: MessageRenderer, on db: any Database, now: Date = Date()) async throws -> [OutboxMessage] {
+        let rows = try rows(for: mails, renderer: renderer, now: now)
+        for chunk in rows.chunked(insertChunk) {
+            try await Array(chunk).create(on: db)
+        }
+        return rows
+    }
+
+    /// The rendered, unsaved rows: separate so that bulk senders can render on other cores while inserting.
+    static func rows(for mails: [OutgoingMail], renderer: MessageRenderer, now: Date = Date()) throws -> [OutboxMessage] {
         var rows: [OutboxMessage] = []
         rows.reserveCapacity(mails.count)
         for mail in mails {
@@ -40,9 +49,6 @@ enum Outbox {
             row.attempts = 0
             row.nextAttemptAt = now
             rows.append(row)
-        }
-        for chunk in rows.chunked(insertChunk) {
-            try await Array(chunk).create(on: db)
         }
         return rows
     }

@@ -54,69 +54,111 @@ enum InstallInvitationBatch {
         }
         let organizationID = key.$organization.id
         guard let organization = try await Organization.find(organizationID, on: db) else { throw ValidationProblems(["organization: not found"]) }
-        let sender = try await MailComposer.sender(for: organizationID, on: db)
+        // The organization's own wording where it has edited the template.
         let catalog = try await MessageOverrides.catalog(for: organizationID, base: services.catalog, on: db)
-        let batchID = UUID()
-        let publicURL = services.configuration.publicURL
-        let payloadPrefix = #"{"licenseKeyID":""# + request.keyID.uuidString + #"","secrets":""#
+        let batch = Batch(
+            id: UUID(), keyID: request.keyID, organizationID: organizationID,
+            email: InstallInvitationEmail.Template(product: key.product, organization: organization.name, expiresAt: request.expiresAt,
+                                                   language: request.language, catalog: catalog),
+            sender: try await MailComposer.sender(for: organizationID, on: db), request: request, services: services
+        )
+        let chunks = request.recipients.chunked(chunkSize)
 
         try await db.transaction { db in
+            // Pipelined: the next chunk's codes, hashes and emails are made on other cores while this one is inserted.
+            var upcoming = chunks.first.map { chunk in Task { try await batch.prepare(chunk) } }
             var done = 0
-            for chunk in request.recipients.chunked(chunkSize) {
-                var invitations: [Invitation] = []
-                var codes: [ActivationCodeRecord] = []
-                var mails: [OutgoingMail] = []
-                invitations.reserveCapacity(chunk.count)
-                for address in chunk {
-                    let token = TokenGenerator.newToken()
-                    let code = ActivationCode.generate()
-                    let invitation = Invitation()
-                    invitation.id = UUID()
-                    invitation.$organization.id = organizationID
-                    invitation.$inviter.id = request.inviterID
-                    invitation.batchID = batchID
-                    invitation.kind = InvitationKind.install.rawValue
-                    invitation.email = address.description
-                    invitation.language = request.language.rawValue
-                    invitation.status = InvitationStatus.pending.rawValue
-                    invitation.tokenHash = TokenGenerator.hash(token)
-                    // Base64 and a UUID need no JSON escaping, and this runs 100,000 times.
-                    invitation.payload = payloadPrefix + (try services.secretBox.seal("\(code.normalized) \(token)")) + #""}"#
-                    invitation.expiresAt = request.expiresAt
-                    invitation.sentAt = Date()
-                    invitations.append(invitation)
-
-                    let record = ActivationCodeRecord()
-                    record.id = UUID()
-                    record.$invitation.id = invitation.id!
-                    record.$licenseKey.id = request.keyID
-                    record.codeHash = code.hash
-                    record.status = ActivationCodeStatus.unused.rawValue
-                    record.expiresAt = request.expiresAt
-                    codes.append(record)
-
-                    let content = InstallInvitationEmail.content(.init(
-                        product: key.product, organization: organization.name,
-                        downloadURL: ActivationURLs.downloadPage(token: token, base: publicURL),
-                        code: code.description, expiresAt: request.expiresAt
-                    ), language: request.language, catalog: catalog)
-                    mails.append(services.composer.mail(
-                        content, from: sender, to: Mailbox(address: address), organizationID: organizationID,
-                        invitationID: invitation.id, batchID: batchID
-                    ))
-                }
-                try await invitations.create(on: db)
-                try await codes.create(on: db)
-                try await Outbox.enqueue(mails, renderer: services.renderer, on: db)
-                done += chunk.count
+            for index in chunks.indices {
+                guard let prepared = try await upcoming?.value else { break }
+                upcoming = index + 1 < chunks.count ? Task { [chunk = chunks[index + 1]] in try await batch.prepare(chunk) } : nil
+                let now = Date()
+                try await BulkInsert.invitations(prepared.invitations, on: db, now: now)
+                try await BulkInsert.activationCodes(prepared.codes, on: db, now: now)
+                try await BulkInsert.outboxMessages(prepared.messages, on: db, now: now)
+                done += prepared.invitations.count
                 progress(done)
             }
             try await AuditLog.record(
                 on: db, organizationID: organizationID, actor: request.actor, action: "license.invitations.sent",
                 targetType: "license_key", targetID: request.keyID, targetLabel: key.name,
-                details: "\(request.recipients.count) install invitation(s), batch \(batchID.uuidString), expire \(DisplayDate.format(request.expiresAt))"
+                details: "\(request.recipients.count) install invitation(s), batch \(batch.id.uuidString), expire \(DisplayDate.format(request.expiresAt))"
             )
         }
-        return Result(batchID: batchID, count: request.recipients.count, expiresAt: request.expiresAt)
+        return Result(batchID: batch.id, count: request.recipients.count, expiresAt: request.expiresAt)
+    }
+
+    /// One chunk's rows, made but not yet saved.
+    struct Prepared: Sendable {
+        var invitations: [Invitation] = []
+        var codes: [ActivationCodeRecord] = []
+        var messages: [OutboxMessage] = []
+    }
+
+    /// What every invitation of one batch shares.
+    struct Batch: Sendable {
+        let id: UUID
+        let keyID: UUID
+        let organizationID: UUID
+        let email: InstallInvitationEmail.Template
+        let sender: Mailbox
+        let request: Request
+        let services: HeraldServices
+
+        /// Splits the chunk in two halves made in parallel: tokens, hashes, sealing and MIME rendering are CPU work.
+        func prepare(_ chunk: ArraySlice<EmailAddress>) async throws -> Prepared {
+            let middle = chunk.startIndex + chunk.count / 2
+            async let first = prepareSerially(chunk[chunk.startIndex..<middle])
+            async let second = prepareSerially(chunk[middle..<chunk.endIndex])
+            let (a, b) = try await (first, second)
+            return Prepared(invitations: a.invitations + b.invitations, codes: a.codes + b.codes, messages: a.messages + b.messages)
+        }
+
+        private func prepareSerially(_ chunk: ArraySlice<EmailAddress>) async throws -> Prepared {
+            var prepared = Prepared()
+            var mails: [OutgoingMail] = []
+            prepared.invitations.reserveCapacity(chunk.count)
+            prepared.codes.reserveCapacity(chunk.count)
+            mails.reserveCapacity(chunk.count)
+            let payloadPrefix = #"{"licenseKeyID":""# + keyID.uuidString + #"","secrets":""#
+            let publicURL = services.configuration.publicURL
+            let now = Date()
+            for address in chunk {
+                let token = TokenGenerator.newToken()
+                let code = ActivationCode.generate()
+                let invitation = Invitation()
+                invitation.id = UUID()
+                invitation.$organization.id = organizationID
+                invitation.$inviter.id = request.inviterID
+                invitation.batchID = id
+                invitation.kind = InvitationKind.install.rawValue
+                invitation.email = address.description
+                invitation.language = request.language.rawValue
+                invitation.status = InvitationStatus.pending.rawValue
+                invitation.tokenHash = TokenGenerator.hash(token)
+                // Base64 and a UUID need no JSON escaping, and this runs 100,000 times.
+                invitation.payload = payloadPrefix + (try services.secretBox.seal("\(code.normalized) \(token)")) + #""}"#
+                invitation.expiresAt = request.expiresAt
+                invitation.sentAt = now
+                prepared.invitations.append(invitation)
+
+                let record = ActivationCodeRecord()
+                record.id = UUID()
+                record.$invitation.id = invitation.id!
+                record.$licenseKey.id = keyID
+                record.codeHash = code.hash
+                record.status = ActivationCodeStatus.unused.rawValue
+                record.expiresAt = request.expiresAt
+                prepared.codes.append(record)
+
+                let url = ActivationURLs.downloadPage(token: token, base: publicURL)
+                let body = email.filled(downloadURL: url, code: code.description, escapedURL: HTML.escape(url))
+                mails.append(services.composer.mail(
+                    subject: email.subject, text: body.text, html: body.html, from: sender, to: Mailbox(address: address),
+                    organizationID: organizationID, invitationID: invitation.id, batchID: id
+                ))
+            }
+            prepared.messages = try Outbox.rows(for: mails, renderer: services.renderer, now: now)
+            return prepared
+        }
     }
 }

@@ -14,8 +14,15 @@ struct MailComposer: Sendable {
 
     func mail(_ content: EmailContent, from sender: Mailbox, to recipient: Mailbox, organizationID: UUID?,
               invitationID: UUID? = nil, batchID: UUID? = nil) -> OutgoingMail {
+        mail(subject: content.subject, text: content.text, html: content.html, from: sender, to: recipient,
+             organizationID: organizationID, invitationID: invitationID, batchID: batchID)
+    }
+
+    /// For bulk senders that render one template per batch and fill in each person's values.
+    func mail(subject: String, text: String, html: String, from sender: Mailbox, to recipient: Mailbox, organizationID: UUID?,
+              invitationID: UUID? = nil, batchID: UUID? = nil) -> OutgoingMail {
         OutgoingMail(organizationID: organizationID, invitationID: invitationID, batchID: batchID, message: MailMessage(
-            from: sender, to: [recipient], subject: content.subject, textBody: content.text, htmlBody: content.html,
+            from: sender, to: [recipient], subject: subject, textBody: text, htmlBody: html,
             // Marks these as automated (RFC 3834) so auto-responders do not answer invitations.
             extraHeaders: [(name: "Auto-Submitted", value: "auto-generated")]
         ))

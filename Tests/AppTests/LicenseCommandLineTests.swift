@@ -1,0 +1,81 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+
+/// `herald license`, `herald invite install` and the `herald activate` reference client against a running server.
+@Suite("herald license, invite install and activate", .serialized)
+struct LicenseCommandLineTests {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("herald-lic-\(UUID().uuidString)").path
+
+    @Test("a key, a CSV of invitations with an export, activation with an exported code, and an offline check")
+    func endToEnd() async throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // given: a running server with an administrator
+        let port = try HeraldProcess.freePort()
+        let environment = ["HERALD_DATA_DIR": folder, "HERALD_SECRET_KEY": String(repeating: "c", count: 40),
+                           "HERALD_PUBLIC_URL": "http://127.0.0.1:\(port)"]
+        let (server, _) = try HeraldProcess.serve(environment: environment, port: port)
+        defer { server.terminate(); server.waitUntilExit() }
+        try await waitForHealth(port: port)
+        _ = try HeraldProcess.run(["admin", "create", "--email", "ops@example.com", "--organization", "Acme", "--password-stdin"],
+                                  environment: environment, stdin: "Correct-Horse-42\n")
+        let csv = folder + "/people.csv", bad = folder + "/bad.csv", export = folder + "/invitations.csv"
+        try "\u{FEFF}email\r\nann@example.com\r\nben@example.com\r\n".write(toFile: csv, atomically: true, encoding: .utf8)
+        try "email\nann@example.com\nann@\nann@example.com\n".write(toFile: bad, atomically: true, encoding: .utf8)
+
+        // when
+        let badKey = try HeraldProcess.run(["license", "create", "--organization", "Acme", "--name", "K", "--product", "P", "--seats", "0"], environment: environment)
+        let key = try HeraldProcess.run(["license", "create", "--organization", "Acme", "--name", "Design", "--product", "Herald Pro", "--seats", "1"], environment: environment)
+        let refused = try HeraldProcess.run(["invite", "install", "--organization", "Acme", "--key", "Design", "--csv", bad], environment: environment)
+        let invited = try HeraldProcess.run(["invite", "install", "--organization", "Acme", "--key", "Design", "--csv", csv,
+                                             "--language", "fr", "--expires", "3d", "--export", export], environment: environment)
+        let list = try HeraldProcess.run(["license", "list", "--organization", "Acme"], environment: environment)
+
+        // then
+        #expect(badKey.status != 0)
+        #expect(badKey.stderr.contains("--seats: must be between 1"))
+        #expect(key.status == 0, "\(key.stderr)")
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("line 3: 'ann@' has no domain"))
+        #expect(refused.stderr.contains("line 4: 'ann@example.com' is a duplicate of line 2"))
+        #expect(invited.status == 0, "\(invited.stderr)")
+        #expect(invited.stdout.contains("Queued 2 install invitation(s)"))
+        #expect(invited.stdout.contains("1 seat is") || invited.stderr.contains("1 seat is"))
+        #expect(list.stdout.contains("Design\tHerald Pro\t0/1"))
+        let rows = try String(contentsOfFile: export, encoding: .utf8).split(separator: "\r\n").dropFirst().map { $0.split(separator: ",").map(String.init) }
+        #expect(rows.count == 2)
+
+        // when: the reference client activates with the first exported code, and checks the certificate offline
+        let certificate = folder + "/cert.jwt"
+        let activated = try HeraldProcess.run(["activate", "--server", "http://127.0.0.1:\(port)", "--code", rows[0][1], "--output", certificate],
+                                              environment: environment)
+        let second = try HeraldProcess.run(["activate", "--server", "http://127.0.0.1:\(port)", "--code", rows[1][1], "--output", folder + "/c2.jwt",
+                                            "--fingerprint", "another-machine-0001"], environment: environment)
+        let keysURL = try #require(activated.stdout.split(separator: " ").last.map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) })
+        let verified = try HeraldProcess.run(["activate", "--verify", certificate, "--public-key", keysURL], environment: environment)
+        let (jwks, _) = try await URLSession.shared.data(from: try #require(URL(string: keysURL)))
+        let tampered = String(decoding: jwks, as: UTF8.self).replacingOccurrences(of: "\"x\":\"", with: "\"x\":\"A")
+        try tampered.write(toFile: folder + "/wrong-keys.json", atomically: true, encoding: .utf8)
+        let rejected = try HeraldProcess.run(["activate", "--verify", certificate, "--public-key", folder + "/wrong-keys.json"], environment: environment)
+
+        // then
+        #expect(activated.status == 0, "\(activated.stderr)")
+        #expect(second.status != 0)
+        #expect(second.stderr.contains("activation refused (422): seats:"))
+        #expect(verified.status == 0, "\(verified.stderr)")
+        #expect(verified.stdout.contains("VALID: Herald Pro (Design)"))
+        #expect(rejected.status != 0)
+        #expect(!(try String(contentsOfFile: certificate, encoding: .utf8)).isEmpty)
+    }
+
+    private func waitForHealth(port: Int) async throws {
+        let url = URL(string: "http://127.0.0.1:\(port)/healthz")!
+        for _ in 0..<150 {
+            if let (_, response) = try? await URLSession.shared.data(from: url), (response as? HTTPURLResponse)?.statusCode == 200 { return }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw TestSetupError("herald serve did not answer /healthz within 30 seconds")
+    }
+}
