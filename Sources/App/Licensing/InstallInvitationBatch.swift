@@ -65,6 +65,7 @@ enum InstallInvitationBatch {
         let chunks = request.recipients.chunked(chunkSize)
 
         try await db.transaction { db in
+            try await BulkInsert.prepareConnection(db)
             // Pipelined: the next chunk's codes, hashes and emails are made on other cores while this one is inserted.
             var upcoming = chunks.first.map { chunk in Task { try await batch.prepare(chunk) } }
             var done = 0
