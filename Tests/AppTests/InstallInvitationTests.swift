@@ -99,3 +99,46 @@ struct InstallInvitationTests {
         }
     }
 }
+
+@Suite("Install invitations from an uploaded CSV file")
+struct InstallInvitationUploadTests {
+    /// Posts the invite form as a browser does with a file chosen: multipart/form-data.
+    static func upload(_ browser: inout BrowserSession, path: String, csrfFrom: String, csv: String, fields: [String: String]) async throws -> TestingHTTPResponse {
+        var all = fields
+        all["_csrf"] = try await browser.csrfToken(from: csrfFrom)
+        let boundary = "herald-test-boundary"
+        var body = ""
+        for (name, value) in all {
+            body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n"
+        }
+        body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"csv\"; filename=\"people.csv\"\r\nContent-Type: text/csv\r\n\r\n\(csv)\r\n--\(boundary)--\r\n"
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+        if let cookie = browser.cookie { headers.add(name: .cookie, value: cookie) }
+        return try await browser.app.testing().sendRequest(.POST, path, headers: headers, body: ByteBuffer(string: body))
+    }
+
+    @Test("a CSV file with BOM, header and CRLF is reviewed; a file with two columns is refused by line")
+    func uploadedCSV() async throws {
+        try await withHerald { app in
+            // given
+            var browser = BrowserSession(app)
+            try await browser.signInAsNewAdministrator()
+            _ = try await browser.post("/console/licenses", form: ["name": "K", "product": "P", "seats": "1"], csrfFrom: "/console/licenses")
+            let key = try #require(try await LicenseKey.query(on: app.db).first())
+            let base = "/console/licenses/\(key.id!.uuidString)"
+            // when
+            let good = try await Self.upload(&browser, path: base + "/invite/review", csrfFrom: base + "/invite",
+                                             csv: "\u{FEFF}email\r\nann@example.com\r\nben@example.com\r\n", fields: ["language": "it", "expires_in": "30"])
+            let bad = try await Self.upload(&browser, path: base + "/invite/review", csrfFrom: base + "/invite",
+                                            csv: "email\nann@example.com,Ann\n", fields: ["language": "it", "expires_in": "30"])
+            // then
+            #expect(good.status == .ok, "\(good.body.string.prefix(300))")
+            #expect(good.body.string.contains("2 invitation(s) in Italiano"))
+            #expect(good.body.string.contains("seat-warning"))
+            #expect(bad.status == .badRequest)
+            #expect(bad.body.string.contains("csv: line 2: has 2 columns"))
+            #expect(try await Invitation.query(on: app.db).count() == 0)
+        }
+    }
+}
