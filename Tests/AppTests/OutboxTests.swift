@@ -48,6 +48,21 @@ struct OutboxTests {
         }
     }
 
+    @Test("the per-server rate limit spaces batches; other servers are not held up")
+    func sendingPacer() async {
+        // given: 50 messages per second
+        let pacer = SendingPacer(messagesPerSecond: 50)
+        let clock = ContinuousClock()
+        // when: two batches of 10 for one server, then one for another server
+        let first = await clock.measure { await pacer.wait(for: 10, server: "a") }
+        let second = await clock.measure { await pacer.wait(for: 10, server: "a") }
+        let other = await clock.measure { await pacer.wait(for: 10, server: "b") }
+        // then: the second batch waited for the first one's 10 / 50 s; the other server did not
+        #expect(first < .milliseconds(50))
+        #expect(second >= .milliseconds(180))
+        #expect(other < .milliseconds(50))
+    }
+
     @Test("concurrent claimers never take the same message")
     func claimsAreDisjoint() async throws {
         try await withHerald { app in
