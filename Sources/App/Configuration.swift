@@ -33,6 +33,8 @@ public struct Configuration: Sendable {
     /// When set, `GET /metrics` answers only requests with `Authorization: Bearer <token>`; when nil it is open,
     /// as Prometheus scrapers expect, and should be reachable only from the monitoring network.
     public var metricsToken: String?
+    /// Whether a reverse proxy in front sets X-Forwarded-For (see `Request.clientAddress`).
+    public var trustProxy = false
     /// bcrypt's work factor: 12 in production; tests lower it because each hash costs a quarter second at 12.
     public var passwordHashCost: Int = 12
 
@@ -69,8 +71,10 @@ public struct Configuration: Sendable {
         ("HERALD_SMTP_MAX_CONNECTIONS", "open connections per SMTP server at most (default 8)"),
         ("HERALD_SMTP_RATE_LIMIT", "messages per second per SMTP server, 0 for no limit (default 0)"),
         ("HERALD_DELIVERY_RETRY_HORIZON", "seconds after which a message that keeps failing temporarily is marked failed (default 172800, two days)"),
+        ("HERALD_DELIVERY_RETRY_BASE", "seconds before the first retry of a temporary failure; doubles per attempt up to an hour (default 60)"),
         ("HERALD_DELIVERY_LEASE", "seconds a claimed message stays reserved before another worker may take it over (default 900)"),
         ("HERALD_METRICS_TOKEN", "at least 16 characters: /metrics then requires `Authorization: Bearer <token>` (default unset: /metrics is open)"),
+        ("HERALD_TRUST_PROXY", "true behind a reverse proxy or load balancer that appends the client's address to X-Forwarded-For; rate limits then count that address (default false: the TCP peer)"),
         ("LOG_LEVEL", "trace, debug, info, notice, warning, error or critical (default info)"),
     ]
 
@@ -150,9 +154,11 @@ public struct Configuration: Sendable {
         delivery.messagesPerSecondPerServer = positive("HERALD_SMTP_RATE_LIMIT", default: 0, allowZero: true)
         delivery.retryHorizon = TimeInterval(positive("HERALD_DELIVERY_RETRY_HORIZON", default: Int(delivery.retryHorizon)))
         delivery.leaseDuration = TimeInterval(positive("HERALD_DELIVERY_LEASE", default: Int(delivery.leaseDuration)))
+        delivery.retryBaseDelay = TimeInterval(positive("HERALD_DELIVERY_RETRY_BASE", default: Int(delivery.retryBaseDelay)))
 
         let migrate = flag("HERALD_AUTO_MIGRATE", default: true)
         let worker = flag("HERALD_DELIVERY_WORKER", default: true)
+        let trustProxy = flag("HERALD_TRUST_PROXY", default: false)
 
         guard problems.isEmpty else { throw ConfigurationError(problems: problems) }
         var configuration = Configuration(
@@ -161,6 +167,7 @@ public struct Configuration: Sendable {
         )
         configuration.delivery = delivery
         configuration.metricsToken = metricsToken
+        configuration.trustProxy = trustProxy
         return configuration
     }
 
@@ -174,6 +181,8 @@ public struct Configuration: Sendable {
 public struct DeliverySettings: Sendable {
     public var concurrency = 8
     public var batchSize = 200
+    /// Messages sent between two recordings of outcomes: the most one lane can send twice after a crash.
+    public var recordEvery = 50
     public var maximumConnectionsPerServer = 8
     /// 0: no limit.
     public var messagesPerSecondPerServer = 0
@@ -185,6 +194,9 @@ public struct DeliverySettings: Sendable {
     public var leaseDuration: TimeInterval = 15 * 60
     /// How long an idle worker waits before looking at the outbox again (enqueueing wakes it sooner).
     public var pollInterval: TimeInterval = 1
+    /// SMTP reply timeouts; `nil` means RFC 5321's minimums. Not an environment variable: shorter timeouts
+    /// turn slow servers into duplicate deliveries, so only tests of a stalling server lower them.
+    public var smtpReplyTimeout: TimeInterval?
     public init() {}
 }
 

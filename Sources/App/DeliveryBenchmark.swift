@@ -37,7 +37,7 @@ public enum DeliveryBenchmark {
                 ))
             }
             try await app.db.transaction { db in
-                _ = try await Outbox.enqueue(mails, renderer: app.herald.renderer, on: db)
+                _ = try await Outbox.enqueue(mails, services: app.herald, on: db)
             }
         }
         let deliverStart = Date()

@@ -24,7 +24,7 @@ public func configure(_ app: Application, configuration: Configuration) async th
 
     app.views.use(.leaf)
 
-    app.sessions.use(.fluent)
+    app.sessions.use { _ in HashedSessionDriver() }
     app.sessions.configuration.cookieName = "herald_session"
     app.sessions.configuration.cookieFactory = { sessionID in
         // Secure whenever Herald is reached over https; SameSite=Lax stops cross-site form posts carrying the cookie.

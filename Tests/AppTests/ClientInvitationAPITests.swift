@@ -44,7 +44,7 @@ struct ClientInvitationAPITests {
             #expect(sent.status == .accepted)
             let rows = try await OutboxMessage.query(on: app.db).all()
             #expect(rows.map(\.recipients).sorted() == ["ann@example.com", "bob@example.com", "cat@example.com"])
-            let parts = try MIMEParts(raw: rows[0].raw)
+            let parts = try MIMEParts(raw: Data(OutboxReader.raw(rows[0])))
             #expect(parts.text.components(separatedBy: "ConnMode=3&Server=gw.example.com&Port=443").count - 1 == 2)
             #expect(parts.text.contains("接続モードを 直接 SSL に設定します。"))
         }

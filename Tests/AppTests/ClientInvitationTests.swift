@@ -28,7 +28,7 @@ struct ClientInvitationTests {
             #expect(rows.map(\.recipients).sorted() == ["ann@example.com", "bob@example.com", "cat@example.com"])
             let link = "tuxclient:///?Command=LaunchApp&ConnMode=\(mode.rawValue)&Server=gw.example.com&Port=443"
             for row in rows {
-                let parts = try MIMEParts(raw: row.raw)
+                let parts = try MIMEParts(raw: Data(OutboxReader.raw(row)))
                 for device in ["windows", "macos", "ios"] {
                     #expect(parts.html.contains("href=\"\(link.replacingOccurrences(of: "&", with: "&amp;"))\" data-device=\"\(device)\""))
                 }

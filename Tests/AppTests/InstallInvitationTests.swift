@@ -37,7 +37,7 @@ struct InstallInvitationTests {
             #expect(!csv.body.string.contains("REAL-SECRET-KEY-XYZ"))
             let messages = try await OutboxMessage.query(on: app.db).all()
             #expect(messages.count == 3)
-            let raw = messages.map { String(decoding: $0.raw, as: UTF8.self) }.joined()
+            let raw = messages.map { String(decoding: OutboxReader.raw($0), as: UTF8.self) }.joined()
             #expect(!raw.contains("REAL-SECRET-KEY-XYZ"))
             #expect(try await ActivationCodeRecord.query(on: app.db).count() == 3)
             // The code in the CSV activates, and the download page shows it in the invitation's language.

@@ -26,7 +26,7 @@ struct SMTPDeliveryTests {
             let received = try servers.received(by: "\(prefix)-7@example.com")
             #expect(received.count == 1)
             let original = try #require(queued.first { $0.recipients == "\(prefix)-7@example.com" })
-            #expect(received.first?.replacingOccurrences(of: "\r\n", with: "\n") == String(decoding: original.raw, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n"))
+            #expect(received.first?.replacingOccurrences(of: "\r\n", with: "\n") == String(decoding: OutboxReader.raw(original), as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n"))
         }
     }
 

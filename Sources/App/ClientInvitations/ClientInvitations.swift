@@ -64,7 +64,7 @@ struct ClientInvitations {
                 mails.append(try plan.mail(for: user, invitationID: invitation.id, batchID: batchID))
             }
             for chunk in invitations.chunked(500) { try await Array(chunk).create(on: db) }
-            try await Outbox.enqueue(mails, renderer: services.renderer, on: db, now: now)
+            try await Outbox.enqueue(mails, services: services, on: db, now: now)
             try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: "invitation.client.sent",
                                       targetType: "invitation_batch", targetID: batchID,
                                       targetLabel: "\(plan.recipients.count) recipients",

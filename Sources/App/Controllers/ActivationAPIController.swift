@@ -112,7 +112,7 @@ struct ActivationAPIController {
     }
 
     static func client(_ req: Request) -> String {
-        req.remoteAddress?.ipAddress ?? "unknown"
+        req.clientAddress
     }
 }
 

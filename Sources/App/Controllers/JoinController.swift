@@ -42,7 +42,7 @@ struct JoinController {
 
     func join(_ req: Request) async throws -> Response {
         let token = try req.parameters.require("token")
-        let client = req.peerAddress?.ipAddress ?? "unknown"
+        let client = req.clientAddress
         if let wait = await req.herald.tokenRedemptionLimiter.retryAfter(key: "join:\(client)") {
             throw Abort(.tooManyRequests, headers: ["Retry-After": String(Int(wait.rounded(.up)))], reason: "Too many attempts. Wait a few minutes.")
         }

@@ -28,7 +28,7 @@ struct SessionController {
     func signIn(_ req: Request) async throws -> Response {
         let form = try req.content.decode(SignInForm.self)
         let email = form.email.trimmingCharacters(in: .whitespaces).lowercased()
-        let client = req.peerAddress?.ipAddress ?? "unknown"
+        let client = req.clientAddress
         // Count per address and per client, so neither one account nor one client can be hammered.
         for (limiter, key) in [(req.herald.signInLimiter, "signin:email:\(email)"), (req.herald.signInClientLimiter, "signin:client:\(client)")] {
             if let wait = await limiter.retryAfter(key: key) {

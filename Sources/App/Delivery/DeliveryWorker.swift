@@ -16,11 +16,13 @@ final class DeliveryWorker: Sendable {
     let settings: DeliverySettings
     let resolver: TransportResolver
     let workerID: String
+    let sealer: OutboxSealer
     let logger: Logger
     private let signal = WakeSignal()
     private let lanes = NIOLockedValueBox<[Task<Void, Never>]>([])
 
-    init(database: any Database, settings: DeliverySettings, resolver: TransportResolver, logger: Logger) {
+    init(database: any Database, settings: DeliverySettings, resolver: TransportResolver, sealer: OutboxSealer, logger: Logger) {
+        self.sealer = sealer
         self.database = database
         self.settings = settings
         self.resolver = resolver
@@ -30,23 +32,35 @@ final class DeliveryWorker: Sendable {
 
     /// Claims one batch and delivers it; returns the outcomes (empty when nothing was due).
     func deliverOneBatch() async throws -> Report {
-        let claim = OutboxClaim(database: database, workerID: workerID)
-        let messages = try await claim.claim(limit: settings.batchSize, leaseDuration: settings.leaseDuration)
-        guard !messages.isEmpty else { return Report() }
+        let claim = OutboxClaim(database: database, workerID: workerID, sealer: sealer)
+        let claimed = try await claim.claim(limit: settings.batchSize, leaseDuration: settings.leaseDuration)
+        guard !claimed.isEmpty else { return Report() }
         let started = ContinuousClock.now
-        var outcomes: [(ClaimedMessage, DeliveryOutcome)] = []
-        outcomes.reserveCapacity(messages.count)
-        for (organizationID, group) in Dictionary(grouping: messages, by: \.organizationID) {
-            let results: [DeliveryOutcome]
-            do {
-                results = try await resolver.transport(for: organizationID, on: database).deliver(group)
-            } catch {
-                results = group.map { _ in .temporaryFailure("cannot read the mail settings: \(error)") }
-            }
-            outcomes += zip(group, results).map { ($0, $1) }
-        }
         let policy = RetryPolicy(settings)
-        try await claim.record(outcomes, policy: policy)
+        var outcomes: [(ClaimedMessage, DeliveryOutcome)] = []
+        outcomes.reserveCapacity(claimed.count)
+        // A body that no longer decrypts will never decrypt: fail it with the reason instead of retrying for days.
+        let unreadable = claimed.compactMap { message in message.unreadable.map { (message, DeliveryOutcome.permanentFailure($0)) } }
+        try await claim.record(unreadable, policy: policy)
+        outcomes += unreadable
+        let messages = claimed.filter { $0.unreadable == nil }
+        for (organizationID, group) in Dictionary(grouping: messages, by: \.organizationID) {
+            // Sent in slices, each recorded as soon as the server has answered: if this process dies, only the slice
+            // on the wire can be sent again (the rest of the claim waits for its lease to end, unsent). Claiming
+            // many and recording in slices keeps both the claim cost and the crash window small.
+            for slice in group.chunked(settings.recordEvery) {
+                let slice = Array(slice)
+                let results: [DeliveryOutcome]
+                do {
+                    results = try await resolver.transport(for: organizationID, on: database).deliver(slice)
+                } catch {
+                    results = slice.map { _ in .temporaryFailure("cannot read the mail settings: \(error)") }
+                }
+                let sliceOutcomes = zip(slice, results).map { ($0, $1) }
+                try await claim.record(sliceOutcomes, policy: policy)
+                outcomes += sliceOutcomes
+            }
+        }
         var report = Report()
         for (_, outcome) in outcomes {
             switch outcome {

@@ -18,17 +18,19 @@ enum Outbox {
     /// stays well under SQLite's bound-parameter limit.
     static let insertChunk = 500
 
+    /// The rendered message is stored sealed (`OutboxSealer`): it may carry a plain join link or activation code.
     @discardableResult
-    static func enqueue(_ mails: [OutgoingMail], renderer: MessageRenderer, on db: any Database, now: Date = Date()) async throws -> [OutboxMessage] {
-        let rows = try rows(for: mails, renderer: renderer, now: now)
+    static func enqueue(_ mails: [OutgoingMail], services: HeraldServices, on db: any Database, now: Date = Date()) async throws -> [OutboxMessage] {
+        let rows = try rows(for: mails, services: services, now: now)
         for chunk in rows.chunked(insertChunk) {
             try await Array(chunk).create(on: db)
         }
         return rows
     }
 
-    /// The rendered, unsaved rows: separate so that bulk senders can render on other cores while inserting.
-    static func rows(for mails: [OutgoingMail], renderer: MessageRenderer, now: Date = Date()) throws -> [OutboxMessage] {
+    /// The rendered, sealed, unsaved rows: separate so that bulk senders can render on other cores while inserting.
+    static func rows(for mails: [OutgoingMail], services: HeraldServices, now: Date = Date()) throws -> [OutboxMessage] {
+        let renderer = services.renderer
         var rows: [OutboxMessage] = []
         rows.reserveCapacity(mails.count)
         for mail in mails {
@@ -45,7 +47,7 @@ enum Outbox {
             row.recipients = message.to.map(\.address.description).joined(separator: ",")
             row.messageID = messageID
             row.subject = message.subject
-            row.raw = Data(try renderer.render(message))
+            row.raw = try services.outboxSealer.seal(try renderer.render(message))
             row.attempts = 0
             row.nextAttemptAt = now
             rows.append(row)

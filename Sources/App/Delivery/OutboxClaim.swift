@@ -11,10 +11,13 @@ import SQLKit
 struct OutboxClaim {
     let fluent: any Database
     let workerID: String
+    /// `nil` only in tests of the claim itself, whose rows are not read as mail.
+    let sealer: OutboxSealer?
 
-    init(database: any Database, workerID: String) {
+    init(database: any Database, workerID: String, sealer: OutboxSealer? = nil) {
         self.fluent = database
         self.workerID = workerID
+        self.sealer = sealer
     }
 
     private var database: any SQLDatabase { fluent as! any SQLDatabase }
@@ -37,27 +40,33 @@ struct OutboxClaim {
             RETURNING id, organization_id, mail_from, recipients, raw, attempts, created_at
             """).all()
         return try rows.map { row in
-            ClaimedMessage(
+            let stored = try row.decode(column: "raw", as: Data.self)
+            var raw: [UInt8] = [], unreadable: String?
+            do { raw = try sealer?.open(stored) ?? Array(stored) } catch { unreadable = "\(error)" }
+            return ClaimedMessage(
                 id: try row.decode(column: "id", as: UUID.self),
                 organizationID: try row.decode(column: "organization_id", as: UUID?.self),
                 mailFrom: try row.decode(column: "mail_from", as: String.self),
                 recipients: try row.decode(column: "recipients", as: String.self).split(separator: ",").map(String.init),
-                raw: Array(try row.decode(column: "raw", as: Data.self)),
+                raw: raw,
                 attempts: try row.decode(column: "attempts", as: Int.self),
-                createdAt: try row.decode(column: "created_at", as: Date?.self) ?? now
+                createdAt: try row.decode(column: "created_at", as: Date?.self) ?? now,
+                unreadable: unreadable
             )
         }
     }
 
     /// Records a batch's outcomes in one transaction: sent rows in one statement, the rare failures one by one.
+    /// A sent row keeps `leased_by`: which worker sent it, for an operator checking how several instances share work.
     func record(_ outcomes: [(ClaimedMessage, DeliveryOutcome)], policy: RetryPolicy, now: Date = Date()) async throws {
+        guard !outcomes.isEmpty else { return }
         let sent = outcomes.filter { $0.1 == .sent }.map(\.0.id)
         try await fluent.transaction { transaction in
             let db = transaction as! any SQLDatabase
             for chunk in sent.chunked(500) {
                 try await db.raw("""
                     UPDATE outbox_messages SET status = 'sent', sent_at = \(bind: now), lease_expires_at = NULL,
-                        leased_by = NULL, last_error = NULL, updated_at = \(bind: now)
+                        last_error = NULL, updated_at = \(bind: now)
                     WHERE id IN (\(binds: Array(chunk)))
                     """).run()
                 try await db.raw("""

@@ -20,6 +20,8 @@ struct ClaimedMessage: Sendable {
     let raw: [UInt8]
     let attempts: Int
     let createdAt: Date
+    /// Why the stored body could not be opened (see `OutboxSealer`); such a message is failed, never sent.
+    var unreadable: String? = nil
 }
 
 /// What a transport reports for one message.

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import HeraldCore
+import NIOCore
 import SMTP
 
 /// Picks the transport for an organization's messages from its mail settings.
@@ -14,6 +15,7 @@ struct TransportResolver: Sendable {
     let clientHostname: String
     let pool: SMTPConnectionPool
     let pacer: SendingPacer?
+    var replyTimeout: TimeInterval? = nil
 
     func transport(for organizationID: UUID?, on db: any Database) async throws -> any MailTransport {
         guard let organizationID,
@@ -45,11 +47,12 @@ struct TransportResolver: Sendable {
             }
             credentials = SMTPCredentials(username: settings.username ?? "", password: password)
         }
+        let timeouts = replyTimeout.map { SMTPTimeouts.uniform(.milliseconds(Int64($0 * 1000))) } ?? .rfc5321
         return .success(SMTPServerConfiguration(
             host: host, port: port, tlsMode: tlsMode, minimumTLSVersion: minimumTLS,
             verifyCertificates: settings.verifyCertificates, caFilePath: settings.caFile, credentials: credentials,
             // Only when the administrator chose "no TLS" explicitly may a password cross the network in clear.
-            allowsCleartextAuthentication: tlsMode == .none, clientHostname: clientHostname
+            allowsCleartextAuthentication: tlsMode == .none, clientHostname: clientHostname, timeouts: timeouts
         ))
     }
 }

@@ -27,7 +27,7 @@ extension JoinInvitations {
             let sender = try await MailComposer.sender(for: organizationID, on: db)
             let mail = services.composer.mail(content, from: sender, to: Mailbox(address: try EmailAddress(invitation.email)),
                                               organizationID: organizationID, invitationID: invitation.id)
-            try await Outbox.enqueue([mail], renderer: services.renderer, on: db)
+            try await Outbox.enqueue([mail], services: services, on: db)
             try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: "invitation.join.resent",
                                       targetType: "invitation", targetID: invitation.id, targetLabel: invitation.email)
         }

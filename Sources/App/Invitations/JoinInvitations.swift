@@ -103,7 +103,7 @@ struct JoinInvitations {
                                           targetType: "invitation", targetID: invitation.id, targetLabel: address.normalized,
                                           details: "role: \(request.role.title), language: \(request.language.rawValue)")
             }
-            try await Outbox.enqueue(mails, renderer: services.renderer, on: db)
+            try await Outbox.enqueue(mails, services: services, on: db)
         }
         results += creating.map { RowResult(line: $0.line, email: $0.address.description, outcome: .invited, detail: nil) }
         services.deliveryWorker.wake()

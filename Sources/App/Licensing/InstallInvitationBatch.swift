@@ -158,7 +158,7 @@ enum InstallInvitationBatch {
                     organizationID: organizationID, invitationID: invitation.id, batchID: id
                 ))
             }
-            prepared.messages = try Outbox.rows(for: mails, renderer: services.renderer, now: now)
+            prepared.messages = try Outbox.rows(for: mails, services: services, now: now)
             return prepared
         }
     }

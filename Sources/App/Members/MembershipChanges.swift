@@ -99,7 +99,7 @@ struct MembershipChanges {
         let sender = try await MailComposer.sender(for: organizationID, on: db)
         let mail = services.composer.mail(content, from: sender, to: Mailbox(address: try EmailAddress(account.email), displayName: account.name),
                                           organizationID: organizationID)
-        try await Outbox.enqueue([mail], renderer: services.renderer, on: db)
+        try await Outbox.enqueue([mail], services: services, on: db)
     }
 
     static func pastTense(_ change: Change) -> String {

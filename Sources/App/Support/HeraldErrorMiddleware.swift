@@ -21,7 +21,12 @@ struct HeraldErrorMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         do {
             return try await next.respond(to: request)
-        } catch {
+        } catch let caught {
+            var error = caught
+            if let unavailable = DatabaseUnavailable.abort(for: caught) {
+                request.logger.warning("database unavailable: \(String(reflecting: caught))")
+                error = unavailable
+            }
             let (status, reason) = describe(error, request: request)
             if request.url.path.hasPrefix("/api/") || request.url.path == "/healthz" {
                 let response = Response(status: status)

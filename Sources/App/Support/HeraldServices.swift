@@ -15,6 +15,7 @@ struct HeraldServices: Sendable {
     let signInClientLimiter: RateLimiter
     let tokenRedemptionLimiter: RateLimiter
     let renderer: MessageRenderer
+    let outboxSealer: OutboxSealer
     let catalog: MessageCatalog
     var composer: MailComposer { MailComposer(renderer: renderer) }
     let deliveryWorker: DeliveryWorker
@@ -35,14 +36,16 @@ struct HeraldServices: Sendable {
         self.logger = logger
         let host = configuration.publicURL.host ?? "localhost"
         self.renderer = MessageRenderer(messageIDDomain: host)
+        self.outboxSealer = OutboxSealer(serverSecret: secretKey)
         let delivery = configuration.delivery
         let resolver = TransportResolver(
             spoolFolder: (configuration.dataDirectory as NSString).appendingPathComponent("outbox"),
             defaultTransport: configuration.defaultMailTransport, secretBox: secretBox, clientHostname: host,
             pool: SMTPConnectionPool(group: group, maximumPerServer: delivery.maximumConnectionsPerServer, logger: logger),
-            pacer: delivery.messagesPerSecondPerServer > 0 ? SendingPacer(messagesPerSecond: delivery.messagesPerSecondPerServer) : nil
+            pacer: delivery.messagesPerSecondPerServer > 0 ? SendingPacer(messagesPerSecond: delivery.messagesPerSecondPerServer) : nil,
+            replyTimeout: delivery.smtpReplyTimeout
         )
-        self.deliveryWorker = DeliveryWorker(database: database, settings: delivery, resolver: resolver, logger: logger)
+        self.deliveryWorker = DeliveryWorker(database: database, settings: delivery, resolver: resolver, sealer: outboxSealer, logger: logger)
     }
 }
 

@@ -20,7 +20,8 @@ struct BrowserSession {
 
     /// Posts a form; `csrf: nil` sends the session's current token (fetched from `tokenPage` if needed).
     @discardableResult
-    mutating func post(_ path: String, form: [String: String], csrfFrom tokenPage: String = "/signin", csrf: String?? = .none) async throws -> TestingHTTPResponse {
+    mutating func post(_ path: String, form: [String: String], csrfFrom tokenPage: String = "/signin", csrf: String?? = .none,
+                       extraHeaders: HTTPHeaders = [:]) async throws -> TestingHTTPResponse {
         var fields = form
         switch csrf {
         case .none: fields[CSRF.formField] = try await csrfToken(from: tokenPage)
@@ -29,6 +30,7 @@ struct BrowserSession {
         }
         var headers = headers()
         headers.contentType = .urlEncodedForm
+        headers.add(contentsOf: extraHeaders)
         let body = fields.map { "\(Self.escape($0.key))=\(Self.escape($0.value))" }.joined(separator: "&")
         let response = try await app.testing().sendRequest(.POST, path, headers: headers, body: ByteBuffer(string: body))
         remember(response)

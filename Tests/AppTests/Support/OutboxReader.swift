@@ -11,7 +11,13 @@ enum OutboxReader {
 
     /// The raw message with quoted-printable soft line breaks undone, so URLs can be found whole.
     static func text(_ message: OutboxMessage) -> String {
-        String(decoding: message.raw, as: UTF8.self).replacingOccurrences(of: "=\r\n", with: "")
+        String(decoding: raw(message), as: UTF8.self).replacingOccurrences(of: "=\r\n", with: "")
+    }
+
+    /// The message as rendered: the outbox stores it sealed (OutboxSealer), opened with the test server's key.
+    static func raw(_ message: OutboxMessage) -> [UInt8] {
+        let key = String(repeating: "s", count: 40)  // withHerald's HERALD_SECRET_KEY
+        return (try? OutboxSealer(serverSecret: key).open(message.raw)) ?? Array(message.raw)
     }
 
     /// The path of the last join link sent to `email` (e.g. `/join/abc`).
