@@ -44,6 +44,7 @@ final class DeliveryWorker: Sendable {
         try await claim.record(unreadable, policy: policy)
         outcomes += unreadable
         let messages = claimed.filter { $0.unreadable == nil }
+        var waiting = Set(messages.map(\.id))
         for (organizationID, group) in Dictionary(grouping: messages, by: \.organizationID) {
             // Sent in slices, each recorded as soon as the server has answered: if this process dies, only the slice
             // on the wire can be sent again (the rest of the claim waits for its lease to end, unsent). Claiming
@@ -59,6 +60,8 @@ final class DeliveryWorker: Sendable {
                 let sliceOutcomes = zip(slice, results).map { ($0, $1) }
                 try await claim.record(sliceOutcomes, policy: policy)
                 outcomes += sliceOutcomes
+                waiting.subtract(slice.map(\.id))
+                if !waiting.isEmpty { try await claim.renewLease(Array(waiting), leaseDuration: settings.leaseDuration) }
             }
         }
         var report = Report()

@@ -56,6 +56,17 @@ struct OutboxClaim {
         }
     }
 
+    /// Renews the lease on claimed messages not sent yet, so that a claim delivered slice by slice never outlives
+    /// its lease while its worker is alive (another worker would take the rest and send it a second time).
+    func renewLease(_ ids: [UUID], leaseDuration: TimeInterval, now: Date = Date()) async throws {
+        for chunk in ids.chunked(500) {
+            try await database.raw("""
+                UPDATE outbox_messages SET lease_expires_at = \(bind: now.addingTimeInterval(leaseDuration))
+                WHERE status = 'sending' AND leased_by = \(bind: workerID) AND id IN (\(binds: Array(chunk)))
+                """).run()
+        }
+    }
+
     /// Records a batch's outcomes in one transaction: sent rows in one statement, the rare failures one by one.
     /// A sent row keeps `leased_by`: which worker sent it, for an operator checking how several instances share work.
     func record(_ outcomes: [(ClaimedMessage, DeliveryOutcome)], policy: RetryPolicy, now: Date = Date()) async throws {
