@@ -4,6 +4,9 @@ import Vapor
 /// Every route Herald serves, grouped by who may call it.
 func routes(_ app: Application) throws {
     app.get("healthz", use: HealthController.check)
+    // Liveness without the database: for a load balancer that should not pull every instance when the shared
+    // database hiccups, and the "bare route" Benchmarks/http-load compares Herald's pages with.
+    app.get("livez") { _ in "ok" }
     app.get("metrics", use: MetricsController.scrape)
     app.get { req in req.redirect(to: "/console") }
 
