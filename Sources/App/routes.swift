@@ -82,7 +82,9 @@ func routes(_ app: Application) throws {
     admin.post("api-tokens", use: tokens.create)
     admin.post("api-tokens", ":id", "revoke", use: tokens.revoke)
 
-    // The JSON API: Bearer tokens, JSON errors.
+    // The JSON API: Bearer tokens, JSON errors. Its OpenAPI document is public (OpenAPITests keeps it true).
+    let openAPI = try OpenAPIDocument.load(directory: app.directory.resourcesDirectory)
+    app.get("api", "v1", "openapi.json") { _ in openAPI.response() }
     let api = app.grouped("api", "v1").grouped(APITokenMiddleware())
     api.get("organization", use: APIController.organization)
     api.get("members", use: APIController.members)

@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""Fuzzes Herald's /api/v1 with schemathesis, driven by the OpenAPI document the server serves.
+
+    python3 Tests/APIFuzz/run.py [--max-examples N]
+
+Starts the built `herald serve` (.build/debug/herald) on a free port with a fresh SQLite database, an organization,
+an administrator, an API token and a little data (a license key, a directory user and group), then runs
+`schemathesis run` against http://127.0.0.1:PORT/api/v1/openapi.json with two checks: no response is a 5xx
+(`not_a_server_error`), and every 4xx is a JSON body with a non-empty `reason` (Tests/APIFuzz/hooks.py).
+Exits non-zero on any failure; always stops the server it started.
+"""
+import argparse, json, os, pathlib, socket, subprocess, sys, tempfile, time, urllib.request
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+HERALD = ROOT / ".build" / "debug" / "herald"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--max-examples", type=int, default=int(os.environ.get("HERALD_FUZZ_EXAMPLES", "30")))
+    args = parser.parse_args()
+    if not HERALD.exists():
+        sys.exit(f"{HERALD} is missing: run `swift build --build-tests` first")
+    folder = tempfile.mkdtemp(prefix="herald-fuzz-")
+    port = free_port()
+    env = dict(os.environ, HERALD_DATA_DIR=folder, HERALD_SECRET_KEY="f" * 40, LOG_LEVEL="error",
+               HERALD_PUBLIC_URL=f"http://127.0.0.1:{port}", HERALD_MAIL_TRANSPORT="file")
+
+    def herald(*argv, stdin=None):
+        return subprocess.run([str(HERALD), *argv], env=env, input=stdin, capture_output=True, text=True, check=True).stdout
+
+    herald("admin", "create", "--email", "ops@example.com", "--organization", "Fuzz", "--password-stdin", stdin="Correct-Horse-42-Staple\n")
+    token = herald("token", "create", "--organization", "Fuzz", "--name", "fuzz").strip()
+    log = open(os.path.join(folder, "serve.log"), "w")
+    server = subprocess.Popen([str(HERALD), "serve", "--hostname", "127.0.0.1", "--port", str(port)], env=env, stdout=log, stderr=log)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=2)
+                break
+            except Exception:
+                time.sleep(0.1)
+        else:
+            sys.exit("herald serve did not answer /healthz")
+
+        def call(method, path, body):
+            request = urllib.request.Request(base + "/api/v1" + path, method=method, data=json.dumps(body).encode(),
+                                             headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+            return json.load(urllib.request.urlopen(request))
+
+        # Some data, so that fuzzed ids and names sometimes meet real rows.
+        call("POST", "/license-keys", {"name": "Fuzz key", "product": "Fuzz Pro", "seats": 3, "key": "FUZZ-1234-5678-9012"})
+        call("POST", "/directory/users", {"name": "Dana Directory", "email": "dana@example.com"})
+        call("POST", "/directory/groups", {"name": "Fuzzers"})
+        command = ["schemathesis", "run", base + "/api/v1/openapi.json", "--url", base + "/api/v1",
+                   "-H", f"Authorization: Bearer {token}", "--checks", "not_a_server_error,error_is_json_with_reason",
+                   "--max-examples", str(args.max_examples), "--request-timeout", "30", "--workers", "2",
+                   "--phases", "examples,coverage,fuzzing", "--seed", os.environ.get("HERALD_FUZZ_SEED", "20261124")]
+        hooks_env = dict(os.environ, SCHEMATHESIS_HOOKS="hooks", PYTHONPATH=str(pathlib.Path(__file__).parent))
+        print("$ " + " ".join(c if "Bearer" not in c else "Authorization: Bearer ***" for c in command), flush=True)
+        status = subprocess.run(command, env=hooks_env).returncode
+        if status != 0:
+            print("----- herald serve log (last lines) -----")
+            print(open(os.path.join(folder, "serve.log")).read()[-4000:])
+        sys.exit(status)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+if __name__ == "__main__":
+    main()
