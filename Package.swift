@@ -76,7 +76,7 @@ let package = Package(
             "App", "MailTestSupport", "HeraldCore", "MIME",
             .product(name: "VaporTesting", package: "vapor"),
             .product(name: "JWTKit", package: "jwt-kit"),
-        ]),
+        ], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

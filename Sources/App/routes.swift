@@ -85,7 +85,9 @@ func routes(_ app: Application) throws {
     // The JSON API: Bearer tokens, JSON errors. Its OpenAPI document is public (OpenAPITests keeps it true).
     let openAPI = try OpenAPIDocument.load(directory: app.directory.resourcesDirectory)
     app.get("api", "v1", "openapi.json") { _ in openAPI.response() }
-    let api = app.grouped("api", "v1").grouped(APITokenMiddleware())
+    let api = app.grouped("api", "v1")
+        .grouped(JSONBodyMiddleware(exceptions: ["/api/v1/directory/users/import": .init(type: "text", subType: "csv")]))
+        .grouped(APITokenMiddleware())
     api.get("organization", use: APIController.organization)
     api.get("members", use: APIController.members)
     for change in [MembershipChanges.Change.promote, .demote, .block, .unblock, .remove] {
