@@ -65,7 +65,8 @@ def main():
                    "--phases", "examples,coverage,fuzzing", "--seed", os.environ.get("HERALD_FUZZ_SEED", "20261124")]
         hooks_env = dict(os.environ, SCHEMATHESIS_HOOKS="hooks", PYTHONPATH=str(pathlib.Path(__file__).parent))
         print("$ " + " ".join(c if "Bearer" not in c else "Authorization: Bearer ***" for c in command), flush=True)
-        status = subprocess.run(command, env=hooks_env).returncode
+        # cwd: schemathesis keeps a cache folder (.schemathesis/) where it runs; not in the repository.
+        status = subprocess.run(command, env=hooks_env, cwd=folder).returncode
         if status != 0:
             print("----- herald serve log (last lines) -----")
             print(open(os.path.join(folder, "serve.log")).read()[-4000:])
