@@ -9,7 +9,7 @@ an administrator, an API token and a little data (a license key, a directory use
 (`not_a_server_error`), and every 4xx is a JSON body with a non-empty `reason` (Tests/APIFuzz/hooks.py).
 Exits non-zero on any failure; always stops the server it started.
 """
-import argparse, json, os, pathlib, socket, subprocess, sys, tempfile, time, urllib.request
+import argparse, json, os, pathlib, shutil, socket, subprocess, sys, tempfile, time, urllib.request
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 HERALD = ROOT / ".build" / "debug" / "herald"
@@ -74,6 +74,7 @@ def main():
     finally:
         server.terminate()
         server.wait(timeout=20)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
