@@ -50,4 +50,46 @@ struct ScaleOutTests {
         #expect(Set(senders.keys) == Set(pids), "both instances' workers sent part of the batch: \(senders)")
         print("scale-out: \(total) messages, sent per instance \(senders), duplicates 0")
     }
+
+    @Test("activations racing through both instances never use more seats than the key has")
+    func activationsRaceThroughBoth() async throws {
+        let server = try FaultSMTPServer.fromEnvironment()
+        let deployment = try HeraldDeployment(postgres: true)
+        defer { deployment.tearDown() }
+        // given: a key with 3 seats and 12 install invitations, two instances
+        let token = try deployment.organization(smtpPort: try server.port("accept"))
+        let settings = ["HERALD_AUTO_MIGRATE": "false"]
+        async let startA = deployment.serve(settings)
+        async let startB = deployment.serve(settings)
+        let (a, b) = try await (startA, startB)
+        let (keyStatus, keyBody) = try await a.request("POST", "/api/v1/license-keys", token: token,
+                                                       json: ["name": "Race", "product": "Race Pro", "seats": 3, "key": "RACE-1111-2222-3333"])
+        #expect(keyStatus == 201 || keyStatus == 200, "\(String(decoding: keyBody, as: UTF8.self))")
+        let keyID = try #require((try JSONSerialization.jsonObject(with: keyBody) as? [String: Any])?["id"] as? String)
+        let prefix = "race-\(UUID().uuidString.prefix(8).lowercased())"
+        let (_, invited) = try await b.request("POST", "/api/v1/license-keys/\(keyID)/invitations", token: token,
+                                               json: ["emails": (0..<12).map { "\(prefix)-\($0)@example.com" }])
+        let invitations = try #require((try JSONSerialization.jsonObject(with: invited) as? [String: Any])?["invitations"] as? [[String: Any]])
+        let codes = invitations.compactMap { $0["activationCode"] as? String }
+        #expect(codes.count == 12)
+
+        // when: every code is presented at once, alternately to each instance, each from its own machine
+        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            for (index, code) in codes.enumerated() {
+                let instance = index.isMultiple(of: 2) ? a : b
+                group.addTask {
+                    try await instance.request("POST", "/api/v1/activations", json: [
+                        "code": code, "fingerprint": "machine-\(index)-fingerprint", "computerName": "PC-\(index)", "operatingSystem": "Linux",
+                    ]).0
+                }
+            }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+
+        // then: exactly the seats, the rest refused cleanly
+        #expect(statuses.filter { $0 == 201 }.count == 3, "\(statuses.sorted())")
+        #expect(statuses.filter { $0 == 422 }.count == 9, "\(statuses.sorted())")
+        let installations = try await deployment.withDatabase { db in try await Installation.query(on: db).count() }
+        #expect(installations == 3)
+    }
 }
