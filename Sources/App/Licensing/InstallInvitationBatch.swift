@@ -152,7 +152,7 @@ enum InstallInvitationBatch {
                 prepared.codes.append(record)
 
                 let url = ActivationURLs.downloadPage(token: token, base: publicURL)
-                let body = email.filled(downloadURL: url, code: code.description, escapedURL: HTML.escape(url))
+                let body = email.filled(downloadURL: url, code: code.description, escapedURL: HTMLText.escape(url))
                 mails.append(services.composer.mail(
                     subject: email.subject, text: body.text, html: body.html, from: sender, to: Mailbox(address: address),
                     organizationID: organizationID, invitationID: invitation.id, batchID: id

@@ -1,4 +1,5 @@
 import Foundation
+import HeraldCore
 import MIME
 
 /// What an email says, independent of how it is encoded: the same content renders as the text part and the
@@ -29,47 +30,28 @@ struct EmailContent: Sendable {
 
     var html: String {
         var body = ""
-        if let greeting { body += "<p>\(HTML.escape(greeting))</p>\n" }
-        for paragraph in paragraphs { body += "<p>\(HTML.escape(paragraph))</p>\n" }
+        if let greeting { body += "<p>\(HTMLText.escape(greeting))</p>\n" }
+        for paragraph in paragraphs { body += "<p>\(HTMLText.escape(paragraph))</p>\n" }
         if let action {
             body += """
-            <p><a href="\(HTML.escape(action.url))" style="display:inline-block;padding:10px 18px;background:#0b5cad;color:#ffffff;text-decoration:none;border-radius:4px">\(HTML.escape(action.label))</a></p>
-            <p style="font-size:13px;color:#5b6470">\(HTML.escape(action.url))</p>\n
+            <p><a href="\(HTMLText.escape(action.url))" style="display:inline-block;padding:10px 18px;background:#0b5cad;color:#ffffff;text-decoration:none;border-radius:4px">\(HTMLText.escape(action.label))</a></p>
+            <p style="font-size:13px;color:#5b6470">\(HTMLText.escape(action.url))</p>\n
             """
         }
         if !details.isEmpty {
             body += "<table cellpadding=\"4\">\n"
             for detail in details {
-                body += "<tr><td style=\"color:#5b6470\">\(HTML.escape(detail.label))</td><td><strong>\(HTML.escape(detail.value))</strong></td></tr>\n"
+                body += "<tr><td style=\"color:#5b6470\">\(HTMLText.escape(detail.label))</td><td><strong>\(HTMLText.escape(detail.value))</strong></td></tr>\n"
             }
             body += "</table>\n"
         }
-        for paragraph in closing { body += "<p>\(HTML.escape(paragraph))</p>\n" }
-        if let footer { body += "<hr><p style=\"font-size:12px;color:#5b6470\">\(HTML.escape(footer))</p>\n" }
+        for paragraph in closing { body += "<p>\(HTMLText.escape(paragraph))</p>\n" }
+        if let footer { body += "<hr><p style=\"font-size:12px;color:#5b6470\">\(HTMLText.escape(footer))</p>\n" }
         return """
         <!doctype html>
-        <html><head><meta charset="utf-8"><title>\(HTML.escape(subject))</title></head>
+        <html><head><meta charset="utf-8"><title>\(HTMLText.escape(subject))</title></head>
         <body style="font-family:-apple-system,'Segoe UI',sans-serif;font-size:15px;line-height:1.5;color:#1b1f24">
         \(body)</body></html>
         """
-    }
-}
-
-enum HTML {
-    /// Escapes text for HTML content and attribute values.
-    static func escape(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default: result.append(character)
-            }
-        }
-        return result
     }
 }
