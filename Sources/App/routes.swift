@@ -17,9 +17,11 @@ func routes(_ app: Application) throws {
     browser.get("setup", ":token", use: setup.form)
     browser.post("setup", ":token", use: setup.create)
 
+    // Invitee pages behind secret links: their forms carry a token bound to the link, so a GET writes nothing.
+    let invitee = app.grouped(app.sessions.middleware, Account.sessionAuthenticator(), LinkBoundCSRFMiddleware())
     let join = JoinController()
-    browser.get("join", ":token", use: join.show)
-    browser.post("join", ":token", use: join.join)
+    invitee.get("join", ":token", use: join.show)
+    invitee.post("join", ":token", use: join.join)
 
     let session = SessionController()
     browser.get("signin", use: session.form)
@@ -118,6 +120,6 @@ func routes(_ app: Application) throws {
     api.post("directory", "groups", ":id", "members", use: APIController.addDirectoryMember)
     api.delete("directory", "groups", ":id", "members", use: APIController.removeDirectoryMember)
 
-    registerLicenseRoutes(app: app, browser: browser, console: console, api: api)
+    registerLicenseRoutes(app: app, invitee: invitee, console: console, api: api)
     api.get("stats", use: APIController.stats)
 }

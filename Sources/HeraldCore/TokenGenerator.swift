@@ -43,7 +43,7 @@ public enum TokenGenerator {
         constantTimeEquals(hash(token), storedHash)
     }
 
-    static func base64URL(_ bytes: [UInt8]) -> String {
+    public static func base64URL(_ bytes: [UInt8]) -> String {
         // Byte-wise rather than `replacingOccurrences`, which bridges through NSString on Linux and was the
         // largest cost of making 100,000 invitation links.
         var characters: [UInt8] = []

@@ -24,7 +24,7 @@ struct SMTPFaultTests {
         let server = try FaultSMTPServer.fromEnvironment()
         let faultPort = mode == "refused" ? try HeraldProcess.freePort() : try server.port(mode)
         // Stalls must end in seconds, not RFC 5321's minutes.
-        try await withHerald({ $0.delivery.smtpReplyTimeout = 2 }) { app in
+        try await withHerald({ $0.delivery.smtpReplyTimeout = 5 }) { app in
             // given
             let admin = try await TestData.administrator(app, email: "admin@example.com", password: "Correct-Horse-42", organization: "Acme")
             let organizationID = try admin.organization.requireID()

@@ -119,9 +119,8 @@ struct ActivationAPIController {
 /// Signs certificates with the key owner's organization key.
 enum ActivationCertificates {
     static func issue(for installation: Installation, key: LicenseKey, services: HeraldServices, on db: any Database) async throws -> String {
-        let record = try await ActivationSigningKeys.ensure(organizationID: key.$organization.id, secretBox: services.secretBox, on: db)
-        let signer = try await ActivationSigningKeys.signer(for: record, secretBox: services.secretBox)
+        let signer = try await services.activationSigners.signer(organizationID: key.$organization.id, secretBox: services.secretBox, on: db)
         let certificate = try ActivationCertificate.make(installation: installation, key: key, publicURL: services.configuration.publicURL)
-        return try await signer.sign(certificate, kid: JWKIdentifier(string: record.keyID))
+        return try await signer.keys.sign(certificate, kid: signer.keyID)
     }
 }

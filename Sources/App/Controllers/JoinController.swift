@@ -34,7 +34,7 @@ struct JoinController {
         do { (invitation, status) = try await JoinRedemption.invitation(token: token, on: req.db) } catch let error as JoinLinkError {
             return try await errorPage(req, error, language: req.inviteeLanguage())
         }
-        await InvitationTracking.markOpened(invitation.id!, on: req.db, logger: req.logger)
+        await InvitationTracking.markOpened(invitation, on: req.db, logger: req.logger)
         let language = req.inviteeLanguage(invitation: invitation.language)
         if let problem = JoinLinkError(status: status) { return try await errorPage(req, problem, language: language) }
         return try await page(req, invitation, language: language, error: nil, status: .ok)

@@ -1,7 +1,7 @@
 import Vapor
 
 /// License keys, install invitations, installations and activation, grouped by who may call them.
-func registerLicenseRoutes(app: Application, browser: any RoutesBuilder, console: any RoutesBuilder, api: any RoutesBuilder) {
+func registerLicenseRoutes(app: Application, invitee: any RoutesBuilder, console: any RoutesBuilder, api: any RoutesBuilder) {
     // Console: account administrators and license administrators (LicenseAccess checks each key).
     let licenses = console.grouped("licenses")
     licenses.get(use: LicensesController.list)
@@ -18,7 +18,7 @@ func registerLicenseRoutes(app: Application, browser: any RoutesBuilder, console
     key.get("batches", ":batchID", "invitations.csv", use: InstallInvitationsController.export)
 
     // The invitee's download page.
-    browser.get("install", ":token", use: InstallPageController.show)
+    invitee.get("install", ":token", use: InstallPageController.show)
 
     // For installed products: no API token, rate-limited.
     let activation = ActivationAPIController()

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Fluent
 import HeraldCore
@@ -9,6 +10,9 @@ import Vapor
 struct HeraldServices: Sendable {
     let configuration: Configuration
     let secretBox: SecretBox
+    /// Signs the link-bound CSRF tokens of invitee forms (`LinkBoundCSRFMiddleware`).
+    let linkFormKey: SymmetricKey
+    let activationSigners = ActivationSigners()
     /// Per address: guessing one account's password. Reset by a successful sign-in.
     let signInLimiter: RateLimiter
     /// Per client address: spraying many accounts from one place; roomier, since offices share addresses.
@@ -28,6 +32,7 @@ struct HeraldServices: Sendable {
         self.catalog = catalog
         self.configuration = configuration
         self.secretBox = SecretBox(serverSecret: secretKey, purpose: "herald stored secrets v1")
+        self.linkFormKey = CSRF.linkFormKey(serverSecret: secretKey)
         // Ten attempts per address and client per 15 minutes: plenty for a person, too slow for guessing.
         self.signInLimiter = RateLimiter(limit: 10, window: 15 * 60)
         self.signInClientLimiter = RateLimiter(limit: 100, window: 15 * 60)

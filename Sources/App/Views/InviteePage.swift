@@ -38,7 +38,7 @@ extension Request {
         }
         let path = url.path
         let page = InviteePage(
-            language: language.rawValue, title: catalog.text(titleKey, language, arguments), csrf: CSRF.token(for: self),
+            language: language.rawValue, title: catalog.text(titleKey, language, arguments), csrf: CSRF.linkBoundToken(path: path, key: herald.linkFormKey),
             languages: Language.allCases.map { .init(code: $0.rawValue, name: $0.nativeName, current: $0 == language, url: "\(path)?lang=\($0.rawValue)") },
             t: strings, content: content
         )
