@@ -37,6 +37,8 @@ public struct Configuration: Sendable {
     public var trustProxy = false
     /// bcrypt's work factor: 12 in production; tests lower it because each hash costs a quarter second at 12.
     public var passwordHashCost: Int = 12
+    /// Read Leaf views from disk on every render (for editing them while the server runs). Off: parsed once.
+    public var reloadViews = false
 
     public init(
         database: Database,
@@ -75,6 +77,7 @@ public struct Configuration: Sendable {
         ("HERALD_DELIVERY_LEASE", "seconds a claimed message stays reserved before another worker may take it over (default 900)"),
         ("HERALD_METRICS_TOKEN", "at least 16 characters: /metrics then requires `Authorization: Bearer <token>` (default unset: /metrics is open)"),
         ("HERALD_TRUST_PROXY", "true behind a reverse proxy or load balancer that appends the client's address to X-Forwarded-For; rate limits then count that address (default false: the TCP peer)"),
+        ("HERALD_RELOAD_VIEWS", "true while editing Resources/Views: each page re-reads its templates (default false: parsed once; reloading makes pages ~10× slower)"),
         ("LOG_LEVEL", "trace, debug, info, notice, warning, error or critical (default info)"),
     ]
 
@@ -159,6 +162,7 @@ public struct Configuration: Sendable {
         let migrate = flag("HERALD_AUTO_MIGRATE", default: true)
         let worker = flag("HERALD_DELIVERY_WORKER", default: true)
         let trustProxy = flag("HERALD_TRUST_PROXY", default: false)
+        let reloadViews = flag("HERALD_RELOAD_VIEWS", default: false)
 
         guard problems.isEmpty else { throw ConfigurationError(problems: problems) }
         var configuration = Configuration(
@@ -168,6 +172,7 @@ public struct Configuration: Sendable {
         configuration.delivery = delivery
         configuration.metricsToken = metricsToken
         configuration.trustProxy = trustProxy
+        configuration.reloadViews = reloadViews
         return configuration
     }
 

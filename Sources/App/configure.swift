@@ -23,6 +23,7 @@ public func configure(_ app: Application, configuration: Configuration) async th
     app.migrations.add(HeraldMigrations.all)
 
     app.views.use(.leaf)
+    app.leaf.cache = ParsedViewCache(enabled: !configuration.reloadViews)
 
     app.sessions.use { _ in HashedSessionDriver() }
     app.sessions.configuration.cookieName = "herald_session"

@@ -9,6 +9,16 @@ struct LocalizationTests {
         return try! MessageCatalog.load(directory: root.appendingPathComponent("Resources/Locales").path)
     }()
 
+    @Test("placeholders are filled in one pass: values are never filled again, unknown and unclosed braces stay")
+    func fillingIsOnePass() {
+        #expect(MessageCatalog.fill("{inviter} invites you to {organization}", ["inviter": "Ada {organization}", "organization": "Acme"])
+            == "Ada {organization} invites you to Acme")
+        #expect(MessageCatalog.fill("{count} of {total} {unknown}", ["count": "2", "total": "3"]) == "2 of 3 {unknown}")
+        #expect(MessageCatalog.fill("Größe {count} {unclosed", ["count": "5"]) == "Größe 5 {unclosed")
+        #expect(MessageCatalog.fill("no placeholders", ["count": "5"]) == "no placeholders")
+        #expect(MessageCatalog.fill("{}{count}}", ["count": "1"]) == "{}1}")
+    }
+
     @Test("all seven languages have exactly the same keys")
     func sevenLanguagesHaveTheSameKeys() throws {
         let english = Set(Self.catalog.entries[.en]?.keys ?? [:].keys)

@@ -1,4 +1,5 @@
 import Fluent
+import HeraldCore
 import JWTKit
 import Vapor
 
@@ -33,7 +34,7 @@ struct ActivationAPIController {
 
     func activate(_ req: Request) async throws -> Response {
         let body = try req.content.decode(ActivationBody.self)
-        guard let code = body.code?.trimmingCharacters(in: .whitespacesAndNewlines), !code.isEmpty else {
+        guard let code = body.code?.trimmingWhitespace(), !code.isEmpty else {
             throw Abort(.badRequest, reason: "code: is required")
         }
         let machine = try MachineDescription.validated(

@@ -34,7 +34,7 @@ enum InstallPageController {
         }
         let language = req.inviteeLanguage(invitation: invitation.language)
         // Counted for the dashboard's funnel ("opened the link"); the invitation's state is untouched.
-        await InvitationTracking.markOpened(invitation, on: req.db, logger: req.logger)
+        await InvitationTracking.markOpened(invitation.id!, openedAt: invitation.openedAt, on: req.db, logger: req.logger)
         let stored = InvitationStatus(rawValue: invitation.status) ?? .pending
         let state = InvitationLifecycle.effectiveStatus(stored: stored, expiresAt: invitation.expiresAt, now: Date())
         let code = state == .pending ? payload.open(with: req.herald.secretBox).flatMap { ActivationCode(userInput: $0.code)?.description } : nil

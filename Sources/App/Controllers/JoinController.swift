@@ -30,11 +30,11 @@ struct JoinController {
 
     func show(_ req: Request) async throws -> Response {
         let token = try req.parameters.require("token")
-        let (invitation, status): (Invitation, InvitationStatus)
-        do { (invitation, status) = try await JoinRedemption.invitation(token: token, on: req.db) } catch let error as JoinLinkError {
+        let (invitation, status): (JoinLink, InvitationStatus)
+        do { (invitation, status) = try await JoinRedemption.link(token: token, on: req.db) } catch let error as JoinLinkError {
             return try await errorPage(req, error, language: req.inviteeLanguage())
         }
-        await InvitationTracking.markOpened(invitation, on: req.db, logger: req.logger)
+        await InvitationTracking.markOpened(invitation.invitationID, openedAt: invitation.openedAt, on: req.db, logger: req.logger)
         let language = req.inviteeLanguage(invitation: invitation.language)
         if let problem = JoinLinkError(status: status) { return try await errorPage(req, problem, language: language) }
         return try await page(req, invitation, language: language, error: nil, status: .ok)
@@ -46,8 +46,8 @@ struct JoinController {
         if let wait = await req.herald.tokenRedemptionLimiter.retryAfter(key: "join:\(client)") {
             throw Abort(.tooManyRequests, headers: ["Retry-After": String(Int(wait.rounded(.up)))], reason: "Too many attempts. Wait a few minutes.")
         }
-        let (invitation, status): (Invitation, InvitationStatus)
-        do { (invitation, status) = try await JoinRedemption.invitation(token: token, on: req.db) } catch let error as JoinLinkError {
+        let (invitation, status): (JoinLink, InvitationStatus)
+        do { (invitation, status) = try await JoinRedemption.link(token: token, on: req.db) } catch let error as JoinLinkError {
             return try await errorPage(req, error, language: req.inviteeLanguage())
         }
         let language = req.inviteeLanguage(invitation: invitation.language)
@@ -91,16 +91,15 @@ struct JoinController {
             return try await errorPage(req, error, language: language)
         }
         req.auth.login(account)
-        req.session.data[Request.organizationSessionKey] = invitation.$organization.id.uuidString
+        req.session.data[Request.organizationSessionKey] = invitation.organizationID.uuidString
         return req.redirect(to: "/console")
     }
 
-    private func page(_ req: Request, _ invitation: Invitation, language: Language, error: String?, status: HTTPStatus) async throws -> Response {
-        let inviter = invitation.inviter.map { "\($0.name) (\($0.email))" } ?? invitation.organization.name
-        let role = MembershipRole(rawValue: invitation.roleOnAccept ?? "") ?? .member
+    private func page(_ req: Request, _ invitation: JoinLink, language: Language, error: String?, status: HTTPStatus) async throws -> Response {
+        let inviter = invitation.inviterLabel
         let model = ViewModel(
-            organization: invitation.organization.name, inviter: inviter, email: invitation.email,
-            role: req.herald.catalog.text(role == .administrator ? "role.administrator" : "role.member", language),
+            organization: invitation.organizationName, inviter: inviter, email: invitation.email,
+            role: req.herald.catalog.text(invitation.role == .administrator ? "role.administrator" : "role.member", language),
             message: invitation.message, signedInAsInvitee: req.auth.get(Account.self)?.email == invitation.email, error: error
         )
         let arguments = ["organization": model.organization, "inviter": inviter, "email": invitation.email, "role": model.role]

@@ -7,28 +7,25 @@ import Vapor
 /// Accepting a join invitation: single use even under concurrent POSTs, because the pending→accepted change
 /// is one conditional UPDATE and only the request that changed the row goes on.
 enum JoinRedemption {
-    /// The invitation behind a join token, or the page-level reason it cannot be used (404 unknown, 410 gone).
-    static func invitation(token: String, on db: any Database, now: Date = Date()) async throws -> (Invitation, InvitationStatus) {
-        guard let invitation = try await Invitation.query(on: db)
-            .filter(\.$tokenHash == TokenGenerator.hash(token)).filter(\.$kind == InvitationKind.join.rawValue)
-            .with(\.$organization).with(\.$inviter).first()
-        else { throw JoinLinkError.unknown }
-        let stored = InvitationStatus(rawValue: invitation.status) ?? .revoked
-        return (invitation, InvitationLifecycle.effectiveStatus(stored: stored, expiresAt: invitation.expiresAt, now: now))
+    /// The invitation behind a join token, with its status now; throws the page-level reason it cannot be
+    /// found (404 unknown).
+    static func link(token: String, on db: any Database, now: Date = Date()) async throws -> (JoinLink, InvitationStatus) {
+        guard let link = try await JoinLink.find(token: token, on: db) else { throw JoinLinkError.unknown }
+        return (link, link.status(now: now))
     }
 
     /// Marks the invitation accepted and makes `account` a member, in one transaction; throws `.alreadyUsed`
     /// if another request got there first.
-    static func accept(_ invitation: Invitation, account: Account, on db: any Database, now: Date = Date()) async throws -> Membership {
+    static func accept(_ invitation: JoinLink, account: Account, on db: any Database, now: Date = Date()) async throws -> Membership {
         try await db.transaction { db in
             let claimed = try await (db as! any SQLDatabase).raw("""
                 UPDATE invitations SET status = 'accepted', accepted_at = \(bind: now), updated_at = \(bind: now)
-                WHERE id = \(bind: invitation.id!) AND status = 'pending' AND expires_at > \(bind: now)
+                WHERE id = \(bind: invitation.invitationID) AND status = 'pending' AND expires_at > \(bind: now)
                 RETURNING id
                 """).all()
             guard !claimed.isEmpty else { throw JoinLinkError.alreadyUsed }
-            let organizationID = invitation.$organization.id
-            let role = MembershipRole(rawValue: invitation.roleOnAccept ?? "") ?? .member
+            let organizationID = invitation.organizationID
+            let role = invitation.role
             let membership: Membership
             if let existing = try await Membership.query(on: db).filter(\.$organization.$id == organizationID)
                 .filter(\.$account.$id == account.id!).first() {
@@ -45,7 +42,7 @@ enum JoinRedemption {
             account.language = invitation.language
             try await account.save(on: db)
             try await AuditLog.record(on: db, organizationID: organizationID, actor: .account(id: account.id!, email: account.email),
-                                      action: "invitation.join.accepted", targetType: "invitation", targetID: invitation.id, targetLabel: invitation.email)
+                                      action: "invitation.join.accepted", targetType: "invitation", targetID: invitation.invitationID, targetLabel: invitation.email)
             try await AuditLog.record(on: db, organizationID: organizationID, actor: .account(id: account.id!, email: account.email),
                                       action: "member.joined", targetType: "account", targetID: account.id, targetLabel: account.email,
                                       details: "role: \(role.title)")

@@ -23,12 +23,12 @@ enum Activation {
     }
 
     static func activate(code input: String, machine: MachineDescription, on db: any Database, now: Date = Date()) async throws -> Outcome {
-        guard let found = try await ActivationCodeRecord.query(on: db).filter(\.$codeHash == ActivationCode.hash(input)).first() else {
+        guard let found = try await ActivationLookup.find(codeHash: ActivationCode.hash(input), on: db) else {
             throw ActivationError.unknownCode
         }
-        let codeID = try found.requireID()
-        if let again = try await reactivation(found, machine: machine, on: db) { return again }
-        return try await SeatLock.withKeyLocked(found.$licenseKey.id, on: db) { db in
+        if let again = found.reactivation(of: machine) { return again }
+        let codeID = found.codeID
+        return try await SeatLock.withKeyLocked(found.licenseKeyID, on: db) { db in
             // Read again under the lock: another request may have used the code meanwhile.
             guard let code = try await ActivationCodeRecord.find(codeID, on: db),
                   let key = try await LicenseKey.find(code.$licenseKey.id, on: db),
@@ -82,20 +82,6 @@ enum Activation {
             )
             return .activated(installation, key)
         }
-    }
-
-    /// The machine that already holds this code's seat, asking again (products re-activate on reinstall or when
-    /// their certificate file is lost): answered from reads alone, without the key's lock, so a product retrying in a
-    /// loop never queues behind or slows down other machines' first activations. A used code never becomes unused,
-    /// so reading outside the lock cannot hand out a second seat; anything else goes through the locked path.
-    private static func reactivation(_ code: ActivationCodeRecord, machine: MachineDescription, on db: any Database) async throws -> Outcome? {
-        guard code.status == ActivationCodeStatus.used.rawValue,
-              let existing = try await Installation.query(on: db).filter(\.$activationCode.$id == code.requireID())
-                  .filter(\.$status == InstallationStatus.active.rawValue).first(),
-              existing.fingerprint == machine.fingerprint,
-              let key = try await LicenseKey.find(code.$licenseKey.id, on: db)
-        else { return nil }
-        return .alreadyActive(existing, key)
     }
 
     /// 128 random bits as hex: unique, and unguessable so that a serial reveals nothing.

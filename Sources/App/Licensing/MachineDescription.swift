@@ -1,4 +1,5 @@
 import Foundation
+import HeraldCore
 import Vapor
 
 /// The computer asking for a seat, as the activation request describes it.
@@ -14,7 +15,7 @@ struct MachineDescription: Sendable, Equatable {
         fingerprint: String?, computerName: String?, operatingSystem: String?, serialNumber: String?, macAddress: String?
     ) throws -> MachineDescription {
         func text(_ value: String?, _ field: String, required: Bool, max: Int) throws -> String? {
-            let trimmed = value?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            let trimmed = value?.trimmingWhitespace() ?? ""
             if trimmed.isEmpty {
                 if required { throw Abort(.badRequest, reason: "\(field): is required") }
                 return nil

@@ -34,7 +34,7 @@ extension Request {
         let catalog = herald.catalog
         var strings: [String: String] = [:]
         for key in keys + [titleKey, "page.language"] {
-            strings[key.replacingOccurrences(of: ".", with: "_")] = catalog.text(key, language, arguments)
+            strings[String(key.map { $0 == "." ? "_" : $0 })] = catalog.text(key, language, arguments)
         }
         let path = url.path
         let page = InviteePage(

@@ -1,0 +1,66 @@
+import Fluent
+import Foundation
+import SQLKit
+
+/// An activation code with its key and the machine holding its seat, if any: the first read of every activation,
+/// in one indexed statement.
+///
+/// Products re-activate (on reinstall, when the certificate file was lost, or in a retry loop), so the repeat is
+/// the commonest request and is answered from this read alone: no key lock, no transaction, no write. A used code
+/// never becomes unused, so answering outside the lock cannot hand out a second seat; everything else goes on to
+/// the locked path in `Activation`. The key's secret is not selected: nothing on this path may see it.
+struct ActivationLookup {
+    let codeID: UUID
+    let codeStatus: String
+    let licenseKeyID: UUID
+    let key: LicenseKey
+    /// The code's active installation, if the code is in use.
+    let installation: Installation?
+
+    /// The same machine already holds this code's seat: the idempotent answer.
+    func reactivation(of machine: MachineDescription) -> Activation.Outcome? {
+        guard codeStatus == ActivationCodeStatus.used.rawValue, let installation, installation.fingerprint == machine.fingerprint
+        else { return nil }
+        return .alreadyActive(installation, key)
+    }
+
+    static func find(codeHash: String, on db: any Database) async throws -> ActivationLookup? {
+        guard let row = try await (db as! any SQLDatabase).raw("""
+            SELECT c.id AS code_id, c.status AS code_status,
+                   k.id AS key_id, k.organization_id, k.name AS key_name, k.product, k.seats, k.expires_at AS key_expires_at,
+                   n.id AS installation_id, n.fingerprint, n.computer_name, n.operating_system, n.serial_number,
+                   n.mac_address, n.certificate_serial, n.activated_at
+            FROM activation_codes c
+            JOIN license_keys k ON k.id = c.license_key_id
+            LEFT JOIN installations n ON n.activation_code_id = c.id AND n.status = \(bind: InstallationStatus.active.rawValue)
+            WHERE c.code_hash = \(bind: codeHash)
+            """).first()
+        else { return nil }
+        let key = LicenseKey()
+        key.id = try row.decode(column: "key_id", as: UUID.self)
+        key.$organization.id = try row.decode(column: "organization_id", as: UUID.self)
+        key.name = try row.decode(column: "key_name", as: String.self)
+        key.product = try row.decode(column: "product", as: String.self)
+        key.seats = try row.decode(column: "seats", as: Int.self)
+        key.expiresAt = try row.decode(column: "key_expires_at", as: Date?.self)
+        let codeID = try row.decode(column: "code_id", as: UUID.self)
+        var installation: Installation?
+        if let installationID = try row.decode(column: "installation_id", as: UUID?.self) {
+            let found = Installation()
+            found.id = installationID
+            found.$licenseKey.id = try key.requireID()
+            found.$activationCode.id = codeID
+            found.fingerprint = try row.decode(column: "fingerprint", as: String.self)
+            found.computerName = try row.decode(column: "computer_name", as: String.self)
+            found.operatingSystem = try row.decode(column: "operating_system", as: String.self)
+            found.serialNumber = try row.decode(column: "serial_number", as: String?.self)
+            found.macAddress = try row.decode(column: "mac_address", as: String?.self)
+            found.status = InstallationStatus.active.rawValue
+            found.certificateSerial = try row.decode(column: "certificate_serial", as: String.self)
+            found.activatedAt = try row.decode(column: "activated_at", as: Date.self)
+            installation = found
+        }
+        return ActivationLookup(codeID: codeID, codeStatus: try row.decode(column: "code_status", as: String.self),
+                                licenseKeyID: try key.requireID(), key: key, installation: installation)
+    }
+}
