@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import HeraldCore
 
@@ -47,5 +48,19 @@ struct TokenGeneratorTests {
         // when / then
         #expect(TokenGenerator.matches(token, storedHash: stored))
         #expect(!TokenGenerator.matches(TokenGenerator.newToken(), storedHash: stored))
+    }
+}
+
+@Suite("Random UUIDs")
+struct RandomUUIDTests {
+    @Test("version 4, RFC 4122 variant, and no repeats in 10,000")
+    func versionAndUniqueness() {
+        let ids = (0..<10_000).map { _ in UUID.random() }
+        #expect(Set(ids).count == ids.count)
+        for id in ids.prefix(100) {
+            let text = id.uuidString
+            #expect(Array(text)[14] == "4", "\(text)")
+            #expect("89AB".contains(Array(text)[19]), "\(text)")
+        }
     }
 }

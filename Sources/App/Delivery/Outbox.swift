@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import HeraldCore
 import MIME
 import Vapor
 
@@ -38,7 +39,7 @@ enum Outbox {
             let messageID = message.messageID ?? renderer.newMessageID()
             message.messageID = messageID
             let row = OutboxMessage()
-            row.id = UUID()
+            row.id = UUID.random()
             row.$organization.id = mail.organizationID
             row.$invitation.id = mail.invitationID
             row.batchID = mail.batchID
