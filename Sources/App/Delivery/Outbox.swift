@@ -32,6 +32,7 @@ enum Outbox {
     /// The rendered, sealed, unsaved rows: separate so that bulk senders can render on other cores while inserting.
     static func rows(for mails: [OutgoingMail], services: HeraldServices, now: Date = Date()) throws -> [OutboxMessage] {
         let renderer = services.renderer
+        var packer = try services.outboxSealer.packer()
         var rows: [OutboxMessage] = []
         rows.reserveCapacity(mails.count)
         for mail in mails {
@@ -48,7 +49,7 @@ enum Outbox {
             row.recipients = message.to.map(\.address.description).joined(separator: ",")
             row.messageID = messageID
             row.subject = message.subject
-            row.raw = try services.outboxSealer.seal(try renderer.render(message))
+            row.raw = try packer.seal(try renderer.render(message))
             row.attempts = 0
             row.nextAttemptAt = now
             rows.append(row)
