@@ -18,7 +18,9 @@ func routes(_ app: Application) throws {
     browser.post("setup", ":token", use: setup.create)
 
     // Invitee pages behind secret links: their forms carry a token bound to the link, so a GET writes nothing.
-    let invitee = app.grouped(app.sessions.middleware, Account.sessionAuthenticator(), LinkBoundCSRFMiddleware())
+    let invitee = app.grouped(InviteeSessionsMiddleware(
+        sessions: app.sessions.middleware, authenticator: Account.sessionAuthenticator(), cookieName: app.sessions.configuration.cookieName
+    ), LinkBoundCSRFMiddleware())
     let join = JoinController()
     invitee.get("join", ":token", use: join.show)
     invitee.post("join", ":token", use: join.join)

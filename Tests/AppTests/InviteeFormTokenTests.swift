@@ -9,7 +9,7 @@ import VaporTesting
 /// token must be bound to the link it was issued for.
 @Suite("Invitee pages: stateless form tokens")
 struct InviteeFormTokenTests {
-    @Test("opening a join link twice stores no session and records the first open only")
+    @Test("opening a join link twice starts no session, stores none, and records the first open only")
     func joinPageWritesNothing() async throws {
         try await withHerald { app in
             // given
@@ -29,6 +29,7 @@ struct InviteeFormTokenTests {
             #expect(first.status == .ok)
             #expect(second.status == .ok)
             #expect(second.body.string.contains(#"name="_csrf""#))
+            #expect(first.headers[.setCookie].isEmpty, "no session is started for a visitor without one")
             #expect(try await SessionRecord.query(on: app.db).count() == sessionsBefore)
             let reloaded = try #require(try await Invitation.find(invitation.id, on: app.db))
             #expect(reloaded.openedAt == firstOpen)
