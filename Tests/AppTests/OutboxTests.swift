@@ -89,6 +89,32 @@ struct OutboxTests {
         }
     }
 
+    @Test("outcomes handed to the recorder by many lanes at once are all committed, and each lane waits for its own")
+    func groupCommitRecordsEveryLane() async throws {
+        try await withHerald { app in
+            // given: 12 lanes, each holding a claimed slice
+            try await MailFixtures.enqueue(app, organizationID: nil, count: 240, prefix: "group")
+            let claim = OutboxClaim(database: app.db, workerID: "recorder-test")
+            let recorder = OutcomeRecorder(claim: claim, policy: RetryPolicy(DeliverySettings()))
+            var slices: [[ClaimedMessage]] = []
+            for _ in 0..<12 { slices.append(try await claim.claim(limit: 20, leaseDuration: 600)) }
+            // when: all record at once; each checks right after its own call returned
+            let committedOnReturn = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for slice in slices {
+                    group.addTask {
+                        try await recorder.record(slice.map { ($0, .sent) })
+                        let sent = try await OutboxMessage.query(on: app.db).filter(\.$id ~~ slice.map(\.id)).filter(\.$status == "sent").count()
+                        return sent == slice.count
+                    }
+                }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            // then
+            #expect(committedOnReturn == Array(repeating: true, count: 12))
+            #expect(try await MailFixtures.statuses(app) == ["sent": 240])
+        }
+    }
+
     @Test("a message whose lease expired (its worker died) is claimed again; a live lease is respected")
     func expiredLeasesAreReclaimed() async throws {
         try await withHerald { app in

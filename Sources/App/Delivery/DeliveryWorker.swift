@@ -19,6 +19,7 @@ final class DeliveryWorker: Sendable {
     let sealer: OutboxSealer
     let logger: Logger
     private let signal = WakeSignal()
+    private let recorder: OutcomeRecorder
     private let lanes = NIOLockedValueBox<[Task<Void, Never>]>([])
 
     init(database: any Database, settings: DeliverySettings, resolver: TransportResolver, sealer: OutboxSealer, logger: Logger) {
@@ -28,6 +29,7 @@ final class DeliveryWorker: Sendable {
         self.resolver = resolver
         self.workerID = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(UUID().uuidString.prefix(8))"
         self.logger = logger
+        self.recorder = OutcomeRecorder(claim: OutboxClaim(database: database, workerID: workerID), policy: RetryPolicy(settings))
     }
 
     /// Claims one batch and delivers it; returns the outcomes (empty when nothing was due).
@@ -45,6 +47,7 @@ final class DeliveryWorker: Sendable {
         outcomes += unreadable
         let messages = claimed.filter { $0.unreadable == nil }
         var waiting = Set(messages.map(\.id))
+        var leaseRenewed = ContinuousClock.now
         for (organizationID, group) in Dictionary(grouping: messages, by: \.organizationID) {
             // Sent in slices, each recorded as soon as the server has answered: if this process dies, only the slice
             // on the wire can be sent again (the rest of the claim waits for its lease to end, unsent). Claiming
@@ -58,10 +61,15 @@ final class DeliveryWorker: Sendable {
                     results = slice.map { _ in .temporaryFailure("cannot read the mail settings: \(error)") }
                 }
                 let sliceOutcomes = zip(slice, results).map { ($0, $1) }
-                try await claim.record(sliceOutcomes, policy: policy)
+                try await recorder.record(sliceOutcomes)
                 outcomes += sliceOutcomes
                 waiting.subtract(slice.map(\.id))
-                if !waiting.isEmpty { try await claim.renewLease(Array(waiting), leaseDuration: settings.leaseDuration) }
+                // Renewed once half the lease has gone, not after every slice: each renewal is a commit (an fsync
+                // on SQLite), and renewing every 50 messages halved the delivery rate (Benchmarks/smtp-throughput).
+                if !waiting.isEmpty, ContinuousClock.now - leaseRenewed > .seconds(settings.leaseDuration / 2) {
+                    try await claim.renewLease(Array(waiting), leaseDuration: settings.leaseDuration)
+                    leaseRenewed = ContinuousClock.now
+                }
             }
         }
         var report = Report()
