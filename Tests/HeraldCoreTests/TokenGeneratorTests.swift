@@ -64,3 +64,26 @@ struct RandomUUIDTests {
         }
     }
 }
+
+@Suite("Time-ordered UUIDs")
+struct TimeOrderedUUIDTests {
+    @Test("version 7 with the RFC 4122 variant; later milliseconds sort later, as text too; none repeat")
+    func orderedAndUnique() {
+        // Half a millisecond past each of 1,000 whole milliseconds two apart, so no rounding lands on a neighbour.
+        let moments = (0..<1_000).map { Date(timeIntervalSince1970: (1_790_000_000_000 + 2 * Double($0) + 0.5) / 1000) }
+        let ids = moments.map { UUID.timeOrdered(now: $0) }
+        #expect(Set(ids).count == ids.count)
+        let texts = ids.map(\.uuidString)
+        let sortedAsMade = texts == texts.sorted() // a Bool: on failure, not two 1,000-element arrays in the log
+        #expect(sortedAsMade, "IDs made later sort later")
+        for id in ids.prefix(50) {
+            let text = Array(id.uuidString)
+            #expect(text[14] == "7", "\(id)")
+            #expect("89AB".contains(text[19]), "\(id)")
+        }
+        // The first 48 bits are the milliseconds since 1970.
+        let first = ids[0].uuid
+        let milliseconds = [first.0, first.1, first.2, first.3, first.4, first.5].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        #expect(milliseconds == 1_790_000_000_000)
+    }
+}

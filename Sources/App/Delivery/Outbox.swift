@@ -40,7 +40,7 @@ enum Outbox {
             let messageID = message.messageID ?? renderer.newMessageID()
             message.messageID = messageID
             let row = OutboxMessage()
-            row.id = UUID.random()
+            row.id = UUID.timeOrdered()
             row.$organization.id = mail.organizationID
             row.$invitation.id = mail.invitationID
             row.batchID = mail.batchID

@@ -127,7 +127,7 @@ enum InstallInvitationBatch {
                 let token = TokenGenerator.newToken()
                 let code = ActivationCode.generate()
                 let invitation = Invitation()
-                invitation.id = UUID.random()
+                invitation.id = UUID.timeOrdered()
                 invitation.$organization.id = organizationID
                 invitation.$inviter.id = request.inviterID
                 invitation.batchID = id
@@ -143,7 +143,7 @@ enum InstallInvitationBatch {
                 prepared.invitations.append(invitation)
 
                 let record = ActivationCodeRecord()
-                record.id = UUID.random()
+                record.id = UUID.timeOrdered()
                 record.$invitation.id = invitation.id!
                 record.$licenseKey.id = keyID
                 record.codeHash = code.hash
