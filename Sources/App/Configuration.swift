@@ -185,7 +185,10 @@ public struct Configuration: Sendable {
 /// How the outbox worker sends: see the README's configuration table for each value's meaning.
 public struct DeliverySettings: Sendable {
     public var concurrency = 8
-    public var batchSize = 200
+    /// Messages one lane claims at a time. Each claim is a commit; 500 rather than 200 took the delivery rate from
+    /// about 16,500 to 20,000 messages/s (Benchmarks/smtp-throughput). A crash still sends at most `recordEvery`
+    /// per lane twice: the rest of a claim waits for its lease to end, unsent.
+    public var batchSize = 500
     /// Messages sent between two recordings of outcomes: the most one lane can send twice after a crash.
     public var recordEvery = 50
     public var maximumConnectionsPerServer = 8
