@@ -1,5 +1,6 @@
 /// Whitespace trimming without Foundation: `trimmingCharacters(in:)` bridges through NSString on Linux, which
-/// showed up in the profile of every activation request (Benchmarks/http-load).
+/// showed up in the profile of every activation request (Benchmarks/http-load). Unicode whitespace, so no-break
+/// spaces pasted from documents go too.
 extension StringProtocol {
     /// The string without leading and trailing whitespace and newlines (Unicode's definition, like
     /// `CharacterSet.whitespacesAndNewlines`).
