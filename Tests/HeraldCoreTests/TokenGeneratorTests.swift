@@ -51,20 +51,6 @@ struct TokenGeneratorTests {
     }
 }
 
-@Suite("Random UUIDs")
-struct RandomUUIDTests {
-    @Test("version 4, RFC 4122 variant, and no repeats in 10,000")
-    func versionAndUniqueness() {
-        let ids = (0..<10_000).map { _ in UUID.random() }
-        #expect(Set(ids).count == ids.count)
-        for id in ids.prefix(100) {
-            let text = id.uuidString
-            #expect(Array(text)[14] == "4", "\(text)")
-            #expect("89AB".contains(Array(text)[19]), "\(text)")
-        }
-    }
-}
-
 @Suite("Time-ordered UUIDs")
 struct TimeOrderedUUIDTests {
     @Test("version 7 with the RFC 4122 variant; later milliseconds sort later, as text too; none repeat")

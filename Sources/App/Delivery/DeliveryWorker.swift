@@ -38,12 +38,11 @@ final class DeliveryWorker: Sendable {
         let claimed = try await claim.claim(limit: settings.batchSize, leaseDuration: settings.leaseDuration)
         guard !claimed.isEmpty else { return Report() }
         let started = ContinuousClock.now
-        let policy = RetryPolicy(settings)
         var outcomes: [(ClaimedMessage, DeliveryOutcome)] = []
         outcomes.reserveCapacity(claimed.count)
         // A body that no longer decrypts will never decrypt: fail it with the reason instead of retrying for days.
         let unreadable = claimed.compactMap { message in message.unreadable.map { (message, DeliveryOutcome.permanentFailure($0)) } }
-        try await claim.record(unreadable, policy: policy)
+        try await recorder.record(unreadable)
         outcomes += unreadable
         let messages = claimed.filter { $0.unreadable == nil }
         var waiting = Set(messages.map(\.id))

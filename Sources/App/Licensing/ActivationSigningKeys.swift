@@ -16,10 +16,10 @@ enum ActivationSigningKeys {
         let publicKey = Data(privateKey.publicKey.rawRepresentation)
         let record = ActivationSigningKey()
         record.$organization.id = organizationID
-        record.publicKey = base64URL(publicKey)
+        record.publicKey = TokenGenerator.base64URL(Array(publicKey))
         // RFC 7638-style: a short, stable name derived from the key itself.
         record.keyID = String(TokenGenerator.hash(record.publicKey).prefix(16))
-        record.privateKeyCiphertext = try secretBox.seal(base64URL(privateKey.rawRepresentation))
+        record.privateKeyCiphertext = try secretBox.seal(TokenGenerator.base64URL(Array(privateKey.rawRepresentation)))
         try await record.create(on: db)
         return record
     }
@@ -47,11 +47,5 @@ enum ActivationSigningKeys {
             let alg: String
         }
         let keys: [Key]
-    }
-
-    static func base64URL<D: DataProtocol>(_ bytes: D) -> String {
-        Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
     }
 }
