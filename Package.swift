@@ -12,6 +12,9 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent.git", from: "4.13.0"),
         .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
         .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
+        // Named for the direct read path on SQLite (Support/SQLiteDirectReader.swift); Fluent's driver brings them too.
+        .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
         .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
         // Named for `LeafCache` (Views/ParsedViewCache.swift), which Leaf itself does not re-export.
         .package(url: "https://github.com/vapor/leaf-kit.git", from: "1.14.3"),
@@ -44,6 +47,8 @@ let package = Package(
             .product(name: "Fluent", package: "fluent"),
             .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
             .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+            .product(name: "SQLiteKit", package: "sqlite-kit"),
+            .product(name: "SQLiteNIO", package: "sqlite-nio"),
             .product(name: "Leaf", package: "leaf"),
             .product(name: "LeafKit", package: "leaf-kit"),
             .product(name: "CompressNIO", package: "compress-nio"),

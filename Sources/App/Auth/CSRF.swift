@@ -59,15 +59,16 @@ struct CSRFMiddleware: AsyncMiddleware {
 
 /// Invitee forms on secret-link pages: the link-bound token of the request's own path. Only for routes whose path
 /// contains an unguessable token; on any other path everyone could obtain the token by loading the page.
-struct LinkBoundCSRFMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+/// Future-based like `InviteeSessionsMiddleware`, for the same reason: it sits in front of every join page view.
+struct LinkBoundCSRFMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         guard ![.GET, .HEAD, .OPTIONS].contains(request.method) else {
-            return try await next.respond(to: request)
+            return next.respond(to: request)
         }
         let expected = CSRF.linkBoundToken(path: request.url.path, key: request.herald.linkFormKey)
         guard let sent = CSRF.sentToken(request), TokenGenerator.constantTimeEquals(sent, expected) else {
-            throw CSRF.rejection
+            return request.eventLoop.makeFailedFuture(CSRF.rejection)
         }
-        return try await next.respond(to: request)
+        return next.respond(to: request)
     }
 }

@@ -43,7 +43,7 @@ struct ActivationAPIController {
         )
         let outcome: Activation.Outcome
         do {
-            outcome = try await Activation.activate(code: code, machine: machine, on: req.db)
+            outcome = try await Activation.activate(code: code, machine: machine, reads: req.herald.hotReads, on: req.db)
         } catch let error as ActivationError {
             if error == .unknownCode, let wait = await guessLimiter.retryAfter(key: Self.client(req)) {
                 throw Abort(.tooManyRequests, headers: ["Retry-After": String(Int(wait.rounded(.up)))],

@@ -37,15 +37,17 @@ struct JoinLink: Sendable {
         return "\(inviterName) (\(inviterEmail))"
     }
 
-    static func find(token: String, on db: any Database) async throws -> JoinLink? {
-        guard let row = try await (db as! any SQLDatabase).raw("""
-            SELECT i.id, i.organization_id, o.name AS organization_name, a.name AS inviter_name, a.email AS inviter_email,
-                   i.email, i.language, i.status, i.role_on_accept, i.message, i.expires_at, i.opened_at
-            FROM invitations i
-            JOIN organizations o ON o.id = i.organization_id
-            LEFT JOIN accounts a ON a.id = i.inviter_id
-            WHERE i.token_hash = \(bind: TokenGenerator.hash(token)) AND i.kind = \(bind: InvitationKind.join.rawValue)
-            """).first()
+    static let query = """
+        SELECT i.id, i.organization_id, o.name AS organization_name, a.name AS inviter_name, a.email AS inviter_email,
+               i.email, i.language, i.status, i.role_on_accept, i.message, i.expires_at, i.opened_at
+        FROM invitations i
+        JOIN organizations o ON o.id = i.organization_id
+        LEFT JOIN accounts a ON a.id = i.inviter_id
+        WHERE i.token_hash = $1 AND i.kind = $2
+        """
+
+    static func find(token: String, reads: HotReads, on db: any Database) async throws -> JoinLink? {
+        guard let row = try await reads.first(query, [TokenGenerator.hash(token), InvitationKind.join.rawValue], on: db)
         else { return nil }
         return JoinLink(
             invitationID: try row.decode(column: "id", as: UUID.self),

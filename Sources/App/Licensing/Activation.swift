@@ -22,8 +22,8 @@ enum Activation {
         }
     }
 
-    static func activate(code input: String, machine: MachineDescription, on db: any Database, now: Date = Date()) async throws -> Outcome {
-        guard let found = try await ActivationLookup.find(codeHash: ActivationCode.hash(input), on: db) else {
+    static func activate(code input: String, machine: MachineDescription, reads: HotReads, on db: any Database, now: Date = Date()) async throws -> Outcome {
+        guard let found = try await ActivationLookup.find(codeHash: ActivationCode.hash(input), reads: reads, on: db) else {
             throw ActivationError.unknownCode
         }
         if let again = found.reactivation(of: machine) { return again }

@@ -24,17 +24,19 @@ struct ActivationLookup {
         return .alreadyActive(installation, key)
     }
 
-    static func find(codeHash: String, on db: any Database) async throws -> ActivationLookup? {
-        guard let row = try await (db as! any SQLDatabase).raw("""
-            SELECT c.id AS code_id, c.status AS code_status,
-                   k.id AS key_id, k.organization_id, k.name AS key_name, k.product, k.seats, k.expires_at AS key_expires_at,
-                   n.id AS installation_id, n.fingerprint, n.computer_name, n.operating_system, n.serial_number,
-                   n.mac_address, n.certificate_serial, n.activated_at
-            FROM activation_codes c
-            JOIN license_keys k ON k.id = c.license_key_id
-            LEFT JOIN installations n ON n.activation_code_id = c.id AND n.status = \(bind: InstallationStatus.active.rawValue)
-            WHERE c.code_hash = \(bind: codeHash)
-            """).first()
+    static let query = """
+        SELECT c.id AS code_id, c.status AS code_status,
+               k.id AS key_id, k.organization_id, k.name AS key_name, k.product, k.seats, k.expires_at AS key_expires_at,
+               n.id AS installation_id, n.fingerprint, n.computer_name, n.operating_system, n.serial_number,
+               n.mac_address, n.certificate_serial, n.activated_at
+        FROM activation_codes c
+        JOIN license_keys k ON k.id = c.license_key_id
+        LEFT JOIN installations n ON n.activation_code_id = c.id AND n.status = $2
+        WHERE c.code_hash = $1
+        """
+
+    static func find(codeHash: String, reads: HotReads, on db: any Database) async throws -> ActivationLookup? {
+        guard let row = try await reads.first(query, [codeHash, InstallationStatus.active.rawValue], on: db)
         else { return nil }
         let key = LicenseKey()
         key.id = try row.decode(column: "key_id", as: UUID.self)

@@ -13,6 +13,10 @@ struct HeraldServices: Sendable {
     /// Signs the link-bound CSRF tokens of invitee forms (`LinkBoundCSRFMiddleware`).
     let linkFormKey: SymmetricKey
     let activationSigners = ActivationSigners()
+    /// The join-link and activation lookups (`JoinLink`, `ActivationLookup`).
+    let hotReads: HotReads
+    /// Invitee pages' cached markup (`renderInviteePage`).
+    var pageSkeletons: PageSkeletons
     /// Per address: guessing one account's password. Reset by a successful sign-in.
     let signInLimiter: RateLimiter
     /// Per client address: spraying many accounts from one place; roomier, since offices share addresses.
@@ -38,6 +42,8 @@ struct HeraldServices: Sendable {
         self.signInClientLimiter = RateLimiter(limit: 100, window: 15 * 60)
         self.tokenRedemptionLimiter = RateLimiter(limit: 30, window: 15 * 60)
         self.eventLoopGroup = group
+        self.hotReads = HotReads(database: configuration.database, logger: logger)
+        self.pageSkeletons = PageSkeletons(enabled: !configuration.reloadViews)
         self.logger = logger
         let host = configuration.publicURL.host ?? "localhost"
         self.renderer = MessageRenderer(messageIDDomain: host)

@@ -42,10 +42,9 @@ extension Request {
             languages: Language.allCases.map { .init(code: $0.rawValue, name: $0.nativeName, current: $0 == language, url: "\(path)?lang=\($0.rawValue)") },
             t: strings, content: content
         )
-        let response = try await view.render(template, page).encodeResponse(for: self).get()
-        response.status = status
+        let body = try await herald.pageSkeletons.render(template, page, for: self)
         // Token-bearing URLs must not leak to other sites through the Referer header, nor be cached.
-        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-        return response
+        let headers: HTTPHeaders = ["Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"]
+        return Response(status: status, headers: headers, body: .init(buffer: body))
     }
 }

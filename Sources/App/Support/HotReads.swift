@@ -1,0 +1,51 @@
+import Fluent
+import SQLKit
+
+/// Single-row lookups on the paths invitees and products hit most: a join link opened, an activation repeated.
+///
+/// On SQLite they are read on the calling thread through `SQLiteDirectReader` (no thread-pool round trip, the
+/// statement prepared once per connection); on PostgreSQL through SQLKit on the request's database, where a query is
+/// a network round trip anyway. One SQL text serves both: its parameters are written `$1`, `$2`…, which PostgreSQL
+/// reads as positional parameters and SQLite as named ones.
+struct HotReads: Sendable {
+    let direct: SQLiteDirectReader?
+
+    init(direct: SQLiteDirectReader?) {
+        self.direct = direct
+    }
+
+    init(database: Configuration.Database, logger: Logger) {
+        switch database {
+        case .sqlite(let path): direct = SQLiteDirectReader(path: path, logger: logger)
+        case .postgres: direct = nil
+        }
+    }
+
+    func first(_ sql: String, _ binds: [String], on db: any Database) async throws -> (any SQLRow)? {
+        if let direct { return try direct.first(sql, binds) }
+        return try await (db as! any SQLDatabase).raw(Self.queryString(sql, binds)).first()
+    }
+
+    /// `sql` for SQLKit: each `$n` becomes a bind of `binds[n - 1]`, so SQLKit's dialect writes its own placeholder.
+    static func queryString(_ sql: String, _ binds: [String]) -> SQLQueryString {
+        var query = SQLQueryString("")
+        var rest = Substring(sql)
+        while let dollar = rest.firstIndex(of: "$") {
+            let digits = rest[rest.index(after: dollar)...].prefix(while: \.isASCIIDigit)
+            guard let number = Int(digits), (1...binds.count).contains(number) else {
+                query.appendLiteral(String(rest[...dollar]))
+                rest = rest[rest.index(after: dollar)...]
+                continue
+            }
+            query.appendLiteral(String(rest[..<dollar]))
+            query.appendInterpolation(bind: binds[number - 1])
+            rest = rest[digits.endIndex...]
+        }
+        query.appendLiteral(String(rest))
+        return query
+    }
+}
+
+private extension Character {
+    var isASCIIDigit: Bool { isASCII && isNumber }
+}

@@ -1,0 +1,193 @@
+import LeafKit
+
+/// Takes a page's view model apart for `PageSkeletons`: its strings, in order, and its shape.
+///
+/// The shape is everything a template can branch or loop on (keys present, booleans, numbers, nils, list lengths)
+/// written out as a signature; two view models with the same signature render the same markup around their
+/// strings. With `buildsContext` it also builds the Leaf context for rendering the skeleton, where each string is
+/// replaced by a marker naming its slot (only on a cache miss: the common path builds no context).
+final class SlotEncoder {
+    private(set) var signature = ""
+    private(set) var strings: [String] = []
+    let buildsContext: Bool
+    /// The model used a nested container, which no page model does today: such a page is rendered by Leaf.
+    fileprivate(set) var unsupported = false
+
+    init(buildsContext: Bool) {
+        self.buildsContext = buildsContext
+        signature.reserveCapacity(512)
+        strings.reserveCapacity(48)
+    }
+
+    /// The value's Leaf context (with markers in place of strings when `buildsContext`).
+    func encode(_ value: some Encodable) throws -> LeafData {
+        let node = Node()
+        try value.encode(to: NodeEncoder(encoder: self, node: node, codingPath: []))
+        return node.data ?? .trueNil
+    }
+
+    static let markerStart: Unicode.Scalar = "\u{E000}"
+    static let markerEnd: Unicode.Scalar = "\u{E001}"
+
+    fileprivate func string(_ value: String) -> LeafData? {
+        strings.append(value)
+        signature.append("s")
+        return buildsContext ? .string("\(Self.markerStart)\(strings.count - 1)\(Self.markerEnd)") : nil
+    }
+
+    fileprivate func shape(_ token: String, _ data: @autoclosure () -> LeafData) -> LeafData? {
+        signature.append(token)
+        return buildsContext ? data() : nil
+    }
+
+    fileprivate func open(_ token: Character) { signature.append(token) }
+}
+
+/// One value being encoded; containers fill `data` as they go.
+private final class Node {
+    var data: LeafData?
+    var dictionary: [String: LeafData] = [:]
+    var array: [LeafData] = []
+}
+
+private struct NodeEncoder: Encoder {
+    let encoder: SlotEncoder
+    let node: Node
+    let codingPath: [any CodingKey]
+    var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
+        encoder.open("{")
+        return KeyedEncodingContainer(Keyed<Key>(encoder: encoder, node: node, codingPath: codingPath))
+    }
+
+    func unkeyedContainer() -> any UnkeyedEncodingContainer {
+        encoder.open("[")
+        return Unkeyed(encoder: encoder, node: node, codingPath: codingPath)
+    }
+
+    func singleValueContainer() -> any SingleValueEncodingContainer {
+        Single(encoder: encoder, node: node, codingPath: codingPath)
+    }
+}
+
+/// Encodes one value into `node.data`: strings become slots, everything else part of the shape.
+private func encodeValue(_ value: some Encodable, encoder: SlotEncoder, into node: Node, codingPath: [any CodingKey]) throws {
+    switch value {
+    case let string as String: node.data = encoder.string(string)
+    case let bool as Bool: node.data = encoder.shape(bool ? "T" : "F", .bool(bool))
+    case let int as Int: node.data = encoder.shape("i\(int);", .int(int))
+    case let double as Double: node.data = encoder.shape("d\(double);", .double(double))
+    case let strings as [String: String]:
+        // In key order: a dictionary's own order differs from one instance to the next, and so would the shape.
+        encoder.open("{")
+        var context: [String: LeafData] = [:]
+        for key in strings.keys.sorted() {
+            encoder.signatureKey(key)
+            let data = encoder.string(strings[key]!)
+            if encoder.buildsContext { context[key] = data }
+        }
+        if encoder.buildsContext { node.data = .dictionary(context) }
+    default:
+        try value.encode(to: NodeEncoder(encoder: encoder, node: node, codingPath: codingPath))
+        if encoder.buildsContext, node.data == nil { node.data = .dictionary(node.dictionary) }
+    }
+}
+
+private struct Keyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
+    let encoder: SlotEncoder
+    let node: Node
+    let codingPath: [any CodingKey]
+
+    mutating func encodeNil(forKey key: Key) throws {
+        encoder.open("n")
+        if encoder.buildsContext { node.dictionary[key.stringValue] = .trueNil; node.data = .dictionary(node.dictionary) }
+    }
+
+    mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
+        // Keys are part of the shape: a dictionary's order is not stable, so its slots are matched by key.
+        encoder.open("<")
+        encoder.signatureKey(key.stringValue)
+        let child = Node()
+        try encodeValue(value, encoder: encoder, into: child, codingPath: codingPath + [key])
+        if encoder.buildsContext {
+            node.dictionary[key.stringValue] = child.data ?? .trueNil
+            node.data = .dictionary(node.dictionary)
+        }
+    }
+
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
+        encoder.unsupported = true
+        return KeyedEncodingContainer(Keyed<NestedKey>(encoder: encoder, node: Node(), codingPath: codingPath))
+    }
+
+    mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
+        encoder.unsupported = true
+        return Unkeyed(encoder: encoder, node: Node(), codingPath: codingPath)
+    }
+
+    mutating func superEncoder() -> any Encoder { NodeEncoder(encoder: encoder, node: node, codingPath: codingPath) }
+    mutating func superEncoder(forKey key: Key) -> any Encoder { superEncoder() }
+}
+
+private struct Unkeyed: UnkeyedEncodingContainer {
+    let encoder: SlotEncoder
+    let node: Node
+    let codingPath: [any CodingKey]
+    private(set) var count = 0
+
+    init(encoder: SlotEncoder, node: Node, codingPath: [any CodingKey]) {
+        self.encoder = encoder
+        self.node = node
+        self.codingPath = codingPath
+        if encoder.buildsContext { node.data = .array([]) }
+    }
+
+    mutating func encodeNil() throws {
+        count += 1
+        encoder.open("n")
+        if encoder.buildsContext { node.array.append(.trueNil); node.data = .array(node.array) }
+    }
+
+    mutating func encode<T: Encodable>(_ value: T) throws {
+        count += 1
+        encoder.open(",")
+        let child = Node()
+        try encodeValue(value, encoder: encoder, into: child, codingPath: codingPath)
+        if encoder.buildsContext { node.array.append(child.data ?? .trueNil); node.data = .array(node.array) }
+    }
+
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+        encoder.unsupported = true
+        return KeyedEncodingContainer(Keyed<NestedKey>(encoder: encoder, node: Node(), codingPath: codingPath))
+    }
+
+    mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
+        encoder.unsupported = true
+        return Unkeyed(encoder: encoder, node: Node(), codingPath: codingPath)
+    }
+
+    mutating func superEncoder() -> any Encoder { NodeEncoder(encoder: encoder, node: node, codingPath: codingPath) }
+}
+
+private struct Single: SingleValueEncodingContainer {
+    let encoder: SlotEncoder
+    let node: Node
+    let codingPath: [any CodingKey]
+
+    mutating func encodeNil() throws {
+        encoder.open("n")
+        if encoder.buildsContext { node.data = .trueNil }
+    }
+
+    mutating func encode<T: Encodable>(_ value: T) throws {
+        try encodeValue(value, encoder: encoder, into: node, codingPath: codingPath)
+    }
+}
+
+extension SlotEncoder {
+    fileprivate func signatureKey(_ key: String) {
+        signature.append(key)
+        signature.append(">")
+    }
+}
