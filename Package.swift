@@ -42,7 +42,7 @@ let package = Package(
             "App", .product(name: "Vapor", package: "vapor"),
         ], path: "Benchmarks/ActivationRace"),
         .target(name: "App", dependencies: [
-            "HeraldCore", "MIME", "SMTP",
+            "HeraldCore", "MIME", "SMTP", "SQLiteTuning",
             .product(name: "Vapor", package: "vapor"),
             .product(name: "Fluent", package: "fluent"),
             .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -65,6 +65,8 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "MIME", dependencies: []),
+        // One C call Swift cannot make (a variadic one), for Support/SQLiteDirectReader.swift.
+        .target(name: "SQLiteTuning"),
         .target(name: "SMTP", dependencies: [
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
