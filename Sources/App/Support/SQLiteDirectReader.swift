@@ -32,10 +32,6 @@ final class SQLiteDirectReader: Sendable {
         self.logger = logger
     }
 
-    deinit {
-        idle.withLockedValue { connections in connections.removeAll() }
-    }
-
     /// The first row of `sql` with `binds` as its `$1`, `$2`… parameters, or nil when it has none.
     func first(_ sql: String, _ binds: [String]) throws -> (any SQLRow)? {
         let connection = try idle.withLockedValue { $0.popLast() } ?? Connection(path: path)

@@ -71,6 +71,7 @@ final class PageSkeletons: Sendable {
 struct Skeleton: Sendable {
     let literals: [[UInt8]]
     let slots: [Int]
+    private let literalByteCount: Int
 
     /// Cuts `page` at the markers `SlotEncoder` put in place of strings; nil if a marker is malformed or out of range.
     init?(splitting page: String, slots count: Int) {
@@ -93,10 +94,11 @@ struct Skeleton: Sendable {
         literals.append(literal)
         self.literals = literals
         self.slots = slots
+        self.literalByteCount = literals.reduce(0) { $0 + $1.count }
     }
 
     func fill(_ strings: [String], allocator: ByteBufferAllocator) -> ByteBuffer {
-        var buffer = allocator.buffer(capacity: literals.reduce(0) { $0 + $1.count } + strings.reduce(0) { $0 + $1.utf8.count } * 2)
+        var buffer = allocator.buffer(capacity: literalByteCount + strings.reduce(0) { $0 + $1.utf8.count } * 2)
         for (index, slot) in slots.enumerated() {
             buffer.writeBytes(literals[index])
             HTMLEscaping.append(strings[slot], to: &buffer)

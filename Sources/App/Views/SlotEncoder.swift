@@ -22,7 +22,7 @@ final class SlotEncoder {
     /// The value's Leaf context (with markers in place of strings when `buildsContext`).
     func encode(_ value: some Encodable) throws -> LeafData {
         let node = Node()
-        try value.encode(to: NodeEncoder(encoder: self, node: node, codingPath: []))
+        try value.encode(to: NodeEncoder(encoder: self, node: node))
         return node.data ?? .trueNil
     }
 
@@ -41,6 +41,12 @@ final class SlotEncoder {
     }
 
     fileprivate func open(_ token: Character) { signature.append(token) }
+
+    fileprivate func key(_ key: String) {
+        signature.append("<")
+        signature.append(key)
+        signature.append(">")
+    }
 }
 
 /// One value being encoded; containers fill `data` as they go.
@@ -53,26 +59,27 @@ private final class Node {
 private struct NodeEncoder: Encoder {
     let encoder: SlotEncoder
     let node: Node
-    let codingPath: [any CodingKey]
+    // Not tracked: nothing in a page model reads it, and building one per key cost an array allocation each.
+    var codingPath: [any CodingKey] { [] }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
         encoder.open("{")
-        return KeyedEncodingContainer(Keyed<Key>(encoder: encoder, node: node, codingPath: codingPath))
+        return KeyedEncodingContainer(Keyed<Key>(encoder: encoder, node: node))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
         encoder.open("[")
-        return Unkeyed(encoder: encoder, node: node, codingPath: codingPath)
+        return Unkeyed(encoder: encoder, node: node)
     }
 
     func singleValueContainer() -> any SingleValueEncodingContainer {
-        Single(encoder: encoder, node: node, codingPath: codingPath)
+        Single(encoder: encoder, node: node)
     }
 }
 
 /// Encodes one value into `node.data`: strings become slots, everything else part of the shape.
-private func encodeValue(_ value: some Encodable, encoder: SlotEncoder, into node: Node, codingPath: [any CodingKey]) throws {
+private func encodeValue(_ value: some Encodable, encoder: SlotEncoder, into node: Node) throws {
     switch value {
     case let string as String: node.data = encoder.string(string)
     case let bool as Bool: node.data = encoder.shape(bool ? "T" : "F", .bool(bool))
@@ -83,13 +90,13 @@ private func encodeValue(_ value: some Encodable, encoder: SlotEncoder, into nod
         encoder.open("{")
         var context: [String: LeafData] = [:]
         for key in strings.keys.sorted() {
-            encoder.signatureKey(key)
+            encoder.key(key)
             let data = encoder.string(strings[key]!)
             if encoder.buildsContext { context[key] = data }
         }
         if encoder.buildsContext { node.data = .dictionary(context) }
     default:
-        try value.encode(to: NodeEncoder(encoder: encoder, node: node, codingPath: codingPath))
+        try value.encode(to: NodeEncoder(encoder: encoder, node: node))
         if encoder.buildsContext, node.data == nil { node.data = .dictionary(node.dictionary) }
     }
 }
@@ -97,7 +104,7 @@ private func encodeValue(_ value: some Encodable, encoder: SlotEncoder, into nod
 private struct Keyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let encoder: SlotEncoder
     let node: Node
-    let codingPath: [any CodingKey]
+    var codingPath: [any CodingKey] { [] }
 
     mutating func encodeNil(forKey key: Key) throws {
         encoder.open("n")
@@ -106,10 +113,9 @@ private struct Keyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
         // Keys are part of the shape: a dictionary's order is not stable, so its slots are matched by key.
-        encoder.open("<")
-        encoder.signatureKey(key.stringValue)
+        encoder.key(key.stringValue)
         let child = Node()
-        try encodeValue(value, encoder: encoder, into: child, codingPath: codingPath + [key])
+        try encodeValue(value, encoder: encoder, into: child)
         if encoder.buildsContext {
             node.dictionary[key.stringValue] = child.data ?? .trueNil
             node.data = .dictionary(node.dictionary)
@@ -118,28 +124,27 @@ private struct Keyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
         encoder.unsupported = true
-        return KeyedEncodingContainer(Keyed<NestedKey>(encoder: encoder, node: Node(), codingPath: codingPath))
+        return KeyedEncodingContainer(Keyed<NestedKey>(encoder: encoder, node: Node()))
     }
 
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
         encoder.unsupported = true
-        return Unkeyed(encoder: encoder, node: Node(), codingPath: codingPath)
+        return Unkeyed(encoder: encoder, node: Node())
     }
 
-    mutating func superEncoder() -> any Encoder { NodeEncoder(encoder: encoder, node: node, codingPath: codingPath) }
+    mutating func superEncoder() -> any Encoder { NodeEncoder(encoder: encoder, node: node) }
     mutating func superEncoder(forKey key: Key) -> any Encoder { superEncoder() }
 }
 
 private struct Unkeyed: UnkeyedEncodingContainer {
     let encoder: SlotEncoder
     let node: Node
-    let codingPath: [any CodingKey]
+    var codingPath: [any CodingKey] { [] }
     private(set) var count = 0
 
-    init(encoder: SlotEncoder, node: Node, codingPath: [any CodingKey]) {
+    init(encoder: SlotEncoder, node: Node) {
         self.encoder = encoder
         self.node = node
-        self.codingPath = codingPath
         if encoder.buildsContext { node.data = .array([]) }
     }
 
@@ -153,27 +158,27 @@ private struct Unkeyed: UnkeyedEncodingContainer {
         count += 1
         encoder.open(",")
         let child = Node()
-        try encodeValue(value, encoder: encoder, into: child, codingPath: codingPath)
+        try encodeValue(value, encoder: encoder, into: child)
         if encoder.buildsContext { node.array.append(child.data ?? .trueNil); node.data = .array(node.array) }
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
         encoder.unsupported = true
-        return KeyedEncodingContainer(Keyed<NestedKey>(encoder: encoder, node: Node(), codingPath: codingPath))
+        return KeyedEncodingContainer(Keyed<NestedKey>(encoder: encoder, node: Node()))
     }
 
     mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
         encoder.unsupported = true
-        return Unkeyed(encoder: encoder, node: Node(), codingPath: codingPath)
+        return Unkeyed(encoder: encoder, node: Node())
     }
 
-    mutating func superEncoder() -> any Encoder { NodeEncoder(encoder: encoder, node: node, codingPath: codingPath) }
+    mutating func superEncoder() -> any Encoder { NodeEncoder(encoder: encoder, node: node) }
 }
 
 private struct Single: SingleValueEncodingContainer {
     let encoder: SlotEncoder
     let node: Node
-    let codingPath: [any CodingKey]
+    var codingPath: [any CodingKey] { [] }
 
     mutating func encodeNil() throws {
         encoder.open("n")
@@ -181,13 +186,6 @@ private struct Single: SingleValueEncodingContainer {
     }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
-        try encodeValue(value, encoder: encoder, into: node, codingPath: codingPath)
-    }
-}
-
-extension SlotEncoder {
-    fileprivate func signatureKey(_ key: String) {
-        signature.append(key)
-        signature.append(">")
+        try encodeValue(value, encoder: encoder, into: node)
     }
 }
