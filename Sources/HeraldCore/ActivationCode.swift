@@ -61,6 +61,19 @@ public struct ActivationCode: Sendable, Hashable, CustomStringConvertible {
     /// Uppercases and drops whitespace and dashes (including the Unicode dashes a
     /// word processor substitutes), so `k7qh m3xp–9trd…` hashes like the original.
     public static func normalize(_ input: String) -> String {
+        // ASCII, what products send: byte by byte (every activation starts here; characters cost ten times more).
+        if input.utf8.allSatisfy({ $0 < 0x80 }) {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(input.utf8.count)
+            for byte in input.utf8 {
+                switch byte {
+                case UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: " "), 0x09...0x0D: continue // dashes, whitespace
+                case UInt8(ascii: "a")...UInt8(ascii: "z"): bytes.append(byte - 0x20)
+                default: bytes.append(byte)
+                }
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
         var result = ""
         for character in input.uppercased() where !character.isWhitespace && !isDash(character) {
             result.append(character)
@@ -74,7 +87,9 @@ public struct ActivationCode: Sendable, Hashable, CustomStringConvertible {
         TokenGenerator.hash(normalize(input))
     }
 
+    private static let dashes: Set<Character> = ["-", "\u{2010}", "\u{2011}", "\u{2012}", "\u{2013}", "\u{2014}", "\u{2212}", "_"]
+
     private static func isDash(_ character: Character) -> Bool {
-        ["-", "\u{2010}", "\u{2011}", "\u{2012}", "\u{2013}", "\u{2014}", "\u{2212}", "_"].contains(character)
+        dashes.contains(character)
     }
 }

@@ -95,6 +95,24 @@ struct BadInputCorpusTests {
         }
     }
 
+    @Test("JSON is recognised however the client writes its media type; near misses get 415")
+    func jsonMediaTypeSpellings() async throws {
+        try await withAPI { app, token in
+            let body = Data(#"{"code":"AAAA-BBBB-CCCC-DDDD-EEEE","fingerprint":"fp-media-type","computerName":"PC","operatingSystem":"Linux"}"#.utf8)
+            for type in ["application/json", "APPLICATION/JSON", "application/json; charset=utf-8", "application/json;charset=UTF-8",
+                         "application/json ; charset=utf-8"] {
+                // An unknown code: the request got past the media-type check to the lookup.
+                let response = try await Self.send(app, .POST, "/api/v1/activations", token: token, body: body, type: type)
+                #expect(response.status == .notFound, "\(type): \(response.body.string)")
+            }
+            for type in ["application/jsonp", "text/json", "application/x-json", "text/plain"] {
+                let response = try await Self.send(app, .POST, "/api/v1/activations", token: token, body: body, type: type)
+                #expect(response.status == .unsupportedMediaType, "\(type)")
+                #expect(try Self.reason(response) == "Content-Type: must be application/json (got \(type))")
+            }
+        }
+    }
+
     @Test("SQL and HTML metacharacters and non-ASCII in a text field are stored and returned verbatim")
     func metacharactersAreData() async throws {
         try await withAPI { app, token in

@@ -85,9 +85,8 @@ struct InviteeFastPathTests {
 
     /// The same page rendered by Leaf alone: skeletons off, as with HERALD_RELOAD_VIEWS.
     private func leafPage(_ app: Application, path: String) async throws -> String {
-        let saved = app.herald.pageSkeletons
-        defer { app.herald.pageSkeletons = saved }
-        app.herald.pageSkeletons = PageSkeletons(enabled: false)
+        app.herald.pageSkeletons.enabled = false
+        defer { app.herald.pageSkeletons.enabled = true }
         return try await app.testing().sendRequest(.GET, path).body.string
     }
 }

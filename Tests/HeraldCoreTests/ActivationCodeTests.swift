@@ -50,6 +50,21 @@ struct ActivationCodeTests {
         #expect(ActivationCode.hash(code.normalized) == TokenGenerator.hash(code.normalized))
     }
 
+    @Test("ASCII input (read byte by byte) normalises as the same text with one non-ASCII character does")
+    func asciiFastPathAgreesWithCharacters() {
+        // given: every printable ASCII character, tabs and newlines, in random codes
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = (0x20...0x7E).map { Character(Unicode.Scalar(UInt8($0))) } + ["\t", "\n", "\r", "\u{0B}", "\u{0C}"]
+        for _ in 0..<500 {
+            let ascii = String((0..<Int.random(in: 0...40, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+            // when: the same text plus "é" takes the character-by-character path
+            let viaBytes = ActivationCode.normalize(ascii)
+            let viaCharacters = ActivationCode.normalize(ascii + "é")
+            // then
+            #expect(viaBytes + "É" == viaCharacters, "\(ascii.debugDescription)")
+        }
+    }
+
     @Test("refuses input that cannot be a code", arguments: [
         "", "K7QH-M3XP", "K7QH-M3XP-9TRD-WN4C-H2JA-AAAA", "O7QH-M3XP-9TRD-WN4C-H2JA", "K7QH-M3XP-9TRD-WN4C-H2J!",
     ])

@@ -11,11 +11,11 @@ enum InvitationTracking {
     /// It is one conditional UPDATE, so only the first open is kept and concurrent opens do not race. It does
     /// not touch `updated_at` or the status: opening a link must not change the invitation (mail scanners open
     /// links too). A failure is logged and swallowed: the invitee's page matters more than the statistic.
-    static func markOpened(_ invitationID: UUID, openedAt: Date?, on db: any Database, logger: Logger, now: Date = Date()) async {
+    static func markOpened(_ invitationID: UUID, openedAt: Date?, on db: @autoclosure () -> any Database, logger: Logger, now: Date = Date()) async {
         // Already noted when the page loaded the invitation: no write (links are opened many times, by scanners too).
         guard openedAt == nil else { return }
         do {
-            try await (db as! any SQLDatabase).raw("""
+            try await (db() as! any SQLDatabase).raw("""
                 UPDATE invitations SET opened_at = \(bind: now) WHERE id = \(bind: invitationID) AND opened_at IS NULL
                 """).run()
         } catch {

@@ -46,8 +46,8 @@ struct JoinLink: Sendable {
         WHERE i.token_hash = $1 AND i.kind = $2
         """
 
-    static func find(token: String, reads: HotReads, on db: any Database) async throws -> JoinLink? {
-        guard let row = try await reads.first(query, [TokenGenerator.hash(token), InvitationKind.join.rawValue], on: db)
+    static func find(token: String, reads: HotReads, on db: @autoclosure () -> any Database) async throws -> JoinLink? {
+        guard let row = try await reads.first(query, [TokenGenerator.hash(token), InvitationKind.join.rawValue], on: db())
         else { return nil }
         return JoinLink(
             invitationID: try row.decode(column: "id", as: UUID.self),

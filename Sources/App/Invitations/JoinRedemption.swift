@@ -9,8 +9,8 @@ import Vapor
 enum JoinRedemption {
     /// The invitation behind a join token, with its status now; throws the page-level reason it cannot be
     /// found (404 unknown).
-    static func link(token: String, reads: HotReads, on db: any Database, now: Date = Date()) async throws -> (JoinLink, InvitationStatus) {
-        guard let link = try await JoinLink.find(token: token, reads: reads, on: db) else { throw JoinLinkError.unknown }
+    static func link(token: String, reads: HotReads, on db: @autoclosure () -> any Database, now: Date = Date()) async throws -> (JoinLink, InvitationStatus) {
+        guard let link = try await JoinLink.find(token: token, reads: reads, on: db()) else { throw JoinLinkError.unknown }
         return (link, link.status(now: now))
     }
 

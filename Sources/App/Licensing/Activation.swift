@@ -22,13 +22,17 @@ enum Activation {
         }
     }
 
-    static func activate(code input: String, machine: MachineDescription, reads: HotReads, on db: any Database, now: Date = Date()) async throws -> Outcome {
-        guard let found = try await ActivationLookup.find(codeHash: ActivationCode.hash(input), reads: reads, on: db) else {
+    /// A new installation's certificate is signed under the lock and kept with it (`ActivationCertificates`).
+    static func activate(code input: String, machine: MachineDescription, services: HeraldServices, on db: @autoclosure () -> any Database, now: Date = Date()) async throws -> Outcome {
+        guard let found = try await ActivationLookup.find(codeHash: ActivationCode.hash(input), reads: services.hotReads, on: db()) else {
             throw ActivationError.unknownCode
         }
         if let again = found.reactivation(of: machine) { return again }
         let codeID = found.codeID
-        return try await SeatLock.withKeyLocked(found.licenseKeyID, on: db) { db in
+        let database = db()
+        // Outside the seat transaction: a signing key created inside it and rolled back would stay cached.
+        let signer = try await services.activationSigners.signer(organizationID: found.key.$organization.id, secretBox: services.secretBox, on: database)
+        return try await SeatLock.withKeyLocked(found.licenseKeyID, on: database) { db in
             // Read again under the lock: another request may have used the code meanwhile.
             guard let code = try await ActivationCodeRecord.find(codeID, on: db),
                   let key = try await LicenseKey.find(code.$licenseKey.id, on: db),
@@ -67,6 +71,7 @@ enum Activation {
             installation.status = InstallationStatus.active.rawValue
             installation.certificateSerial = newCertificateSerial()
             installation.activatedAt = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
+            try ActivationCertificates.keep(signer: signer, for: installation, key: key, publicURL: services.configuration.publicURL)
             try await installation.create(on: db)
 
             code.status = ActivationCodeStatus.used.rawValue

@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import JWTKit
 
@@ -55,6 +56,27 @@ extension ActivationCertificate {
             publicKeyURL: ActivationURLs.publicKeys(organizationID: organizationID, base: publicURL),
             revocationListURL: ActivationURLs.revocationList(organizationID: organizationID, base: publicURL)
         )
+    }
+}
+
+/// Issues an installation's certificate once, at activation, and hands the same one back afterwards.
+///
+/// Products activate again (on reinstall, when the certificate file was lost, in retry loops) and should get the
+/// very same certificate: kept with the installation, it is returned as issued. It is signed afresh (same claims,
+/// so the same bytes: Ed25519 signatures are deterministic) only for installations activated before certificates
+/// were kept, and when `HERALD_PUBLIC_URL` changed since, because the claims name addresses under it. The
+/// signing key, the key's name and terms and the installation's machine never change once issued.
+enum ActivationCertificates {
+    static func keep(signer: ActivationSigner, for installation: Installation, key: LicenseKey, publicURL: URL) throws {
+        installation.certificate = try signer.sign(ActivationCertificate.make(installation: installation, key: key, publicURL: publicURL))
+        installation.certificateIssuer = publicURL.absoluteString
+    }
+
+    static func certificate(for installation: Installation, key: LicenseKey, services: HeraldServices, on db: @autoclosure () -> any Database) async throws -> String {
+        let publicURL = services.configuration.publicURL
+        if let kept = installation.certificate, installation.certificateIssuer == publicURL.absoluteString { return kept }
+        let signer = try await services.activationSigners.signer(organizationID: key.$organization.id, secretBox: services.secretBox, on: db())
+        return try signer.sign(ActivationCertificate.make(installation: installation, key: key, publicURL: publicURL))
     }
 }
 

@@ -28,15 +28,15 @@ struct ActivationLookup {
         SELECT c.id AS code_id, c.status AS code_status,
                k.id AS key_id, k.organization_id, k.name AS key_name, k.product, k.seats, k.expires_at AS key_expires_at,
                n.id AS installation_id, n.fingerprint, n.computer_name, n.operating_system, n.serial_number,
-               n.mac_address, n.certificate_serial, n.activated_at
+               n.mac_address, n.certificate_serial, n.activated_at, n.certificate, n.certificate_issuer
         FROM activation_codes c
         JOIN license_keys k ON k.id = c.license_key_id
         LEFT JOIN installations n ON n.activation_code_id = c.id AND n.status = $2
         WHERE c.code_hash = $1
         """
 
-    static func find(codeHash: String, reads: HotReads, on db: any Database) async throws -> ActivationLookup? {
-        guard let row = try await reads.first(query, [codeHash, InstallationStatus.active.rawValue], on: db)
+    static func find(codeHash: String, reads: HotReads, on db: @autoclosure () -> any Database) async throws -> ActivationLookup? {
+        guard let row = try await reads.first(query, [codeHash, InstallationStatus.active.rawValue], on: db())
         else { return nil }
         let key = LicenseKey()
         key.id = try row.decode(column: "key_id", as: UUID.self)
@@ -60,6 +60,8 @@ struct ActivationLookup {
             found.status = InstallationStatus.active.rawValue
             found.certificateSerial = try row.decode(column: "certificate_serial", as: String.self)
             found.activatedAt = try row.decode(column: "activated_at", as: Date.self)
+            found.certificate = try row.decode(column: "certificate", as: String?.self)
+            found.certificateIssuer = try row.decode(column: "certificate_issuer", as: String?.self)
             installation = found
         }
         return ActivationLookup(codeID: codeID, codeStatus: try row.decode(column: "code_status", as: String.self),

@@ -1,3 +1,4 @@
+import Crypto
 import Fluent
 import Foundation
 import HeraldCore
@@ -24,10 +25,10 @@ enum ActivationSigningKeys {
         return record
     }
 
-    /// A JWT key collection that signs with the organization's private key.
-    static func signer(for record: ActivationSigningKey, secretBox: SecretBox) async throws -> JWTKeyCollection {
-        let privateKey = try EdDSA.PrivateKey(d: try secretBox.open(record.privateKeyCiphertext), curve: .ed25519)
-        return await JWTKeyCollection().add(eddsa: privateKey, kid: JWKIdentifier(string: record.keyID))
+    /// The organization's private key, decrypted with the server secret.
+    static func privateKey(of record: ActivationSigningKey, secretBox: SecretBox) throws -> Curve25519.Signing.PrivateKey {
+        let stored = try EdDSA.PrivateKey(d: try secretBox.open(record.privateKeyCiphertext), curve: .ed25519)
+        return try Curve25519.Signing.PrivateKey(rawRepresentation: stored.rawRepresentation)
     }
 
     /// The JWK Set (RFC 7517 section 5) a product downloads once and keeps to verify certificates offline.

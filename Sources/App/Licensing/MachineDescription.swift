@@ -22,7 +22,8 @@ struct MachineDescription: Sendable, Equatable {
             }
             guard trimmed.count <= max else { throw Abort(.badRequest, reason: "\(field): must be at most \(max) characters") }
             // Control characters would end up in CSV exports and console tables.
-            guard !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            // ASCII's controls are C0 and DEL; looking the category up for every scalar costs a table read each.
+            guard !trimmed.unicodeScalars.contains(where: { $0.isASCII ? $0.value < 0x20 || $0.value == 0x7F : $0.properties.generalCategory == .control }) else {
                 throw Abort(.badRequest, reason: "\(field): must not contain control characters")
             }
             return trimmed

@@ -32,5 +32,6 @@ enum HeraldMigrations {
         UpdateInvitationAddBatchIndex(),
         UpdateActivationCodeAddInvitationIndex(),
         UpdateInvitationAddOpenedAt(),
+        UpdateInstallationAddCertificate(),
     ]
 }

@@ -18,6 +18,10 @@ final class Installation: Model, @unchecked Sendable {
     @OptionalField(key: "mac_address") var macAddress: String?
     @Field(key: "status") var status: String
     @Field(key: "certificate_serial") var certificateSerial: String
+    /// The certificate as issued (nil for installations activated before certificates were kept).
+    @OptionalField(key: "certificate") var certificate: String?
+    /// `HERALD_PUBLIC_URL` when `certificate` was issued: its claims name addresses under it.
+    @OptionalField(key: "certificate_issuer") var certificateIssuer: String?
 
     @Field(key: "activated_at") var activatedAt: Date
     @OptionalField(key: "deactivated_at") var deactivatedAt: Date?

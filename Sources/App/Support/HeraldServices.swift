@@ -7,7 +7,10 @@ import Vapor
 
 /// The app-wide services Herald's handlers use, built once in `configure` from the `Configuration`.
 /// Handlers reach them through `req.herald` rather than globals, so tests can see and replace them.
-struct HeraldServices: Sendable {
+///
+/// A class: `req.herald` is read several times per request, and copying a struct of this size out of the
+/// application's storage retained and released every field each time (measurable on the invitee pages).
+final class HeraldServices: Sendable {
     let configuration: Configuration
     let secretBox: SecretBox
     /// Signs the link-bound CSRF tokens of invitee forms (`LinkBoundCSRFMiddleware`).
@@ -16,7 +19,7 @@ struct HeraldServices: Sendable {
     /// The join-link and activation lookups (`JoinLink`, `ActivationLookup`).
     let hotReads: HotReads
     /// Invitee pages' cached markup (`renderInviteePage`).
-    var pageSkeletons: PageSkeletons
+    let pageSkeletons: PageSkeletons
     /// Per address: guessing one account's password. Reset by a successful sign-in.
     let signInLimiter: RateLimiter
     /// Per client address: spraying many accounts from one place; roomier, since offices share addresses.

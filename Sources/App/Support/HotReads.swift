@@ -21,9 +21,10 @@ struct HotReads: Sendable {
         }
     }
 
-    func first(_ sql: String, _ binds: [String], on db: any Database) async throws -> (any SQLRow)? {
+    /// `db` is only evaluated on PostgreSQL: making a request's `req.db` is itself measurable on these paths.
+    func first(_ sql: String, _ binds: [String], on db: @autoclosure () -> any Database) async throws -> (any SQLRow)? {
         if let direct { return try direct.first(sql, binds) }
-        return try await (db as! any SQLDatabase).raw(Self.queryString(sql, binds)).first()
+        return try await (db() as! any SQLDatabase).raw(Self.queryString(sql, binds)).first()
     }
 
     /// `sql` for SQLKit: each `$n` becomes a bind of `binds[n - 1]`, so SQLKit's dialect writes its own placeholder.

@@ -15,12 +15,22 @@ struct JSONBodyMiddleware: Middleware {
         let chunked = request.headers.contains(name: .transferEncoding)
         guard length > 0 || chunked else { return next.respond(to: request) }
         let expected = exceptions[request.url.path] ?? .json
-        guard let type = request.headers.contentType, type.type == expected.type, type.subType == expected.subType else {
+        guard Self.isPlainJSON(request.headers.first(name: .contentType)) && expected == .json
+            || request.headers.contentType.map({ $0.type == expected.type && $0.subType == expected.subType }) == true
+        else {
             let got = request.headers.first(name: .contentType) ?? "none"
             return request.eventLoop.makeFailedFuture(
                 Abort(.unsupportedMediaType, reason: "Content-Type: must be \(expected.type)/\(expected.subType) (got \(got))")
             )
         }
         return next.respond(to: request)
+    }
+
+    /// `application/json` as clients send it, recognised without Vapor's media-type parser (a measurable part of
+    /// an activation); anything else (parameters other than charset, odd spacing) goes to the parser.
+    static func isPlainJSON(_ header: String?) -> Bool {
+        guard let header else { return false }
+        let value = header.lowercased()
+        return value == "application/json" || value == "application/json; charset=utf-8" || value == "application/json;charset=utf-8"
     }
 }

@@ -178,6 +178,11 @@ private struct DirectRow: SQLRow {
         guard let index = columns.firstIndex(of: column) else {
             throw SQLiteDirectReadError(code: SQLITE_RANGE, message: "no column \(column) in the row")
         }
-        return try SQLiteDataDecoder().decode(D.self, from: values[index])
+        // Text columns are most of what these lookups read; SQLiteDataDecoder would give the same strings.
+        switch values[index] {
+        case .text(let text) where D.self == String.self || D.self == String?.self: return Optional(text) as! D
+        case .null where D.self == String?.self: return String?.none as! D
+        case let value: return try SQLiteDataDecoder().decode(D.self, from: value)
+        }
     }
 }

@@ -21,7 +21,8 @@ struct InviteePage<Content: Encodable>: Encodable {
 extension Request {
     /// The language for an invitee page: `?lang=` (the switch), else the invitation's, else `Accept-Language`.
     func inviteeLanguage(invitation: String? = nil) -> Language {
-        if let chosen = (try? query.get(String.self, at: "lang")).flatMap(Language.init(code:)) { return chosen }
+        // Vapor decodes the whole query to read one value; most links are opened without one.
+        if url.query?.isEmpty == false, let chosen = (try? query.get(String.self, at: "lang")).flatMap(Language.init(code:)) { return chosen }
         if let invitation, let language = Language(code: invitation) { return language }
         return Language.preferred(acceptLanguage: headers.first(name: .acceptLanguage))
     }
@@ -34,7 +35,8 @@ extension Request {
         let catalog = herald.catalog
         var strings: [String: String] = [:]
         for key in keys + [titleKey, "page.language"] {
-            strings[String(key.map { $0 == "." ? "_" : $0 })] = catalog.text(key, language, arguments)
+            // Leaf reads `t.join_title`: a dot would be a path.
+            strings[String(decoding: key.utf8.map { $0 == UInt8(ascii: ".") ? UInt8(ascii: "_") : $0 }, as: UTF8.self)] = catalog.text(key, language, arguments)
         }
         let path = url.path
         let page = InviteePage(

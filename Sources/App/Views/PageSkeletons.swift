@@ -2,6 +2,7 @@ import Leaf
 import LeafKit
 import NIOConcurrencyHelpers
 import NIOCore
+import Synchronization
 import Vapor
 
 /// Invitee pages rendered from skeletons: Leaf's output for a view model's shape, cut at its strings.
@@ -24,12 +25,17 @@ final class PageSkeletons: Sendable {
     }
 
     private let entries = NIOLockedValueBox<[String: Entry]>([:])
-    private let enabled: Bool
+    /// Off with HERALD_RELOAD_VIEWS; tests switch it to compare with Leaf's own output.
+    private let enabledFlag: Synchronization.Atomic<Bool>
+    var enabled: Bool {
+        get { enabledFlag.load(ordering: .relaxed) }
+        set { enabledFlag.store(newValue, ordering: .relaxed) }
+    }
     /// Shapes are few (templates × languages × optional parts); past this, new shapes are simply not cached.
     private static let maximumEntries = 1_000
 
     init(enabled: Bool) {
-        self.enabled = enabled
+        enabledFlag = Synchronization.Atomic(enabled)
     }
 
     func render(_ template: String, _ model: some Encodable, for request: Request) async throws -> ByteBuffer {
