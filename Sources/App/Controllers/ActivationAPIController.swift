@@ -53,11 +53,11 @@ struct ActivationAPIController {
         }
         let certificate = try await ActivationCertificates.certificate(for: outcome.installation, key: outcome.key, services: req.herald, on: req.db)
         let payload = ActivationResponse(
-            installationID: try outcome.installation.requireID(), certificate: certificate,
+            installationID: outcome.installation.id, certificate: certificate,
             certificateSerial: outcome.installation.certificateSerial, product: outcome.key.product,
             licenseKeyName: outcome.key.name, activatedAt: outcome.installation.activatedAt,
-            publicKeyURL: ActivationURLs.publicKeys(organizationID: outcome.key.$organization.id, base: req.herald.configuration.publicURL),
-            revocationListURL: ActivationURLs.revocationList(organizationID: outcome.key.$organization.id, base: req.herald.configuration.publicURL)
+            publicKeyURL: ActivationURLs.publicKeys(organizationID: outcome.key.organizationID, base: req.herald.configuration.publicURL),
+            revocationListURL: ActivationURLs.revocationList(organizationID: outcome.key.organizationID, base: req.herald.configuration.publicURL)
         )
         if case .activated = outcome { return try Self.json(payload, status: .created) }
         return try Self.json(payload, status: .ok)

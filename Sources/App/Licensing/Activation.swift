@@ -10,14 +10,14 @@ import HeraldCore
 /// overused however many requests arrive at once.
 enum Activation {
     enum Outcome {
-        case activated(Installation, LicenseKey)
+        case activated(ActivatedInstallation, LicenseKeyTerms)
         /// The same fingerprint re-activated with the same code: nothing changed.
-        case alreadyActive(Installation, LicenseKey)
+        case alreadyActive(ActivatedInstallation, LicenseKeyTerms)
 
-        var installation: Installation {
+        var installation: ActivatedInstallation {
             switch self { case .activated(let i, _), .alreadyActive(let i, _): i }
         }
-        var key: LicenseKey {
+        var key: LicenseKeyTerms {
             switch self { case .activated(_, let k), .alreadyActive(_, let k): k }
         }
     }
@@ -31,8 +31,8 @@ enum Activation {
         let codeID = found.codeID
         let database = db()
         // Outside the seat transaction: a signing key created inside it and rolled back would stay cached.
-        let signer = try await services.activationSigners.signer(organizationID: found.key.$organization.id, secretBox: services.secretBox, on: database)
-        return try await SeatLock.withKeyLocked(found.licenseKeyID, on: database) { db in
+        let signer = try await services.activationSigners.signer(organizationID: found.key.organizationID, secretBox: services.secretBox, on: database)
+        return try await SeatLock.withKeyLocked(found.key.id, on: database) { db in
             // Read again under the lock: another request may have used the code meanwhile.
             guard let code = try await ActivationCodeRecord.find(codeID, on: db),
                   let key = try await LicenseKey.find(code.$licenseKey.id, on: db),
@@ -42,7 +42,7 @@ enum Activation {
             if code.status == ActivationCodeStatus.used.rawValue {
                 if let existing = try await Installation.query(on: db).filter(\.$activationCode.$id == codeID).first(),
                    existing.fingerprint == machine.fingerprint, existing.status == InstallationStatus.active.rawValue {
-                    return .alreadyActive(existing, key)
+                    return .alreadyActive(try ActivatedInstallation(existing), try LicenseKeyTerms(key))
                 }
                 throw ActivationError.codeUsed
             }
@@ -85,7 +85,7 @@ enum Activation {
                 targetType: "installation", targetID: installation.id, targetLabel: machine.computerName,
                 details: "key \(key.name), invitation to \(invitation.email), seat \(used + 1) of \(key.seats)"
             )
-            return .activated(installation, key)
+            return .activated(try ActivatedInstallation(installation), try LicenseKeyTerms(key))
         }
     }
 

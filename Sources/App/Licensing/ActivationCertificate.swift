@@ -37,21 +37,21 @@ struct ActivationCertificate: JWTPayload, Equatable {
 }
 
 extension ActivationCertificate {
-    static func make(installation: Installation, key: LicenseKey, publicURL: URL) throws -> ActivationCertificate {
-        let organizationID = key.$organization.id
+    static func make(installation: ActivatedInstallation, key: LicenseKeyTerms, publicURL: URL) -> ActivationCertificate {
+        let organizationID = key.organizationID
         return ActivationCertificate(
             jti: IDClaim(value: installation.certificateSerial),
             iss: IssuerClaim(value: publicURL.absoluteString),
-            sub: SubjectClaim(value: try installation.requireID().uuidString),
+            sub: SubjectClaim(value: installation.id.uuidString),
             // Whole seconds, so that re-issuing for an idempotent re-activation gives the very same certificate.
             iat: IssuedAtClaim(value: Date(timeIntervalSince1970: installation.activatedAt.timeIntervalSince1970.rounded(.down))),
             exp: key.expiresAt.map { ExpirationClaim(value: $0) },
             organization: organizationID.uuidString, product: key.product,
-            licenseKeyID: try key.requireID().uuidString, licenseKeyName: key.name,
+            licenseKeyID: key.id.uuidString, licenseKeyName: key.name,
             machine: Machine(
-                fingerprint: installation.fingerprint, computerName: installation.computerName,
-                operatingSystem: installation.operatingSystem, serialNumber: installation.serialNumber,
-                macAddress: installation.macAddress
+                fingerprint: installation.machine.fingerprint, computerName: installation.machine.computerName,
+                operatingSystem: installation.machine.operatingSystem, serialNumber: installation.machine.serialNumber,
+                macAddress: installation.machine.macAddress
             ),
             publicKeyURL: ActivationURLs.publicKeys(organizationID: organizationID, base: publicURL),
             revocationListURL: ActivationURLs.revocationList(organizationID: organizationID, base: publicURL)
@@ -68,14 +68,15 @@ extension ActivationCertificate {
 /// signing key, the key's name and terms and the installation's machine never change once issued.
 enum ActivationCertificates {
     static func keep(signer: ActivationSigner, for installation: Installation, key: LicenseKey, publicURL: URL) throws {
-        installation.certificate = try signer.sign(ActivationCertificate.make(installation: installation, key: key, publicURL: publicURL))
+        let claims = ActivationCertificate.make(installation: try ActivatedInstallation(installation), key: try LicenseKeyTerms(key), publicURL: publicURL)
+        installation.certificate = try signer.sign(claims)
         installation.certificateIssuer = publicURL.absoluteString
     }
 
-    static func certificate(for installation: Installation, key: LicenseKey, services: HeraldServices, on db: @autoclosure () -> any Database) async throws -> String {
+    static func certificate(for installation: ActivatedInstallation, key: LicenseKeyTerms, services: HeraldServices, on db: @autoclosure () -> any Database) async throws -> String {
         let publicURL = services.configuration.publicURL
         if let kept = installation.certificate, installation.certificateIssuer == publicURL.absoluteString { return kept }
-        let signer = try await services.activationSigners.signer(organizationID: key.$organization.id, secretBox: services.secretBox, on: db())
+        let signer = try await services.activationSigners.signer(organizationID: key.organizationID, secretBox: services.secretBox, on: db())
         return try signer.sign(ActivationCertificate.make(installation: installation, key: key, publicURL: publicURL))
     }
 }

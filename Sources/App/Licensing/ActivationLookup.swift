@@ -12,14 +12,13 @@ import SQLKit
 struct ActivationLookup {
     let codeID: UUID
     let codeStatus: String
-    let licenseKeyID: UUID
-    let key: LicenseKey
+    let key: LicenseKeyTerms
     /// The code's active installation, if the code is in use.
-    let installation: Installation?
+    let installation: ActivatedInstallation?
 
     /// The same machine already holds this code's seat: the idempotent answer.
     func reactivation(of machine: MachineDescription) -> Activation.Outcome? {
-        guard codeStatus == ActivationCodeStatus.used.rawValue, let installation, installation.fingerprint == machine.fingerprint
+        guard codeStatus == ActivationCodeStatus.used.rawValue, let installation, installation.machine.fingerprint == machine.fingerprint
         else { return nil }
         return .alreadyActive(installation, key)
     }
@@ -38,33 +37,31 @@ struct ActivationLookup {
     static func find(codeHash: String, reads: HotReads, on db: @autoclosure () -> any Database) async throws -> ActivationLookup? {
         guard let row = try await reads.first(query, [codeHash, InstallationStatus.active.rawValue], on: db())
         else { return nil }
-        let key = LicenseKey()
-        key.id = try row.decode(column: "key_id", as: UUID.self)
-        key.$organization.id = try row.decode(column: "organization_id", as: UUID.self)
-        key.name = try row.decode(column: "key_name", as: String.self)
-        key.product = try row.decode(column: "product", as: String.self)
-        key.seats = try row.decode(column: "seats", as: Int.self)
-        key.expiresAt = try row.decode(column: "key_expires_at", as: Date?.self)
-        let codeID = try row.decode(column: "code_id", as: UUID.self)
-        var installation: Installation?
+        let key = LicenseKeyTerms(
+            id: try row.decode(column: "key_id", as: UUID.self),
+            organizationID: try row.decode(column: "organization_id", as: UUID.self),
+            name: try row.decode(column: "key_name", as: String.self),
+            product: try row.decode(column: "product", as: String.self),
+            expiresAt: try row.decode(column: "key_expires_at", as: Date?.self)
+        )
+        var installation: ActivatedInstallation?
         if let installationID = try row.decode(column: "installation_id", as: UUID?.self) {
-            let found = Installation()
-            found.id = installationID
-            found.$licenseKey.id = try key.requireID()
-            found.$activationCode.id = codeID
-            found.fingerprint = try row.decode(column: "fingerprint", as: String.self)
-            found.computerName = try row.decode(column: "computer_name", as: String.self)
-            found.operatingSystem = try row.decode(column: "operating_system", as: String.self)
-            found.serialNumber = try row.decode(column: "serial_number", as: String?.self)
-            found.macAddress = try row.decode(column: "mac_address", as: String?.self)
-            found.status = InstallationStatus.active.rawValue
-            found.certificateSerial = try row.decode(column: "certificate_serial", as: String.self)
-            found.activatedAt = try row.decode(column: "activated_at", as: Date.self)
-            found.certificate = try row.decode(column: "certificate", as: String?.self)
-            found.certificateIssuer = try row.decode(column: "certificate_issuer", as: String?.self)
-            installation = found
+            installation = ActivatedInstallation(
+                id: installationID,
+                machine: MachineDescription(
+                    fingerprint: try row.decode(column: "fingerprint", as: String.self),
+                    computerName: try row.decode(column: "computer_name", as: String.self),
+                    operatingSystem: try row.decode(column: "operating_system", as: String.self),
+                    serialNumber: try row.decode(column: "serial_number", as: String?.self),
+                    macAddress: try row.decode(column: "mac_address", as: String?.self)
+                ),
+                certificateSerial: try row.decode(column: "certificate_serial", as: String.self),
+                activatedAt: try row.decode(column: "activated_at", as: Date.self),
+                certificate: try row.decode(column: "certificate", as: String?.self),
+                certificateIssuer: try row.decode(column: "certificate_issuer", as: String?.self)
+            )
         }
-        return ActivationLookup(codeID: codeID, codeStatus: try row.decode(column: "code_status", as: String.self),
-                                licenseKeyID: try key.requireID(), key: key, installation: installation)
+        return ActivationLookup(codeID: try row.decode(column: "code_id", as: UUID.self),
+                                codeStatus: try row.decode(column: "code_status", as: String.self), key: key, installation: installation)
     }
 }
