@@ -24,7 +24,18 @@ final class PageSkeletons: Sendable {
         case leafOnly
     }
 
-    private let entries = NIOLockedValueBox<[String: Entry]>([:])
+    /// A template and a view-model shape.
+    private struct Shape: Hashable {
+        let template: String
+        let signature: [UInt8]
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(template)
+            signature.withUnsafeBytes { hasher.combine(bytes: $0) }
+        }
+    }
+
+    private let entries = NIOLockedValueBox<[Shape: Entry]>([:])
     /// Off with HERALD_RELOAD_VIEWS; tests switch it to compare with Leaf's own output.
     private let enabledFlag: Synchronization.Atomic<Bool>
     var enabled: Bool {
@@ -43,7 +54,7 @@ final class PageSkeletons: Sendable {
         let parts = SlotEncoder(buildsContext: false)
         _ = try parts.encode(model)
         if parts.unsupported { return try await Self.leaf(template, model, for: request) }
-        let key = template + "\u{0}" + parts.signature
+        let key = Shape(template: template, signature: parts.signature)
         switch entries.withLockedValue({ $0[key] }) {
         case .skeleton(let skeleton)?: return skeleton.fill(parts.strings, allocator: request.byteBufferAllocator)
         case .leafOnly?: return try await Self.leaf(template, model, for: request)

@@ -7,7 +7,8 @@ import LeafKit
 /// strings. With `buildsContext` it also builds the Leaf context for rendering the skeleton, where each string is
 /// replaced by a marker naming its slot (only on a cache miss: the common path builds no context).
 final class SlotEncoder {
-    private(set) var signature = ""
+    /// Bytes, not a String: appended to per key and hashed per request, where String's bookkeeping showed in profiles.
+    private(set) var signature: [UInt8] = []
     private(set) var strings: [String] = []
     let buildsContext: Bool
     /// The model used a nested container, which no page model does today: such a page is rendered by Leaf.
@@ -21,9 +22,9 @@ final class SlotEncoder {
 
     /// The value's Leaf context (with markers in place of strings when `buildsContext`).
     func encode(_ value: some Encodable) throws -> LeafData {
-        let node = Node()
+        let node = buildsContext ? Node() : nil
         try value.encode(to: NodeEncoder(encoder: self, node: node))
-        return node.data ?? .trueNil
+        return node?.data ?? .trueNil
     }
 
     static let markerStart: Unicode.Scalar = "\u{E000}"
@@ -31,25 +32,26 @@ final class SlotEncoder {
 
     fileprivate func string(_ value: String) -> LeafData? {
         strings.append(value)
-        signature.append("s")
+        signature.append(UInt8(ascii: "s"))
         return buildsContext ? .string("\(Self.markerStart)\(strings.count - 1)\(Self.markerEnd)") : nil
     }
 
     fileprivate func shape(_ token: String, _ data: @autoclosure () -> LeafData) -> LeafData? {
-        signature.append(token)
+        signature.append(contentsOf: token.utf8)
         return buildsContext ? data() : nil
     }
 
-    fileprivate func open(_ token: Character) { signature.append(token) }
+    fileprivate func open(_ token: Unicode.Scalar) { signature.append(UInt8(token.value)) }
 
     fileprivate func key(_ key: String) {
-        signature.append("<")
-        signature.append(key)
-        signature.append(">")
+        signature.append(UInt8(ascii: "<"))
+        signature.append(contentsOf: key.utf8)
+        signature.append(UInt8(ascii: ">"))
     }
 }
 
-/// One value being encoded; containers fill `data` as they go.
+/// One value being encoded; containers fill `data` as they go. Only made when building a context: the common path
+/// (a skeleton already cached) needs the signature and strings alone, and a node per key was an allocation each.
 private final class Node {
     var data: LeafData?
     var dictionary: [String: LeafData] = [:]
@@ -58,7 +60,7 @@ private final class Node {
 
 private struct NodeEncoder: Encoder {
     let encoder: SlotEncoder
-    let node: Node
+    let node: Node?
     // Not tracked: nothing in a page model reads it, and building one per key cost an array allocation each.
     var codingPath: [any CodingKey] { [] }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
@@ -79,45 +81,49 @@ private struct NodeEncoder: Encoder {
 }
 
 /// Encodes one value into `node.data`: strings become slots, everything else part of the shape.
-private func encodeValue(_ value: some Encodable, encoder: SlotEncoder, into node: Node) throws {
+private func encodeValue(_ value: some Encodable, encoder: SlotEncoder, into node: Node?) throws {
+    // `node?.data = f()` would skip calling f when there is no node: the signature and strings must be written always.
+    let data: LeafData?
     switch value {
-    case let string as String: node.data = encoder.string(string)
-    case let bool as Bool: node.data = encoder.shape(bool ? "T" : "F", .bool(bool))
-    case let int as Int: node.data = encoder.shape("i\(int);", .int(int))
-    case let double as Double: node.data = encoder.shape("d\(double);", .double(double))
+    case let string as String: data = encoder.string(string)
+    case let bool as Bool: data = encoder.shape(bool ? "T" : "F", .bool(bool))
+    case let int as Int: data = encoder.shape("i\(int);", .int(int))
+    case let double as Double: data = encoder.shape("d\(double);", .double(double))
     case let strings as [String: String]:
         // In key order: a dictionary's own order differs from one instance to the next, and so would the shape.
         encoder.open("{")
         var context: [String: LeafData] = [:]
         for key in strings.keys.sorted() {
             encoder.key(key)
-            let data = encoder.string(strings[key]!)
-            if encoder.buildsContext { context[key] = data }
+            let slot = encoder.string(strings[key]!)
+            if encoder.buildsContext { context[key] = slot }
         }
-        if encoder.buildsContext { node.data = .dictionary(context) }
+        data = .dictionary(context)
     default:
         try value.encode(to: NodeEncoder(encoder: encoder, node: node))
-        if encoder.buildsContext, node.data == nil { node.data = .dictionary(node.dictionary) }
+        if let node, node.data == nil { node.data = .dictionary(node.dictionary) }
+        return
     }
+    node?.data = data
 }
 
 private struct Keyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let encoder: SlotEncoder
-    let node: Node
+    let node: Node?
     var codingPath: [any CodingKey] { [] }
 
     mutating func encodeNil(forKey key: Key) throws {
         encoder.open("n")
-        if encoder.buildsContext { node.dictionary[key.stringValue] = .trueNil; node.data = .dictionary(node.dictionary) }
+        if let node { node.dictionary[key.stringValue] = .trueNil; node.data = .dictionary(node.dictionary) }
     }
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
         // Keys are part of the shape: a dictionary's order is not stable, so its slots are matched by key.
         encoder.key(key.stringValue)
-        let child = Node()
+        let child = node == nil ? nil : Node()
         try encodeValue(value, encoder: encoder, into: child)
-        if encoder.buildsContext {
-            node.dictionary[key.stringValue] = child.data ?? .trueNil
+        if let node {
+            node.dictionary[key.stringValue] = child?.data ?? .trueNil
             node.data = .dictionary(node.dictionary)
         }
     }
@@ -138,28 +144,28 @@ private struct Keyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
 
 private struct Unkeyed: UnkeyedEncodingContainer {
     let encoder: SlotEncoder
-    let node: Node
+    let node: Node?
     var codingPath: [any CodingKey] { [] }
     private(set) var count = 0
 
-    init(encoder: SlotEncoder, node: Node) {
+    init(encoder: SlotEncoder, node: Node?) {
         self.encoder = encoder
         self.node = node
-        if encoder.buildsContext { node.data = .array([]) }
+        node?.data = .array([])
     }
 
     mutating func encodeNil() throws {
         count += 1
         encoder.open("n")
-        if encoder.buildsContext { node.array.append(.trueNil); node.data = .array(node.array) }
+        if let node { node.array.append(.trueNil); node.data = .array(node.array) }
     }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
         count += 1
         encoder.open(",")
-        let child = Node()
+        let child = node == nil ? nil : Node()
         try encodeValue(value, encoder: encoder, into: child)
-        if encoder.buildsContext { node.array.append(child.data ?? .trueNil); node.data = .array(node.array) }
+        if let node { node.array.append(child?.data ?? .trueNil); node.data = .array(node.array) }
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
@@ -177,12 +183,12 @@ private struct Unkeyed: UnkeyedEncodingContainer {
 
 private struct Single: SingleValueEncodingContainer {
     let encoder: SlotEncoder
-    let node: Node
+    let node: Node?
     var codingPath: [any CodingKey] { [] }
 
     mutating func encodeNil() throws {
         encoder.open("n")
-        if encoder.buildsContext { node.data = .trueNil }
+        node?.data = .trueNil
     }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
