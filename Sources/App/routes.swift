@@ -22,7 +22,7 @@ func routes(_ app: Application) throws {
         sessions: app.sessions.middleware, authenticator: Account.sessionAuthenticator(), cookieName: app.sessions.configuration.cookieName
     ), LinkBoundCSRFMiddleware())
     let join = JoinController()
-    invitee.get("join", ":token", use: join.show)
+    invitee.get("join", ":token", use: join.showNow)
     invitee.post("join", ":token", use: join.join)
 
     let session = SessionController()

@@ -83,6 +83,47 @@ struct InviteeFastPathTests {
         }
     }
 
+    @Test("a join link opened before is answered without a task, with the page the async path renders; anything else is left to it")
+    func taskFreeJoinPage() async throws {
+        try await withHerald { app in
+            // given
+            var admin = BrowserSession(app)
+            try await admin.signInAsNewAdministrator()
+            for email in ["kept@example.com", "revoked@example.com"] {
+                _ = try await admin.post("/console/invitations/join", form: ["emails": email], csrfFrom: "/console/invitations")
+            }
+            let kept = try await OutboxReader.joinPath(app, to: "kept@example.com")
+            let revoked = try await OutboxReader.joinPath(app, to: "revoked@example.com")
+            func request(_ path: String) -> Request {
+                let req = Request(application: app, method: .GET, url: URI(path: path), on: app.eventLoopGroup.next())
+                req.parameters.set("token", to: String(path.split(separator: "/").last!))
+                return req
+            }
+            let join = JoinController()
+
+            // when / then: not opened yet, so the first open must be recorded by the async path
+            #expect(try join.showWithoutWaiting(request(kept)) == nil)
+            let firstOpen = try await join.show(request(kept))
+            #expect(try await Invitation.query(on: app.db).filter(\.$email == "kept@example.com").first()?.openedAt != nil)
+            // opened and its skeleton cached: answered here on SQLite, identical to the async page
+            let withoutTask = try join.showWithoutWaiting(request(kept))
+            if TestDatabase.isPostgres {
+                #expect(withoutTask == nil) // a network read has to wait
+            } else {
+                #expect(withoutTask?.body.string == firstOpen.body.string)
+                #expect(withoutTask?.headers.first(name: .cacheControl) == "no-store")
+            }
+            // unknown, revoked: the async path's error pages
+            #expect(try join.showWithoutWaiting(request("/join/not-a-token")) == nil)
+            _ = try await join.show(request(revoked))
+            let invitation = try #require(try await Invitation.query(on: app.db).filter(\.$email == "revoked@example.com").first())
+            invitation.status = InvitationStatus.revoked.rawValue
+            try await invitation.save(on: app.db)
+            #expect(try join.showWithoutWaiting(request(revoked)) == nil)
+            #expect(try await join.show(request(revoked)).status == .gone)
+        }
+    }
+
     /// The same page rendered by Leaf alone: skeletons off, as with HERALD_RELOAD_VIEWS.
     private func leafPage(_ app: Application, path: String) async throws -> String {
         app.herald.pageSkeletons.enabled = false

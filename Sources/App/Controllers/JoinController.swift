@@ -28,6 +28,31 @@ struct JoinController {
         "join.page.password_rule", "join.page.join_as", "join.page.email",
     ]
 
+    /// The join page answered on the event loop, without starting a task, when nothing has to wait: on SQLite (the
+    /// read runs on this thread), a link opened before (no write), an invitation that can still be accepted and a
+    /// cached skeleton. Anything else goes through `show`. A task per request cost a bare route 8 % of its
+    /// throughput (BENCHMARKS.md), and this is the page every invitee and mail scanner opens.
+    func showNow(_ req: Request) -> EventLoopFuture<Response> {
+        do {
+            if let page = try showWithoutWaiting(req) { return req.eventLoop.makeSucceededFuture(page) }
+        } catch {
+            return req.eventLoop.makeFailedFuture(error)
+        }
+        return req.eventLoop.makeFutureWithTask { try await show(req) }
+    }
+
+    func showWithoutWaiting(_ req: Request) throws -> Response? {
+        let reads = req.herald.hotReads
+        guard reads.readsOnThisThread, let token = req.parameters.get("token"),
+              let invitation = try JoinLink.findOnThisThread(token: token, reads: reads),
+              invitation.openedAt != nil, JoinLinkError(status: invitation.status()) == nil
+        else { return nil }
+        let language = req.inviteeLanguage(invitation: invitation.language)
+        let (model, arguments) = pageModel(req, invitation, language: language, error: nil)
+        return try req.inviteePageFromSkeleton("join", language: language, titleKey: "join.page.title", keys: Self.pageKeys,
+                                               arguments: arguments, model)
+    }
+
     func show(_ req: Request) async throws -> Response {
         let token = try req.parameters.require("token")
         let (invitation, status): (JoinLink, InvitationStatus)
@@ -96,15 +121,19 @@ struct JoinController {
     }
 
     private func page(_ req: Request, _ invitation: JoinLink, language: Language, error: String?, status: HTTPStatus) async throws -> Response {
+        let (model, arguments) = pageModel(req, invitation, language: language, error: error)
+        return try await req.renderInviteePage("join", language: language, titleKey: "join.page.title", keys: Self.pageKeys,
+                                               arguments: arguments, model, status: status)
+    }
+
+    private func pageModel(_ req: Request, _ invitation: JoinLink, language: Language, error: String?) -> (ViewModel, [String: String]) {
         let inviter = invitation.inviterLabel
         let model = ViewModel(
             organization: invitation.organizationName, inviter: inviter, email: invitation.email,
             role: req.herald.catalog.text(invitation.role == .administrator ? "role.administrator" : "role.member", language),
             message: invitation.message, signedInAsInvitee: req.auth.get(Account.self)?.email == invitation.email, error: error
         )
-        let arguments = ["organization": model.organization, "inviter": inviter, "email": invitation.email, "role": model.role]
-        return try await req.renderInviteePage("join", language: language, titleKey: "join.page.title", keys: Self.pageKeys,
-                                               arguments: arguments, model, status: status)
+        return (model, ["organization": model.organization, "inviter": inviter, "email": invitation.email, "role": model.role])
     }
 
     private func errorPage(_ req: Request, _ error: JoinLinkError, language: Language) async throws -> Response {

@@ -47,9 +47,23 @@ struct JoinLink: Sendable {
         """
 
     static func find(token: String, reads: HotReads, on db: @autoclosure () -> any Database) async throws -> JoinLink? {
-        guard let row = try await reads.first(query, [TokenGenerator.hash(token), InvitationKind.join.rawValue], on: db())
-        else { return nil }
-        return JoinLink(
+        try await reads.first(query, binds(token), on: db()).map(JoinLink.init(row:))
+    }
+
+    /// The same read on the calling thread; only when `reads.readsOnThisThread`.
+    static func findOnThisThread(token: String, reads: HotReads) throws -> JoinLink? {
+        try reads.firstOnThisThread(query, binds(token)).map(JoinLink.init(row:))
+    }
+
+    private static func binds(_ token: String) -> [String] {
+        [TokenGenerator.hash(token), InvitationKind.join.rawValue]
+    }
+}
+
+extension JoinLink {
+    /// Kept out of the type's body so that the memberwise initializer stays.
+    fileprivate init(row: any SQLRow) throws {
+        self.init(
             invitationID: try row.decode(column: "id", as: UUID.self),
             organizationID: try row.decode(column: "organization_id", as: UUID.self),
             organizationName: try row.decode(column: "organization_name", as: String.self),

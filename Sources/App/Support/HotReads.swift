@@ -27,6 +27,15 @@ struct HotReads: Sendable {
         return try await (db() as! any SQLDatabase).raw(Self.queryString(sql, binds)).first()
     }
 
+    /// Whether `firstOnThisThread` can answer (SQLite): callers that can finish without suspending use it to answer
+    /// on the event loop without starting a task.
+    var readsOnThisThread: Bool { direct != nil }
+
+    func firstOnThisThread(_ sql: String, _ binds: [String]) throws -> (any SQLRow)? {
+        guard let direct else { preconditionFailure("firstOnThisThread needs SQLite: check readsOnThisThread") }
+        return try direct.first(sql, binds)
+    }
+
     /// `sql` for SQLKit: each `$n` becomes a bind of `binds[n - 1]`, so SQLKit's dialect writes its own placeholder.
     static func queryString(_ sql: String, _ binds: [String]) -> SQLQueryString {
         var query = SQLQueryString("")

@@ -32,6 +32,22 @@ extension Request {
         _ template: String, language: Language, titleKey: String, keys: [String], arguments: [String: String] = [:],
         _ content: Content, status: HTTPStatus = .ok
     ) async throws -> Response {
+        let page = inviteePage(language: language, titleKey: titleKey, keys: keys, arguments: arguments, content)
+        return inviteeResponse(try await herald.pageSkeletons.render(template, page, for: self), status: status)
+    }
+
+    /// The same page without suspending, when its shape's skeleton is cached; nil otherwise (use `renderInviteePage`).
+    func inviteePageFromSkeleton<Content: Encodable>(
+        _ template: String, language: Language, titleKey: String, keys: [String], arguments: [String: String] = [:],
+        _ content: Content, status: HTTPStatus = .ok
+    ) throws -> Response? {
+        let page = inviteePage(language: language, titleKey: titleKey, keys: keys, arguments: arguments, content)
+        return try herald.pageSkeletons.cached(template, page, allocator: byteBufferAllocator).map { inviteeResponse($0, status: status) }
+    }
+
+    private func inviteePage<Content: Encodable>(
+        language: Language, titleKey: String, keys: [String], arguments: [String: String], _ content: Content
+    ) -> InviteePage<Content> {
         let catalog = herald.catalog
         var strings: [String: String] = [:]
         for key in keys + [titleKey, "page.language"] {
@@ -39,12 +55,14 @@ extension Request {
             strings[String(decoding: key.utf8.map { $0 == UInt8(ascii: ".") ? UInt8(ascii: "_") : $0 }, as: UTF8.self)] = catalog.text(key, language, arguments)
         }
         let path = url.path
-        let page = InviteePage(
+        return InviteePage(
             language: language.rawValue, title: catalog.text(titleKey, language, arguments), csrf: CSRF.linkBoundToken(path: path, key: herald.linkFormKey),
             languages: Language.allCases.map { .init(code: $0.rawValue, name: $0.nativeName, current: $0 == language, url: "\(path)?lang=\($0.rawValue)") },
             t: strings, content: content
         )
-        let body = try await herald.pageSkeletons.render(template, page, for: self)
+    }
+
+    private func inviteeResponse(_ body: ByteBuffer, status: HTTPStatus) -> Response {
         // Token-bearing URLs must not leak to other sites through the Referer header, nor be cached.
         let headers: HTTPHeaders = ["Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"]
         return Response(status: status, headers: headers, body: .init(buffer: body))

@@ -67,6 +67,17 @@ final class PageSkeletons: Sendable {
         return rendered
     }
 
+    /// The page from its cached skeleton without suspending; nil when skeletons are off or the shape has none yet.
+    func cached(_ template: String, _ model: some Encodable, allocator: ByteBufferAllocator) throws -> ByteBuffer? {
+        guard enabled else { return nil }
+        let parts = SlotEncoder(buildsContext: false)
+        _ = try parts.encode(model)
+        guard !parts.unsupported,
+              case .skeleton(let skeleton)? = entries.withLockedValue({ $0[Shape(template: template, signature: parts.signature)] })
+        else { return nil }
+        return skeleton.fill(parts.strings, allocator: allocator)
+    }
+
     private func makeEntry(_ template: String, _ model: some Encodable, expected: ByteBuffer, for request: Request) async throws -> Entry {
         let marked = SlotEncoder(buildsContext: true)
         guard let context = try marked.encode(model).dictionary else { return .leafOnly }
