@@ -58,6 +58,48 @@ struct ActivationCertificateKeepingTests {
         }
     }
 
+    @Test("a repeat is answered without a task on SQLite, as the async path answers it; anything else is left to that path")
+    func repeatWithoutTask() async throws {
+        try await withHerald { app in
+            // given
+            let invited = try await LicenseFixtures.invite(app, seats: 3, people: 1)
+            let controller = ActivationAPIController()
+            func request(fingerprint: String) throws -> Request {
+                let body = ["code": invited.codes[0], "fingerprint": fingerprint, "computerName": "PC", "operatingSystem": "Linux"]
+                return Request(application: app, method: .POST, url: URI(path: "/api/v1/activations"),
+                               headers: ["Content-Type": "application/json"], collectedBody: ByteBuffer(data: try JSONEncoder().encode(body)),
+                               on: app.eventLoopGroup.next())
+            }
+            func decoded(_ response: Response?) throws -> ActivationAPIController.ActivationResponse? {
+                try response.map { try JSONDecoder.custom(dates: .iso8601).decode(ActivationAPIController.ActivationResponse.self, from: Data(buffer: $0.body.buffer!)) }
+            }
+
+            // when / then: a first activation takes a seat, so it is not answered here
+            #expect(try controller.repeatWithoutWaiting(request(fingerprint: "fp-task-free-1")) == nil)
+            let first = try await controller.activate(request(fingerprint: "fp-task-free-1"))
+            #expect(first.status == .created)
+            let repeated = try controller.repeatWithoutWaiting(request(fingerprint: "fp-task-free-1"))
+            if TestDatabase.isPostgres {
+                #expect(repeated == nil) // a network read has to wait
+            } else {
+                #expect(repeated?.status == .ok)
+                #expect(try decoded(repeated) == decoded(first))
+            }
+            // another machine with the same code: refused by the async path
+            #expect(try controller.repeatWithoutWaiting(request(fingerprint: "fp-task-free-2")) == nil)
+            #expect(try await LicenseFixtures.activate(app, code: invited.codes[0], fingerprint: "fp-task-free-2").status == .conflict)
+            // malformed: the same 400 either way (PostgreSQL leaves even the parsing to the async path)
+            if !TestDatabase.isPostgres {
+                #expect(throws: Abort.self) { try controller.repeatWithoutWaiting(request(fingerprint: "short")) }
+            }
+            // a certificate kept under another address is signed afresh by the async path
+            let installation = try #require(try await Installation.query(on: app.db).first())
+            installation.certificateIssuer = "https://old.example.com/"
+            try await installation.save(on: app.db)
+            #expect(try controller.repeatWithoutWaiting(request(fingerprint: "fp-task-free-1")) == nil)
+        }
+    }
+
     @Test("certificates are compact JWS with an EdDSA header naming the published key")
     func headerNamesThePublishedKey() async throws {
         try await withHerald { app in

@@ -21,7 +21,7 @@ struct ActivationAPIController {
         var macAddress: String?
     }
 
-    struct ActivationResponse: Content {
+    struct ActivationResponse: Content, Equatable {
         let installationID: UUID
         let certificate: String
         let certificateSerial: String
@@ -33,14 +33,7 @@ struct ActivationAPIController {
     }
 
     func activate(_ req: Request) async throws -> Response {
-        let body = try Self.decodeBody(req)
-        guard let code = body.code?.trimmingWhitespace(), !code.isEmpty else {
-            throw Abort(.badRequest, reason: "code: is required")
-        }
-        let machine = try MachineDescription.validated(
-            fingerprint: body.fingerprint, computerName: body.computerName, operatingSystem: body.operatingSystem,
-            serialNumber: body.serialNumber, macAddress: body.macAddress
-        )
+        let (code, machine) = try Self.parse(req)
         let outcome: Activation.Outcome
         do {
             outcome = try await Activation.activate(code: code, machine: machine, services: req.herald, on: req.db)
@@ -52,37 +45,8 @@ struct ActivationAPIController {
             throw error.abort
         }
         let certificate = try await ActivationCertificates.certificate(for: outcome.installation, key: outcome.key, services: req.herald, on: req.db)
-        let payload = ActivationResponse(
-            installationID: outcome.installation.id, certificate: certificate,
-            certificateSerial: outcome.installation.certificateSerial, product: outcome.key.product,
-            licenseKeyName: outcome.key.name, activatedAt: outcome.installation.activatedAt,
-            publicKeyURL: ActivationURLs.publicKeys(organizationID: outcome.key.organizationID, base: req.herald.configuration.publicURL),
-            revocationListURL: ActivationURLs.revocationList(organizationID: outcome.key.organizationID, base: req.herald.configuration.publicURL)
-        )
-        if case .activated = outcome { return try Self.json(payload, status: .created) }
-        return try Self.json(payload, status: .ok)
-    }
-
-    // Products repeat activations, so this endpoint is on a load budget (BENCHMARKS.md). Vapor's content
-    // container finds a coder by parsing the Content-Type header on each call; the JSON body middleware has
-    // already checked that header, so the body is decoded (and the response encoded) with fixed coders
-    // configured as Vapor's JSON defaults are: same output, same `DecodingError`s.
-    private static let bodyDecoder = JSONDecoder()
-    private static let responseEncoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        return encoder
-    }()
-
-    private static func decodeBody(_ req: Request) throws -> ActivationBody {
-        // No body at all: Vapor's own path, for its error.
-        guard let buffer = req.body.data, buffer.readableBytes > 0 else { return try req.content.decode(ActivationBody.self) }
-        return try bodyDecoder.decode(ActivationBody.self, from: buffer)
-    }
-
-    private static func json(_ payload: ActivationResponse, status: HTTPResponseStatus) throws -> Response {
-        let body = try responseEncoder.encode(payload)
-        return Response(status: status, headers: ["Content-Type": "application/json; charset=utf-8"], body: .init(data: body))
+        if case .activated = outcome { return try Self.answer(outcome, certificate: certificate, status: .created, req) }
+        return try Self.answer(outcome, certificate: certificate, status: .ok, req)
     }
 
     func publicKeys(_ req: Request) async throws -> Response {

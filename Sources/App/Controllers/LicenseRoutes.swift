@@ -23,7 +23,7 @@ func registerLicenseRoutes(app: Application, invitee: any RoutesBuilder, console
     // For installed products: no API token, rate-limited.
     let activation = ActivationAPIController()
     let product = app.grouped("api", "v1").grouped(JSONBodyMiddleware(exceptions: [:]))
-    product.post("activations", use: activation.activate)
+    product.post("activations", use: activation.activateNow)
     product.get("organizations", ":organizationID", "activation-keys", use: activation.publicKeys)
     product.get("organizations", ":organizationID", "revoked-certificates", use: activation.revokedCertificates)
 

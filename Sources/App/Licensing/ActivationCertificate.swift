@@ -73,9 +73,15 @@ enum ActivationCertificates {
         installation.certificateIssuer = publicURL.absoluteString
     }
 
+    /// The certificate kept from activation, if it was issued under `publicURL`.
+    static func kept(_ installation: ActivatedInstallation, publicURL: URL) -> String? {
+        guard let certificate = installation.certificate, installation.certificateIssuer == publicURL.absoluteString else { return nil }
+        return certificate
+    }
+
     static func certificate(for installation: ActivatedInstallation, key: LicenseKeyTerms, services: HeraldServices, on db: @autoclosure () -> any Database) async throws -> String {
         let publicURL = services.configuration.publicURL
-        if let kept = installation.certificate, installation.certificateIssuer == publicURL.absoluteString { return kept }
+        if let kept = kept(installation, publicURL: publicURL) { return kept }
         let signer = try await services.activationSigners.signer(organizationID: key.organizationID, secretBox: services.secretBox, on: db())
         return try signer.sign(ActivationCertificate.make(installation: installation, key: key, publicURL: publicURL))
     }
