@@ -1,8 +1,8 @@
 import Foundation
 import Logging
-import Vapor
 import NIOCore
 import NIOPosix
+import Vapor
 
 /// What `Sources/herald/entrypoint.swift` runs: read the configuration, configure, execute the command.
 public enum HeraldMain {

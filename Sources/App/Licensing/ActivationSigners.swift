@@ -2,7 +2,6 @@ import Crypto
 import Fluent
 import Foundation
 import HeraldCore
-import JWTKit
 import NIOConcurrencyHelpers
 
 /// Each organization's certificate signer, opened once per process.
