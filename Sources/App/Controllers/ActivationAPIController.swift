@@ -45,8 +45,8 @@ struct ActivationAPIController {
             throw error.abort
         }
         let certificate = try await ActivationCertificates.certificate(for: outcome.installation, key: outcome.key, services: req.herald, on: req.db)
-        if case .activated = outcome { return try Self.answer(outcome, certificate: certificate, status: .created, req) }
-        return try Self.answer(outcome, certificate: certificate, status: .ok, req)
+        let status: HTTPResponseStatus = if case .activated = outcome { .created } else { .ok }
+        return try Self.answer(outcome, certificate: certificate, status: status, req)
     }
 
     func publicKeys(_ req: Request) async throws -> Response {

@@ -30,15 +30,9 @@ struct JoinController {
 
     /// The join page answered on the event loop, without starting a task, when nothing has to wait: on SQLite (the
     /// read runs on this thread), a link opened before (no write), an invitation that can still be accepted and a
-    /// cached skeleton. Anything else goes through `show`. A task per request cost a bare route 8 % of its
-    /// throughput (BENCHMARKS.md), and this is the page every invitee and mail scanner opens.
+    /// cached skeleton. Anything else goes through `show`; this is the page every invitee and mail scanner opens.
     func showNow(_ req: Request) -> EventLoopFuture<Response> {
-        do {
-            if let page = try showWithoutWaiting(req) { return req.eventLoop.makeSucceededFuture(page) }
-        } catch {
-            return req.eventLoop.makeFailedFuture(error)
-        }
-        return req.eventLoop.makeFutureWithTask { try await show(req) }
+        req.answer(now: { try showWithoutWaiting(req) }, otherwise: { try await show(req) })
     }
 
     func showWithoutWaiting(_ req: Request) throws -> Response? {

@@ -15,9 +15,8 @@ struct JSONBodyMiddleware: Middleware {
         let chunked = request.headers.contains(name: .transferEncoding)
         guard length > 0 || chunked else { return next.respond(to: request) }
         let expected = exceptions[request.url.path] ?? .json
-        guard Self.isPlainJSON(request.headers.first(name: .contentType)) && expected == .json
-            || request.headers.contentType.map({ $0.type == expected.type && $0.subType == expected.subType }) == true
-        else {
+        let plainJSON = expected == .json && Self.isPlainJSON(request.headers.first(name: .contentType))
+        guard plainJSON || request.headers.contentType.map({ $0.type == expected.type && $0.subType == expected.subType }) == true else {
             let got = request.headers.first(name: .contentType) ?? "none"
             return request.eventLoop.makeFailedFuture(
                 Abort(.unsupportedMediaType, reason: "Content-Type: must be \(expected.type)/\(expected.subType) (got \(got))")

@@ -50,16 +50,13 @@ final class PageSkeletons: Sendable {
     }
 
     func render(_ template: String, _ model: some Encodable, for request: Request) async throws -> ByteBuffer {
-        guard enabled else { return try await Self.leaf(template, model, for: request) }
-        let parts = SlotEncoder(buildsContext: false)
-        _ = try parts.encode(model)
-        if parts.unsupported { return try await Self.leaf(template, model, for: request) }
-        let key = Shape(template: template, signature: parts.signature)
-        switch entries.withLockedValue({ $0[key] }) {
-        case .skeleton(let skeleton)?: return skeleton.fill(parts.strings, allocator: request.byteBufferAllocator)
+        guard enabled, let found = try lookUp(template, model) else { return try await Self.leaf(template, model, for: request) }
+        switch found.entry {
+        case .skeleton(let skeleton)?: return skeleton.fill(found.parts.strings, allocator: request.byteBufferAllocator)
         case .leafOnly?: return try await Self.leaf(template, model, for: request)
         case nil: break
         }
+        let key = found.key
         let rendered = try await Self.leaf(template, model, for: request)
         guard entries.withLockedValue({ $0.count < Self.maximumEntries }) else { return rendered }
         let entry = try await makeEntry(template, model, expected: rendered, for: request)
@@ -69,13 +66,17 @@ final class PageSkeletons: Sendable {
 
     /// The page from its cached skeleton without suspending; nil when skeletons are off or the shape has none yet.
     func cached(_ template: String, _ model: some Encodable, allocator: ByteBufferAllocator) throws -> ByteBuffer? {
-        guard enabled else { return nil }
+        guard enabled, let found = try lookUp(template, model), case .skeleton(let skeleton)? = found.entry else { return nil }
+        return skeleton.fill(found.parts.strings, allocator: allocator)
+    }
+
+    /// The model's shape and strings, with what is cached for the shape; nil when the model cannot be taken apart.
+    private func lookUp(_ template: String, _ model: some Encodable) throws -> (key: Shape, parts: SlotEncoder, entry: Entry?)? {
         let parts = SlotEncoder(buildsContext: false)
         _ = try parts.encode(model)
-        guard !parts.unsupported,
-              case .skeleton(let skeleton)? = entries.withLockedValue({ $0[Shape(template: template, signature: parts.signature)] })
-        else { return nil }
-        return skeleton.fill(parts.strings, allocator: allocator)
+        guard !parts.unsupported else { return nil }
+        let key = Shape(template: template, signature: parts.signature)
+        return (key, parts, entries.withLockedValue { $0[key] })
     }
 
     private func makeEntry(_ template: String, _ model: some Encodable, expected: ByteBuffer, for request: Request) async throws -> Entry {
