@@ -113,9 +113,6 @@ public enum DirectoryNames {
     public static func problem(_ name: String, what: String, maxLength: Int) -> String? {
         if name.isEmpty { return "the \(what) is empty" }
         if name.count > maxLength { return "the \(what) is longer than \(maxLength) characters" }
-        if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            return "the \(what) contains control characters"
-        }
-        return nil
+        return SafeText.problem(name, .oneLine).map { "the \(what) \($0)" }
     }
 }

@@ -90,7 +90,11 @@ struct JoinController {
         case "create":
             let name = (form.name ?? "").trimmingCharacters(in: .whitespaces)
             var problems = PasswordPolicy().problems(password: form.password ?? "", email: invitation.email)
-            if name.isEmpty || name.count > 200 { problems.insert(catalog.text("join.error.name", language), at: 0) }
+            if name.isEmpty || name.count > 200 {
+                problems.insert(catalog.text("join.error.name", language), at: 0)
+            } else if SafeText.problem(name, .oneLine) != nil {
+                problems.insert(catalog.text("join.error.name_characters", language), at: 0)
+            }
             if form.password != form.password_confirmation { problems.append(catalog.text("join.error.confirmation", language)) }
             guard problems.isEmpty else {
                 return try await page(req, invitation, language: language, error: problems.joined(separator: " "), status: .unprocessableEntity)

@@ -36,7 +36,7 @@ enum Outbox {
         var rows: [OutboxMessage] = []
         rows.reserveCapacity(mails.count)
         for mail in mails {
-            var message = mail.message
+            var message = mail.message.withStoredTextScrubbed()
             let messageID = message.messageID ?? renderer.newMessageID()
             message.messageID = messageID
             let row = OutboxMessage()

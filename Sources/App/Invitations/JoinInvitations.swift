@@ -39,6 +39,7 @@ struct JoinInvitations {
         if let message = request.message, message.count > maximumMessageLength {
             problems.append("message: must be at most \(maximumMessageLength) characters")
         }
+        if let problem = SafeText.fieldProblem(request.message, field: "message", .multiLine) { problems.append(problem) }
         if request.recipients.recipients.isEmpty && request.recipients.errors.isEmpty {
             problems.append("emails: enter at least one email address")
         }
@@ -90,7 +91,7 @@ struct JoinInvitations {
                 invitation.status = InvitationStatus.pending.rawValue
                 invitation.tokenHash = TokenGenerator.hash(token)
                 invitation.roleOnAccept = request.role.rawValue
-                invitation.message = request.message?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
+                invitation.message = request.message.map { SafeText.scrubbed($0, .multiLine) }?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
                 invitation.expiresAt = now.addingTimeInterval(TimeInterval(request.expiresInDays) * 86_400)
                 // Kept so that a resend restarts the same validity the administrator chose.
                 invitation.payload = #"{"valid_days":\#(request.expiresInDays)}"#

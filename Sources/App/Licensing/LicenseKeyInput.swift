@@ -35,6 +35,7 @@ struct LicenseKeyInput: Sendable {
         if name.count > 100 { problems.append("name: must be at most 100 characters") }
         if product.isEmpty { problems.append("product: is required") }
         if product.count > 100 { problems.append("product: must be at most 100 characters") }
+        problems += [SafeText.fieldProblem(name, field: "name"), SafeText.fieldProblem(product, field: "product")].compactMap { $0 }
         if let seats, !(1...1_000_000).contains(seats) { problems.append("seats: must be between 1 and 1,000,000") }
         if seats == nil { problems.append("seats: is required (a whole number of at least 1)") }
         var expiresAt: Date?
@@ -48,6 +49,7 @@ struct LicenseKeyInput: Sendable {
         }
         let secret = (secret ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if secret.count > 500 { problems.append("key: must be at most 500 characters") }
+        if let problem = SafeText.fieldProblem(secret, field: "key") { problems.append(problem) }
         var cleanDownloads: [String: String] = [:]
         for (platform, url) in downloads {
             let url = url.trimmingCharacters(in: .whitespaces)

@@ -21,11 +21,8 @@ struct MachineDescription: Sendable, Equatable {
                 return nil
             }
             guard trimmed.count <= max else { throw Abort(.badRequest, reason: "\(field): must be at most \(max) characters") }
-            // Control characters would end up in CSV exports and console tables.
-            // ASCII's controls are C0 and DEL; looking the category up for every scalar costs a table read each.
-            guard !trimmed.unicodeScalars.contains(where: { $0.isASCII ? $0.value < 0x20 || $0.value == 0x7F : $0.properties.generalCategory == .control }) else {
-                throw Abort(.badRequest, reason: "\(field): must not contain control characters")
-            }
+            // These end up in CSV exports, console tables and logs.
+            if let problem = SafeText.fieldProblem(trimmed, field: field) { throw Abort(.badRequest, reason: problem) }
             return trimmed
         }
         let fingerprint = try text(fingerprint, "fingerprint", required: true, max: 256)!

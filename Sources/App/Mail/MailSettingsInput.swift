@@ -27,9 +27,7 @@ struct MailSettingsInput: Content {
         var problems: [String] = []
         if !["file", "smtp"].contains(transport) { problems.append("transport: must be file or smtp") }
         do { _ = try EmailAddress(sender_address) } catch { problems.append("sender_address: \(error)") }
-        if let name = sender_name, name.contains(where: { $0 == "\r" || $0 == "\n" }) {
-            problems.append("sender_name: must be one line")
-        }
+        if let problem = SafeText.fieldProblem(sender_name, field: "sender_name") { problems.append(problem) }
         if transport == "smtp" {
             if case .failure(let reason) = ServerAddress.parse(server ?? "") { problems.append("server: \(reason)") }
             if !Self.tlsModes.contains(tls_mode ?? "starttls") {

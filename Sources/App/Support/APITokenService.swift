@@ -14,7 +14,7 @@ enum APITokenService {
         let trimmed = name.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else { throw Abort(.badRequest, reason: "name: is required") }
         guard trimmed.count <= 100 else { throw Abort(.badRequest, reason: "name: must be at most 100 characters") }
-        guard !trimmed.contains(where: { $0.isNewline }) else { throw Abort(.badRequest, reason: "name: must be one line") }
+        if let problem = SafeText.fieldProblem(trimmed, field: "name") { throw Abort(.badRequest, reason: problem) }
         return trimmed
     }
 

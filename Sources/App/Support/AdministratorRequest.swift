@@ -15,10 +15,12 @@ struct AdministratorRequest {
         var problems: [String] = []
         if name.trimmingCharacters(in: .whitespaces).isEmpty { problems.append("name: is required") }
         if name.count > 200 { problems.append("name: must be at most 200 characters") }
+        if let problem = SafeText.fieldProblem(name, field: "name") { problems.append(problem) }
         do { _ = try EmailAddress(email) } catch { problems.append("email: \(error)") }
         let organizationName = organization.trimmingCharacters(in: .whitespaces)
         if organizationName.isEmpty { problems.append("organization: is required") }
         if organizationName.count > 200 { problems.append("organization: must be at most 200 characters") }
+        if let problem = SafeText.fieldProblem(organizationName, field: "organization") { problems.append(problem) }
         problems += PasswordPolicy().problems(password: password, email: email).map { "password: \($0)" }
         return problems
     }

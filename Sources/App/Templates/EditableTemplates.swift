@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import HeraldCore
 
 /// The emails an administrator may reword, per kind, as the catalog entries that make them up.
 enum EditableTemplate: String, CaseIterable, Sendable {
@@ -51,9 +52,8 @@ enum MessageOverrides {
             let allowed = MessageCatalog.placeholders(in: base.text(key, .en))
             if value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { problems.append("\(key): must not be empty") }
             if value.count > maximumLength { problems.append("\(key): must be at most \(maximumLength) characters") }
-            if key.hasSuffix(".subject") || key.hasSuffix(".action") || key == "client.subject.default", value.contains(where: \.isNewline) {
-                problems.append("\(key): must be one line")
-            }
+            let oneLine = key.hasSuffix(".subject") || key.hasSuffix(".action") || key == "client.subject.default"
+            if let problem = SafeText.fieldProblem(value, field: key, oneLine ? .oneLine : .multiLine) { problems.append(problem) }
             for unknown in MessageCatalog.placeholders(in: value).subtracting(allowed).sorted() {
                 problems.append("\(key): unknown placeholder {\(unknown)}; available: \(allowed.sorted().map { "{\($0)}" }.joined(separator: " "))")
             }

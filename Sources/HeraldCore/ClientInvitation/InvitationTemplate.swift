@@ -32,7 +32,12 @@ public struct InvitationTemplate: Sendable, Hashable {
 
     /// Parses `text`, failing with every unknown `%WORD%` named. `%%` is a literal percent sign.
     public init(parsing text: String, field: String = "template") throws(FieldProblem) {
-        let normalized = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        let normalized: String
+        do {
+            normalized = try SafeText.checked(text, .multiLine)
+        } catch {
+            throw FieldProblem(field: field, error.description)
+        }
         guard !normalized.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw FieldProblem(field: field, "is empty")
         }
@@ -56,8 +61,8 @@ public struct InvitationTemplate: Sendable, Hashable {
 
     /// A one-line subject: only the inline variables are allowed.
     public static func parseSubject(_ text: String) throws(FieldProblem) -> InvitationTemplate {
+        if let problem = SafeText.problem(text, .oneLine) { throw FieldProblem(field: "subject", problem.description) }
         let template = try InvitationTemplate(parsing: text, field: "subject")
-        if text.contains("\n") || text.contains("\r") { throw FieldProblem(field: "subject", "must be one line") }
         if let block = Variable.allCases.first(where: { $0.isBlock && !template.missingVariables.contains($0) }) {
             throw FieldProblem(field: "subject", "\(block.token) cannot be used in the subject")
         }
