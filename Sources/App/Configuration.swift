@@ -28,6 +28,7 @@ public struct Configuration: Sendable {
     public var runDeliveryWorker: Bool
     public var logLevel: String
     public var delivery = DeliverySettings()
+    public var sessions = SessionSettings()
     /// Tests isolate each PostgreSQL run in its own schema; deployments leave this `nil` (the `public` schema).
     public var postgresSchema: String?
     /// When set, `GET /metrics` answers only requests with `Authorization: Bearer <token>`; when nil it is open,
@@ -75,6 +76,8 @@ public struct Configuration: Sendable {
         ("HERALD_DELIVERY_RETRY_HORIZON", "seconds after which a message that keeps failing temporarily is marked failed (default 172800, two days)"),
         ("HERALD_DELIVERY_RETRY_BASE", "seconds before the first retry of a temporary failure; doubles per attempt up to an hour (default 60)"),
         ("HERALD_DELIVERY_LEASE", "seconds a claimed message stays reserved before another worker may take it over (default 900)"),
+        ("HERALD_SESSION_IDLE_TIMEOUT", "seconds without a request after which a console session ends on the server (default 43200, 12 hours)"),
+        ("HERALD_SESSION_LIFETIME", "seconds after sign-in after which a console session ends however busy (default 604800, 7 days)"),
         ("HERALD_METRICS_TOKEN", "at least 16 characters: /metrics then requires `Authorization: Bearer <token>` (default unset: /metrics is open)"),
         ("HERALD_TRUST_PROXY", "true behind a reverse proxy or load balancer that appends the client's address to X-Forwarded-For; rate limits then count that address (default false: the TCP peer)"),
         ("HERALD_RELOAD_VIEWS", "true while editing Resources/Views: each page re-reads its templates (default false: parsed once; reloading makes pages ~10× slower)"),
@@ -158,6 +161,9 @@ public struct Configuration: Sendable {
         delivery.retryHorizon = TimeInterval(positive("HERALD_DELIVERY_RETRY_HORIZON", default: Int(delivery.retryHorizon)))
         delivery.leaseDuration = TimeInterval(positive("HERALD_DELIVERY_LEASE", default: Int(delivery.leaseDuration)))
         delivery.retryBaseDelay = TimeInterval(positive("HERALD_DELIVERY_RETRY_BASE", default: Int(delivery.retryBaseDelay)))
+        var sessions = SessionSettings()
+        sessions.idleTimeout = TimeInterval(positive("HERALD_SESSION_IDLE_TIMEOUT", default: Int(sessions.idleTimeout)))
+        sessions.lifetime = TimeInterval(positive("HERALD_SESSION_LIFETIME", default: Int(sessions.lifetime)))
 
         let migrate = flag("HERALD_AUTO_MIGRATE", default: true)
         let worker = flag("HERALD_DELIVERY_WORKER", default: true)
@@ -170,6 +176,7 @@ public struct Configuration: Sendable {
             defaultMailTransport: transport, runMigrationsOnStart: migrate, runDeliveryWorker: worker, logLevel: logLevel
         )
         configuration.delivery = delivery
+        configuration.sessions = sessions
         configuration.metricsToken = metricsToken
         configuration.trustProxy = trustProxy
         configuration.reloadViews = reloadViews
@@ -213,5 +220,21 @@ public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
     public var description: String {
         "Herald cannot start: the configuration has \(problems.count) problem(s):\n"
             + problems.map { "  - \($0)" }.joined(separator: "\n")
+    }
+}
+
+/// How long a console session lasts on the server (`HashedSessionDriver`).
+public struct SessionSettings: Sendable {
+    /// Ends after this long without a request: the browser cookie lasts as long.
+    public var idleTimeout: TimeInterval = 12 * 60 * 60
+    /// Ends this long after sign-in however busy it is.
+    public var lifetime: TimeInterval = 7 * 24 * 60 * 60
+    /// The last-use time is written at most this often, so that a page view costs no database write.
+    static let seenResolution: TimeInterval = 60
+
+    public init() {}
+
+    func hasEnded(createdAt: Date, seenAt: Date, now: Date) -> Bool {
+        now.timeIntervalSince(seenAt) > idleTimeout || now.timeIntervalSince(createdAt) > lifetime
     }
 }

@@ -68,7 +68,7 @@ struct AutoMigrate: LifecycleHandler {
     }
 }
 
-/// What only `herald serve` does at start: print the first-run link, start the delivery worker.
+/// What only `herald serve` does at start: print the first-run link, start the delivery worker and the session sweeper.
 struct ServeLifecycle: LifecycleHandler {
     func didBootAsync(_ app: Application) async throws {
         let configuration = app.herald.configuration
@@ -87,9 +87,11 @@ struct ServeLifecycle: LifecycleHandler {
         if configuration.runDeliveryWorker {
             app.herald.deliveryWorker.start()
         }
+        app.herald.sessionSweeper.start(settings: configuration.sessions, database: app.db, logger: app.logger)
     }
 
     func shutdownAsync(_ app: Application) async {
+        await app.herald.sessionSweeper.stop()
         await app.herald.deliveryWorker.stop()
     }
 }

@@ -25,12 +25,12 @@ public func configure(_ app: Application, configuration: Configuration) async th
     app.views.use(.leaf)
     app.leaf.cache = ParsedViewCache(enabled: !configuration.reloadViews)
 
-    app.sessions.use { _ in HashedSessionDriver() }
+    app.sessions.use { _ in HashedSessionDriver(settings: configuration.sessions) }
     app.sessions.configuration.cookieName = "herald_session"
     app.sessions.configuration.cookieFactory = { sessionID in
         // Secure whenever Herald is reached over https; SameSite=Lax stops cross-site form posts carrying the cookie.
         HTTPCookies.Value(
-            string: sessionID.string, expires: Date().addingTimeInterval(60 * 60 * 12), maxAge: nil,
+            string: sessionID.string, expires: Date().addingTimeInterval(configuration.sessions.idleTimeout), maxAge: nil,
             domain: nil, path: "/", isSecure: configuration.publicURL.scheme == "https", isHTTPOnly: true,
             sameSite: .lax
         )

@@ -17,6 +17,9 @@ public struct PasswordPolicy: Sendable {
         if password.count < minimumLength {
             problems.append("Use at least \(minimumLength) characters (this one has \(password.count)).")
         }
+        if Self.exceedsHashLimit(password) {
+            problems.append("Use at most \(Self.maximumBytes) bytes (this one has \(password.utf8.count)); accented letters and symbols count as two to four.")
+        }
         if characterClasses(in: password) < minimumCharacterClasses {
             problems.append("Mix at least two kinds of characters: lowercase, uppercase, digits or symbols.")
         }
@@ -30,6 +33,15 @@ public struct PasswordPolicy: Sendable {
             problems.append("This password is one of the most common ones; choose another.")
         }
         return problems
+    }
+
+    /// bcrypt reads the first 72 bytes of a password and ignores the rest, so a longer password would be matched by
+    /// every password that shares those bytes. Herald refuses to set one rather than pre-hashing: pre-hashing would
+    /// change every stored hash's meaning, and 72 bytes is over 50 characters of any script a person types.
+    public static let maximumBytes = 72
+
+    public static func exceedsHashLimit(_ password: String) -> Bool {
+        password.utf8.count > maximumBytes
     }
 
     public func isAcceptable(password: String, email: String) -> Bool {

@@ -46,6 +46,16 @@ public struct SlidingWindowRateLimiter: Sendable {
         return .allowed
     }
 
+    /// Whether `key` is limited now, without counting anything: for callers that count only failures but must
+    /// refuse every attempt, successful or not, while a key is limited.
+    public func decision(key: String, now: Date) -> Decision {
+        guard let times = attempts[key] else { return .allowed }
+        let cutoff = now.addingTimeInterval(-window)
+        let live = times.drop { $0 <= cutoff }
+        guard live.count >= limit, let oldest = live.first else { return .allowed }
+        return .limited(retryAfter: max(oldest.addingTimeInterval(window).timeIntervalSince(now), 0))
+    }
+
     /// Forgets a key, e.g. after a successful sign-in.
     public mutating func reset(key: String) {
         attempts[key] = nil

@@ -83,11 +83,14 @@ extension SMTPStateMachine {
             return dataReplied(reply, command: command)
         case .endOfData:
             let transaction = inFlight.removeFirst()
-            let result: Result<SMTPDeliveryReceipt, SMTPError> =
-                reply.isPositiveCompletion
-                ? .success(SMTPDeliveryReceipt(accepted: transaction.accepted, rejected: transaction.rejected, reply: reply))
-                : .failure(.rejected(command, reply))
-            return [.finishTransaction(id: transaction.id, result)] + startNextTransactions()
+            guard reply.isPositiveCompletion else {
+                // A transaction pipelined behind the dot went out after an RSET already (`startNextTransactions`);
+                // otherwise the next one must wait for one.
+                if inFlight.isEmpty { resetBeforeNextTransaction = true }
+                return [.finishTransaction(id: transaction.id, .failure(.rejected(command, reply)))] + startNextTransactions()
+            }
+            let receipt = SMTPDeliveryReceipt(accepted: transaction.accepted, rejected: transaction.rejected, reply: reply)
+            return [.finishTransaction(id: transaction.id, .success(receipt))] + startNextTransactions()
         case .abortedData, .rset:
             return startNextTransactions()
         case .quit:
@@ -164,6 +167,13 @@ extension SMTPStateMachine {
             } else {
                 guard expected.isEmpty else { break }
             }
+            if resetBeforeNextTransaction, !capabilities.pipelining {
+                // Lock-step: RSET alone; its reply starts the transaction.
+                resetBeforeNextTransaction = false
+                expected.append(.rset)
+                actions.append(.send([.rset]))
+                break
+            }
             queued.removeFirst()
             let parameters: [String]
             switch mailParameters(for: envelope) {
@@ -177,6 +187,13 @@ extension SMTPStateMachine {
             var commands = [mail] + envelope.recipients.map { SMTPCommand.rcpt(to: $0) } + [.data]
             var transaction = Transaction(id: id, envelope: envelope, mailCommand: mail.description, unsent: [])
             if capabilities.pipelining {
+                if resetBeforeNextTransaction || expected.contains(where: { $0 == .endOfData || $0 == .abortedData }) {
+                    // The previous transaction failed, or its outcome is not known yet: a server that keeps a
+                    // refused transaction open would take this MAIL as nested (503) and fail an unrelated message.
+                    resetBeforeNextTransaction = false
+                    expected.append(.rset)
+                    commands.insert(.rset, at: 0)
+                }
                 expected.append(.mail)
                 for recipient in envelope.recipients { expected.append(.rcpt(recipient)) }
                 expected.append(.data)

@@ -57,6 +57,9 @@ struct SMTPStateMachine {
     var inFlight = CircularBuffer<Transaction>()
     var expected = CircularBuffer<Expected>()
     var quitRequested = false
+    /// A transaction failed after its data: the next one starts with RSET, so that the server's view of the failed
+    /// one cannot leak into it.
+    var resetBeforeNextTransaction = false
     /// Why the session ended, reported to transactions requested afterwards.
     var terminalError: SMTPError?
 

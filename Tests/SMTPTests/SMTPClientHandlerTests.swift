@@ -84,6 +84,27 @@ struct SMTPClientHandlerTests {
         #expect(receipt.reply.lines == ["queued as 42"])
     }
 
+    @Test("a server that keeps a refused transaction open does not fail the next one: RSET comes first")
+    func refusedDotDoesNotLeak() throws {
+        // given: a pipelining server that answers the next MAIL with 503 unless the refused transaction was reset
+        let session = try Session(.init(tlsMode: .none, clientHostname: "herald.test"))
+        _ = try session.server("220 mx ESMTP\r\n")
+        _ = try session.server("250-mx\r\n250 PIPELINING\r\n")
+        let first = session.send([envelope(to: ["a@x.org"], "one")])
+        _ = try session.server("250 ok\r\n250 ok\r\n354 go\r\n")
+        _ = try session.server("554 5.7.1 content rejected\r\n")
+        // when: the connection is reused
+        let second = session.send([envelope(to: ["b@x.org"], "two")])
+        let commands = try session.written()
+        let body = try session.server("250 2.0.0 reset\r\n250 ok\r\n250 ok\r\n354 go\r\n")
+        _ = try session.server("250 queued\r\n")
+        // then
+        #expect(Self.result(first[0])?.failureValue.map { ($0 as? SMTPError)?.code } == 554)
+        #expect(commands == "RSET\r\nMAIL FROM:<sender@herald.test>\r\nRCPT TO:<b@x.org>\r\nDATA\r\n")
+        #expect(body == "two\r\n.\r\n")
+        #expect(try Self.result(second[0])?.get() != nil)
+    }
+
     @Test("STARTTLS puts TLS first in the pipeline and EHLO is sent again")
     func startTLS() throws {
         // given

@@ -61,6 +61,22 @@ struct SMTPLiveRejectionTests {
         }
     }
 
+    @Test("a connection reused after refusals at the final dot goes on with its own transactions, never a 503")
+    func dataRejectReuse() async throws {
+        // given
+        let servers = try LiveServers.require()
+        let (connection, _) = try await sendThree(port: servers.dataRejectPort, servers: servers)
+        // when
+        let again = await connection.send((0..<2).map { envelope(to: ["again\($0)@example.org"]) })
+        await connection.close()
+        // then: each refused for itself, at its own final dot
+        for result in again {
+            let error = try #require(result.failureValue)
+            #expect(error.command == "end of data", "\(error)")
+            #expect(error.code != 503)
+        }
+    }
+
     @Test("421 and a disconnect fail every message temporarily and close the connection")
     func disconnectIsTemporary() async throws {
         // given

@@ -90,7 +90,7 @@ struct SMTPStateMachineTransactionTests {
         #expect(machine.received(reply(554, "no data expected")) == [])
     }
 
-    @Test("after the body, the next transaction is pipelined in the same flush")
+    @Test("after the body, the next transaction is pipelined in the same flush, behind an RSET")
     func nextTransactionFollowsTheBody() {
         // given
         var machine = readyMachine(["PIPELINING"])
@@ -103,11 +103,51 @@ struct SMTPStateMachineTransactionTests {
         let actions = machine.received(reply(354))
         let firstDone = machine.received(reply(250, "queued 1"))
         // then
+        // The first one's outcome is not known yet: the RSET keeps a refused first transaction out of the second.
         #expect(actions == [
             .sendBody(first.message),
-            .send([.mail(from: "sender@herald.test", parameters: []), .rcpt(to: "b@x.org"), .data]),
+            .send([.rset, .mail(from: "sender@herald.test", parameters: []), .rcpt(to: "b@x.org"), .data]),
         ])
         #expect(firstDone.finished.map(\.id) == [1])
+    }
+
+    @Test("a refused final dot is followed by RSET before the next transaction, which succeeds on its own (lock-step)")
+    func refusedDotResetsLockStep() throws {
+        // given
+        var machine = readyMachine([])
+        _ = machine.messageRequested(id: 1, envelope(to: ["a@x.org"]))
+        _ = machine.messageRequested(id: 2, envelope(to: ["b@x.org"]))
+        _ = machine.received(reply(250))
+        _ = machine.received(reply(250))
+        _ = machine.received(reply(354))
+        // when
+        let refused = machine.received(reply(554, "content rejected"))
+        let afterReset = machine.received(reply(250, "reset"))
+        _ = machine.received(reply(250))
+        _ = machine.received(reply(250))
+        _ = machine.received(reply(354))
+        let second = machine.received(reply(250, "queued"))
+        // then
+        #expect(refused.finished.first?.result.failureValue?.code == 554)
+        #expect(refused.sentCommands == [.rset])
+        #expect(afterReset.sentCommands == [.mail(from: "sender@herald.test", parameters: [])])
+        #expect(second.finished.first?.id == 2)
+        #expect(second.finished.first?.result.successValue != nil)
+    }
+
+    @Test("a connection reused after a refused final dot starts its next transaction with RSET (pipelined)")
+    func refusedDotResetsOnReuse() throws {
+        // given: the last transaction of a batch refused after its data
+        var machine = readyMachine(["PIPELINING"])
+        _ = machine.messageRequested(id: 1, envelope(to: ["a@x.org"]))
+        _ = machine.received(reply(250))
+        _ = machine.received(reply(250))
+        _ = machine.received(reply(354))
+        _ = machine.received(reply(554, "content rejected"))
+        // when: the pool hands the connection to the next batch
+        let next = machine.messageRequested(id: 2, envelope(to: ["b@x.org"]))
+        // then
+        #expect(next.sentCommands == [.rset, .mail(from: "sender@herald.test", parameters: []), .rcpt(to: "b@x.org"), .data])
     }
 
     @Test("552 after the final dot is reported as temporary (RFC 5321 4.5.3.1.10)")

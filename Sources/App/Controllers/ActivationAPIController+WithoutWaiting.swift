@@ -15,6 +15,7 @@ extension ActivationAPIController {
     func repeatWithoutWaiting(_ req: Request) throws -> Response? {
         let services = req.herald
         guard services.hotReads.readsOnThisThread else { return nil }
+        try refuseWhileGuessing(req)
         // A malformed request fails here exactly as it would in `activate`.
         let (code, machine) = try Self.parse(req)
         guard let found = try ActivationLookup.findOnThisThread(codeHash: ActivationCode.hash(code), reads: services.hotReads),

@@ -7,7 +7,8 @@ import Vapor
 /// its certificate revocation list.
 struct ActivationAPIController {
     /// Unknown codes per client address: 30 per 15 minutes makes guessing a 98-bit code hopeless. Only misses
-    /// count, so a whole office activating behind one NAT address is never slowed down.
+    /// count, so a whole office activating behind one NAT address is never slowed down; but while a client is
+    /// limited every code it sends is refused, a valid one too, or a guesser would learn which code is real.
     let guessLimiter = RateLimiter(limit: 30, window: 15 * 60)
     /// Public reads per client address; products fetch keys once and cache them.
     let readLimiter = RateLimiter(limit: 600, window: 60)
@@ -33,14 +34,14 @@ struct ActivationAPIController {
     }
 
     func activate(_ req: Request) async throws -> Response {
+        try refuseWhileGuessing(req)
         let (code, machine) = try Self.parse(req)
         let outcome: Activation.Outcome
         do {
             outcome = try await Activation.activate(code: code, machine: machine, services: req.herald, on: req.db)
         } catch let error as ActivationError {
-            if error == .unknownCode, let wait = await guessLimiter.retryAfter(key: Self.client(req)) {
-                throw Abort(.tooManyRequests, headers: ["Retry-After": String(Int(wait.rounded(.up)))],
-                            reason: "code: too many unknown codes from your address; try again later")
+            if error == .unknownCode, let wait = guessLimiter.retryAfter(key: Self.client(req)) {
+                throw Self.tooManyGuesses(wait)
             }
             throw error.abort
         }
@@ -85,9 +86,18 @@ struct ActivationAPIController {
         return response
     }
 
+    /// 429 for a client with too many unknown codes; counts nothing, so a repeated valid activation costs a lookup.
+    func refuseWhileGuessing(_ req: Request) throws {
+        if let wait = guessLimiter.waitTime(key: Self.client(req)) { throw Self.tooManyGuesses(wait) }
+    }
+
+    private static func tooManyGuesses(_ wait: TimeInterval) -> Abort {
+        .tooManyRequests(wait: wait, reason: "code: too many unknown codes from your address; try again later")
+    }
+
     private func limitReads(_ req: Request) async throws {
-        if let wait = await readLimiter.retryAfter(key: Self.client(req)) {
-            throw Abort(.tooManyRequests, headers: ["Retry-After": String(Int(wait.rounded(.up)))], reason: "too many requests; try again later")
+        if let wait = readLimiter.retryAfter(key: Self.client(req)) {
+            throw Abort.tooManyRequests(wait: wait, reason: "too many requests; try again later")
         }
     }
 

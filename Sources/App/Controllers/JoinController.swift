@@ -62,8 +62,8 @@ struct JoinController {
     func join(_ req: Request) async throws -> Response {
         let token = try req.parameters.require("token")
         let client = req.clientAddress
-        if let wait = await req.herald.tokenRedemptionLimiter.retryAfter(key: "join:\(client)") {
-            throw Abort(.tooManyRequests, headers: ["Retry-After": String(Int(wait.rounded(.up)))], reason: "Too many attempts. Wait a few minutes.")
+        if let wait = req.herald.tokenRedemptionLimiter.retryAfter(key: "join:\(client)") {
+            throw Abort.tooManyRequests(wait: wait, reason: "Too many attempts. Wait a few minutes.")
         }
         let (invitation, status): (JoinLink, InvitationStatus)
         do { (invitation, status) = try await JoinRedemption.link(token: token, reads: req.herald.hotReads, on: req.db) } catch let error as JoinLinkError {
@@ -81,15 +81,16 @@ struct JoinController {
             }
             account = current
         case "signin":
-            let existing = try await Account.find(email: invitation.email, on: req.db)
-            let matches = (try? await req.password.async.verify(form.password ?? "", created: existing?.passwordHash ?? SessionController.dummyHash)) ?? false
-            guard let existing, matches else {
+            guard let existing = try await PasswordCheck.verify(email: invitation.email, password: form.password ?? "", from: .init(req),
+                                                                limits: req.herald.signInLimits, hasher: req.password.async, on: req.db)
+            else {
                 return try await page(req, invitation, language: language, error: catalog.text("join.error.password", language), status: .unauthorized)
             }
             account = existing
         case "create":
             let name = (form.name ?? "").trimmingCharacters(in: .whitespaces)
             var problems = PasswordPolicy().problems(password: form.password ?? "", email: invitation.email)
+            if PasswordPolicy.exceedsHashLimit(form.password ?? "") { problems = [catalog.text("join.error.password_long", language)] }
             if name.isEmpty || name.count > 200 {
                 problems.insert(catalog.text("join.error.name", language), at: 0)
             } else if SafeText.problem(name, .oneLine) != nil {
@@ -113,9 +114,10 @@ struct JoinController {
         } catch let error as JoinLinkError {
             return try await errorPage(req, error, language: language)
         }
-        req.auth.login(account)
+        let response = req.redirect(to: "/console")
+        if req.auth.get(Account.self)?.id != account.id { try await req.startSession(for: account, response: response) }
         req.session.data[Request.organizationSessionKey] = invitation.organizationID.uuidString
-        return req.redirect(to: "/console")
+        return response
     }
 
     private func page(_ req: Request, _ invitation: JoinLink, language: Language, error: String?, status: HTTPStatus) async throws -> Response {

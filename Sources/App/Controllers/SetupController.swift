@@ -46,8 +46,9 @@ struct SetupController {
             try await setupToken.save(on: db)
             return try await AdministratorRequest.create(request, passwordHash: hash, actor: .system, on: db).account
         }
-        req.auth.login(account)
+        let response = req.redirect(to: "/console")
+        try await req.startSession(for: account, response: response)
         req.flash("Welcome to Herald. Your organization is ready.")
-        return req.redirect(to: "/console")
+        return response
     }
 }

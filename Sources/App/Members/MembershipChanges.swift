@@ -41,11 +41,13 @@ struct MembershipChanges {
             }
             if let note = note?.trimmingCharacters(in: .whitespacesAndNewlines), !note.isEmpty { membership.note = note }
             try await membership.save(on: db)
-            if change == .remove || change == .leave || change == .block {
+            if change == .remove || change == .leave {
                 // License-administrator rights do not survive the membership that carried them.
-                if change != .block { try await LicenseKeyAdministrator.query(on: db).filter(\.$membership.$id == membershipID).delete() }
+                try await LicenseKeyAdministrator.query(on: db).filter(\.$membership.$id == membershipID).delete()
             }
-            let detail = [note.map { "note: \($0)" }, change == .promote || change == .demote ? "role: \(membership.role.title)" : nil]
+            let revokedTokens = losesAdministration ? try await revokeAPITokens(of: membership.account.requireID(), on: db) : 0
+            let detail = [note.map { "note: \($0)" }, change == .promote || change == .demote ? "role: \(membership.role.title)" : nil,
+                          revokedTokens > 0 ? "API tokens revoked: \(revokedTokens)" : nil]
                 .compactMap { $0 }.joined(separator: ", ")
             try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: "member.\(change.rawValue)",
                                       targetType: "account", targetID: membership.account.id, targetLabel: membership.account.email,
@@ -76,6 +78,18 @@ struct MembershipChanges {
                                       targetType: "account", targetID: membership.account.id, targetLabel: membership.account.email,
                                       details: names.isEmpty ? "no keys" : "keys: \(names.joined(separator: ", "))")
         }
+    }
+
+    /// A person who stops being an administrator loses their API tokens for good: a later promotion or unblock
+    /// gives back the role, not tokens that may have been handed around meanwhile.
+    private func revokeAPITokens(of accountID: UUID, on db: any Database) async throws -> Int {
+        let tokens = try await APIToken.query(on: db).filter(\.$organization.$id == organizationID)
+            .filter(\.$account.$id == accountID).filter(\.$revokedAt == nil).all()
+        for token in tokens {
+            token.revokedAt = Date()
+            try await token.save(on: db)
+        }
+        return tokens.count
     }
 
     private func activeAdministrators(on db: any Database) async throws -> Int {

@@ -33,5 +33,6 @@ enum HeraldMigrations {
         UpdateActivationCodeAddInvitationIndex(),
         UpdateInvitationAddOpenedAt(),
         UpdateInstallationAddCertificate(),
+        CreateStoredSession(),
     ]
 }

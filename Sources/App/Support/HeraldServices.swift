@@ -20,16 +20,15 @@ final class HeraldServices: Sendable {
     let hotReads: HotReads
     /// Invitee pages' cached markup (`renderInviteePage`).
     let pageSkeletons: PageSkeletons
-    /// Per address: guessing one account's password. Reset by a successful sign-in.
-    let signInLimiter: RateLimiter
-    /// Per client address: spraying many accounts from one place; roomier, since offices share addresses.
-    let signInClientLimiter: RateLimiter
+    /// Every password check's limits (`PasswordCheck`).
+    let signInLimits: SignInLimits
     let tokenRedemptionLimiter: RateLimiter
     let renderer: MessageRenderer
     let outboxSealer: OutboxSealer
     let catalog: MessageCatalog
     var composer: MailComposer { MailComposer(renderer: renderer) }
     let deliveryWorker: DeliveryWorker
+    let sessionSweeper = SessionSweeper()
     let eventLoopGroup: any EventLoopGroup
     let logger: Logger
 
@@ -40,9 +39,7 @@ final class HeraldServices: Sendable {
         self.configuration = configuration
         self.secretBox = SecretBox(serverSecret: secretKey, purpose: "herald stored secrets v1")
         self.linkFormKey = CSRF.linkFormKey(serverSecret: secretKey)
-        // Ten attempts per address and client per 15 minutes: plenty for a person, too slow for guessing.
-        self.signInLimiter = RateLimiter(limit: 10, window: 15 * 60)
-        self.signInClientLimiter = RateLimiter(limit: 100, window: 15 * 60)
+        self.signInLimits = SignInLimits(serverSecret: secretKey)
         self.tokenRedemptionLimiter = RateLimiter(limit: 30, window: 15 * 60)
         self.eventLoopGroup = group
         self.hotReads = HotReads(database: configuration.database, logger: logger)

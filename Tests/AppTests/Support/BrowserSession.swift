@@ -8,6 +8,8 @@ import VaporTesting
 struct BrowserSession {
     let app: Application
     var cookie: String?
+    /// The device cookie a successful sign-in leaves (`SignInLimits`).
+    var deviceCookie: String?
 
     init(_ app: Application) { self.app = app }
 
@@ -55,13 +57,17 @@ struct BrowserSession {
 
     private func headers() -> HTTPHeaders {
         var headers = HTTPHeaders()
-        if let cookie { headers.add(name: .cookie, value: cookie) }
+        let cookies = [cookie, deviceCookie].compactMap { $0 }
+        if !cookies.isEmpty { headers.add(name: .cookie, value: cookies.joined(separator: "; ")) }
         return headers
     }
 
     private mutating func remember(_ response: TestingHTTPResponse) {
         if let value = response.headers.setCookie?["herald_session"] {
             cookie = value.expires.map { $0 < Date() } == true ? nil : "herald_session=\(value.string)"
+        }
+        if let value = response.headers.setCookie?[SignInLimits.deviceCookieName] {
+            deviceCookie = "\(SignInLimits.deviceCookieName)=\(value.string)"
         }
     }
 
@@ -76,5 +82,14 @@ enum TestData {
         let request = AdministratorRequest(name: "Ada Admin", email: email, organization: organization, password: password)
         let hash = try await app.password.async.hash(password)
         return try await AdministratorRequest.create(request, passwordHash: hash, actor: .commandLine, on: app.db)
+    }
+
+    /// Bob (password "Bobs-Password-1", administrator of Globex) invited to join Acme; returns his join page's path.
+    static func bobInvitedToAcme(_ app: Application) async throws -> String {
+        _ = try await administrator(app, email: "bob@example.com", password: "Bobs-Password-1", organization: "Globex")
+        var admin = BrowserSession(app)
+        try await admin.signInAsNewAdministrator()
+        _ = try await admin.post("/console/invitations/join", form: ["emails": "bob@example.com"], csrfFrom: "/console/invitations")
+        return try await OutboxReader.joinPath(app, to: "bob@example.com")
     }
 }
