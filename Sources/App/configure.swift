@@ -54,7 +54,7 @@ private func configureDatabase(_ app: Application, _ database: Configuration.Dat
         if !folder.isEmpty {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
-        app.databases.use(.sqlite(.file(path)), as: .sqlite)
+        app.databases.use(SQLiteWriteRetry.Configuration(base: DatabaseConfigurationFactory.sqlite(.file(path)).make()), as: .sqlite)
         // WAL lets `herald` CLI commands read and write while `herald serve` runs on the same file.
         // The mode is stored in the file, so setting it once is enough; SQLiteNIO installs a busy handler
         // that retries on SQLITE_BUSY, so concurrent writers wait instead of failing.

@@ -49,6 +49,7 @@ struct CSRFMiddleware: AsyncMiddleware {
         guard ![.GET, .HEAD, .OPTIONS].contains(request.method) else {
             return try await next.respond(to: request)
         }
+        try await RequestBodyLimit.collect(request).get()
         guard let sent = CSRF.sentToken(request), let expected = request.session.data[CSRF.sessionKey],
               TokenGenerator.constantTimeEquals(sent, expected) else {
             throw CSRF.rejection
@@ -65,10 +66,12 @@ struct LinkBoundCSRFMiddleware: Middleware {
         guard ![.GET, .HEAD, .OPTIONS].contains(request.method) else {
             return next.respond(to: request)
         }
-        let expected = CSRF.linkBoundToken(path: request.url.path, key: request.herald.linkFormKey)
-        guard let sent = CSRF.sentToken(request), TokenGenerator.constantTimeEquals(sent, expected) else {
-            return request.eventLoop.makeFailedFuture(CSRF.rejection)
+        return RequestBodyLimit.collect(request).flatMap {
+            let expected = CSRF.linkBoundToken(path: request.url.path, key: request.herald.linkFormKey)
+            guard let sent = CSRF.sentToken(request), TokenGenerator.constantTimeEquals(sent, expected) else {
+                return request.eventLoop.makeFailedFuture(CSRF.rejection)
+            }
+            return next.respond(to: request)
         }
-        return next.respond(to: request)
     }
 }

@@ -40,16 +40,24 @@ extension APIController {
         var group: String?
     }
 
-    static func directoryUsers(_ req: Request) async throws -> [DirectoryUserDTO] {
+    /// A page of users (`?page=`, `?per_page=` up to 1,000, the default); a `Link: <…>; rel="next"` header names the
+    /// next page while there is one.
+    static func directoryUsers(_ req: Request) async throws -> Response {
         let organizationID = try req.api.organizationID
-        let groups = Dictionary(uniqueKeysWithValues: try await DirectoryStore.groups(of: organizationID, on: req.db).map { ($0.id!, $0.name) })
-        var groupsOfUser: [UUID: [String]] = [:]
-        for edge in try await DirectoryStore.edges(of: organizationID, on: req.db) {
-            if let user = edge.$user.id, let name = groups[edge.$group.id] { groupsOfUser[user, default: []].append(name) }
+        let page = try PageRequest(req, defaultSize: PageRequest.maximumSize)
+        let users = try await page.slice { offset, limit in
+            try await DirectoryUser.query(on: req.db).filter(\.$organization.$id == organizationID)
+                .sort(\.$name).sort(\.$email).range(offset..<(offset + limit)).all()
         }
-        return try await DirectoryStore.users(of: organizationID, on: req.db).map {
-            DirectoryUserDTO(id: $0.id!, name: $0.name, email: $0.email, enabled: $0.enabled, groups: (groupsOfUser[$0.id!] ?? []).sorted())
+        let groupsOfUser = try await DirectoryStore.groupNames(ofUsers: users.rows.map { try $0.requireID() }, on: req.db)
+        let response = try await users.rows.map { user in
+            DirectoryUserDTO(id: try user.requireID(), name: user.name, email: user.email, enabled: user.enabled,
+                             groups: (groupsOfUser[try user.requireID()] ?? []).sorted())
+        }.encodeResponse(for: req)
+        if let next = users.next {
+            response.headers.replaceOrAdd(name: .link, value: "</api/v1/directory/users?page=\(next)&per_page=\(page.size)>; rel=\"next\"")
         }
+        return response
     }
 
     static func createDirectoryUser(_ req: Request) async throws -> Response {

@@ -19,37 +19,59 @@ enum DirectoryController {
     }
 
     struct ViewModel: Encodable {
-        let users: [UserRow]
-        let groups: [GroupRow]
+        var users: [UserRow] = []
+        var groups: [GroupRow] = []
         var error: String?
         var newName = ""
         var newEmail = ""
         var csv = ""
+        var usersPage = Pager()
+        var groupsPage = Pager()
     }
 
+    /// Links to the neighbouring pages of one list; each list keeps the other's page in its links.
+    struct Pager: Encodable {
+        var page = 1
+        var previous: Int?
+        var next: Int?
+    }
+
+    static let usersPerPage = 100
+    static let groupsPerPage = 100
+
     static func show(_ req: Request) async throws -> View {
-        try await render(req, ViewModel(users: [], groups: []))
+        try await render(req, ViewModel())
     }
 
     static func render(_ req: Request, _ model: ViewModel) async throws -> View {
-        let organizationID = try req.console.organization.id!
-        let users = try await DirectoryStore.users(of: organizationID, on: req.db)
-        let groups = try await DirectoryStore.groups(of: organizationID, on: req.db)
-        let edges = try await DirectoryStore.edges(of: organizationID, on: req.db)
-        let groupNames = Dictionary(uniqueKeysWithValues: groups.map { ($0.id!, $0.name) })
-        var groupsOfUser: [UUID: [String]] = [:]
-        for edge in edges { if let user = edge.$user.id, let name = groupNames[edge.$group.id] { groupsOfUser[user, default: []].append(name) } }
-        let content = ViewModel(
-            users: users.map { UserRow(id: $0.id!.uuidString, name: $0.name, email: $0.email, enabled: $0.enabled,
-                                       groups: (groupsOfUser[$0.id!] ?? []).sorted().joined(separator: ", ")) },
-            groups: groups.map { group in GroupRow(id: group.id!.uuidString, name: group.name, members: edges.filter { $0.$group.id == group.id }.count) },
-            error: model.error, newName: model.newName, newEmail: model.newEmail, csv: model.csv
-        )
+        let organizationID = try req.console.organization.requireID()
+        let userPage = try PageRequest(req, defaultSize: usersPerPage)
+        let groupPage = try PageRequest(req, pageField: "groups_page", defaultSize: groupsPerPage)
+        let users = try await userPage.slice { offset, limit in
+            try await DirectoryUser.query(on: req.db).filter(\.$organization.$id == organizationID)
+                .sort(\.$name).sort(\.$email).range(offset..<(offset + limit)).all()
+        }
+        let groups = try await groupPage.slice { offset, limit in
+            try await DirectoryGroup.query(on: req.db).filter(\.$organization.$id == organizationID)
+                .sort(\.$name).range(offset..<(offset + limit)).all()
+        }
+        let groupsOfUser = try await DirectoryStore.groupNames(ofUsers: users.rows.map { try $0.requireID() }, on: req.db)
+        let memberCounts = try await DirectoryStore.memberCounts(ofGroups: groups.rows.map { try $0.requireID() }, on: req.db)
+        var content = model
+        content.users = try users.rows.map { user in
+            UserRow(id: try user.requireID().uuidString, name: user.name, email: user.email, enabled: user.enabled,
+                    groups: (groupsOfUser[try user.requireID()] ?? []).sorted().joined(separator: ", "))
+        }
+        content.groups = try groups.rows.map { group in
+            GroupRow(id: try group.requireID().uuidString, name: group.name, members: memberCounts[try group.requireID()] ?? 0)
+        }
+        content.usersPage = Pager(page: userPage.page, previous: users.previous, next: users.next)
+        content.groupsPage = Pager(page: groupPage.page, previous: groups.previous, next: groups.next)
         return try await req.renderPage("directory", section: .directory, content)
     }
 
     /// Runs a change; on a 4xx shows the directory page with the reason (and the input) instead of an error page.
-    static func change(_ req: Request, keep model: ViewModel = ViewModel(users: [], groups: []), redirect: String = "/console/directory",
+    static func change(_ req: Request, keep model: ViewModel = ViewModel(), redirect: String = "/console/directory",
                        _ body: () async throws -> String) async throws -> Response {
         do {
             req.flash(try await body())
@@ -71,7 +93,7 @@ enum DirectoryController {
     static func createUser(_ req: Request) async throws -> Response {
         let context = try req.console
         let form = try req.content.decode(NewUser.self)
-        return try await change(req, keep: ViewModel(users: [], groups: [], newName: form.name, newEmail: form.email)) {
+        return try await change(req, keep: ViewModel(newName: form.name, newEmail: form.email)) {
             let user = try await DirectoryStore.createUser(name: form.name, email: form.email, enabled: true,
                                                            organizationID: context.organization.id!, actor: context.actor, on: req.db)
             return "Added \(user.name) <\(user.email)>."
@@ -115,7 +137,7 @@ enum DirectoryController {
         let context = try req.console
         let form = try req.content.decode(ImportForm.self)
         let pasted = form.csv ?? ""
-        return try await change(req, keep: ViewModel(users: [], groups: [], csv: pasted)) {
+        return try await change(req, keep: ViewModel(csv: pasted)) {
             var data = Data(pasted.utf8)
             if let file = form.file, file.data.readableBytes > 0 { data = Data(buffer: file.data) }
             let summary = try await DirectoryImport.run(data, organizationID: context.organization.id!, actor: context.actor, on: req.db)

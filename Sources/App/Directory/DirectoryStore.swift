@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import HeraldCore
 import MIME
 import Vapor
@@ -20,6 +21,29 @@ enum DirectoryStore {
             .join(DirectoryGroup.self, on: \DirectoryGroupMember.$group.$id == \DirectoryGroup.$id)
             .filter(DirectoryGroup.self, \.$organization.$id == organizationID)
             .all()
+    }
+
+    /// The names of the groups each of these users belongs to directly (for one page of the user list).
+    static func groupNames(ofUsers ids: [UUID], on db: any Database) async throws -> [UUID: [String]] {
+        guard !ids.isEmpty else { return [:] }
+        let edges = try await DirectoryGroupMember.query(on: db).filter(\.$user.$id ~~ ids)
+            .join(DirectoryGroup.self, on: \DirectoryGroupMember.$group.$id == \DirectoryGroup.$id).all()
+        var names: [UUID: [String]] = [:]
+        for edge in edges {
+            if let user = edge.$user.id { names[user, default: []].append(try edge.joined(DirectoryGroup.self).name) }
+        }
+        return names
+    }
+
+    /// How many direct members (users and groups) each of these groups has, counted by the database.
+    static func memberCounts(ofGroups ids: [UUID], on db: any Database) async throws -> [UUID: Int] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await (db as! any SQLDatabase).select()
+            .column("group_id").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "members")
+            .from(DirectoryGroupMember.schema).where("group_id", .in, ids).groupBy("group_id").all()
+        var counts: [UUID: Int] = [:]
+        for row in rows { counts[try row.decode(column: "group_id", as: UUID.self)] = try row.decode(column: "members", as: Int.self) }
+        return counts
     }
 
     static func graph(of organizationID: UUID, on db: any Database) async throws -> DirectoryGraph<UUID> {

@@ -26,6 +26,9 @@ struct HeraldErrorMiddleware: AsyncMiddleware {
             if let unavailable = DatabaseUnavailable.abort(for: caught) {
                 request.logger.warning("database unavailable: \(String(reflecting: caught))")
                 error = unavailable
+            } else if let conflict = UniqueViolation.abort(for: caught) {
+                request.logger.info("unique violation answered 409: \(String(reflecting: caught))")
+                error = conflict
             }
             let (status, reason) = describe(error, request: request)
             if request.url.path.hasPrefix("/api/") || request.url.path == "/healthz" {
@@ -55,7 +58,7 @@ struct HeraldErrorMiddleware: AsyncMiddleware {
             return (.badRequest, DecodingErrorDescription.describe(decoding))
         case let abort as any AbortError:
             if abort.status.code >= 500 { request.logger.report(error: error) }
-            return (abort.status, abort.reason)
+            return (abort.status, RequestBodyLimit.explained(abort, request: request))
         default:
             request.logger.report(error: error)
             let reason = environment.isRelease ? "Something went wrong on our side. It has been logged." : "\(error)"

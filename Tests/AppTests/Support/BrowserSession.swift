@@ -10,12 +10,17 @@ struct BrowserSession {
     var cookie: String?
     /// The device cookie a successful sign-in leaves (`SignInLimits`).
     var deviceCookie: String?
+    /// `.running(port:)` sends over a real socket, where a long body arrives after the head (as from a browser).
+    var method: Application.Method = .inMemory
 
-    init(_ app: Application) { self.app = app }
+    init(_ app: Application, method: Application.Method = .inMemory) {
+        self.app = app
+        self.method = method
+    }
 
     @discardableResult
     mutating func get(_ path: String) async throws -> TestingHTTPResponse {
-        let response = try await app.testing().sendRequest(.GET, path, headers: headers())
+        let response = try await app.testing(method: method).sendRequest(.GET, path, headers: headers())
         remember(response)
         return response
     }
@@ -34,7 +39,27 @@ struct BrowserSession {
         headers.contentType = .urlEncodedForm
         headers.add(contentsOf: extraHeaders)
         let body = fields.map { "\(Self.escape($0.key))=\(Self.escape($0.value))" }.joined(separator: "&")
-        let response = try await app.testing().sendRequest(.POST, path, headers: headers, body: ByteBuffer(string: body))
+        let response = try await app.testing(method: method).sendRequest(.POST, path, headers: headers, body: ByteBuffer(string: body))
+        remember(response)
+        return response
+    }
+
+    /// Posts a `multipart/form-data` form with one file, the way a browser uploads (CSRF token first).
+    @discardableResult
+    mutating func upload(_ path: String, file field: String, named filename: String, contents: String, form: [String: String] = [:],
+                         csrfFrom tokenPage: String) async throws -> TestingHTTPResponse {
+        let boundary = "----herald-test-\(UUID().uuidString)"
+        var fields = [(CSRF.formField, try await csrfToken(from: tokenPage))]
+        fields += form.sorted { $0.key < $1.key }
+        var body = ""
+        for (name, value) in fields {
+            body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n"
+        }
+        body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(field)\"; filename=\"\(filename)\"\r\n"
+        body += "Content-Type: text/csv\r\n\r\n\(contents)\r\n--\(boundary)--\r\n"
+        var headers = headers()
+        headers.add(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+        let response = try await app.testing(method: method).sendRequest(.POST, path, headers: headers, body: ByteBuffer(string: body))
         remember(response)
         return response
     }

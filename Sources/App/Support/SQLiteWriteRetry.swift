@@ -1,0 +1,127 @@
+import FluentKit
+import FluentSQLiteDriver
+import Logging
+import NIOCore
+import SQLKit
+import SQLiteNIO
+
+/// Transactions on SQLite that meet another writer are run again instead of failing.
+///
+/// Fluent opens SQLite transactions as `BEGIN` (deferred): a transaction that reads first and writes later holds a
+/// read snapshot, and when another connection commits in between, its first write cannot take the write lock
+/// without losing that snapshot. SQLite then answers `SQLITE_BUSY` ("database is locked", or `busyInSnapshot`) at
+/// once, without consulting the busy handler. Ordinary concurrency (30 parallel resends, resends while the delivery
+/// worker records outcomes, two organizations importing) ended in 500s that way. The transaction was rolled back,
+/// so running it again from the start on a fresh snapshot is safe; a few attempts with a short growing pause are
+/// enough because SQLite's writes are short (imports write in bounded slices: see `DirectoryImport`).
+///
+/// Installed once, around the SQLite driver (`configure.swift`), so every `db.transaction` everywhere gets it.
+enum SQLiteWriteRetry {
+    static let attempts = 8
+
+    static func isBusy(_ error: any Error) -> Bool {
+        guard let error = error as? SQLiteError else { return false }
+        return [.busy, .locked, .busyInSnapshot, .busyTimeout, .busyInRecovery, .lockedBySharedCache].contains(error.reason)
+    }
+
+    static func retrying<T>(logger: Logger, _ body: () async throws -> T) async throws -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try await body()
+            } catch where isBusy(error) && attempt < attempts {
+                logger.debug("SQLite transaction met another writer; running it again", metadata: ["attempt": "\(attempt)"])
+                try await Task.sleep(for: .milliseconds(5 << attempt))
+                attempt += 1
+            }
+        }
+    }
+
+    /// The SQLite configuration, with every database it makes wrapped.
+    struct Configuration: DatabaseConfiguration {
+        var base: any DatabaseConfiguration
+
+        var middleware: [any AnyModelMiddleware] {
+            get { base.middleware }
+            set { base.middleware = newValue }
+        }
+
+        func makeDriver(for databases: Databases) -> any DatabaseDriver {
+            Driver(base: base.makeDriver(for: databases))
+        }
+    }
+
+    struct Driver: DatabaseDriver {
+        let base: any DatabaseDriver
+
+        func makeDatabase(with context: DatabaseContext) -> any Database {
+            RetryingSQLiteDatabase(base.makeDatabase(with: context))
+        }
+
+        func shutdown() { base.shutdown() }
+        func shutdownAsync() async { await base.shutdownAsync() }
+    }
+}
+
+/// Fluent's SQLite database with `transaction` retried on SQLITE_BUSY; everything else is passed through, including
+/// the SQLKit and SQLiteNIO interfaces that `BulkInsert` and raw queries use.
+struct RetryingSQLiteDatabase: Database, SQLDatabase, SQLiteDatabase {
+    let base: any Database & SQLDatabase & SQLiteDatabase
+
+    init(_ database: any Database) {
+        base = database as! any Database & SQLDatabase & SQLiteDatabase
+    }
+
+    // Database
+
+    var context: DatabaseContext { base.context }
+    var inTransaction: Bool { base.inTransaction }
+
+    func execute(query: DatabaseQuery, onOutput: @escaping @Sendable (any DatabaseOutput) -> Void) -> EventLoopFuture<Void> {
+        base.execute(query: query, onOutput: onOutput)
+    }
+
+    func execute(schema: DatabaseSchema) -> EventLoopFuture<Void> { base.execute(schema: schema) }
+    func execute(enum: DatabaseEnum) -> EventLoopFuture<Void> { base.execute(enum: `enum`) }
+
+    func transaction<T: Sendable>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+        // A nested transaction is part of the outer one: only the outermost is run again.
+        guard !base.inTransaction else { return base.transaction { closure(RetryingSQLiteDatabase($0)) } }
+        let base = self.base
+        return base.eventLoop.makeFutureWithTask {
+            try await SQLiteWriteRetry.retrying(logger: base.logger) {
+                try await base.transaction { closure(RetryingSQLiteDatabase($0)) }.get()
+            }
+        }
+    }
+
+    func withConnection<T: Sendable>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+        base.withConnection { closure(RetryingSQLiteDatabase($0)) }
+    }
+
+    // SQLDatabase
+
+    var logger: Logger { (base as any SQLDatabase).logger }
+    var eventLoop: any EventLoop { (base as any SQLDatabase).eventLoop }
+    var version: (any SQLDatabaseReportedVersion)? { base.version }
+    var dialect: any SQLDialect { base.dialect }
+    var queryLogLevel: Logger.Level? { base.queryLogLevel }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
+        base.execute(sql: query, onRow)
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
+        try await base.execute(sql: query, onRow)
+    }
+
+    // SQLiteDatabase
+
+    func query(_ query: String, _ binds: [SQLiteData], logger: Logger, _ onRow: @escaping @Sendable (SQLiteRow) -> Void) -> EventLoopFuture<Void> {
+        base.query(query, binds, logger: logger, onRow)
+    }
+
+    func withConnection<T>(_ closure: @escaping @Sendable (SQLiteConnection) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+        base.withConnection(closure)
+    }
+}
