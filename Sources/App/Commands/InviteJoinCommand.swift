@@ -38,7 +38,7 @@ struct InviteJoinCommand: AsyncCommand {
         default: throw CommandError.usage("--role: must be member or admin")
         }
         let request = JoinInvitations.Request(recipients: recipients, language: language, message: signature.message,
-                                              role: role, expiresInDays: signature.expiresDays ?? 7)
+                                              role: role, expiresInDays: try WholeNumber(signature.expiresDays ?? 7, field: "--expires-days"))
         let problems = JoinInvitations.problems(request)
         guard problems.isEmpty else { throw CommandError.invalid(problems.map { "--\($0)" }) }
         let results = try await JoinInvitations(services: app.herald)

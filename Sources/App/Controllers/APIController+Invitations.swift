@@ -9,7 +9,7 @@ extension APIController {
         var language: String?
         var message: String?
         var role: String?
-        var expires_in_days: Int?
+        var expires_in_days: WholeNumber<InvitationValidityDays>?
     }
 
     struct InvitationDTO: Content {

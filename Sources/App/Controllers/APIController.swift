@@ -55,7 +55,7 @@ enum APIController {
     }
 
     static func auditEvents(_ req: Request) async throws -> [AuditEventDTO] {
-        let limit = min(max((try? req.query.get(Int.self, at: "limit")) ?? 100, 1), 1000)
+        let limit = try req.query(WholeNumber<ListLimit>.self, "limit")?.value ?? 100
         return try await AuditEvent.query(on: req.db).filter(\.$organization.$id == req.api.organizationID)
             .sort(\.$createdAt, .descending).limit(limit).all()
             .map { AuditEventDTO(time: $0.createdAt, actor: $0.actorLabel, action: $0.action, targetType: $0.targetType, target: $0.targetLabel, details: $0.details) }

@@ -21,8 +21,8 @@ enum AuditController {
     static let pageSize = 50
 
     static func list(_ req: Request) async throws -> View {
-        let organizationID = try req.console.organization.id!
-        let page = max(1, (try? req.query.get(Int.self, at: "page")) ?? 1)
+        let organizationID = try req.console.organization.requireID()
+        let page = try req.query(WholeNumber<PageNumber>.self, "page")?.value ?? 1
         let rows = try await rows(organizationID: organizationID, limit: pageSize + 1, offset: (page - 1) * pageSize, on: req.db)
         let content = ViewModel(
             rows: Array(rows.prefix(pageSize)), page: page,

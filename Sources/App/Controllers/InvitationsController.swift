@@ -36,10 +36,16 @@ enum InvitationsController {
     }
 
     static func render(_ req: Request, results: [JoinInvitations.RowResult], errors: [String]) async throws -> View {
-        let organizationID = try req.console.organization.id!
-        let search = ((try? req.query.get(String.self, at: "q")) ?? "").trimmingCharacters(in: .whitespaces)
-        let status = (try? req.query.get(String.self, at: "status")) ?? ""
-        let kind = (try? req.query.get(String.self, at: "kind")) ?? ""
+        let organizationID = try req.console.organization.requireID()
+        let search = try req.queryText("q").trimmingCharacters(in: .whitespaces)
+        let status = try req.queryText("status")
+        let kind = try req.queryText("kind")
+        guard status.isEmpty || InvitationStatus(rawValue: status) != nil else {
+            throw Abort(.badRequest, reason: "status: must be one of \(InvitationStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard kind.isEmpty || InvitationKind(rawValue: kind) != nil else {
+            throw Abort(.badRequest, reason: "kind: must be one of \(InvitationKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
         let now = Date()
         var query = Invitation.query(on: req.db).filter(\.$organization.$id == organizationID).with(\.$inviter)
         switch status {

@@ -10,7 +10,7 @@ struct JoinInvitationsController {
         var language: String?
         var message: String?
         var role: String?
-        var expires_in_days: Int?
+        var expires_in_days: WholeNumber<InvitationValidityDays>?
     }
 
     func create(_ req: Request) async throws -> Response {
@@ -48,7 +48,7 @@ struct JoinInvitationsController {
         default: throw Abort(.badRequest, reason: "role: must be member or administrator")
         }
         return JoinInvitations.Request(recipients: recipients, language: language, message: form.message, role: role,
-                                       expiresInDays: form.expires_in_days ?? 7)
+                                       expiresInDays: form.expires_in_days ?? .init(default: 7))
     }
 
     func resend(_ req: Request) async throws -> Response {

@@ -11,7 +11,7 @@ struct JoinInvitations {
         var language: Language = .en
         var message: String?
         var role: MembershipRole = .member
-        var expiresInDays: Int = 7
+        var expiresInDays = WholeNumber<InvitationValidityDays>(default: 7)
     }
 
     /// What happened to one line of the input.
@@ -25,7 +25,7 @@ struct JoinInvitations {
         let detail: String?
     }
 
-    static let maximumExpiryDays = 30
+    static let maximumExpiryDays = InvitationValidityDays.range.upperBound
     static let maximumMessageLength = 2000
 
     let services: HeraldServices
@@ -33,9 +33,6 @@ struct JoinInvitations {
     /// Validates the request's own fields (not the recipients), naming each bad one.
     static func problems(_ request: Request) -> [String] {
         var problems: [String] = []
-        if !(1...maximumExpiryDays).contains(request.expiresInDays) {
-            problems.append("expires_in_days: must be between 1 and \(maximumExpiryDays)")
-        }
         if let message = request.message, message.count > maximumMessageLength {
             problems.append("message: must be at most \(maximumMessageLength) characters")
         }
@@ -92,9 +89,9 @@ struct JoinInvitations {
                 invitation.tokenHash = TokenGenerator.hash(token)
                 invitation.roleOnAccept = request.role.rawValue
                 invitation.message = request.message.map { SafeText.scrubbed($0, .multiLine) }?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
-                invitation.expiresAt = now.addingTimeInterval(TimeInterval(request.expiresInDays) * 86_400)
+                invitation.expiresAt = now.addingTimeInterval(TimeInterval(request.expiresInDays.value) * 86_400)
                 // Kept so that a resend restarts the same validity the administrator chose.
-                invitation.payload = #"{"valid_days":\#(request.expiresInDays)}"#
+                invitation.payload = #"{"valid_days":\#(request.expiresInDays.value)}"#
                 try await invitation.create(on: db)
                 let content = JoinInvitationEmail(catalog: catalog, configuration: services.configuration)
                     .content(invitation: invitation, token: token, organization: organization, inviter: inviter)

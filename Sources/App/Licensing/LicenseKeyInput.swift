@@ -36,7 +36,7 @@ struct LicenseKeyInput: Sendable {
         if product.isEmpty { problems.append("product: is required") }
         if product.count > 100 { problems.append("product: must be at most 100 characters") }
         problems += [SafeText.fieldProblem(name, field: "name"), SafeText.fieldProblem(product, field: "product")].compactMap { $0 }
-        if let seats, !(1...1_000_000).contains(seats) { problems.append("seats: must be between 1 and 1,000,000") }
+        if let seats, !SeatCount.range.contains(seats) { problems.append("seats: must be between 1 and 1,000,000") }
         if seats == nil { problems.append("seats: is required (a whole number of at least 1)") }
         var expiresAt: Date?
         if let expires = expires?.trimmingCharacters(in: .whitespaces), !expires.isEmpty {
@@ -91,7 +91,9 @@ struct CalendarDay: Sendable {
 
     init?(_ text: String) {
         let parts = text.split(separator: "-")
-        guard parts.count == 3, parts[0].count == 4, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]) else {
+        // Bounded before Foundation's calendar arithmetic sees them: a 19-digit month must not reach it.
+        guard parts.count == 3, parts[0].count == 4, parts[1].count <= 2, parts[2].count <= 2,
+              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]) else {
             return nil
         }
         var calendar = Calendar(identifier: .gregorian)
