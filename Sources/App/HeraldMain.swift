@@ -13,7 +13,11 @@ public enum HeraldMain {
         // password hashing and Fluent's SQLite work go to the thread pool. Before any other async work.
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         var environment = try Environment.detect()
+        // Before the switch to production below: Vapor would lower the default level to notice there, and Herald's
+        // documented default (LOG_LEVEL) is info whatever the environment.
         try LoggingSystem.bootstrap(from: &environment)
+        environment = productionUnlessChosen(environment, arguments: ProcessInfo.processInfo.arguments,
+                                             variables: ProcessInfo.processInfo.environment)
         // Application.make loads `.env` into the process environment, so read the configuration after it.
         let app = try await Application.make(environment)
         let configuration: Configuration
@@ -50,6 +54,19 @@ public enum HeraldMain {
         case let printable as any CustomStringConvertible: printable.description
         default: String(reflecting: error)
         }
+    }
+
+    /// Vapor's default environment is development, made for a developer's machine; Herald is run by operators, so it
+    /// runs as production unless `--env`/`-e` or `VAPOR_ENV` names another. Nothing of Herald's first run depends on
+    /// development: the setup link is printed by `ServeLifecycle`, views are cached by `ParsedViewCache` in every
+    /// environment and reloaded only with HERALD_RELOAD_VIEWS, and error pages never show internal details anyway.
+    static func productionUnlessChosen(_ detected: Environment, arguments: [String], variables: [String: String]) -> Environment {
+        let chosen = variables["VAPOR_ENV"] != nil
+            || arguments.contains { $0 == "--env" || $0 == "-e" || $0.hasPrefix("--env=") }
+        guard !chosen else { return detected }
+        var production = Environment.production
+        production.commandInput = detected.commandInput
+        return production
     }
 
     /// `herald` alone runs `serve`, Vapor's default command.

@@ -37,10 +37,11 @@ public func configure(_ app: Application, configuration: Configuration) async th
     }
 
     app.middleware = .init()
-    app.middleware.use(HeraldErrorMiddleware(environment: app.environment))
+    app.middleware.use(HeraldErrorMiddleware())
     app.middleware.use(SecurityHeadersMiddleware(isHTTPS: configuration.publicURL.scheme == "https"))
-    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+    app.middleware.use(PublicFilesMiddleware(publicDirectory: app.directory.publicDirectory))
     app.routes.defaultMaxBodySize = "10mb"
+    app.servers.use { app in GuardedHTTPServer(base: app.http.server.shared, logger: app.logger) }
 
     registerCommands(app)
     try routes(app)

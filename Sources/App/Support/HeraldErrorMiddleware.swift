@@ -1,9 +1,10 @@
 import Vapor
 
 /// Turns every error into a response a person can act on: JSON under `/api`, an HTML page elsewhere.
-/// Internal details of unexpected errors are logged, never shown.
+/// Internal details of unexpected errors are logged, never shown, in every environment: a database or file error's
+/// text carries SQL, server paths and schema names, which are of use to an attacker and of none to the person asking.
 struct HeraldErrorMiddleware: AsyncMiddleware {
-    let environment: Environment
+    static let unexpectedReason = "Something went wrong on our side. It has been logged."
 
     struct APIErrorBody: Content {
         let error: Bool
@@ -56,13 +57,17 @@ struct HeraldErrorMiddleware: AsyncMiddleware {
         // DecodingError is also an AbortError in Vapor; ours names the field the way every other error does.
         case let decoding as DecodingError:
             return (.badRequest, DecodingErrorDescription.describe(decoding))
-        case let abort as any AbortError:
+        // Herald's own words (and Vapor's `Abort`): written for the person who sent the request.
+        case let abort as Abort:
             if abort.status.code >= 500 { request.logger.report(error: error) }
             return (abort.status, RequestBodyLimit.explained(abort, request: request))
+        // Other libraries' errors describe the request when they blame it (a malformed form key, an unknown route);
+        // when they blame the server their reason is internal (Leaf names the template file it could not read).
+        case let abort as any AbortError where abort.status.code < 500:
+            return (abort.status, abort.reason)
         default:
             request.logger.report(error: error)
-            let reason = environment.isRelease ? "Something went wrong on our side. It has been logged." : "\(error)"
-            return (.internalServerError, reason)
+            return (.internalServerError, Self.unexpectedReason)
         }
     }
 
