@@ -1,3 +1,4 @@
+import HeraldCore
 import Vapor
 
 /// Query-string parameters read at the edge, from the raw query: Vapor's decoder cannot tell "absent" from "given
@@ -15,10 +16,7 @@ extension Request {
     func queryText(_ name: String, maximumLength: Int = 200) throws(Abort) -> String {
         guard let text = try queryValue(name) else { return "" }
         guard text.count <= maximumLength else { throw Abort(.badRequest, reason: "\(name): must be at most \(maximumLength) characters") }
-        // Scalars, not Characters: Swift reads "\r\n" as one Character, which a Character check for "\n" misses.
-        guard !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            throw Abort(.badRequest, reason: "\(name): must not contain control characters")
-        }
+        if let problem = SafeText.fieldProblem(text, field: name) { throw Abort(.badRequest, reason: problem) }
         return text
     }
 
