@@ -12,11 +12,11 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent.git", from: "4.13.0"),
         .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
         .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
-        // Named for the direct read path on SQLite (Support/SQLiteDirectReader.swift); Fluent's driver brings them too.
+        // Named for the direct read path on SQLite (FastPaths/SQLiteDirectReader.swift); Fluent's driver brings them too.
         .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
         .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
-        // Named for `LeafCache` (Views/ParsedViewCache.swift), which Leaf itself does not re-export.
+        // Named for `LeafCache` (FastPaths/ParsedViewCache.swift), which Leaf itself does not re-export.
         .package(url: "https://github.com/vapor/leaf-kit.git", from: "1.14.3"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -25,7 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
-        // zlib for queued message bodies (Delivery/OutboxSealer.swift).
+        // zlib for queued message bodies (Mail/Delivery/OutboxSealer.swift).
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
     ],
     targets: [
@@ -65,7 +65,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "MIME", dependencies: []),
-        // One C call Swift cannot make (a variadic one), for Support/SQLiteDirectReader.swift.
+        // One C call Swift cannot make (a variadic one), for FastPaths/SQLiteDirectReader.swift.
         .target(name: "SQLiteTuning"),
         .target(name: "SMTP", dependencies: [
             .product(name: "NIOCore", package: "swift-nio"),

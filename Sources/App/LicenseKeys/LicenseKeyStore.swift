@@ -54,18 +54,3 @@ enum LicenseKeyStore {
         return (try? JSONDecoder().decode([String: String].self, from: Data(json.utf8))) ?? [:]
     }
 }
-
-/// What the `status` column of `installations` holds.
-enum InstallationStatus: String, Codable, Sendable {
-    /// Holds a seat.
-    case active
-    /// Freed its seat; its certificate serial is on the revocation list.
-    case deactivated
-    /// Freed its seat and its fingerprint may never activate the key again.
-    case blocked
-}
-
-/// What the `status` column of `activation_codes` holds.
-enum ActivationCodeStatus: String, Sendable {
-    case unused, used
-}
