@@ -16,7 +16,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
         .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
-        // Named for `LeafCache` (FastPaths/ParsedViewCache.swift), which Leaf itself does not re-export.
+        // Named for LeafKit's AST types, which the page skeletons (FastPaths/PageSkeletons.swift) read.
         .package(url: "https://github.com/vapor/leaf-kit.git", from: "1.14.3"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -59,7 +59,7 @@ let package = Package(
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Crypto", package: "swift-crypto"),
-        ]),
+        ], exclude: ["FastPaths/README.md"]),
         .target(name: "HeraldCore", dependencies: [
             "MIME",
             .product(name: "Crypto", package: "swift-crypto"),

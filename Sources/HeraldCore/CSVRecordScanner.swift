@@ -4,10 +4,7 @@
 /// Hand-rolled rather than yaslab CSV.swift's `CSVReader`: that reader reports
 /// records, not the line they start on (a quoted field may span lines), stops
 /// at the first invalid UTF-8 instead of letting us report it and go on, and
-/// cannot enforce a byte limit while streaming. Speed is not the reason: on a
-/// 100,000-row file (4.6 MB, release build) `CSVReader` splits the rows in
-/// ~0.2 s, and `RecipientListParser` splits, validates and de-duplicates them
-/// in about the same time.
+/// cannot enforce a byte limit while streaming. Speed is not the reason.
 ///
 /// Lenient where RFC 4180 is strict but the intent is clear: CR, LF and CRLF all
 /// end a record; a stray `"` inside an unquoted field is kept as a character.

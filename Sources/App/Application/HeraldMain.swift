@@ -8,8 +8,8 @@ import Vapor
 public enum HeraldMain {
     public static func run() async throws {
         // Async code (handlers, async middleware, the delivery worker) runs on the event loops that serve the
-        // connections instead of hopping to Swift's own thread pool and back: measured in BENCHMARKS.md (join page
-        // 7,600 → 12,300 req/s). Vapor's template offers the same line. Nothing in Herald blocks an event loop:
+        // connections instead of hopping to Swift's own thread pool and back (BENCHMARKS.md, "Invitee endpoints
+        // under load"). Vapor's template offers the same line. Nothing in Herald blocks an event loop:
         // password hashing and Fluent's SQLite work go to the thread pool. Before any other async work.
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         var environment = try Environment.detect()
@@ -58,8 +58,7 @@ public enum HeraldMain {
 
     /// Vapor's default environment is development, made for a developer's machine; Herald is run by operators, so it
     /// runs as production unless `--env`/`-e` or `VAPOR_ENV` names another. Nothing of Herald's first run depends on
-    /// development: the setup link is printed by `ServeLifecycle`, views are cached by `ParsedViewCache` in every
-    /// environment and reloaded only with HERALD_RELOAD_VIEWS, and error pages never show internal details anyway.
+    /// development: the setup link is printed by `ServeLifecycle`, and error pages never show internal details anyway.
     static func productionUnlessChosen(_ detected: Environment, arguments: [String], variables: [String: String]) -> Environment {
         let chosen = variables["VAPOR_ENV"] != nil
             || arguments.contains { $0 == "--env" || $0 == "-e" || $0.hasPrefix("--env=") }

@@ -23,7 +23,9 @@ public func configure(_ app: Application, configuration: Configuration) async th
     app.migrations.add(HeraldMigrations.all)
 
     app.views.use(.leaf)
-    app.leaf.cache = ParsedViewCache(enabled: !configuration.reloadViews)
+    // Leaf keeps parsed templates except in Vapor's development environment; `herald serve` runs in production
+    // unless told otherwise. HERALD_RELOAD_VIEWS is the explicit switch for editing templates without a restart.
+    if configuration.reloadViews { app.leaf.cache.isEnabled = false }
 
     app.sessions.use { _ in HashedSessionDriver(settings: configuration.sessions) }
     app.sessions.configuration.cookieName = "herald_session"

@@ -30,7 +30,7 @@ enum InvitationFunnel {
         let sql = db as! any SQLDatabase
         // The two outbox subqueries read only failed and waiting messages (few next to the sent ones) through the
         // (status, next_attempt_at) index; as IN lists they become one hashed lookup per invitation (a LEFT JOIN
-        // made SQLite scan the whole list for every invitation: 24 s instead of 0.1 s at 100,000 invitations).
+        // made SQLite scan the whole list for every invitation: BENCHMARKS.md, "Dashboard with 100,000 invitations").
         let found = try await sql.raw("""
             SELECT i.kind AS kind, COUNT(*) AS invited,
                 SUM(CASE WHEN i.sent_at IS NOT NULL THEN 1 ELSE 0 END) AS delivered,

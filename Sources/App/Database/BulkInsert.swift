@@ -3,8 +3,8 @@ import Foundation
 import SQLKit
 
 /// Multi-row INSERTs for the bulk paths (invitations, directory imports). Fluent's `[Model].create` spends most of its time turning
-/// property wrappers into values (measured: 20,000 plain rows took 2.6 s); binding the same values directly
-/// stores exactly what Fluent would, several times faster. Rows are still built as models, so the column names
+/// property wrappers into values; binding the same values directly stores exactly what Fluent would, several times
+/// faster (BENCHMARKS.md, "Bulk install invitations"). Rows are still built as models, so the column names
 /// below stay next to the fields they come from.
 ///
 /// On SQLite the statement text is made once per shape and the values are bound as `SQLiteData` directly: the
@@ -91,10 +91,7 @@ enum BulkInsert {
     /// The random token and code hashes land all over their unique indexes. With SQLite's default 2 MB page
     /// cache, 100,000 of them make it spill dirty index pages to the WAL again and again within one transaction;
     /// 16 MB holds most of the indexes of a 100,000-person batch. Per connection, and only ever raised.
-    ///
-    /// (Tried and left out: `temp_store = MEMORY`, which keeps each multi-row INSERT's statement journal off disk.
-    /// It saved nothing measurable in time and its churn of small buffers grew peak memory with the batch size:
-    /// 86 → 99 MB for 10,000 → 100,000 people without it, 92 → 119 MB with it.)
+    /// (`temp_store = MEMORY` was tried and left out: BENCHMARKS.md, "Bulk install invitations".)
     static func prepareConnection(_ db: any Database) async throws {
         let sql = db as! any SQLDatabase
         if sql.dialect.name == "sqlite" { try await sql.raw("PRAGMA cache_size = -16384").run() }

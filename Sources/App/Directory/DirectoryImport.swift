@@ -7,8 +7,8 @@ import Vapor
 /// A file with any problem in it imports nothing, so a corrected file can simply be imported again.
 ///
 /// A valid file is written in bounded slices, each its own short transaction with multi-row INSERTs. One
-/// transaction for the whole file held SQLite's single writer for minutes on a large directory (60,000 rows took
-/// 112 s), and every other organization's writes timed out behind it. Slices let other writers in between; if the
+/// transaction for the whole file held SQLite's single writer for minutes on a large directory, and every other
+/// organization's writes timed out behind it. Slices let other writers in between; if the
 /// database fails part-way, the slices before stay imported and importing the same file again completes it (known
 /// emails are updated, existing memberships kept).
 enum DirectoryImport {

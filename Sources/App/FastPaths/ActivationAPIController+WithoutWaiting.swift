@@ -67,3 +67,10 @@ extension ActivationAPIController {
         return try bodyDecoder.decode(ActivationBody.self, from: buffer)
     }
 }
+
+extension ActivationLookup {
+    /// The same read on the calling thread; only when `reads.readsOnThisThread`.
+    static func findOnThisThread(codeHash: String, reads: HotReads) throws -> ActivationLookup? {
+        try reads.firstOnThisThread(query, [codeHash, InstallationStatus.active.rawValue]).map(ActivationLookup.init(row:))
+    }
+}

@@ -13,9 +13,8 @@ import VaporCSQLite
 ///
 /// SQLiteNIO runs every statement on a thread pool and hands the result back through the event loop, and
 /// parses the SQL again each time. For the invitee hot paths (a join link opened, a product re-activating) that
-/// round trip was most of the request: on this machine `SELECT 1` through Fluent capped a route at 10,700
-/// requests/s, the same lookup here at 17,500, against 18,600 for a route with no database at all
-/// (Benchmarks/http-load). A lookup by an indexed hash reads a handful of cached pages: microseconds.
+/// round trip was most of the request (BENCHMARKS.md, "Invitee endpoints under load"), while a lookup by an indexed
+/// hash reads a handful of cached pages.
 ///
 /// Safe next to Fluent's writer because the file is in WAL mode: a reader never waits for the writer and each
 /// statement sees everything committed before it started. Statements are reset as soon as their row is read, so

@@ -12,7 +12,7 @@ import Vapor
 /// from the server secret. The path holds the invitation's secret token, so only someone who already holds the
 /// link can produce the form token, and a forged cross-site POST needs the link itself. Being stateless, it lets
 /// the page's GET write nothing: no session row per visitor (mail scanners and crawlers open links without keeping
-/// cookies), which is what made the join page 100× slower than a bare route under load (see BENCHMARKS.md).
+/// cookies), which dominated the join page's cost under load (BENCHMARKS.md, "Invitee endpoints under load").
 enum CSRF {
     static let formField = "_csrf"
     static let sessionKey = "csrf"

@@ -1,8 +1,8 @@
 import Vapor
 
 /// One page of a long list, read from `?page=` (and `?per_page=` on the API): every list an organization can
-/// grow without bound (directory users and groups) is served a page at a time. Rendering all of them at once
-/// made `GET /console/directory` 108 MB of HTML for 160,000 users, built in 40 s on an event loop.
+/// grow without bound (directory users and groups) is served a page at a time: rendering all of them at once
+/// built megabytes of HTML on an event loop and stalled every connection it served.
 struct PageRequest: Sendable, Equatable {
     static let maximumPage = 1_000_000
     static let maximumSize = 1_000

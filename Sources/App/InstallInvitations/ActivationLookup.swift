@@ -37,16 +37,11 @@ struct ActivationLookup {
     static func find(codeHash: String, reads: HotReads, on db: @autoclosure () -> any Database) async throws -> ActivationLookup? {
         try await reads.first(query, [codeHash, InstallationStatus.active.rawValue], on: db()).map(ActivationLookup.init(row:))
     }
-
-    /// The same read on the calling thread; only when `reads.readsOnThisThread`.
-    static func findOnThisThread(codeHash: String, reads: HotReads) throws -> ActivationLookup? {
-        try reads.firstOnThisThread(query, [codeHash, InstallationStatus.active.rawValue]).map(ActivationLookup.init(row:))
-    }
 }
 
 extension ActivationLookup {
     /// Kept out of the type's body so that the memberwise initializer stays.
-    fileprivate init(row: any SQLRow) throws {
+    init(row: any SQLRow) throws {
         let key = LicenseKeyTerms(
             id: try row.decode(column: "key_id", as: UUID.self),
             organizationID: try row.decode(column: "organization_id", as: UUID.self),

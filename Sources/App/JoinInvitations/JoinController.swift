@@ -28,25 +28,6 @@ struct JoinController {
         "join.page.password_rule", "join.page.join_as", "join.page.email",
     ]
 
-    /// The join page answered on the event loop, without starting a task, when nothing has to wait: on SQLite (the
-    /// read runs on this thread), a link opened before (no write), an invitation that can still be accepted and a
-    /// cached skeleton. Anything else goes through `show`; this is the page every invitee and mail scanner opens.
-    func showNow(_ req: Request) -> EventLoopFuture<Response> {
-        req.answer(now: { try showWithoutWaiting(req) }, otherwise: { try await show(req) })
-    }
-
-    func showWithoutWaiting(_ req: Request) throws -> Response? {
-        let reads = req.herald.hotReads
-        guard reads.readsOnThisThread, let token = req.parameters.get("token"),
-              let invitation = try JoinLink.findOnThisThread(token: token, reads: reads),
-              invitation.openedAt != nil, JoinLinkError(status: invitation.status()) == nil
-        else { return nil }
-        let language = req.inviteeLanguage(invitation: invitation.language)
-        let (model, arguments) = pageModel(req, invitation, language: language, error: nil)
-        return try req.inviteePageFromSkeleton("join", language: language, titleKey: "join.page.title", keys: Self.pageKeys,
-                                               arguments: arguments, model)
-    }
-
     func show(_ req: Request) async throws -> Response {
         let token = try req.parameters.require("token")
         let (invitation, status): (JoinLink, InvitationStatus)
@@ -126,7 +107,7 @@ struct JoinController {
                                                arguments: arguments, model, status: status)
     }
 
-    private func pageModel(_ req: Request, _ invitation: JoinLink, language: Language, error: String?) -> (ViewModel, [String: String]) {
+    func pageModel(_ req: Request, _ invitation: JoinLink, language: Language, error: String?) -> (ViewModel, [String: String]) {
         let inviter = invitation.inviterLabel
         let model = ViewModel(
             organization: invitation.organizationName, inviter: inviter, email: invitation.email,

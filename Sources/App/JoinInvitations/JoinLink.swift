@@ -50,19 +50,14 @@ struct JoinLink: Sendable {
         try await reads.first(query, binds(token), on: db()).map(JoinLink.init(row:))
     }
 
-    /// The same read on the calling thread; only when `reads.readsOnThisThread`.
-    static func findOnThisThread(token: String, reads: HotReads) throws -> JoinLink? {
-        try reads.firstOnThisThread(query, binds(token)).map(JoinLink.init(row:))
-    }
-
-    private static func binds(_ token: String) -> [String] {
+    static func binds(_ token: String) -> [String] {
         [TokenGenerator.hash(token), InvitationKind.join.rawValue]
     }
 }
 
 extension JoinLink {
     /// Kept out of the type's body so that the memberwise initializer stays.
-    fileprivate init(row: any SQLRow) throws {
+    init(row: any SQLRow) throws {
         self.init(
             invitationID: try row.decode(column: "id", as: UUID.self),
             organizationID: try row.decode(column: "organization_id", as: UUID.self),

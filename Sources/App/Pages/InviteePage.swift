@@ -36,16 +36,7 @@ extension Request {
         return inviteeResponse(try await herald.pageSkeletons.render(template, page, for: self), status: status)
     }
 
-    /// The same page without suspending, when its shape's skeleton is cached; nil otherwise (use `renderInviteePage`).
-    func inviteePageFromSkeleton<Content: Encodable>(
-        _ template: String, language: Language, titleKey: String, keys: [String], arguments: [String: String] = [:],
-        _ content: Content, status: HTTPStatus = .ok
-    ) throws -> Response? {
-        let page = inviteePage(language: language, titleKey: titleKey, keys: keys, arguments: arguments, content)
-        return try herald.pageSkeletons.cached(template, page, allocator: byteBufferAllocator).map { inviteeResponse($0, status: status) }
-    }
-
-    private func inviteePage<Content: Encodable>(
+    func inviteePage<Content: Encodable>(
         language: Language, titleKey: String, keys: [String], arguments: [String: String], _ content: Content
     ) -> InviteePage<Content> {
         let catalog = herald.catalog
@@ -62,7 +53,7 @@ extension Request {
         )
     }
 
-    private func inviteeResponse(_ body: ByteBuffer, status: HTTPStatus) -> Response {
+    func inviteeResponse(_ body: ByteBuffer, status: HTTPStatus) -> Response {
         // Token-bearing URLs must not leak to other sites through the Referer header, nor be cached.
         let headers: HTTPHeaders = ["Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"]
         return Response(status: status, headers: headers, body: .init(buffer: body))
