@@ -1,0 +1,20 @@
+import Vapor
+
+/// Install invitations (console), the invitee's download page, and activation for installed products.
+func registerInstallInvitationRoutes(_ groups: RouteGroups) {
+    let key = groups.console.grouped("licenses", ":keyID")
+    key.get("invite", use: InstallInvitationsController.form)
+    // A CSV of 100,000 addresses is about 3 MB; the default body limit is 10 MB.
+    key.post("invite", "review", use: InstallInvitationsController.review)
+    key.post("invite", use: InstallInvitationsController.send)
+    key.get("batches", ":batchID", "invitations.csv", use: InstallInvitationsController.export)
+
+    groups.invitee.get("install", ":token", use: InstallPageController.show)
+
+    // For installed products: no API token, rate-limited.
+    let activation = ActivationAPIController()
+    let product = groups.app.grouped("api", "v1").grouped(JSONBodyMiddleware(exceptions: [:]))
+    product.post("activations", use: activation.activateNow)
+    product.get("organizations", ":organizationID", "activation-keys", use: activation.publicKeys)
+    product.get("organizations", ":organizationID", "revoked-certificates", use: activation.revokedCertificates)
+}
