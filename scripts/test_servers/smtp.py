@@ -1,0 +1,110 @@
+"""The SMTP servers: aiosmtpd (scripts/smtp-test-server.py), Postfix's smtp-sink, and the scripted fault server
+(scripts/smtp-fault-server.py), with a throwaway CA for the TLS listeners."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from .processes import StartFailed, free_port, log, print_log_tail, spawn, wait_for_port
+
+SCRIPTS = Path(__file__).resolve().parent.parent
+SMTP_SINK = os.environ.get("SMTP_SINK", "/usr/sbin/smtp-sink")
+PYTHON = os.environ.get("PYTHON", sys.executable)
+USERNAME, PASSWORD = "herald", "herald-test-password"
+
+SERVER_EXTENSIONS = """basicConstraints=critical,CA:FALSE
+keyUsage=critical,digitalSignature,keyEncipherment
+extendedKeyUsage=serverAuth
+subjectAltName=DNS:localhost,IP:127.0.0.1
+subjectKeyIdentifier=hash
+authorityKeyIdentifier=keyid,issuer
+"""
+
+# smtp-sink flags (see `man smtp-sink`, verified with smtplib probes):
+#   -f CMD  reject CMD with a hard 5xx error ("550 5.0.0 Error: command failed"); implies -p (no PIPELINING)
+#   -r CMD  reject CMD with a soft 4xx error ("450 4.0.0 Error: command failed"); implies -p
+#   -Q CMD  reply "421 4.0.0 Error: command failed" and disconnect after CMD
+#   CMD "." means the end-of-DATA dot, i.e. the message text was received in full.
+SINKS = [
+    ("sink", "SMTP_TEST_SINK_PORT", []),
+    ("sink-soft-reject", "SMTP_TEST_SINK_SOFT_REJECT_PORT", ["-r", "rcpt"]),
+    ("sink-hard-reject", "SMTP_TEST_SINK_HARD_REJECT_PORT", ["-f", "rcpt"]),
+    ("sink-data-reject", "SMTP_TEST_SINK_DATA_REJECT_PORT", ["-f", "."]),
+    ("sink-disconnect", "SMTP_TEST_SINK_DISCONNECT_PORT", ["-Q", "rcpt"]),
+]
+
+FAULT_MODES = ["accept", "accept-slow", "greeting-421", "greeting-drop", "greeting-stall", "ehlo-421", "ehlo-drop",
+               "mail-421", "mail-drop", "rcpt-421", "rcpt-drop", "data-421", "data-drop", "body-drop", "dot-421",
+               "dot-drop", "dot-stall", "dot-554"]
+
+
+def make_certificates(state, export):
+    """A self-signed CA and a server certificate it issued for localhost and 127.0.0.1, proven valid for both."""
+    directory = state / "tls"
+    directory.mkdir()
+    (directory / "server.ext").write_text(SERVER_EXTENSIONS)
+    steps = [
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha256", "-days", "30", "-keyout", "ca.key",
+         "-out", "ca.pem", "-subj", "/CN=Herald Test CA", "-addext", "basicConstraints=critical,CA:TRUE",
+         "-addext", "keyUsage=critical,keyCertSign,cRLSign"],
+        ["openssl", "req", "-newkey", "rsa:2048", "-nodes", "-sha256", "-keyout", "server.key", "-out", "server.csr",
+         "-subj", "/CN=localhost"],
+        ["openssl", "x509", "-req", "-sha256", "-days", "30", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+         "-CAcreateserial", "-extfile", "server.ext", "-out", "server.pem"],
+        ["openssl", "verify", "-CAfile", "ca.pem", "-verify_hostname", "localhost", "server.pem"],
+        ["openssl", "verify", "-CAfile", "ca.pem", "-verify_ip", "127.0.0.1", "server.pem"],
+    ]
+    logfile = state / "logs" / "openssl.log"
+    with open(logfile, "wb") as output:
+        for step in steps:
+            if subprocess.run(step, cwd=directory, stdin=subprocess.DEVNULL, stdout=output,
+                              stderr=subprocess.STDOUT).returncode != 0:
+                log("creating certificates failed")
+                print_log_tail(logfile)
+                raise StartFailed("certificates")
+    export("SMTP_TEST_CA_FILE", directory / "ca.pem")
+
+
+def start_aiosmtpd(state, export, timeout):
+    starttls, tls, plain = free_port(), free_port(), free_port()
+    maildir = state / "maildir"
+    maildir.mkdir()
+    # -u: unbuffered, so the log is current if we have to print it.
+    process, logfile = spawn(state, "smtp-test-server", [
+        PYTHON, "-u", str(SCRIPTS / "smtp-test-server.py"), "--host", "127.0.0.1", "--starttls-port", str(starttls),
+        "--tls-port", str(tls), "--plain-port", str(plain), "--cert", str(state / "tls" / "server.pem"),
+        "--key", str(state / "tls" / "server.key"), "--maildir", str(maildir), "--user", USERNAME,
+        "--password", PASSWORD])
+    for name, port, kind in [("smtp-test-server", starttls, "smtp"), ("smtp-test-server-tls", tls, "tls-smtp"),
+                             ("smtp-test-server-plain", plain, "smtp")]:
+        wait_for_port(name, port, process, logfile, kind, timeout)
+    export("SMTP_TEST_STARTTLS_PORT", starttls)
+    export("SMTP_TEST_TLS_PORT", tls)
+    export("SMTP_TEST_PLAIN_PORT", plain)
+    export("SMTP_TEST_USERNAME", USERNAME)
+    export("SMTP_TEST_PASSWORD", PASSWORD)
+    export("SMTP_TEST_MAILDIR", maildir)
+    log(f"aiosmtpd: starttls={starttls} tls={tls} plain={plain}, mail in {maildir}")
+
+
+def start_sinks(state, export, timeout):
+    # -u nobody: drop root after binding (smtp-sink requires it when started as root). 256: the listen backlog.
+    user = ["-u", "nobody"] if os.geteuid() == 0 else []
+    for name, variable, flags in SINKS:
+        port = free_port()
+        process, logfile = spawn(state, name, [SMTP_SINK, *user, *flags, f"127.0.0.1:{port}", "256"])
+        wait_for_port(name, port, process, logfile, "smtp", timeout)
+        export(variable, port)
+        log(f"{name} on 127.0.0.1:{port}")
+
+
+def start_fault_server(state, export, timeout):
+    specs = [f"{mode}={free_port()}" for mode in FAULT_MODES]
+    first_port = int(specs[0].split("=")[1])
+    fault_log = state / "fault-smtp.jsonl"
+    process, logfile = spawn(state, "smtp-fault-server", [
+        PYTHON, "-u", str(SCRIPTS / "smtp-fault-server.py"), "--host", "127.0.0.1", "--log", str(fault_log), *specs])
+    wait_for_port("smtp-fault-server", first_port, process, logfile, "smtp", timeout)
+    export("SMTP_TEST_FAULT_PORTS", ",".join(specs))
+    export("SMTP_TEST_FAULT_LOG", fault_log)
+    log(f"fault SMTP server: {','.join(specs)}")
