@@ -63,7 +63,7 @@ struct ActivationCertificateKeepingTests {
         try await withHerald { app in
             // given
             let invited = try await LicenseFixtures.invite(app, seats: 3, people: 1)
-            let controller = ActivationAPIController()
+            let controller = ActivationAPIController(activation: app.herald.activation, limits: app.herald.activationLimits)
             func request(fingerprint: String) throws -> Request {
                 let body = ["code": invited.codes[0], "fingerprint": fingerprint, "computerName": "PC", "operatingSystem": "Linux"]
                 return Request(application: app, method: .POST, url: URI(path: "/api/v1/activations"),

@@ -96,7 +96,8 @@ struct ActivationTests {
             let invited = try await LicenseFixtures.invite(app, seats: 5, people: 3)
             let first = try await LicenseFixtures.activate(app, code: invited.codes[0], fingerprint: "fp-blocked-pc")
             let installation = try #require(try await Installation.query(on: app.db).first())
-            _ = try await InstallationActions.apply(.block, installationID: installation.id!, keyID: invited.key.id!, actor: .commandLine, on: app.db)
+            _ = try await InstallationActions.apply(.block, installationID: installation.id!, keyID: invited.key.id!, actor: .commandLine,
+                                                    seatLock: app.herald.seatLock, on: app.db)
             // when
             let blocked = try await LicenseFixtures.activate(app, code: invited.codes[1], fingerprint: "fp-blocked-pc")
             invited.key.expiresAt = Date().addingTimeInterval(-60)
@@ -122,7 +123,8 @@ struct ActivationTests {
             let serial = try first.content.decode(ActivationAPIController.ActivationResponse.self).certificateSerial
             let installation = try #require(try await Installation.query(on: app.db).filter(\.$fingerprint == "fp-machine-1").first())
             // when
-            _ = try await InstallationActions.apply(.deactivate, installationID: installation.id!, keyID: invited.key.id!, actor: .commandLine, on: app.db)
+            _ = try await InstallationActions.apply(.deactivate, installationID: installation.id!, keyID: invited.key.id!, actor: .commandLine,
+                                                    seatLock: app.herald.seatLock, on: app.db)
             // then
             #expect(try await LicenseFixtures.activate(app, code: invited.codes[2], fingerprint: "fp-machine-3").status == .created)
             let list = try await app.testing().sendRequest(.GET, "/api/v1/organizations/\(invited.organization.id!.uuidString)/revoked-certificates")

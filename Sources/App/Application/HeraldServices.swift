@@ -15,9 +15,12 @@ final class HeraldServices: Sendable {
     let secretBox: SecretBox
     /// Signs the link-bound CSRF tokens of invitee forms (`LinkBoundCSRFMiddleware`).
     let linkFormKey: SymmetricKey
-    let activationSigners = ActivationSigners()
     /// The join-link and activation lookups (`JoinLink`, `ActivationLookup`).
     let hotReads: HotReads
+    /// Activations of one license key, one at a time (`SeatLock`); also deactivating and blocking installations.
+    let seatLock = SeatLock(queue: ActivationQueue())
+    let activation: Activation
+    let activationLimits = ActivationLimits()
     /// Invitee pages' cached markup (`renderInviteePage`).
     let pageSkeletons: PageSkeletons
     /// Every password check's limits (`PasswordCheck`).
@@ -43,6 +46,9 @@ final class HeraldServices: Sendable {
         self.tokenRedemptionLimiter = RateLimiter(limit: 30, window: 15 * 60)
         self.eventLoopGroup = group
         self.hotReads = HotReads(database: configuration.database, logger: logger)
+        self.activation = Activation(
+            reads: hotReads, signers: ActivationSigners(secretBox: secretBox), seatLock: seatLock, publicURL: configuration.publicURL
+        )
         self.pageSkeletons = PageSkeletons(enabled: !configuration.reloadViews)
         self.logger = logger
         let host = configuration.publicURL.host ?? "localhost"

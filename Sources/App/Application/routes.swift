@@ -4,6 +4,8 @@ import Vapor
 /// The route groups every feature registers on, by who may call them. Each feature's routes are in its own folder
 /// (`<Feature>/<Feature>Routes.swift`); this file only decides each group's middleware.
 struct RouteGroups {
+    /// What the controllers are built with.
+    let services: HeraldServices
     /// No session: health, metrics, and the products' activation API.
     let app: any RoutesBuilder
     /// Browser pages: sessions and CSRF protection.
@@ -32,7 +34,7 @@ func routes(_ app: Application) throws {
         .grouped(JSONBodyMiddleware(exceptions: ["/api/v1/directory/users/import": .init(type: "text", subType: "csv")]))
         .grouped(APITokenMiddleware())
     let groups = RouteGroups(
-        app: app, browser: browser, invitee: invitee, console: console, admin: console.grouped(RequireAdministratorMiddleware()), api: api
+        services: app.herald, app: app, browser: browser, invitee: invitee, console: console, admin: console.grouped(RequireAdministratorMiddleware()), api: api
     )
     registerOperationsRoutes(groups)
     registerAuthRoutes(groups)

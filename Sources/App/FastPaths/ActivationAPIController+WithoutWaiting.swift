@@ -13,16 +13,15 @@ extension ActivationAPIController {
     }
 
     func repeatWithoutWaiting(_ req: Request) throws -> Response? {
-        let services = req.herald
-        guard services.hotReads.readsOnThisThread else { return nil }
+        guard activation.reads.readsOnThisThread else { return nil }
         try refuseWhileGuessing(req)
         // A malformed request fails here exactly as it would in `activate`.
         let (code, machine) = try Self.parse(req)
-        guard let found = try ActivationLookup.findOnThisThread(codeHash: ActivationCode.hash(code), reads: services.hotReads),
+        guard let found = try ActivationLookup.findOnThisThread(codeHash: ActivationCode.hash(code), reads: activation.reads),
               let outcome = found.reactivation(of: machine),
-              let certificate = ActivationCertificates.kept(outcome.installation, publicURL: services.configuration.publicURL)
+              let certificate = ActivationCertificates.kept(outcome.installation, publicURL: activation.publicURL)
         else { return nil }
-        return try Self.answer(outcome, certificate: certificate, status: .ok, req)
+        return try answer(outcome, certificate: certificate, status: .ok)
     }
 
     /// The code and the machine, each field checked (a 400 naming it).
@@ -38,8 +37,8 @@ extension ActivationAPIController {
         return (code, machine)
     }
 
-    static func answer(_ outcome: Activation.Outcome, certificate: String, status: HTTPResponseStatus, _ req: Request) throws -> Response {
-        let publicURL = req.herald.configuration.publicURL
+    func answer(_ outcome: Activation.Outcome, certificate: String, status: HTTPResponseStatus) throws -> Response {
+        let publicURL = activation.publicURL
         let payload = ActivationResponse(
             installationID: outcome.installation.id, certificate: certificate,
             certificateSerial: outcome.installation.certificateSerial, product: outcome.key.product,
@@ -48,7 +47,7 @@ extension ActivationAPIController {
             revocationListURL: ActivationURLs.revocationList(organizationID: outcome.key.organizationID, base: publicURL)
         )
         return Response(status: status, headers: ["Content-Type": "application/json; charset=utf-8"],
-                        body: .init(data: try responseEncoder.encode(payload)))
+                        body: .init(data: try Self.responseEncoder.encode(payload)))
     }
 
     // Vapor's content container finds a coder by parsing the Content-Type header on each call; the JSON body

@@ -8,7 +8,14 @@ import HeraldCore
 /// unused, its invitation not revoked and not expired; the key not expired; the computer not blocked; a seat
 /// free. Everything after the lookup runs under `SeatLock`, so seats go first come, first served and are never
 /// overused however many requests arrive at once.
-enum Activation {
+struct Activation: Sendable {
+    /// The code lookup.
+    let reads: HotReads
+    let signers: ActivationSigners
+    let seatLock: SeatLock
+    /// The certificates' issuer.
+    let publicURL: URL
+
     enum Outcome {
         case activated(ActivatedInstallation, LicenseKeyTerms)
         /// The same fingerprint re-activated with the same code: nothing changed.
@@ -23,16 +30,16 @@ enum Activation {
     }
 
     /// A new installation's certificate is signed under the lock and kept with it (`ActivationCertificates`).
-    static func activate(code input: String, machine: MachineDescription, services: HeraldServices, on db: @autoclosure () -> any Database, now: Date = Date()) async throws -> Outcome {
-        guard let found = try await ActivationLookup.find(codeHash: ActivationCode.hash(input), reads: services.hotReads, on: db()) else {
+    func activate(code input: String, machine: MachineDescription, on db: @autoclosure () -> any Database, now: Date = Date()) async throws -> Outcome {
+        guard let found = try await ActivationLookup.find(codeHash: ActivationCode.hash(input), reads: reads, on: db()) else {
             throw ActivationError.unknownCode
         }
         if let again = found.reactivation(of: machine) { return again }
         let codeID = found.codeID
         let database = db()
         // Outside the seat transaction: a signing key created inside it and rolled back would stay cached.
-        let signer = try await services.activationSigners.signer(organizationID: found.key.organizationID, secretBox: services.secretBox, on: database)
-        return try await SeatLock.withKeyLocked(found.key.id, on: database) { db in
+        let signer = try await signers.signer(organizationID: found.key.organizationID, on: database)
+        return try await seatLock.withKeyLocked(found.key.id, on: database) { db in
             // Read again under the lock: another request may have used the code meanwhile.
             guard let code = try await ActivationCodeRecord.find(codeID, on: db),
                   let key = try await LicenseKey.find(code.$licenseKey.id, on: db),
@@ -69,9 +76,9 @@ enum Activation {
             installation.serialNumber = machine.serialNumber
             installation.macAddress = machine.macAddress
             installation.status = InstallationStatus.active.rawValue
-            installation.certificateSerial = newCertificateSerial()
+            installation.certificateSerial = Self.newCertificateSerial()
             installation.activatedAt = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
-            try ActivationCertificates.keep(signer: signer, for: installation, key: key, publicURL: services.configuration.publicURL)
+            try ActivationCertificates.keep(signer: signer, for: installation, key: key, publicURL: publicURL)
             try await installation.create(on: db)
 
             code.status = ActivationCodeStatus.used.rawValue

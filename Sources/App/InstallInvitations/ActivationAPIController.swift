@@ -6,12 +6,8 @@ import Vapor
 /// The endpoints installed products call, without an API token: activation, the organization's public keys and
 /// its certificate revocation list.
 struct ActivationAPIController {
-    /// Unknown codes per client address: 30 per 15 minutes makes guessing a 98-bit code hopeless. Only misses
-    /// count, so a whole office activating behind one NAT address is never slowed down; but while a client is
-    /// limited every code it sends is refused, a valid one too, or a guesser would learn which code is real.
-    let guessLimiter = RateLimiter(limit: 30, window: 15 * 60)
-    /// Public reads per client address; products fetch keys once and cache them.
-    let readLimiter = RateLimiter(limit: 600, window: 60)
+    let activation: Activation
+    let limits: ActivationLimits
 
     struct ActivationBody: Content {
         var code: String?
@@ -38,16 +34,18 @@ struct ActivationAPIController {
         let (code, machine) = try Self.parse(req)
         let outcome: Activation.Outcome
         do {
-            outcome = try await Activation.activate(code: code, machine: machine, services: req.herald, on: req.db)
+            outcome = try await activation.activate(code: code, machine: machine, on: req.db)
         } catch let error as ActivationError {
-            if error == .unknownCode, let wait = guessLimiter.retryAfter(key: Self.client(req)) {
+            if error == .unknownCode, let wait = limits.guesses.retryAfter(key: Self.client(req)) {
                 throw Self.tooManyGuesses(wait)
             }
             throw error.abort
         }
-        let certificate = try await ActivationCertificates.certificate(for: outcome.installation, key: outcome.key, services: req.herald, on: req.db)
+        let certificate = try await ActivationCertificates.certificate(
+            for: outcome.installation, key: outcome.key, signers: activation.signers, publicURL: activation.publicURL, on: req.db
+        )
         let status: HTTPResponseStatus = if case .activated = outcome { .created } else { .ok }
-        return try Self.answer(outcome, certificate: certificate, status: status, req)
+        return try answer(outcome, certificate: certificate, status: status)
     }
 
     func publicKeys(_ req: Request) async throws -> Response {
@@ -88,7 +86,7 @@ struct ActivationAPIController {
 
     /// 429 for a client with too many unknown codes; counts nothing, so a repeated valid activation costs a lookup.
     func refuseWhileGuessing(_ req: Request) throws {
-        if let wait = guessLimiter.waitTime(key: Self.client(req)) { throw Self.tooManyGuesses(wait) }
+        if let wait = limits.guesses.waitTime(key: Self.client(req)) { throw Self.tooManyGuesses(wait) }
     }
 
     private static func tooManyGuesses(_ wait: TimeInterval) -> Abort {
@@ -96,7 +94,7 @@ struct ActivationAPIController {
     }
 
     private func limitReads(_ req: Request) async throws {
-        if let wait = readLimiter.retryAfter(key: Self.client(req)) {
+        if let wait = limits.reads.retryAfter(key: Self.client(req)) {
             throw Abort.tooManyRequests(wait: wait, reason: "too many requests; try again later")
         }
     }

@@ -79,10 +79,12 @@ enum ActivationCertificates {
         return certificate
     }
 
-    static func certificate(for installation: ActivatedInstallation, key: LicenseKeyTerms, services: HeraldServices, on db: @autoclosure () -> any Database) async throws -> String {
-        let publicURL = services.configuration.publicURL
+    static func certificate(
+        for installation: ActivatedInstallation, key: LicenseKeyTerms, signers: ActivationSigners, publicURL: URL,
+        on db: @autoclosure () -> any Database
+    ) async throws -> String {
         if let kept = kept(installation, publicURL: publicURL) { return kept }
-        let signer = try await services.activationSigners.signer(organizationID: key.organizationID, secretBox: services.secretBox, on: db())
+        let signer = try await signers.signer(organizationID: key.organizationID, on: db())
         return try signer.sign(ActivationCertificate.make(installation: installation, key: key, publicURL: publicURL))
     }
 }

@@ -7,9 +7,10 @@ import Foundation
 /// waiting for the database lock holds a pooled connection (PostgreSQL) or sleeps in SQLite's busy handler in
 /// steps of up to 100 ms. Under a burst of 2,000 activations, waiting in the database exhausts the connection
 /// pool's timeout; waiting here does not.
+///
+/// One per application (`SeatLock`, owned by `HeraldServices`), not per process: two applications in one process
+/// (the tests make many) have different databases, and must not wait for each other's keys.
 actor ActivationQueue {
-    static let shared = ActivationQueue()
-
     private var busy: Set<UUID> = []
     private var waiting: [UUID: [CheckedContinuation<Void, Never>]] = [:]
 

@@ -4,15 +4,21 @@ import Foundation
 import HeraldCore
 import NIOConcurrencyHelpers
 
-/// Each organization's certificate signer, opened once per process.
+/// Each organization's certificate signer, opened once per application.
 ///
 /// Opening one means reading the key row and decrypting the private key with the server secret: more work than
 /// signing itself. An organization has exactly one signing key (unique per organization) that never changes, so a
 /// signer, once opened, stays right for the life of the process, on every instance.
 final class ActivationSigners: Sendable {
+    /// Opens the stored private keys.
+    private let secretBox: SecretBox
     private let opened = NIOLockedValueBox<[UUID: ActivationSigner]>([:])
 
-    func signer(organizationID: UUID, secretBox: SecretBox, on db: @autoclosure () -> any Database) async throws -> ActivationSigner {
+    init(secretBox: SecretBox) {
+        self.secretBox = secretBox
+    }
+
+    func signer(organizationID: UUID, on db: @autoclosure () -> any Database) async throws -> ActivationSigner {
         if let cached = opened.withLockedValue({ $0[organizationID] }) { return cached }
         let record = try await ActivationSigningKeys.ensure(organizationID: organizationID, secretBox: secretBox, on: db())
         let signer = try ActivationSigner(keyID: record.keyID, privateKey: ActivationSigningKeys.privateKey(of: record, secretBox: secretBox))

@@ -12,7 +12,7 @@ func registerInstallInvitationRoutes(_ groups: RouteGroups) {
     groups.invitee.get("install", ":token", use: InstallPageController.show)
 
     // For installed products: no API token, rate-limited.
-    let activation = ActivationAPIController()
+    let activation = ActivationAPIController(activation: groups.services.activation, limits: groups.services.activationLimits)
     let product = groups.app.grouped("api", "v1").grouped(JSONBodyMiddleware(exceptions: [:]))
     product.post("activations", use: activation.activateNow)
     product.get("organizations", ":organizationID", "activation-keys", use: activation.publicKeys)

@@ -9,15 +9,17 @@ import SQLKit
 ///   would read first, and its later upgrade to a writer fails with SQLITE_BUSY instead of waiting).
 /// - PostgreSQL: `SELECT ... FOR UPDATE` on the key's row, so activations of other keys still run in parallel.
 ///
-/// Within one process `ActivationQueue` lines them up first, so they wait without holding a connection.
-enum SeatLock {
-    static func withKeyLocked<T: Sendable>(
+/// Within one application `ActivationQueue` lines them up first, so they wait without holding a connection.
+struct SeatLock: Sendable {
+    let queue: ActivationQueue
+
+    func withKeyLocked<T: Sendable>(
         _ keyID: UUID, on db: any Database, _ body: @escaping @Sendable (any Database) async throws -> T
     ) async throws -> T {
         let sql = db as! any SQLDatabase
         if sql.dialect.name == "sqlite" {
             // One writer for the whole file: every key shares one place in the queue.
-            return try await ActivationQueue.shared.run(key: sqliteKey) { try await db.withConnection { connection in
+            return try await queue.run(key: Self.sqliteKey) { try await db.withConnection { connection in
                 let conn = connection as! any SQLDatabase
                 try await conn.raw("BEGIN IMMEDIATE").run()
                 do {
@@ -30,7 +32,7 @@ enum SeatLock {
                 }
             } }
         }
-        return try await ActivationQueue.shared.run(key: keyID) {
+        return try await queue.run(key: keyID) {
             try await db.transaction { transaction in
                 try await (transaction as! any SQLDatabase)
                     .raw("SELECT id FROM \(ident: LicenseKey.schema) WHERE id = \(bind: keyID) FOR UPDATE").run()

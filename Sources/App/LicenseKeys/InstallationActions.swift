@@ -8,10 +8,10 @@ enum InstallationActions {
     enum Action: String { case deactivate, block }
 
     static func apply(
-        _ action: Action, installationID: UUID, keyID: UUID, reason: String? = nil, actor: AuditActor, on db: any Database,
-        now: Date = Date()
+        _ action: Action, installationID: UUID, keyID: UUID, reason: String? = nil, actor: AuditActor, seatLock: SeatLock,
+        on db: any Database, now: Date = Date()
     ) async throws -> Installation {
-        try await SeatLock.withKeyLocked(keyID, on: db) { db in
+        try await seatLock.withKeyLocked(keyID, on: db) { db in
             guard let installation = try await Installation.query(on: db).filter(\.$id == installationID)
                 .filter(\.$licenseKey.$id == keyID).first(),
                   let key = try await LicenseKey.find(keyID, on: db)

@@ -134,7 +134,8 @@ enum LicenseAPIController {
         guard let installationID = req.parameters.get("installationID", as: UUID.self),
               let action = req.parameters.get("action").flatMap(InstallationActions.Action.init(rawValue:))
         else { throw Abort(.notFound, reason: "installation: not found") }
-        _ = try await InstallationActions.apply(action, installationID: installationID, keyID: key.id!, actor: req.api.actor, on: req.db)
+        _ = try await InstallationActions.apply(action, installationID: installationID, keyID: key.id!, actor: req.api.actor,
+                                           seatLock: req.herald.seatLock, on: req.db)
         return .noContent
     }
 

@@ -111,7 +111,7 @@ enum LicenseKeyController {
               let action = req.parameters.get("action").flatMap(InstallationActions.Action.init(rawValue:))
         else { throw Abort(.notFound, reason: "installation: not found") }
         let installation = try await InstallationActions.apply(action, installationID: installationID, keyID: key.id!,
-                                                               actor: context.actor, on: req.db)
+                                                               actor: context.actor, seatLock: req.herald.seatLock, on: req.db)
         req.flash(action == .block
             ? "\(installation.computerName) is blocked and its seat is free."
             : "\(installation.computerName) is deactivated and its seat is free.")
