@@ -22,7 +22,7 @@ struct ClientInvitationTests {
                 userIDs: [staff.users["Cat"]!.id!], groupIDs: [staff.all.id!], language: .en)
             // when
             let plan = try await ClientInvitationPlanner.plan(request, organization: admin.organization, catalog: app.herald.catalog, on: app.db)
-            let sent = try await ClientInvitations(services: app.herald).send(plan, inviter: nil, actor: .system, on: app.db)
+            let sent = try await ClientInvitations(mailer: app.herald.mailer).send(plan, inviter: nil, actor: .system, on: app.db)
             // then: Ann, Bob, Cat once each; Dan is disabled
             let rows = try await OutboxMessage.query(on: app.db).filter(\.$batchID == sent.batchID).all()
             #expect(rows.map(\.recipients).sorted() == ["ann@example.com", "bob@example.com", "cat@example.com"])

@@ -100,7 +100,7 @@ struct SessionHardeningTests {
             try await membership.create(on: app.db)
             let token = try await APITokenService.create(name: "ci", organizationID: organizationID, accountID: bob.account.requireID(),
                                                          actor: .commandLine, on: app.db).token
-            let changes = MembershipChanges(services: app.herald, organizationID: organizationID, actor: .commandLine)
+            let changes = MembershipChanges(mailer: app.herald.mailer, organizationID: organizationID, actor: .commandLine)
             // when
             _ = try await changes.apply(change, to: membership.requireID(), on: app.db)
             switch change {

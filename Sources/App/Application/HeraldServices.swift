@@ -6,7 +6,9 @@ import MIME
 import Vapor
 
 /// The app-wide services Herald's handlers use, built once in `configure` from the `Configuration`.
-/// Handlers reach them through `req.herald` rather than globals, so tests can see and replace them.
+/// Handlers reach them through `req.herald` rather than globals, so tests can see and replace them, and each
+/// application (the tests make many in one process) has its own. Domain code never takes this whole bag: handlers
+/// pass it the pieces it uses (a `Mailer`, a `SeatLock`, a limiter...).
 ///
 /// A class: `req.herald` is read several times per request, and copying a struct of this size out of the
 /// application's storage retained and released every field each time (measurable on the invitee pages).
@@ -26,16 +28,19 @@ final class HeraldServices: Sendable {
     /// Every password check's limits (`PasswordCheck`).
     let signInLimits: SignInLimits
     let tokenRedemptionLimiter: RateLimiter
-    let renderer: MessageRenderer
-    let outboxSealer: OutboxSealer
     let catalog: MessageCatalog
-    var composer: MailComposer { MailComposer(renderer: renderer) }
     let deliveryWorker: DeliveryWorker
+    /// Composes and queues mail, and wakes the delivery worker.
+    let mailer: Mailer
     let sessionSweeper = SessionSweeper()
     let eventLoopGroup: any EventLoopGroup
     let logger: Logger
 
     var spoolFolder: String { (configuration.dataDirectory as NSString).appendingPathComponent("outbox") }
+    var installInvitationSecrets: InstallInvitationSecrets { InstallInvitationSecrets(box: secretBox, publicURL: configuration.publicURL) }
+    var testEmail: TestEmail {
+        TestEmail(mailer: mailer, resolver: deliveryWorker.resolver, group: eventLoopGroup, logger: logger)
+    }
 
     init(configuration: Configuration, secretKey: String, catalog: MessageCatalog, database: any Database, group: any EventLoopGroup, logger: Logger) {
         self.catalog = catalog
@@ -52,8 +57,8 @@ final class HeraldServices: Sendable {
         self.pageSkeletons = PageSkeletons(enabled: !configuration.reloadViews)
         self.logger = logger
         let host = configuration.publicURL.host ?? "localhost"
-        self.renderer = MessageRenderer(messageIDDomain: host)
-        self.outboxSealer = OutboxSealer(serverSecret: secretKey)
+        let renderer = MessageRenderer(messageIDDomain: host)
+        let outboxSealer = OutboxSealer(serverSecret: secretKey)
         let delivery = configuration.delivery
         let resolver = TransportResolver(
             spoolFolder: (configuration.dataDirectory as NSString).appendingPathComponent("outbox"),
@@ -63,6 +68,10 @@ final class HeraldServices: Sendable {
             replyTimeout: delivery.smtpReplyTimeout
         )
         self.deliveryWorker = DeliveryWorker(database: database, settings: delivery, resolver: resolver, sealer: outboxSealer, logger: logger)
+        self.mailer = Mailer(
+            catalog: catalog, composer: MailComposer(renderer: renderer), outbox: Outbox(renderer: renderer, sealer: outboxSealer),
+            worker: deliveryWorker
+        )
     }
 }
 

@@ -37,7 +37,7 @@ public enum DeliveryBenchmark {
                 ))
             }
             try await app.db.transaction { db in
-                _ = try await Outbox.enqueue(mails, services: app.herald, on: db)
+                _ = try await app.herald.mailer.outbox.enqueue(mails, on: db)
             }
         }
         let deliverStart = Date()

@@ -38,7 +38,7 @@ struct ClientInvitations {
     /// Client invitations grant nothing that expires; the row's expiry only bounds how long it shows as pending.
     static let listedForDays = 30
 
-    let services: HeraldServices
+    let mailer: Mailer
 
     func send(_ plan: ClientInvitationPlan, inviter: Account?, actor: AuditActor, on db: any Database, now: Date = Date()) async throws -> Sent {
         let batchID = UUID()
@@ -64,13 +64,13 @@ struct ClientInvitations {
                 mails.append(try plan.mail(for: user, invitationID: invitation.id, batchID: batchID))
             }
             for chunk in invitations.chunked(500) { try await Array(chunk).create(on: db) }
-            try await Outbox.enqueue(mails, services: services, on: db, now: now)
+            try await mailer.outbox.enqueue(mails, on: db, now: now)
             try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: "invitation.client.sent",
                                       targetType: "invitation_batch", targetID: batchID,
                                       targetLabel: "\(plan.recipients.count) recipients",
                                       details: "devices: \(plan.settings.deviceTypes.map(\.rawValue).joined(separator: ", ")), server: \(plan.settings.server.text):\(plan.settings.port), mode: \(plan.settings.mode.name), authentication: \(plan.settings.authentication.rawValue), language: \(plan.language.rawValue)")
         }
-        services.deliveryWorker.wake()
+        mailer.wakeDelivery()
         return Sent(batchID: batchID, recipients: plan.recipients.count, deviceTypes: plan.settings.deviceTypes.map(\.rawValue), warnings: plan.warnings)
     }
 }

@@ -62,7 +62,7 @@ enum ClientInvitationsController {
             req.flash("Nothing was sent: \(abort.reason)")
             return req.redirect(to: ClientWizardStep.summary.path)
         }
-        let sent = try await ClientInvitations(services: req.herald).send(plan, inviter: context.account, actor: context.actor, on: req.db)
+        let sent = try await ClientInvitations(mailer: req.herald.mailer).send(plan, inviter: context.account, actor: context.actor, on: req.db)
         ClientWizardDraft.clear(req)
         req.flash("Queued \(sent.recipients) invitation\(sent.recipients == 1 ? "" : "s").")
         return req.redirect(to: "/console/client-invitations/batches/\(sent.batchID.uuidString)")

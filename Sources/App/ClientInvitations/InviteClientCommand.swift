@@ -42,7 +42,7 @@ struct InviteClientCommand: AsyncCommand {
                 language: signature.language, subject: signature.subject, template: template, organizationID: organization.id!, on: app.db)
             let plan = try await ClientInvitationPlanner.plan(request, organization: organization, catalog: app.herald.catalog, on: app.db)
             for warning in plan.warnings { context.console.warning("warning: \(warning)") }
-            let sent = try await ClientInvitations(services: app.herald).send(plan, inviter: nil, actor: .commandLine, on: app.db)
+            let sent = try await ClientInvitations(mailer: app.herald.mailer).send(plan, inviter: nil, actor: .commandLine, on: app.db)
             for user in plan.recipients { context.console.print("queued\t\(user.email)\t\(user.name)") }
             context.console.print("\(sent.recipients) invitations queued (batch \(sent.batchID.uuidString)); devices: \(sent.deviceTypes.joined(separator: ", "))")
         } catch let abort as any AbortError where abort.status.code < 500 {

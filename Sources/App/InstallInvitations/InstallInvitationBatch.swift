@@ -46,7 +46,7 @@ enum InstallInvitationBatch {
     }
 
     static func send(
-        _ request: Request, services: HeraldServices, on db: any Database,
+        _ request: Request, mailer: Mailer, secrets: InstallInvitationSecrets, on db: any Database,
         progress: @escaping @Sendable (Int) -> Void = { _ in }
     ) async throws -> Result {
         guard let key = try await LicenseKey.find(request.keyID, on: db) else {
@@ -55,12 +55,13 @@ enum InstallInvitationBatch {
         let organizationID = key.$organization.id
         guard let organization = try await Organization.find(organizationID, on: db) else { throw ValidationProblems(["organization: not found"]) }
         // The organization's own wording where it has edited the template.
-        let catalog = try await MessageOverrides.catalog(for: organizationID, base: services.catalog, on: db)
+        let catalog = try await mailer.catalog(for: organizationID, on: db)
         let batch = Batch(
             id: UUID(), keyID: request.keyID, organizationID: organizationID,
             email: InstallInvitationEmail.Template(product: key.product, organization: organization.name, expiresAt: request.expiresAt,
                                                    language: request.language, catalog: catalog),
-            sender: try await MailComposer.sender(for: organizationID, on: db), request: request, services: services
+            sender: try await MailComposer.sender(for: organizationID, on: db), request: request,
+            mailer: mailer, secrets: secrets
         )
         let chunks = request.recipients.chunked(chunkSize)
 
@@ -103,7 +104,8 @@ enum InstallInvitationBatch {
         let email: InstallInvitationEmail.Template
         let sender: Mailbox
         let request: Request
-        let services: HeraldServices
+        let mailer: Mailer
+        let secrets: InstallInvitationSecrets
 
         /// Splits the chunk in two halves made in parallel: tokens, hashes, sealing and MIME rendering are CPU work.
         func prepare(_ chunk: ArraySlice<EmailAddress>) async throws -> Prepared {
@@ -121,7 +123,7 @@ enum InstallInvitationBatch {
             prepared.codes.reserveCapacity(chunk.count)
             mails.reserveCapacity(chunk.count)
             let payloadPrefix = #"{"licenseKeyID":""# + keyID.uuidString + #"","secrets":""#
-            let publicURL = services.configuration.publicURL
+            let publicURL = secrets.publicURL
             let now = Date()
             for address in chunk {
                 let token = TokenGenerator.newToken()
@@ -137,7 +139,7 @@ enum InstallInvitationBatch {
                 invitation.status = InvitationStatus.pending.rawValue
                 invitation.tokenHash = TokenGenerator.hash(token)
                 // Base64 and a UUID need no JSON escaping, and this runs 100,000 times.
-                invitation.payload = payloadPrefix + (try services.secretBox.seal("\(code.normalized) \(token)")) + #""}"#
+                invitation.payload = payloadPrefix + (try secrets.box.seal("\(code.normalized) \(token)")) + #""}"#
                 invitation.expiresAt = request.expiresAt
                 invitation.sentAt = now
                 prepared.invitations.append(invitation)
@@ -153,12 +155,12 @@ enum InstallInvitationBatch {
 
                 let url = ActivationURLs.downloadPage(token: token, base: publicURL)
                 let body = email.filled(downloadURL: url, code: code.description, escapedURL: HTMLText.escape(url))
-                mails.append(services.composer.mail(
+                mails.append(mailer.composer.mail(
                     subject: email.subject, text: body.text, html: body.html, from: sender, to: Mailbox(address: address),
                     organizationID: organizationID, invitationID: invitation.id, batchID: id
                 ))
             }
-            prepared.messages = try Outbox.rows(for: mails, services: services, now: now)
+            prepared.messages = try mailer.outbox.rows(for: mails, now: now)
             return prepared
         }
     }

@@ -9,14 +9,14 @@ enum InstallInvitationExport {
     static let pageSize = 1000
 
     static func write(
-        batchID: UUID, organizationID: UUID, services: HeraldServices, on db: any Database, now: Date = Date(),
+        batchID: UUID, organizationID: UUID, secrets: InstallInvitationSecrets, on db: any Database, now: Date = Date(),
         row: (String) throws -> Void
     ) async throws {
         try row(SpreadsheetSafeCSVWriter.line(header))
         var after: String?
         while true {
             let page = try await rows(batchID: batchID, organizationID: organizationID, after: after, limit: pageSize,
-                                      services: services, on: db, now: now)
+                                      secrets: secrets, on: db, now: now)
             for fields in page { try row(SpreadsheetSafeCSVWriter.line(fields)) }
             guard page.count == pageSize, let last = page.last else { return }
             after = last[0]
@@ -25,15 +25,15 @@ enum InstallInvitationExport {
 
     /// Up to `limit` rows of the batch after the email `after`, in email order, as the CSV's fields.
     static func rows(
-        batchID: UUID, organizationID: UUID, after: String? = nil, limit: Int, services: HeraldServices, on db: any Database,
+        batchID: UUID, organizationID: UUID, after: String? = nil, limit: Int, secrets: InstallInvitationSecrets, on db: any Database,
         now: Date = Date()
     ) async throws -> [[String]] {
         var query = Invitation.query(on: db).filter(\.$batchID == batchID).filter(\.$organization.$id == organizationID)
         if let after { query = query.filter(\.$email > after) }
         return try await query.sort(\.$email).limit(limit).all().map { invitation in
-            let secrets = InstallInvitationBatch.Payload.decode(invitation.payload)?.open(with: services.secretBox)
-            let code = secrets.flatMap { ActivationCode(userInput: $0.code)?.description } ?? ""
-            let url = secrets.map { ActivationURLs.downloadPage(token: $0.token, base: services.configuration.publicURL) } ?? ""
+            let opened = InstallInvitationBatch.Payload.decode(invitation.payload)?.open(with: secrets.box)
+            let code = opened.flatMap { ActivationCode(userInput: $0.code)?.description } ?? ""
+            let url = opened.map { ActivationURLs.downloadPage(token: $0.token, base: secrets.publicURL) } ?? ""
             return [invitation.email, code, url, DisplayDate.format(invitation.expiresAt), displayStatus(invitation, now: now)]
         }
     }

@@ -90,11 +90,11 @@ enum InstallInvitationsController {
             let result = try await InstallInvitationBatch.send(.init(
                 keyID: key.id!, recipients: parsed.recipients, language: parsed.language, expiresAt: parsed.expiresAt,
                 inviterID: context.account.id, actor: context.actor
-            ), services: req.herald, on: req.db)
-            req.herald.deliveryWorker.wake()
+            ), mailer: req.herald.mailer, secrets: req.herald.installInvitationSecrets, on: req.db)
+            req.herald.mailer.wakeDelivery()
             // The codes are shown in full here, once, and in "Download invitations"; afterwards only their status.
             let rows = try await InstallInvitationExport.rows(batchID: result.batchID, organizationID: context.organization.id!,
-                                                              limit: 100, services: req.herald, on: req.db)
+                                                              limit: 100, secrets: req.herald.installInvitationSecrets, on: req.db)
             let model = SentModel(keyID: key.id!.uuidString, keyName: key.name, count: result.count,
                                   batchID: result.batchID.uuidString, rows: rows, more: max(0, result.count - rows.count))
             return try await req.renderPage("install-invite-sent", section: .licenses, title: "Invitations sent", model).encodeResponse(for: req).get()
@@ -115,7 +115,7 @@ enum InstallInvitationsController {
         else { throw Abort(.notFound, reason: "batch: no invitations of this key with that id") }
         var csv = ""
         try await InstallInvitationExport.write(batchID: batchID, organizationID: context.organization.id!,
-                                                services: req.herald, on: req.db) { csv += $0 }
+                                                secrets: req.herald.installInvitationSecrets, on: req.db) { csv += $0 }
         try await AuditLog.record(on: req.db, organizationID: context.organization.id, actor: context.actor,
                                   action: "license.invitations.exported", targetType: "license_key", targetID: key.id,
                                   targetLabel: key.name, details: "batch \(batchID.uuidString)")

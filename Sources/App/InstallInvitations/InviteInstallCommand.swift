@@ -44,7 +44,7 @@ struct InviteInstallCommand: AsyncCommand {
         do {
             result = try await InstallInvitationBatch.send(.init(
                 keyID: key.id!, recipients: list.addresses, language: language, expiresAt: expiresAt, inviterID: nil, actor: .commandLine
-            ), services: app.herald, on: app.db) { done in
+            ), mailer: app.herald.mailer, secrets: app.herald.installInvitationSecrets, on: app.db) { done in
                 bar.activity.currentProgress = Double(done) / Double(total)
             }
             bar.succeed()
@@ -53,7 +53,7 @@ struct InviteInstallCommand: AsyncCommand {
             throw error
         }
         if let exportHandle, let exportPath = signature.export {
-            try await InstallInvitationExport.write(batchID: result.batchID, organizationID: organization.id!, services: app.herald,
+            try await InstallInvitationExport.write(batchID: result.batchID, organizationID: organization.id!, secrets: app.herald.installInvitationSecrets,
                                                     on: app.db) { line in try exportHandle.write(contentsOf: Data(line.utf8)) }
             try exportHandle.close()
             context.console.print("Wrote \(exportPath).")

@@ -37,7 +37,7 @@ extension APIController {
         let problems = JoinInvitations.problems(request)
         guard problems.isEmpty else { throw Abort(.badRequest, reason: problems.joined(separator: "; ")) }
         guard let organization = try await Organization.find(context.organizationID, on: req.db) else { throw Abort(.notFound) }
-        let results = try await JoinInvitations(services: req.herald)
+        let results = try await JoinInvitations(mailer: req.herald.mailer, configuration: req.herald.configuration)
             .invite(request, organization: organization, inviter: context.account, actor: context.actor, on: req.db)
         return try await ["results": results].encodeResponse(status: .created, for: req)
     }
@@ -60,14 +60,14 @@ extension APIController {
     static func resendInvitation(_ req: Request) async throws -> HTTPStatus {
         let context = try req.api
         guard let organization = try await Organization.find(context.organizationID, on: req.db) else { throw Abort(.notFound) }
-        try await JoinInvitations(services: req.herald).resend(try JoinInvitationsController.id(req), organization: organization,
+        try await JoinInvitations(mailer: req.herald.mailer, configuration: req.herald.configuration).resend(try JoinInvitationsController.id(req), organization: organization,
                                                               inviter: context.account, actor: context.actor, on: req.db)
         return .accepted
     }
 
     static func revokeInvitation(_ req: Request) async throws -> HTTPStatus {
         let context = try req.api
-        try await JoinInvitations(services: req.herald).revoke(try JoinInvitationsController.id(req), organizationID: context.organizationID,
+        try await JoinInvitations(mailer: req.herald.mailer, configuration: req.herald.configuration).revoke(try JoinInvitationsController.id(req), organizationID: context.organizationID,
                                                               actor: context.actor, on: req.db)
         return .noContent
     }
@@ -81,9 +81,9 @@ extension APIController {
             let context = try req.api
             guard let id = req.parameters.get("id", as: UUID.self) else { throw Abort(.badRequest, reason: "id: is not a valid member id") }
             let note = (try? req.content.decode(NoteBody.self))?.note
-            let membership = try await MembershipChanges(services: req.herald, organizationID: context.organizationID, actor: context.actor)
+            let membership = try await MembershipChanges(mailer: req.herald.mailer, organizationID: context.organizationID, actor: context.actor)
                 .apply(change, to: id, note: note, on: req.db)
-            req.herald.deliveryWorker.wake()
+            req.herald.mailer.wakeDelivery()
             return memberDTO(membership)
         }
     }
@@ -96,7 +96,7 @@ extension APIController {
         let context = try req.api
         guard let id = req.parameters.get("id", as: UUID.self) else { throw Abort(.badRequest, reason: "id: is not a valid member id") }
         let body = try req.content.decode(LicenseKeysBody.self)
-        try await MembershipChanges(services: req.herald, organizationID: context.organizationID, actor: context.actor)
+        try await MembershipChanges(mailer: req.herald.mailer, organizationID: context.organizationID, actor: context.actor)
             .grantLicenseKeys(Set(body.license_keys), to: id, on: req.db)
         return .noContent
     }

@@ -41,7 +41,7 @@ struct InviteJoinCommand: AsyncCommand {
                                               role: role, expiresInDays: try WholeNumber(signature.expiresDays ?? 7, field: "--expires-days"))
         let problems = JoinInvitations.problems(request)
         guard problems.isEmpty else { throw CommandError.invalid(problems.map { "--\($0)" }) }
-        let results = try await JoinInvitations(services: app.herald)
+        let results = try await JoinInvitations(mailer: app.herald.mailer, configuration: app.herald.configuration)
             .invite(request, organization: organization, inviter: nil, actor: .commandLine, on: app.db)
         for result in results {
             let line = result.line.map { "line \($0)" } ?? "file"

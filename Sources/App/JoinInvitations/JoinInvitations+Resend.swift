@@ -21,17 +21,17 @@ extension JoinInvitations {
             invitation.status = InvitationStatus.pending.rawValue
             invitation.sentAt = nil
             try await invitation.save(on: db)
-            let catalog = try await MessageOverrides.catalog(for: organizationID, base: services.catalog, on: db)
-            let content = JoinInvitationEmail(catalog: catalog, configuration: services.configuration)
+            let catalog = try await mailer.catalog(for: organizationID, on: db)
+            let content = JoinInvitationEmail(catalog: catalog, configuration: configuration)
                 .content(invitation: invitation, token: token, organization: organization, inviter: invitation.inviter ?? inviter)
             let sender = try await MailComposer.sender(for: organizationID, on: db)
-            let mail = services.composer.mail(content, from: sender, to: Mailbox(address: try EmailAddress(invitation.email)),
-                                              organizationID: organizationID, invitationID: invitation.id)
-            try await Outbox.enqueue([mail], services: services, on: db)
+            let mail = mailer.composer.mail(content, from: sender, to: Mailbox(address: try EmailAddress(invitation.email)),
+                                            organizationID: organizationID, invitationID: invitation.id)
+            try await mailer.outbox.enqueue([mail], on: db)
             try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: "invitation.join.resent",
                                       targetType: "invitation", targetID: invitation.id, targetLabel: invitation.email)
         }
-        services.deliveryWorker.wake()
+        mailer.wakeDelivery()
     }
 
     func revoke(_ invitationID: UUID, organizationID: UUID, actor: AuditActor, on db: any Database, now: Date = Date()) async throws {

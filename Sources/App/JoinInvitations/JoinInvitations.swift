@@ -28,7 +28,9 @@ struct JoinInvitations {
     static let maximumExpiryDays = InvitationValidityDays.range.upperBound
     static let maximumMessageLength = 2000
 
-    let services: HeraldServices
+    let mailer: Mailer
+    /// The links in the emails.
+    let configuration: Configuration
 
     /// Validates the request's own fields (not the recipients), naming each bad one.
     static func problems(_ request: Request) -> [String] {
@@ -52,7 +54,7 @@ struct JoinInvitations {
         let members = try await memberStatuses(organizationID: organizationID, emails: emails, on: db)
         let pending = try await pendingInvitations(organizationID: organizationID, emails: emails, now: now, on: db)
         let sender = try await MailComposer.sender(for: organizationID, on: db)
-        let catalog = try await MessageOverrides.catalog(for: organizationID, base: services.catalog, on: db)
+        let catalog = try await mailer.catalog(for: organizationID, on: db)
         let batchID = UUID()
         var toCreate: [(line: Int, address: EmailAddress)] = []
         for (line, address) in request.recipients.recipients {
@@ -93,18 +95,18 @@ struct JoinInvitations {
                 // Kept so that a resend restarts the same validity the administrator chose.
                 invitation.payload = #"{"valid_days":\#(request.expiresInDays.value)}"#
                 try await invitation.create(on: db)
-                let content = JoinInvitationEmail(catalog: catalog, configuration: services.configuration)
+                let content = JoinInvitationEmail(catalog: catalog, configuration: configuration)
                     .content(invitation: invitation, token: token, organization: organization, inviter: inviter)
-                mails.append(services.composer.mail(content, from: sender, to: Mailbox(address: address), organizationID: organizationID,
+                mails.append(mailer.composer.mail(content, from: sender, to: Mailbox(address: address), organizationID: organizationID,
                                                     invitationID: invitation.id, batchID: batchID))
                 try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: "invitation.join.sent",
                                           targetType: "invitation", targetID: invitation.id, targetLabel: address.normalized,
                                           details: "role: \(request.role.title), language: \(request.language.rawValue)")
             }
-            try await Outbox.enqueue(mails, services: services, on: db)
+            try await mailer.outbox.enqueue(mails, on: db)
         }
         results += creating.map { RowResult(line: $0.line, email: $0.address.description, outcome: .invited, detail: nil) }
-        services.deliveryWorker.wake()
+        mailer.wakeDelivery()
         return results.sorted { ($0.line ?? 0) < ($1.line ?? 0) }
     }
 

@@ -24,7 +24,7 @@ struct JoinInvitationsController {
         guard problems.isEmpty else {
             return try await InvitationsController.render(req, results: [], errors: problems).encodeResponse(status: .badRequest, for: req)
         }
-        let results = try await JoinInvitations(services: req.herald)
+        let results = try await JoinInvitations(mailer: req.herald.mailer, configuration: req.herald.configuration)
             .invite(request, organization: context.organization, inviter: context.account, actor: context.actor, on: req.db)
         return try await InvitationsController.render(req, results: results, errors: []).encodeResponse(for: req)
     }
@@ -53,7 +53,7 @@ struct JoinInvitationsController {
 
     func resend(_ req: Request) async throws -> Response {
         let context = try req.console
-        try await JoinInvitations(services: req.herald).resend(try Self.id(req), organization: context.organization,
+        try await JoinInvitations(mailer: req.herald.mailer, configuration: req.herald.configuration).resend(try Self.id(req), organization: context.organization,
                                                               inviter: context.account, actor: context.actor, on: req.db)
         req.flash("A new invitation link was sent; the old one no longer works.")
         return req.redirect(to: "/console/invitations")
@@ -61,7 +61,7 @@ struct JoinInvitationsController {
 
     func revoke(_ req: Request) async throws -> Response {
         let context = try req.console
-        try await JoinInvitations(services: req.herald).revoke(try Self.id(req), organizationID: context.organization.id!, actor: context.actor, on: req.db)
+        try await JoinInvitations(mailer: req.herald.mailer, configuration: req.herald.configuration).revoke(try Self.id(req), organizationID: context.organization.id!, actor: context.actor, on: req.db)
         req.flash("The invitation was revoked; its link no longer works.")
         return req.redirect(to: "/console/invitations")
     }

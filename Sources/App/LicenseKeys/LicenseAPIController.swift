@@ -108,10 +108,10 @@ enum LicenseAPIController {
         let result = try await InstallInvitationBatch.send(.init(
             keyID: key.id!, recipients: addresses, language: language, expiresAt: expiresAt,
             inviterID: context.account.id, actor: context.actor
-        ), services: req.herald, on: req.db)
-        req.herald.deliveryWorker.wake()
+        ), mailer: req.herald.mailer, secrets: req.herald.installInvitationSecrets, on: req.db)
+        req.herald.mailer.wakeDelivery()
         let rows = try await InstallInvitationExport.rows(batchID: result.batchID, organizationID: context.organizationID,
-                                                          limit: max(1, addresses.count), services: req.herald, on: req.db)
+                                                          limit: max(1, addresses.count), secrets: req.herald.installInvitationSecrets, on: req.db)
         return try await InviteResponse(
             batchID: result.batchID, count: result.count, freeSeats: SeatPolicy().freeSeats(seats: key.seats, used: used),
             warning: SeatPolicy().oversubscriptionWarning(seats: key.seats, used: used, invitations: result.count),

@@ -40,7 +40,7 @@ extension APIController {
         let body = try req.content.decode(TestRequest.self)
         let addresses = try TestEmail.recipients(body.to)
         guard let organization = try await Organization.find(context.organizationID, on: req.db) else { throw Abort(.notFound) }
-        return try await TestEmail.send(to: addresses, organization: organization, services: req.herald, on: req.db)
+        return try await req.herald.testEmail.send(to: addresses, organization: organization, on: req.db)
     }
 
     struct OutboxDTO: Content {

@@ -57,7 +57,7 @@ struct MailTestCommand: AsyncCommand {
         let app = context.application
         let organization = try await context.organization(named: signature.organization, on: app)
         let addresses = try TestEmail.recipients(signature.to ?? "")
-        let results = try await TestEmail.send(to: addresses, organization: organization, services: app.herald, on: app.db)
+        let results = try await app.herald.testEmail.send(to: addresses, organization: organization, on: app.db)
         for result in results {
             context.console.print("\(result.address)\t\(result.accepted ? "accepted" : "refused")\t\(result.detail)")
         }

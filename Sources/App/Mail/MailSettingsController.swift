@@ -56,7 +56,7 @@ struct MailSettingsController {
         let context = try req.console
         let form = try req.content.decode(TestForm.self)
         let addresses = try TestEmail.recipients(form.to)
-        let results = try await TestEmail.send(to: addresses, organization: context.organization, services: req.herald, on: req.db)
+        let results = try await req.herald.testEmail.send(to: addresses, organization: context.organization, on: req.db)
         try await AuditLog.record(on: req.db, organizationID: context.organization.id, actor: context.actor, action: "mail_settings.tested",
                                   targetType: "mail_settings", targetLabel: form.to,
                                   details: results.map { "\($0.address): \($0.accepted ? "accepted" : "refused")" }.joined(separator: ", "))

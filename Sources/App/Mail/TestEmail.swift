@@ -8,7 +8,14 @@ import Vapor
 ///
 /// Unlike invitations this does not go through the outbox: its whole point is to show the administrator,
 /// now, what the server answers for each address.
-enum TestEmail {
+struct TestEmail: Sendable {
+    /// The wording and the composer (the outbox is not used).
+    let mailer: Mailer
+    /// The spool folder and each organization's server settings.
+    let resolver: TransportResolver
+    let group: any EventLoopGroup
+    let logger: Logger
+
     struct Result: Content, Equatable {
         let address: String
         let accepted: Bool
@@ -34,39 +41,39 @@ enum TestEmail {
         )
     }
 
-    static func send(to addresses: [EmailAddress], organization: Organization, language: Language = .en, services: HeraldServices, on db: any Database) async throws -> [Result] {
+    func send(to addresses: [EmailAddress], organization: Organization, language: Language = .en, on db: any Database) async throws -> [Result] {
         let settings = try await MailSettingsStore.settings(for: organization.id!, on: db)
         let sender = try Mailbox(address: EmailAddress(settings.senderAddress), displayName: settings.senderName)
-        let catalog = try await MessageOverrides.catalog(for: organization.id!, base: services.catalog, on: db)
+        let catalog = try await mailer.catalog(for: organization.id!, on: db)
         let content = Self.content(organization: organization, language: language, catalog: catalog)
         let messages = try addresses.map { address in
-            let message = services.composer.mail(content, from: sender, to: Mailbox(address: address), organizationID: organization.id).message
+            let message = mailer.composer.mail(content, from: sender, to: Mailbox(address: address), organizationID: organization.id).message
             return ClaimedMessage(id: UUID(), organizationID: organization.id, mailFrom: sender.address.description,
-                                  recipients: [address.description], raw: try services.renderer.render(message.withStoredTextScrubbed()), attempts: 1, createdAt: Date())
+                                  recipients: [address.description], raw: try mailer.composer.renderer.render(message.withStoredTextScrubbed()), attempts: 1, createdAt: Date())
         }
         guard settings.transport == "smtp" else {
-            let outcomes = await FileMailTransport(folder: services.spoolFolder).deliver(messages)
+            let outcomes = await FileMailTransport(folder: resolver.spoolFolder).deliver(messages)
             return zip(addresses, outcomes).map { address, outcome in
-                Result(address: address.description, accepted: outcome == .sent, detail: outcome == .sent ? "written to \(services.spoolFolder)" : "\(outcome)")
+                Result(address: address.description, accepted: outcome == .sent, detail: outcome == .sent ? "written to \(resolver.spoolFolder)" : "\(outcome)")
             }
         }
         let configuration: SMTPServerConfiguration
-        switch services.deliveryWorker.resolver.serverConfiguration(settings) {
+        switch resolver.serverConfiguration(settings) {
         case .success(let value): configuration = value
         case .failure(let reason): throw Abort(.unprocessableEntity, reason: "server: \(reason)")
         }
         return try await withTimeout(seconds: 60) {
-            try await sendDirectly(messages, addresses: addresses, configuration: configuration, services: services)
+            try await sendDirectly(messages, addresses: addresses, configuration: configuration)
         }
     }
 
-    private static func sendDirectly(_ messages: [ClaimedMessage], addresses: [EmailAddress], configuration: SMTPServerConfiguration, services: HeraldServices) async throws -> [Result] {
+    private func sendDirectly(_ messages: [ClaimedMessage], addresses: [EmailAddress], configuration: SMTPServerConfiguration) async throws -> [Result] {
         var shortTimeouts = configuration
         // A person is waiting for the page: fail within seconds, not RFC 5321's minutes.
         shortTimeouts.timeouts = .uniform(.seconds(20))
         let connection: SMTPConnection
         do {
-            connection = try await SMTPConnection.connect(to: shortTimeouts, group: services.eventLoopGroup, logger: services.logger)
+            connection = try await SMTPConnection.connect(to: shortTimeouts, group: group, logger: logger)
         } catch {
             return addresses.map { Result(address: $0.description, accepted: false, detail: error.description) }
         }

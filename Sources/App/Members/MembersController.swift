@@ -53,9 +53,9 @@ struct MembersController {
             let context = try req.console
             guard let id = req.parameters.get("id", as: UUID.self) else { throw Abort(.badRequest, reason: "id: is not a valid member id") }
             let form = try req.content.decode(ChangeForm.self)
-            let membership = try await MembershipChanges(services: req.herald, organizationID: context.organization.id!, actor: context.actor)
+            let membership = try await MembershipChanges(mailer: req.herald.mailer, organizationID: context.organization.id!, actor: context.actor)
                 .apply(change, to: id, note: form.note, on: req.db)
-            req.herald.deliveryWorker.wake()
+            req.herald.mailer.wakeDelivery()
             req.flash("\(membership.account.email): \(change.rawValue) done.")
             return req.redirect(to: "/console/members")
         }
@@ -69,7 +69,7 @@ struct MembersController {
         let context = try req.console
         guard let id = req.parameters.get("id", as: UUID.self) else { throw Abort(.badRequest, reason: "id: is not a valid member id") }
         let form = try req.content.decode(GrantForm.self)
-        try await MembershipChanges(services: req.herald, organizationID: context.organization.id!, actor: context.actor)
+        try await MembershipChanges(mailer: req.herald.mailer, organizationID: context.organization.id!, actor: context.actor)
             .grantLicenseKeys(Set(form.license_keys ?? []), to: id, on: req.db)
         req.flash("License administrator rights saved.")
         return req.redirect(to: "/console/members")
@@ -78,7 +78,7 @@ struct MembersController {
     /// Any member may leave (except the last administrator); their console session then has no organization.
     static func leave(_ req: Request) async throws -> Response {
         let context = try req.console
-        _ = try await MembershipChanges(services: req.herald, organizationID: context.organization.id!, actor: context.actor)
+        _ = try await MembershipChanges(mailer: req.herald.mailer, organizationID: context.organization.id!, actor: context.actor)
             .apply(.leave, to: context.membership.id!, on: req.db)
         req.session.data[Request.organizationSessionKey] = nil
         let remaining = context.organizations.filter { $0.id != context.organization.id }

@@ -8,7 +8,8 @@ import Vapor
 /// organization with at least one active Account Administrator, is audited, and (for block and remove)
 /// tells the person by email, all in one transaction.
 struct MembershipChanges {
-    let services: HeraldServices
+    /// Tells a blocked or removed person.
+    let mailer: Mailer
     let organizationID: UUID
     let actor: AuditActor
 
@@ -108,12 +109,12 @@ struct MembershipChanges {
     private func notify(_ membership: Membership, change: Change, on db: any Database) async throws {
         guard let organization = try await Organization.find(organizationID, on: db) else { return }
         let account = membership.account
-        let catalog = try await MessageOverrides.catalog(for: organizationID, base: services.catalog, on: db)
+        let catalog = try await mailer.catalog(for: organizationID, on: db)
         let content = MemberNoticeEmail.content(change, organization: organization, account: account, catalog: catalog)
         let sender = try await MailComposer.sender(for: organizationID, on: db)
-        let mail = services.composer.mail(content, from: sender, to: Mailbox(address: try EmailAddress(account.email), displayName: account.name),
-                                          organizationID: organizationID)
-        try await Outbox.enqueue([mail], services: services, on: db)
+        let mail = mailer.composer.mail(content, from: sender, to: Mailbox(address: try EmailAddress(account.email), displayName: account.name),
+                                        organizationID: organizationID)
+        try await mailer.outbox.enqueue([mail], on: db)
     }
 
     static func pastTense(_ change: Change) -> String {

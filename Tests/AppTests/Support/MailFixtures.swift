@@ -27,7 +27,7 @@ enum MailFixtures {
                 subject: "Invitation \(index) for \(prefix)", textBody: "Hello Person \(index),\n.\nA line starting with a dot.\n"
             ))
         }
-        return try await Outbox.enqueue(mails, services: app.herald, on: app.db)
+        return try await app.herald.mailer.outbox.enqueue(mails, on: app.db)
     }
 
     static func statuses(_ app: Application) async throws -> [String: Int] {

@@ -14,25 +14,28 @@ struct OutgoingMail: Sendable {
 
 /// Queues rendered messages as outbox rows. Call it on the transaction that makes the change the mail is about,
 /// so the message exists exactly when the change does.
-enum Outbox {
+struct Outbox: Sendable {
+    let renderer: MessageRenderer
+    /// Seals each rendered message before it is stored.
+    let sealer: OutboxSealer
+
     /// Rows per INSERT: many rows per statement is what makes bulk invitations fast, and 500 rows × 17 columns
     /// stays well under SQLite's bound-parameter limit.
     static let insertChunk = 500
 
     /// The rendered message is stored sealed (`OutboxSealer`): it may carry a plain join link or activation code.
     @discardableResult
-    static func enqueue(_ mails: [OutgoingMail], services: HeraldServices, on db: any Database, now: Date = Date()) async throws -> [OutboxMessage] {
-        let rows = try rows(for: mails, services: services, now: now)
-        for chunk in rows.chunked(insertChunk) {
+    func enqueue(_ mails: [OutgoingMail], on db: any Database, now: Date = Date()) async throws -> [OutboxMessage] {
+        let rows = try rows(for: mails, now: now)
+        for chunk in rows.chunked(Self.insertChunk) {
             try await Array(chunk).create(on: db)
         }
         return rows
     }
 
     /// The rendered, sealed, unsaved rows: separate so that bulk senders can render on other cores while inserting.
-    static func rows(for mails: [OutgoingMail], services: HeraldServices, now: Date = Date()) throws -> [OutboxMessage] {
-        let renderer = services.renderer
-        var packer = try services.outboxSealer.packer()
+    func rows(for mails: [OutgoingMail], now: Date = Date()) throws -> [OutboxMessage] {
+        var packer = try sealer.packer()
         var rows: [OutboxMessage] = []
         rows.reserveCapacity(mails.count)
         for mail in mails {
