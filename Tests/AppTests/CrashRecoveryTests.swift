@@ -12,6 +12,9 @@ struct CrashRecoveryTests {
         let server = try FaultSMTPServer.fromEnvironment()
         let deployment = try HeraldDeployment()
         defer { deployment.tearDown() }
+        // On a loaded machine: a lease that lapsed under a lane still sending made messages arrive three times.
+        let hog = try CPUHog(processes: ProcessInfo.processInfo.activeProcessorCount)
+        defer { hog.stop() }
         // given: a batch of invitations queued by the CLI, for a server that takes 10 ms per message (8 connections: about 800 a second)
         let count = ProcessInfo.processInfo.environment["HERALD_CRASH_MESSAGES"].flatMap(Int.init) ?? 1000
         let prefix = "crash-\(UUID().uuidString.prefix(8).lowercased())"
@@ -74,4 +77,26 @@ func poll(_ what: String, timeout: Duration = .seconds(60), interval: Duration =
         try await Task.sleep(for: interval)
     }
     throw TestSetupError("timed out after \(timeout) waiting for: \(what)")
+}
+
+/// Busy loops in child processes, one per core, to run a test on a loaded machine.
+struct CPUHog {
+    let processes: [Process]
+
+    init(processes count: Int) throws {
+        processes = try (0..<count).map { _ in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "while :; do :; done"]
+            try process.run()
+            return process
+        }
+    }
+
+    func stop() {
+        for process in processes where process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
 }

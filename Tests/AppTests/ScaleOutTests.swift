@@ -41,7 +41,7 @@ struct ScaleOutTests {
         let senders = try await deployment.withDatabase { db in
             try await OutboxMessage.query(on: db).filter(\.$recipients, .custom("LIKE"), "\(prefix)-%").all()
                 .reduce(into: [String: Int]()) { counts, row in
-                    // leased_by is host:pid:random; the pid says which instance sent it.
+                    // leased_by is host:pid:random/claim; the pid says which instance sent it.
                     let pid = row.leasedBy?.split(separator: ":").dropFirst().first.map(String.init) ?? "?"
                     counts[pid, default: 0] += 1
                 }

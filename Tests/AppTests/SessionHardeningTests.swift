@@ -89,6 +89,25 @@ struct SessionHardeningTests {
         }
     }
 
+    @Test("the sweeper deletes only sessions still ended when it deletes: one used since its read is kept")
+    func sweeperKeepsSessionUsedMeanwhile() async throws {
+        try await withHerald { app in
+            // given: a session the sweep read as idle too long, then used again before the sweep deleted
+            var browser = BrowserSession(app)
+            try await browser.signInAsNewAdministrator()
+            let settings = app.herald.configuration.sessions
+            let stored = try await Self.stored(browser)
+            let readAsEnded = try stored.requireID()
+            stored.seenAt = Date()
+            try await stored.save(on: app.db)
+            // when
+            try await SessionSweeper.deleteIfEnded([readAsEnded], settings: settings, on: app.db)
+            // then
+            #expect(try await StoredSession.query(on: app.db).filter(\.$id == readAsEnded).count() == 1)
+            #expect(try await browser.get("/console").status == .ok, "its person stays signed in")
+        }
+    }
+
     @Test("a demoted administrator's API token stays revoked after promotion back", arguments: [MembershipChanges.Change.demote, .block, .remove])
     func tokensDieWithTheRole(change: MembershipChanges.Change) async throws {
         try await withHerald { app in

@@ -35,8 +35,9 @@ final class DeliveryWorker: Sendable {
     /// Claims one batch and delivers it; returns the outcomes (empty when nothing was due).
     func deliverOneBatch() async throws -> Report {
         let claim = OutboxClaim(database: database, workerID: workerID, sealer: sealer)
+        let claimedAt = ContinuousClock.now
         let claimed = try await claim.claim(limit: settings.batchSize, leaseDuration: settings.leaseDuration)
-        guard !claimed.isEmpty else { return Report() }
+        guard let holder = claimed.first?.lease else { return Report() }
         let started = ContinuousClock.now
         var outcomes: [(ClaimedMessage, DeliveryOutcome)] = []
         outcomes.reserveCapacity(claimed.count)
@@ -45,14 +46,16 @@ final class DeliveryWorker: Sendable {
         try await recorder.record(unreadable)
         outcomes += unreadable
         let messages = claimed.filter { $0.unreadable == nil }
-        var waiting = Set(messages.map(\.id))
-        var leaseRenewed = ContinuousClock.now
+        let lease = ClaimLease(claim: claim, holder: holder, ids: messages.map(\.id), duration: settings.leaseDuration, claimedAt: claimedAt)
+        lease.start()
+        defer { lease.stop() }
         for (organizationID, group) in Dictionary(grouping: messages, by: \.organizationID) {
             // Sent in slices, each recorded as soon as the server has answered: if this process dies, only the slice
             // on the wire can be sent again (the rest of the claim waits for its lease to end, unsent). Claiming
             // many and recording in slices keeps both the claim cost and the crash window small.
             for slice in group.chunked(settings.recordEvery) {
-                let slice = Array(slice)
+                let slice = await lease.stillHeld(Array(slice))
+                if slice.isEmpty { continue }
                 let results: [DeliveryOutcome]
                 do {
                     results = try await resolver.transport(for: organizationID, on: database).deliver(slice)
@@ -62,13 +65,7 @@ final class DeliveryWorker: Sendable {
                 let sliceOutcomes = zip(slice, results).map { ($0, $1) }
                 try await recorder.record(sliceOutcomes)
                 outcomes += sliceOutcomes
-                waiting.subtract(slice.map(\.id))
-                // Renewed once half the lease has gone, not after every slice: each renewal is a commit (an fsync
-                // on SQLite), and renewing every 50 messages halved the delivery rate (Benchmarks/smtp-throughput).
-                if !waiting.isEmpty, ContinuousClock.now - leaseRenewed > .seconds(settings.leaseDuration / 2) {
-                    try await claim.renewLease(Array(waiting), leaseDuration: settings.leaseDuration)
-                    leaseRenewed = ContinuousClock.now
-                }
+                lease.finished(slice)
             }
         }
         var report = Report()

@@ -24,11 +24,14 @@ struct OutboxClaim {
 
     private var isPostgres: Bool { database.dialect.name == "postgresql" }
 
+    /// Each claim holds its lease under a name of its own (the worker's, plus a claim number): a lane whose lease
+    /// ran out and was taken over can then tell, and be told, that the messages are no longer its own.
     func claim(limit: Int, leaseDuration: TimeInterval, now: Date = Date()) async throws -> [ClaimedMessage] {
         let lock: SQLQueryString = isPostgres ? " FOR UPDATE SKIP LOCKED" : ""
+        let holder = "\(workerID)/\(UUID().uuidString.prefix(8).lowercased())"
         let rows = try await database.raw("""
             UPDATE outbox_messages
-            SET status = 'sending', leased_by = \(bind: workerID), lease_expires_at = \(bind: now.addingTimeInterval(leaseDuration)),
+            SET status = 'sending', leased_by = \(bind: holder), lease_expires_at = \(bind: now.addingTimeInterval(leaseDuration)),
                 attempts = attempts + 1, updated_at = \(bind: now)
             WHERE id IN (
                 SELECT id FROM outbox_messages
@@ -51,39 +54,46 @@ struct OutboxClaim {
                 raw: raw,
                 attempts: try row.decode(column: "attempts", as: Int.self),
                 createdAt: try row.decode(column: "created_at", as: Date?.self) ?? now,
-                unreadable: unreadable
+                unreadable: unreadable,
+                lease: holder
             )
         }
     }
 
-    /// Renews the lease on claimed messages not sent yet, so that a claim delivered slice by slice never outlives
-    /// its lease while its worker is alive (another worker would take the rest and send it a second time).
-    func renewLease(_ ids: [UUID], leaseDuration: TimeInterval, now: Date = Date()) async throws {
+    /// Renews `holder`'s lease on `ids`; returns those it still holds (the others were taken over after it ran out).
+    func renewLease(_ ids: [UUID], holder: String, leaseDuration: TimeInterval, now: Date = Date()) async throws -> Set<UUID> {
+        var held = Set<UUID>()
         for chunk in ids.chunked(500) {
-            try await database.raw("""
+            let rows = try await database.raw("""
                 UPDATE outbox_messages SET lease_expires_at = \(bind: now.addingTimeInterval(leaseDuration))
-                WHERE status = 'sending' AND leased_by = \(bind: workerID) AND id IN (\(binds: Array(chunk)))
-                """).run()
+                WHERE status = 'sending' AND leased_by = \(bind: holder) AND id IN (\(binds: Array(chunk)))
+                RETURNING id
+                """).all()
+            for row in rows { held.insert(try row.decode(column: "id", as: UUID.self)) }
         }
+        return held
     }
 
     /// Records a batch's outcomes in one transaction: sent rows in one statement, the rare failures one by one.
     /// A sent row keeps `leased_by`: which worker sent it, for an operator checking how several instances share work.
     func record(_ outcomes: [(ClaimedMessage, DeliveryOutcome)], policy: RetryPolicy, now: Date = Date()) async throws {
         guard !outcomes.isEmpty else { return }
-        let sent = outcomes.filter { $0.1 == .sent }.map(\.0.id)
+        // Sent rows in one statement per claim: the fence names one lease holder.
+        let sentByLease = Dictionary(grouping: outcomes.filter { $0.1 == .sent }.map(\.0), by: \.lease)
         try await fluent.transaction { transaction in
             let db = transaction as! any SQLDatabase
-            for chunk in sent.chunked(500) {
-                try await db.raw("""
-                    UPDATE outbox_messages SET status = 'sent', sent_at = \(bind: now), lease_expires_at = NULL,
-                        last_error = NULL, updated_at = \(bind: now)
-                    WHERE id IN (\(binds: Array(chunk)))
-                    """).run()
-                try await db.raw("""
-                    UPDATE invitations SET sent_at = \(bind: now), updated_at = \(bind: now)
-                    WHERE sent_at IS NULL AND id IN (SELECT invitation_id FROM outbox_messages WHERE id IN (\(binds: Array(chunk))))
-                    """).run()
+            for (lease, messages) in sentByLease {
+                for chunk in messages.map(\.id).chunked(500) {
+                    try await db.raw("""
+                        UPDATE outbox_messages SET status = 'sent', sent_at = \(bind: now), lease_expires_at = NULL,
+                            last_error = NULL, updated_at = \(bind: now)
+                        WHERE id IN (\(binds: Array(chunk)))\(Self.heldBy(lease))
+                        """).run()
+                    try await db.raw("""
+                        UPDATE invitations SET sent_at = \(bind: now), updated_at = \(bind: now)
+                        WHERE sent_at IS NULL AND id IN (SELECT invitation_id FROM outbox_messages WHERE status = 'sent' AND id IN (\(binds: Array(chunk))))
+                        """).run()
+                }
             }
             for (message, outcome) in outcomes {
                 let (status, nextAttempt, reason) = policy.settle(message, outcome, now: now)
@@ -91,10 +101,19 @@ struct OutboxClaim {
                 try await db.raw("""
                     UPDATE outbox_messages SET status = \(bind: status.rawValue), next_attempt_at = \(bind: nextAttempt),
                         last_error = \(bind: reason), lease_expires_at = NULL, leased_by = NULL, updated_at = \(bind: now)
-                    WHERE id = \(bind: message.id)
+                    WHERE id = \(bind: message.id)\(Self.heldBy(message.lease))
                     """).run()
             }
         }
+    }
+}
+
+extension OutboxClaim {
+    /// Fences a recording, in the statement that writes the outcome: it counts only while its claim still holds the
+    /// message. A lane whose lease ran out and was taken over records nothing; the new holder's outcome stands. A
+    /// message without a lease (not an outbox row) matches nothing: `leased_by = NULL` is never true.
+    static func heldBy(_ lease: String?) -> SQLQueryString {
+        " AND status = 'sending' AND leased_by = \(bind: lease)"
     }
 }
 

@@ -22,6 +22,9 @@ struct ClaimedMessage: Sendable {
     let createdAt: Date
     /// Why the stored body could not be opened (see `OutboxSealer`); such a message is failed, never sent.
     var unreadable: String? = nil
+    /// The claim's lease holder (`leased_by`): only the current holder may record an outcome. `nil` for messages that
+    /// are not rows of the outbox (a test email).
+    var lease: String? = nil
 }
 
 /// What a transport reports for one message.
