@@ -22,7 +22,7 @@ struct DeliveryLeaseTests {
             try await poll("the lane is sending", interval: .milliseconds(10)) { try server.acceptedCounts(recipientPrefix: prefix).count >= 10 }
 
             // when: another worker takes the claim over, as after a lapsed lease
-            let taken = try await (app.db as! any SQLDatabase).raw("""
+            let taken = try await app.db.sql.raw("""
                 UPDATE outbox_messages SET leased_by = 'other-worker', lease_expires_at = \(bind: Date().addingTimeInterval(600))
                 WHERE status = 'sending' RETURNING id
                 """).all()

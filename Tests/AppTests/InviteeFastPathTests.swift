@@ -15,7 +15,7 @@ struct InviteeFastPathTests {
     func parametersBecomeBinds() async throws {
         try await withHerald { app in
             let query = HotReads.queryString("SELECT a FROM t WHERE b = $2 AND c = $1 AND d = '$9'", ["one", "two"])
-            var serializer = SQLSerializer(database: app.db as! any SQLDatabase)
+            var serializer = SQLSerializer(database: try app.db.sql)
             query.serialize(to: &serializer)
             let placeholders = TestDatabase.isPostgres ? ("$1", "$2") : ("?1", "?2")
             #expect(serializer.sql == "SELECT a FROM t WHERE b = \(placeholders.0) AND c = \(placeholders.1) AND d = '$9'")

@@ -49,7 +49,7 @@ struct SMTPFaultTests {
 
             // when the server is healthy again and the retry is due
             try await MailFixtures.useSMTP(app, organizationID: organizationID, port: try server.port("accept"))
-            try await (app.db as! any SQLDatabase).raw("UPDATE outbox_messages SET next_attempt_at = \(bind: Date())").run()
+            try await app.db.sql.raw("UPDATE outbox_messages SET next_attempt_at = \(bind: Date())").run()
             let retry = try await app.herald.deliveryWorker.deliverUntilEmpty()
 
             // then every message arrives exactly once at the healthy server

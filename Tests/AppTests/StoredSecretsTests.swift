@@ -46,7 +46,7 @@ struct StoredSecretsTests {
 
     /// Every cell of every table as text (blobs decoded as UTF-8 and Latin-1), labelled `table.column`.
     static func everyCell(_ app: Application) async throws -> [(place: String, value: String)] {
-        let sql = app.db as! any SQLDatabase
+        let sql = try app.db.sql
         let tables: [String] = TestDatabase.isPostgres
             ? try await sql.raw("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()").all()
                 .map { try $0.decode(column: "name", as: String.self) }

@@ -61,7 +61,7 @@ private func configureDatabase(_ app: Application, _ database: Configuration.Dat
         // WAL lets `herald` CLI commands read and write while `herald serve` runs on the same file.
         // The mode is stored in the file, so setting it once is enough; SQLiteNIO installs a busy handler
         // that retries on SQLITE_BUSY, so concurrent writers wait instead of failing.
-        let sql = app.db(.sqlite) as! any SQLDatabase
+        let sql = try app.db(.sqlite).sql
         try await sql.raw("PRAGMA journal_mode=WAL").run()
     case .postgres(let url):
         do {

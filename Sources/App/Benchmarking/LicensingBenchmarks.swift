@@ -94,11 +94,11 @@ public enum LicensingBenchmarks {
     }
 
     public static func createSchema(_ schema: String, app: Application) async throws {
-        try await (app.db as! any SQLDatabase).raw("CREATE SCHEMA \(ident: schema)").run()
+        try await app.db.sql.raw("CREATE SCHEMA \(ident: schema)").run()
     }
 
     public static func dropSchema(_ schema: String, app: Application) async throws {
-        try await (app.db as! any SQLDatabase).raw("DROP SCHEMA \(ident: schema) CASCADE").run()
+        try await app.db.sql.raw("DROP SCHEMA \(ident: schema) CASCADE").run()
     }
 
     private static func organizationWithKey(_ app: Application, seats: Int) async throws -> (Organization, LicenseKey) {

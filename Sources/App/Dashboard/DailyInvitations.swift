@@ -26,7 +26,7 @@ enum DailyInvitations {
 
     /// Counts per day index (0 = `start`'s day) of rows whose `column` falls in [start, end).
     private static func counts(of column: String, organizationID: UUID, from start: Date, to end: Date, on db: any Database) async throws -> [Int: Int] {
-        let sql = db as! any SQLDatabase
+        let sql = try db.sql
         // SQLite stores Fluent dates as seconds since 1970 (a REAL); PostgreSQL as timestamptz.
         let day: SQLQueryString = sql.dialect.name == "postgresql"
             ? "CAST(FLOOR(EXTRACT(EPOCH FROM (\(ident: column) - \(bind: start))) / 86400) AS INTEGER)"

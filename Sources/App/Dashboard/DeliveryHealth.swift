@@ -48,7 +48,7 @@ struct DeliveryHealth: Content, Equatable {
     static let replyGroups = 1_000
 
     static func load(organizationID: UUID, on db: any Database, now: Date = Date()) async throws -> DeliveryHealth {
-        let sql = db as! any SQLDatabase
+        let sql = try db.sql
         // Every query here filters on a status other than 'sent' first, so the (status, next_attempt_at) index
         // keeps them off the bulk of the table, which is delivered mail.
         let waiting = try await sql.raw("""

@@ -27,7 +27,7 @@ enum InvitationFunnel {
 
     /// One row per kind, always all three in `InvitationKind` order (zeros for a kind never used).
     static func rows(organizationID: UUID, on db: any Database, now: Date = Date()) async throws -> [Row] {
-        let sql = db as! any SQLDatabase
+        let sql = try db.sql
         // The two outbox subqueries read only failed and waiting messages (few next to the sent ones) through the
         // (status, next_attempt_at) index; as IN lists they become one hashed lookup per invitation (a LEFT JOIN
         // made SQLite scan the whole list for every invitation: BENCHMARKS.md, "Dashboard with 100,000 invitations").

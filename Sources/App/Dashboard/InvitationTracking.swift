@@ -15,7 +15,7 @@ enum InvitationTracking {
         // Already noted when the page loaded the invitation: no write (links are opened many times, by scanners too).
         guard openedAt == nil else { return }
         do {
-            try await (db() as! any SQLDatabase).raw("""
+            try await db().sql.raw("""
                 UPDATE invitations SET opened_at = \(bind: now) WHERE id = \(bind: invitationID) AND opened_at IS NULL
                 """).run()
         } catch {

@@ -24,7 +24,7 @@ enum SeatOverview {
     }
 
     static func keys(organizationID: UUID, on db: any Database, now: Date = Date()) async throws -> [Key] {
-        let rows = try await (db as! any SQLDatabase).raw("""
+        let rows = try await db.sql.raw("""
             SELECT k.id AS id, k.name AS name, k.product AS product, k.seats AS seats,
                 COALESCE(u.used, 0) AS used, COALESCE(c.invited, 0) AS invited
             FROM license_keys k

@@ -93,7 +93,7 @@ enum BulkInsert {
     /// 16 MB holds most of the indexes of a 100,000-person batch. Per connection, and only ever raised.
     /// (`temp_store = MEMORY` was tried and left out: BENCHMARKS.md, "Bulk install invitations".)
     static func prepareConnection(_ db: any Database) async throws {
-        let sql = db as! any SQLDatabase
+        let sql = try db.sql
         if sql.dialect.name == "sqlite" { try await sql.raw("PRAGMA cache_size = -16384").run() }
     }
 
@@ -104,7 +104,7 @@ enum BulkInsert {
                 let statement = sqliteStatement(table, columns, rows: chunk.count)
                 _ = try await sqlite.query(statement, chunk.flatMap { $0.map(\.sqlite) })
             } else {
-                var builder = (db as! any SQLDatabase).insert(into: table).columns(columns)
+                var builder = try db.sql.insert(into: table).columns(columns)
                 for row in chunk { builder = builder.values(row.map(\.bind)) }
                 try await builder.run()
             }

@@ -38,7 +38,7 @@ enum DirectoryStore {
     /// How many direct members (users and groups) each of these groups has, counted by the database.
     static func memberCounts(ofGroups ids: [UUID], on db: any Database) async throws -> [UUID: Int] {
         guard !ids.isEmpty else { return [:] }
-        let rows = try await (db as! any SQLDatabase).select()
+        let rows = try await db.sql.select()
             .column("group_id").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "members")
             .from(DirectoryGroupMember.schema).where("group_id", .in, ids).groupBy("group_id").all()
         var counts: [UUID: Int] = [:]

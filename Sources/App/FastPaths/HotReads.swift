@@ -24,7 +24,7 @@ struct HotReads: Sendable {
     /// `db` is only evaluated on PostgreSQL: making a request's `req.db` is itself measurable on these paths.
     func first(_ sql: String, _ binds: [String], on db: @autoclosure () -> any Database) async throws -> (any SQLRow)? {
         if let direct { return try direct.first(sql, binds) }
-        return try await (db() as! any SQLDatabase).raw(Self.queryString(sql, binds)).first()
+        return try await db().sql.raw(Self.queryString(sql, binds)).first()
     }
 
     /// Whether `firstOnThisThread` can answer (SQLite): callers that can finish without suspending use it to answer

@@ -16,11 +16,11 @@ struct SeatLock: Sendable {
     func withKeyLocked<T: Sendable>(
         _ keyID: UUID, on db: any Database, _ body: @escaping @Sendable (any Database) async throws -> T
     ) async throws -> T {
-        let sql = db as! any SQLDatabase
+        let sql = try db.sql
         if sql.dialect.name == "sqlite" {
             // One writer for the whole file: every key shares one place in the queue.
             return try await queue.run(key: Self.sqliteKey) { try await db.withConnection { connection in
-                let conn = connection as! any SQLDatabase
+                let conn = try connection.sql
                 try await conn.raw("BEGIN IMMEDIATE").run()
                 do {
                     let result = try await body(connection)
@@ -34,7 +34,7 @@ struct SeatLock: Sendable {
         }
         return try await queue.run(key: keyID) {
             try await db.transaction { transaction in
-                try await (transaction as! any SQLDatabase)
+                try await transaction.sql
                     .raw("SELECT id FROM \(ident: LicenseKey.schema) WHERE id = \(bind: keyID) FOR UPDATE").run()
                 return try await body(transaction)
             }

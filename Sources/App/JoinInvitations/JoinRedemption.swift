@@ -18,7 +18,7 @@ enum JoinRedemption {
     /// if another request got there first.
     static func accept(_ invitation: JoinLink, account: Account, on db: any Database, now: Date = Date()) async throws -> Membership {
         try await db.transaction { db in
-            let claimed = try await (db as! any SQLDatabase).raw("""
+            let claimed = try await db.sql.raw("""
                 UPDATE invitations SET status = 'accepted', accepted_at = \(bind: now), updated_at = \(bind: now)
                 WHERE id = \(bind: invitation.invitationID) AND status = 'pending' AND expires_at > \(bind: now)
                 RETURNING id

@@ -82,7 +82,7 @@ enum LicenseKeyController {
     private static func batches(keyID: UUID, organizationID: UUID, on db: any Database) async throws -> [BatchRow] {
         struct Count: Decodable { let batch_id: UUID; let status: String; let expired: Int; let total: Int; let sent: Date? }
         let now = Date()
-        let rows = try await (db as! any SQLDatabase).raw("""
+        let rows = try await db.sql.raw("""
             SELECT i.batch_id, i.status, SUM(CASE WHEN i.expires_at <= \(bind: now) THEN 1 ELSE 0 END) AS expired,
                    COUNT(*) AS total, MIN(i.sent_at) AS sent
             FROM \(ident: Invitation.schema) i JOIN \(ident: ActivationCodeRecord.schema) c ON c.invitation_id = i.id

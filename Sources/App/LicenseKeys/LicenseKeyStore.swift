@@ -36,7 +36,7 @@ enum LicenseKeyStore {
     static func usedSeats(keyIDs: [UUID], on db: any Database) async throws -> [UUID: Int] {
         guard !keyIDs.isEmpty else { return [:] }
         struct Row: Decodable { let license_key_id: UUID; let used: Int }
-        let rows = try await (db as! any SQLDatabase).select()
+        let rows = try await db.sql.select()
             .column("license_key_id").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "used")
             .from(Installation.schema)
             .where("license_key_id", .in, keyIDs).where("status", .equal, InstallationStatus.active.rawValue)

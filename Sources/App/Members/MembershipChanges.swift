@@ -101,7 +101,7 @@ struct MembershipChanges {
     /// Serialises role and status changes per organization on PostgreSQL (SQLite serialises all writers), so two
     /// administrators demoting each other at once cannot leave the organization without one.
     private func lockOrganization(on db: any Database) async throws {
-        let sql = db as! any SQLDatabase
+        let sql = try db.sql
         guard sql.dialect.name == "postgresql" else { return }
         _ = try await sql.raw("SELECT id FROM organizations WHERE id = \(bind: organizationID) FOR UPDATE").all()
     }

@@ -17,7 +17,7 @@ struct CreateAuditEvent: AsyncMigration {
             .field("details", .string)
             .field("created_at", .datetime)
             .create()
-        try await (database as! any SQLDatabase).create(index: Self.organizationTimeIndex)
+        try await database.sql.create(index: Self.organizationTimeIndex)
             .on(AuditEvent.schema).column("organization_id").column("created_at").run()
     }
 

@@ -28,7 +28,7 @@ struct CreateInvitation: AsyncMigration {
             .field("updated_at", .datetime)
             .unique(on: "token_hash", name: Self.uniqueTokenHash)
             .create()
-        try await (database as! any SQLDatabase).create(index: Self.organizationStatusIndex)
+        try await database.sql.create(index: Self.organizationStatusIndex)
             .on(Invitation.schema).column("organization_id").column("status").run()
     }
 

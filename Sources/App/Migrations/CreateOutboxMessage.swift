@@ -27,7 +27,7 @@ struct CreateOutboxMessage: AsyncMigration {
             .field("created_at", .datetime)
             .field("updated_at", .datetime)
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = try database.sql
         try await sql.create(index: Self.claimIndex).on(OutboxMessage.schema)
             .column("status").column("next_attempt_at").run()
         try await sql.create(index: Self.batchIndex).on(OutboxMessage.schema).column("batch_id").run()

@@ -17,7 +17,7 @@ struct CreateStoredSession: AsyncMigration {
             .field("seen_at", .datetime, .required)
             .unique(on: "key")
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = try database.sql
         try await sql.create(index: Self.seenIndex).on(StoredSession.schema).column("seen_at").run()
         try await sql.create(index: Self.createdIndex).on(StoredSession.schema).column("created_at").run()
         try await SessionRecord.query(on: database).delete()

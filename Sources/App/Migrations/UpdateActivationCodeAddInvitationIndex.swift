@@ -6,11 +6,11 @@ struct UpdateActivationCodeAddInvitationIndex: AsyncMigration {
     static let invitationIndex = "ix_activation_codes_invitation"
 
     func prepare(on database: any Database) async throws {
-        try await (database as! any SQLDatabase).create(index: Self.invitationIndex)
+        try await database.sql.create(index: Self.invitationIndex)
             .on(ActivationCodeRecord.schema).column("invitation_id").run()
     }
 
     func revert(on database: any Database) async throws {
-        try await (database as! any SQLDatabase).drop(index: Self.invitationIndex).run()
+        try await database.sql.drop(index: Self.invitationIndex).run()
     }
 }

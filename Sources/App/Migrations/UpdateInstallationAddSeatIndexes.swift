@@ -8,13 +8,13 @@ struct UpdateInstallationAddSeatIndexes: AsyncMigration {
     static let uniqueActivationCode = "uq_installations_activation_code"
 
     func prepare(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = try database.sql
         try await sql.create(index: Self.keyStatusIndex).on(Installation.schema).column("license_key_id").column("status").run()
         try await sql.create(index: Self.uniqueActivationCode).unique().on(Installation.schema).column("activation_code_id").run()
     }
 
     func revert(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = try database.sql
         try await sql.drop(index: Self.uniqueActivationCode).run()
         try await sql.drop(index: Self.keyStatusIndex).run()
     }

@@ -6,10 +6,10 @@ struct UpdateInvitationAddBatchIndex: AsyncMigration {
     static let batchIndex = "ix_invitations_batch"
 
     func prepare(on database: any Database) async throws {
-        try await (database as! any SQLDatabase).create(index: Self.batchIndex).on(Invitation.schema).column("batch_id").column("email").run()
+        try await database.sql.create(index: Self.batchIndex).on(Invitation.schema).column("batch_id").column("email").run()
     }
 
     func revert(on database: any Database) async throws {
-        try await (database as! any SQLDatabase).drop(index: Self.batchIndex).run()
+        try await database.sql.drop(index: Self.batchIndex).run()
     }
 }

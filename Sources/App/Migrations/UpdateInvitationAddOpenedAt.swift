@@ -10,14 +10,14 @@ struct UpdateInvitationAddOpenedAt: AsyncMigration {
 
     func prepare(on database: any Database) async throws {
         try await database.schema(Invitation.schema).field("opened_at", .datetime).update()
-        let sql = database as! any SQLDatabase
+        let sql = try database.sql
         try await sql.create(index: Self.sentIndex).on(Invitation.schema).column("organization_id").column("sent_at").run()
         try await sql.create(index: Self.acceptedIndex).on(Invitation.schema).column("organization_id").column("accepted_at").run()
         try await sql.create(index: Self.outboxInvitationIndex).on(OutboxMessage.schema).column("invitation_id").run()
     }
 
     func revert(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = try database.sql
         for index in [Self.outboxInvitationIndex, Self.acceptedIndex, Self.sentIndex] {
             try await sql.drop(index: index).run()
         }

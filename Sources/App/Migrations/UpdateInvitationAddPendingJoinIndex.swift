@@ -7,13 +7,13 @@ struct UpdateInvitationAddPendingJoinIndex: AsyncMigration {
     static let name = "uq_invitations_pending_join"
 
     func prepare(on database: any Database) async throws {
-        try await (database as! any SQLDatabase).raw("""
+        try await database.sql.raw("""
             CREATE UNIQUE INDEX \(ident: Self.name) ON \(ident: Invitation.schema) (organization_id, email)
             WHERE kind = 'join' AND status = 'pending'
             """).run()
     }
 
     func revert(on database: any Database) async throws {
-        try await (database as! any SQLDatabase).raw("DROP INDEX \(ident: Self.name)").run()
+        try await database.sql.raw("DROP INDEX \(ident: Self.name)").run()
     }
 }

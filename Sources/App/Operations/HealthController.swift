@@ -11,7 +11,7 @@ enum HealthController {
 
     static func check(_ req: Request) async throws -> Response {
         do {
-            _ = try await (req.db as! any SQLDatabase).raw("SELECT 1").all()
+            _ = try await req.db.sql.raw("SELECT 1").all()
             return try await Health(status: "ok", database: "ok").encodeResponse(status: .ok, for: req)
         } catch {
             req.logger.warning("health check: database unreachable: \(String(reflecting: error))")

@@ -27,7 +27,7 @@ enum MetricsController {
     /// Sent messages are not counted (they are the bulk of the table; `herald_deliveries_total` covers them),
     /// which keeps this on the (status, next_attempt_at) index.
     static func recordOutbox(on db: any Database, now: Date = Date()) async throws {
-        let rows = try await (db as! any SQLDatabase).raw("""
+        let rows = try await db.sql.raw("""
             SELECT status, COUNT(*) AS n,
                 MIN(CASE WHEN status IN ('queued', 'deferred') AND next_attempt_at <= \(bind: now) THEN next_attempt_at END) AS oldest_due
             FROM outbox_messages WHERE status IN ('queued', 'sending', 'deferred', 'failed')

@@ -48,7 +48,7 @@ func withHerald<T>(
     do {
         try await configure(app, configuration: configuration)
         if TestDatabase.isPostgres {
-            try await (app.db as! any SQLDatabase).raw("CREATE SCHEMA \(ident: schema)").run()
+            try await app.db.sql.raw("CREATE SCHEMA \(ident: schema)").run()
         }
         try await app.autoMigrate()
         let result = try await test(app)
@@ -62,7 +62,7 @@ func withHerald<T>(
 
 private func tearDown(_ app: Application, folder: String, schema: String) async throws {
     if TestDatabase.isPostgres {
-        try? await (app.db as! any SQLDatabase).raw("DROP SCHEMA \(ident: schema) CASCADE").run()
+        try? await app.db.sql.raw("DROP SCHEMA \(ident: schema) CASCADE").run()
     }
     try await app.asyncShutdown()
     try? FileManager.default.removeItem(atPath: folder)

@@ -20,14 +20,14 @@ struct OutboxClaim {
         self.sealer = sealer
     }
 
-    private var database: any SQLDatabase { fluent as! any SQLDatabase }
+    private var database: any SQLDatabase { get throws { try fluent.sql } }
 
-    private var isPostgres: Bool { database.dialect.name == "postgresql" }
+    private var isPostgres: Bool { get throws { try database.dialect.name == "postgresql" } }
 
     /// Each claim holds its lease under a name of its own (the worker's, plus a claim number): a lane whose lease
     /// ran out and was taken over can then tell, and be told, that the messages are no longer its own.
     func claim(limit: Int, leaseDuration: TimeInterval, now: Date = Date()) async throws -> [ClaimedMessage] {
-        let lock: SQLQueryString = isPostgres ? " FOR UPDATE SKIP LOCKED" : ""
+        let lock: SQLQueryString = try isPostgres ? " FOR UPDATE SKIP LOCKED" : ""
         let holder = "\(workerID)/\(UUID().uuidString.prefix(8).lowercased())"
         let rows = try await database.raw("""
             UPDATE outbox_messages
@@ -81,7 +81,7 @@ struct OutboxClaim {
         // Sent rows in one statement per claim: the fence names one lease holder.
         let sentByLease = Dictionary(grouping: outcomes.filter { $0.1 == .sent }.map(\.0), by: \.lease)
         try await fluent.transaction { transaction in
-            let db = transaction as! any SQLDatabase
+            let db = try transaction.sql
             for (lease, messages) in sentByLease {
                 for chunk in messages.map(\.id).chunked(500) {
                     try await db.raw("""

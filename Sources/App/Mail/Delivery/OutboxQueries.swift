@@ -6,7 +6,7 @@ import SQLKit
 enum OutboxQueries {
     /// Messages per status (every status present, zero included), optionally for one batch: one GROUP BY.
     static func counts(organizationID: UUID, batchID: UUID? = nil, on db: any Database) async throws -> [String: Int] {
-        let sql = db as! any SQLDatabase
+        let sql = try db.sql
         var query = sql.select().column("status").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "count")
             .from(OutboxMessage.schema).where("organization_id", .equal, organizationID)
         if let batchID { query = query.where("batch_id", .equal, batchID) }
