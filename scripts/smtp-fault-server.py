@@ -11,6 +11,8 @@ Each MODE names the stage and what goes wrong there:
     greeting-421        "421" instead of the 220 greeting, then close
     greeting-drop       close without a greeting
     greeting-stall      accept the connection and never say anything
+    greeting-ssh        answer like an SSH server (a banner that is not SMTP), then close: a service
+                        on the operator's network that an administrator points the mail settings at
     ehlo-421 / ehlo-drop, mail-421 / mail-drop, rcpt-421 / rcpt-drop, data-421 / data-drop
                         "421" (then close) or a bare close at that command
     body-drop           close in the middle of the message text (after its first line)
@@ -38,7 +40,7 @@ class Session:
         self.stage, self.action = (mode.rsplit("-", 1) + [""])[:2] if "-" in mode else (mode, "")
 
     def fault(self, stage):
-        return self.stage == stage and self.action in ("421", "drop", "stall", "554")
+        return self.stage == stage and self.action in ("421", "drop", "stall", "554", "ssh")
 
     async def reply(self, line):
         self.writer.write(line.encode() + b"\r\n")
@@ -48,6 +50,8 @@ class Session:
         """Performs this listener's fault; returns True when the session is over."""
         if self.action == "421":
             await self.reply("421 4.3.2 fault injected: service shutting down")
+        elif self.action == "ssh":
+            await self.reply("SSH-2.0-OpenSSH_9.6 internal-secret-banner")
         elif self.action == "stall":
             await asyncio.sleep(3600)
         elif self.action == "554":

@@ -20,6 +20,8 @@ var configuration = Configuration(
     database: .sqlite(path: arguments[4] + "/herald.sqlite"), dataDirectory: arguments[4],
     publicURL: URL(string: "https://herald.example.com")!, secretKey: String(repeating: "b", count: 40), runDeliveryWorker: false
 )
+// smtp-sink listens on a port of the benchmark's choosing.
+configuration.smtpServers = .anyServer
 configuration.delivery.concurrency = Int(ProcessInfo.processInfo.environment["HERALD_DELIVERY_CONCURRENCY"] ?? "") ?? 8
 try await configure(app, configuration: configuration)
 let result = try await DeliveryBenchmark.run(app: app, smtpHost: arguments[1], smtpPort: port, count: count)

@@ -88,6 +88,8 @@ public struct SMTPServerConfiguration: Sendable {
     public var verifyCertificates: Bool
     /// A PEM file of CA certificates trusted in addition to the system's (private servers).
     public var caFilePath: String?
+    /// The same as PEM text, for settings stored in a database rather than in the server's file system.
+    public var caCertificatesPEM: String?
     /// The name sent as SNI and looked for in the certificate when it is not `host`: for example
     /// when connecting by IP address to a server whose certificate names it. (NIOSSL also
     /// accepts a certificate that lists the connected IP address.)
@@ -110,6 +112,7 @@ public struct SMTPServerConfiguration: Sendable {
         minimumTLSVersion: SMTPTLSVersion = .v1_2,
         verifyCertificates: Bool = true,
         caFilePath: String? = nil,
+        caCertificatesPEM: String? = nil,
         tlsServerName: String? = nil,
         credentials: SMTPCredentials? = nil,
         allowsCleartextAuthentication: Bool = false,
@@ -123,6 +126,7 @@ public struct SMTPServerConfiguration: Sendable {
         self.minimumTLSVersion = minimumTLSVersion
         self.verifyCertificates = verifyCertificates
         self.caFilePath = caFilePath
+        self.caCertificatesPEM = caCertificatesPEM
         self.tlsServerName = tlsServerName
         self.credentials = credentials
         self.allowsCleartextAuthentication = allowsCleartextAuthentication

@@ -2,7 +2,7 @@ import NIOCore
 import NIOSSL
 
 /// The TLS client context built once per connection from the configuration.
-struct SMTPTLS: Sendable {
+public struct SMTPTLS: Sendable {
     let context: NIOSSLContext?
     /// Sent as SNI and checked against the certificate; nil for an IP address, which SNI
     /// cannot carry (RFC 6066 3) and which NIOSSL then checks against the peer's address.
@@ -24,6 +24,13 @@ struct SMTPTLS: Sendable {
                 throw SMTPError(.invalidConfiguration, message: "cannot read CA file \(path): \(error)")
             }
         }
+        if let pem = configuration.caCertificatesPEM {
+            do {
+                tls.additionalTrustRoots.append(.certificates(try NIOSSLCertificate.fromPEMBytes(Array(pem.utf8))))
+            } catch {
+                throw SMTPError(.invalidConfiguration, message: "the CA certificate is not valid PEM: \(error)")
+            }
+        }
         do {
             context = try NIOSSLContext(configuration: tls)
         } catch {
@@ -36,6 +43,16 @@ struct SMTPTLS: Sendable {
     func makeHandler() throws -> NIOSSLClientHandler {
         guard let context else { throw SMTPError(.invalidConfiguration, message: "TLS is not configured") }
         return try NIOSSLClientHandler(context: context, serverHostname: serverHostname)
+    }
+
+    /// Why `pem` cannot be used as extra trust roots, or nil when it holds at least one certificate.
+    public static func problem(withCACertificatesPEM pem: String) -> String? {
+        guard pem.contains("-----BEGIN CERTIFICATE-----") else { return "is not a PEM certificate (-----BEGIN CERTIFICATE-----)" }
+        do {
+            return try NIOSSLCertificate.fromPEMBytes(Array(pem.utf8)).isEmpty ? "holds no certificate" : nil
+        } catch {
+            return "is not a valid PEM certificate"
+        }
     }
 
     static func isIPAddress(_ host: String) -> Bool {

@@ -33,7 +33,7 @@ SINKS = [
     ("sink-disconnect", "SMTP_TEST_SINK_DISCONNECT_PORT", ["-Q", "rcpt"]),
 ]
 
-FAULT_MODES = ["accept", "accept-slow", "greeting-421", "greeting-drop", "greeting-stall", "ehlo-421", "ehlo-drop",
+FAULT_MODES = ["accept", "accept-slow", "greeting-421", "greeting-drop", "greeting-stall", "greeting-ssh", "ehlo-421", "ehlo-drop",
                "mail-421", "mail-drop", "rcpt-421", "rcpt-drop", "data-421", "data-drop", "body-drop", "dot-421",
                "dot-drop", "dot-stall", "dot-554"]
 

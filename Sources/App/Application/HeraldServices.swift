@@ -65,11 +65,11 @@ final class HeraldServices: Sendable {
             defaultTransport: configuration.defaultMailTransport, secretBox: secretBox, clientHostname: host,
             pool: SMTPConnectionPool(group: group, maximumPerServer: delivery.maximumConnectionsPerServer, logger: logger),
             pacer: delivery.messagesPerSecondPerServer > 0 ? SendingPacer(messagesPerSecond: delivery.messagesPerSecondPerServer) : nil,
-            replyTimeout: delivery.smtpReplyTimeout
+            replyTimeout: delivery.smtpReplyTimeout, servers: configuration.smtpServers
         )
         self.deliveryWorker = DeliveryWorker(database: database, settings: delivery, resolver: resolver, sealer: outboxSealer, logger: logger)
         self.mailer = Mailer(
-            catalog: catalog, composer: MailComposer(renderer: renderer), outbox: Outbox(renderer: renderer, sealer: outboxSealer),
+            catalog: catalog, composer: MailComposer(renderer: renderer), outbox: Outbox(renderer: renderer, sealer: outboxSealer, quota: MailQuota(perDay: configuration.dailyMailQuota)),
             worker: deliveryWorker
         )
     }

@@ -19,7 +19,7 @@ public enum DeliveryBenchmark {
         let created = try await AdministratorRequest.create(request, passwordHash: "x", actor: .system, on: app.db)
         let settings = MailSettingsInput(
             transport: "smtp", server: "\(smtpHost):\(smtpPort)", sender_address: "invitations@example.com", sender_name: "Acme IT",
-            tls_mode: "none", minimum_tls_version: "1.2", verify_certificates: true, ca_file: nil,
+            tls_mode: "none", minimum_tls_version: "1.2", verify_certificates: true, ca_certificate: nil,
             requires_authentication: false, username: nil, password: nil
         )
         try await MailSettingsStore.save(settings, organizationID: created.organization.id!, actor: .system, secretBox: app.herald.secretBox, on: app.db)

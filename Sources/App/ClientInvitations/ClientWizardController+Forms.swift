@@ -35,7 +35,7 @@ extension ClientWizardController {
     func saveMail(_ req: Request) async throws -> [String] {
         let context = try req.console
         let input = try req.content.decode(MailSettingsInput.self)
-        let problems = input.problems()
+        let problems = input.problems(servers: req.herald.configuration.smtpServers)
         guard problems.isEmpty else { return problems }
         let stored = try await MailSettings.query(on: req.db).filter(\.$organization.$id == context.organization.id!).first()
         if let stored, !Self.differs(input, from: stored) { return [] }
@@ -54,7 +54,7 @@ extension ClientWizardController {
             || (input.tls_mode ?? "starttls") != stored.tlsMode
             || (input.minimum_tls_version ?? "1.2") != stored.minimumTLSVersion
             || (input.verify_certificates ?? true) != stored.verifyCertificates
-            || (input.ca_file?.nilIfEmpty) != stored.caFile
+            || (input.ca_certificate != nil && input.ca_certificate?.trimmingWhitespace().nilIfEmpty != stored.caCertificate)
             || (input.requires_authentication ?? false) != stored.requiresAuthentication
             || (input.requires_authentication == true && input.username?.trimmingCharacters(in: .whitespaces) != stored.username)
             || (input.password?.isEmpty == false)

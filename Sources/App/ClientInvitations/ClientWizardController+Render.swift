@@ -17,7 +17,7 @@ extension ClientWizardController {
                 transport: settings.transport, server: settings.host.map { "\($0.contains(":") ? "[\($0)]" : $0):\(settings.port ?? 25)" } ?? "",
                 senderAddress: settings.id == nil ? "" : settings.senderAddress, senderName: settings.senderName ?? "",
                 tlsMode: settings.tlsMode, tlsModes: MailSettingsInput.tlsModes, minimumTLSVersion: settings.minimumTLSVersion,
-                verifyCertificates: settings.verifyCertificates, caFile: settings.caFile ?? "",
+                verifyCertificates: settings.verifyCertificates,
                 requiresAuthentication: settings.requiresAuthentication, username: settings.username ?? "",
                 hasPassword: settings.passwordCiphertext != nil, testTo: testTo, testResults: testResults)
             if view.errors.isEmpty { view.errors = try await MailReadiness.problems(organizationID: organization.id!, on: req.db) }

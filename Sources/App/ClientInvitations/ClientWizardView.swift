@@ -18,7 +18,6 @@ struct ClientWizardView: Encodable {
         let tlsModes: [String]
         let minimumTLSVersion: String
         let verifyCertificates: Bool
-        let caFile: String
         let requiresAuthentication: Bool
         let username: String
         let hasPassword: Bool

@@ -17,7 +17,12 @@ enum DashboardController {
         let organizationID = context.organization.id!
         async let stats = DashboardStats.load(organizationID: organizationID, on: req.db)
         async let events = AuditController.rows(organizationID: organizationID, limit: 10, on: req.db)
-        let page = try await DashboardPage(stats, recentEvents: events)
+        async let quota = req.herald.mailQuota.usage(organizationID: organizationID, on: req.db)
+        var page = try await DashboardPage(stats, recentEvents: events)
+        if let usage = try await quota, usage.isReached {
+            page.mailQuotaNote = "Daily mail quota reached: \(usage.used) of \(usage.limit) messages queued in the last 24 hours. "
+                + "New invitations are refused until older messages leave the 24-hour window."
+        }
         return try await req.renderPage("dashboard", section: .dashboard,
                                         refreshSeconds: page.isSending ? refreshWhileSending : nil, page)
     }

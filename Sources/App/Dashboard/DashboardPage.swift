@@ -27,6 +27,8 @@ struct DashboardPage: Encodable {
     let batches: [BatchRow]
     let recentEvents: [AuditController.Row]
     let generatedAt: String
+    /// Set when the organization's daily mail quota is used up (`MailQuota`).
+    var mailQuotaNote: String?
 
     /// The funnel's stages, in order, with the label the table shows.
     static let stages: [(key: String, label: String, value: KeyPath<InvitationFunnel.Row, Int>)] = [

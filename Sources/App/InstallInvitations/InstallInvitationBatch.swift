@@ -9,6 +9,7 @@ import MIME
 /// Works in chunks of `chunkSize` people, so memory stays flat from 10 to 100,000 recipients.
 enum InstallInvitationBatch {
     static let chunkSize = 500
+    private static let seatLock = SeatLock(queue: ActivationQueue())
 
     struct Request: Sendable {
         var keyID: UUID
@@ -23,6 +24,8 @@ enum InstallInvitationBatch {
         let batchID: UUID
         let count: Int
         let expiresAt: Date
+        /// Recipients not invited again, each with the reason.
+        let skipped: [PendingInstallInvitations.Skipped]
     }
 
     /// What the invitation's `payload` holds: the key, and the code and link token sealed with the server's
@@ -63,10 +66,16 @@ enum InstallInvitationBatch {
             sender: try await MailComposer.sender(for: organizationID, on: db), request: request,
             mailer: mailer, secrets: secrets
         )
-        let chunks = request.recipients.chunked(chunkSize)
-
-        try await db.transaction { db in
+        // Under the key's lock, so that two requests inviting the same address at once cannot both see it free.
+        // The database lock is what matters here; batches wait for each other in their own in-process queue.
+        return try await Self.seatLock.withKeyLocked(request.keyID, on: db) { db in
+            let now = Date()
+            let pending = try await PendingInstallInvitations.addresses(keyID: request.keyID, now: now, on: db)
+            let (recipients, skipped) = PendingInstallInvitations.split(request.recipients, pending: pending)
+            guard !recipients.isEmpty else { throw ValidationProblems(skipped.map(\.problem), status: .conflict) }
+            try await mailer.outbox.quota.reserve(recipients.count, organizationID: organizationID, now: now, on: db)
             try await BulkInsert.prepareConnection(db)
+            let chunks = recipients.chunked(chunkSize)
             // Pipelined: the next chunk's codes, hashes and emails are made on other cores while this one is inserted.
             var upcoming = chunks.first.map { chunk in Task { try await batch.prepare(chunk) } }
             var done = 0
@@ -83,10 +92,11 @@ enum InstallInvitationBatch {
             try await AuditLog.record(
                 on: db, organizationID: organizationID, actor: request.actor, action: "license.invitations.sent",
                 targetType: "license_key", targetID: request.keyID, targetLabel: key.name,
-                details: "\(request.recipients.count) install invitation(s), batch \(batch.id.uuidString), expire \(DisplayDate.format(request.expiresAt))"
+                details: "\(recipients.count) install invitation(s), batch \(batch.id.uuidString), expire \(DisplayDate.format(request.expiresAt))"
+                    + (skipped.isEmpty ? "" : ", \(skipped.count) skipped (pending already)")
             )
+            return Result(batchID: batch.id, count: recipients.count, expiresAt: request.expiresAt, skipped: skipped)
         }
-        return Result(batchID: batch.id, count: request.recipients.count, expiresAt: request.expiresAt)
     }
 
     /// One chunk's rows, made but not yet saved.

@@ -50,6 +50,8 @@ enum InstallInvitationsController {
         let batchID: String
         let rows: [[String]]
         let more: Int
+        /// "a@example.com: already has a pending install invitation ...", one line per address not invited again.
+        let skipped: [String]
     }
 
     static func form(_ req: Request) async throws -> View {
@@ -96,11 +98,17 @@ enum InstallInvitationsController {
             let rows = try await InstallInvitationExport.rows(batchID: result.batchID, organizationID: context.organization.id!,
                                                               limit: 100, secrets: req.herald.installInvitationSecrets, on: req.db)
             let model = SentModel(keyID: key.id!.uuidString, keyName: key.name, count: result.count,
-                                  batchID: result.batchID.uuidString, rows: rows, more: max(0, result.count - rows.count))
+                                  batchID: result.batchID.uuidString, rows: rows, more: max(0, result.count - rows.count),
+                                  skipped: result.skipped.map { "\($0.email): \($0.reason)" })
             return try await req.renderPage("install-invite-sent", section: .licenses, title: "Invitations sent", model).encodeResponse(for: req).get()
         } catch let problems as ValidationProblems {
             let response = try await renderForm(req, key: key, form: form, errors: problems.problems).encodeResponse(for: req).get()
-            response.status = .badRequest
+            response.status = problems.status
+            return response
+        } catch let quota as MailQuota.Exceeded {
+            let response = try await renderForm(req, key: key, form: form, errors: [quota.reason]).encodeResponse(for: req).get()
+            response.status = quota.status
+            response.headers.add(contentsOf: quota.headers)
             return response
         }
     }

@@ -59,6 +59,7 @@ struct InviteInstallCommand: AsyncCommand {
             context.console.print("Wrote \(exportPath).")
         }
         let used = try await LicenseKeyStore.usedSeats(keyID: key.id!, on: app.db)
+        for skipped in result.skipped { context.console.warning("\(skipped.email): \(skipped.reason)") }
         context.console.print("Queued \(result.count) install invitation(s) for '\(key.name)', expiring \(DisplayDate.format(result.expiresAt)).")
         if let warning = SeatPolicy().oversubscriptionWarning(seats: key.seats, used: used, invitations: result.count) {
             context.console.warning(warning)

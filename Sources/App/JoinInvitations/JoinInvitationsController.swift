@@ -24,8 +24,15 @@ struct JoinInvitationsController {
         guard problems.isEmpty else {
             return try await InvitationsController.render(req, results: [], errors: problems).encodeResponse(status: .badRequest, for: req)
         }
-        let results = try await JoinInvitations(mailer: req.herald.mailer, configuration: req.herald.configuration)
-            .invite(request, organization: context.organization, inviter: context.account, actor: context.actor, on: req.db)
+        let results: [JoinInvitations.RowResult]
+        do {
+            results = try await JoinInvitations(mailer: req.herald.mailer, configuration: req.herald.configuration)
+                .invite(request, organization: context.organization, inviter: context.account, actor: context.actor, on: req.db)
+        } catch let quota as MailQuota.Exceeded {
+            let response = try await InvitationsController.render(req, results: [], errors: [quota.reason]).encodeResponse(status: quota.status, for: req)
+            response.headers.add(contentsOf: quota.headers)
+            return response
+        }
         return try await InvitationsController.render(req, results: results, errors: []).encodeResponse(for: req)
     }
 

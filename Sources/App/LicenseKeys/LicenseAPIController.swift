@@ -44,6 +44,8 @@ enum LicenseAPIController {
         let freeSeats: Int
         let warning: String?
         let invitations: [InvitationDTO]
+        /// Addresses not invited again, each with the reason (a pending invitation of this key exists).
+        let skipped: [PendingInstallInvitations.Skipped]
     }
 
     struct InstallationDTO: Content {
@@ -115,7 +117,8 @@ enum LicenseAPIController {
         return try await InviteResponse(
             batchID: result.batchID, count: result.count, freeSeats: SeatPolicy().freeSeats(seats: key.seats, used: used),
             warning: SeatPolicy().oversubscriptionWarning(seats: key.seats, used: used, invitations: result.count),
-            invitations: rows.map { InvitationDTO(email: $0[0], activationCode: $0[1], downloadURL: $0[2], expiresAt: $0[3], status: $0[4]) }
+            invitations: rows.map { InvitationDTO(email: $0[0], activationCode: $0[1], downloadURL: $0[2], expiresAt: $0[3], status: $0[4]) },
+            skipped: result.skipped
         ).encodeResponse(status: .created, for: req)
     }
 

@@ -11,7 +11,8 @@ extension APIController {
         let tlsMode: String
         let minimumTLSVersion: String
         let verifyCertificates: Bool
-        let caFile: String?
+        /// The trusted private CA, as PEM.
+        let caCertificate: String?
         let requiresAuthentication: Bool
         let username: String?
         /// The password itself is write-only.
@@ -25,7 +26,7 @@ extension APIController {
     static func updateMailSettings(_ req: Request) async throws -> MailSettingsDTO {
         let context = try req.api
         let input = try req.content.decode(MailSettingsInput.self)
-        let problems = input.problems()
+        let problems = input.problems(servers: req.herald.configuration.smtpServers)
         guard problems.isEmpty else { throw Abort(.unprocessableEntity, reason: problems.joined(separator: "; ")) }
         try await MailSettingsStore.save(input, organizationID: context.organizationID, actor: context.actor, secretBox: req.herald.secretBox, on: req.db)
         return dto(try await MailSettingsStore.settings(for: context.organizationID, on: req.db))
@@ -90,7 +91,7 @@ extension APIController {
             transport: settings.transport, server: settings.host.map { "\($0):\(settings.port ?? 25)" },
             senderAddress: settings.senderAddress, senderName: settings.senderName, tlsMode: settings.tlsMode,
             minimumTLSVersion: settings.minimumTLSVersion, verifyCertificates: settings.verifyCertificates,
-            caFile: settings.caFile, requiresAuthentication: settings.requiresAuthentication, username: settings.username,
+            caCertificate: settings.caCertificate, requiresAuthentication: settings.requiresAuthentication, username: settings.username,
             hasPassword: settings.passwordCiphertext != nil
         )
     }

@@ -1,4 +1,5 @@
 import Fluent
+import Foundation
 import Vapor
 
 struct MailCommands: AsyncCommandGroup {
@@ -18,7 +19,7 @@ struct MailSetCommand: AsyncCommand {
         @Option(name: "min-tls", help: "1.2 or 1.3") var minimumTLS: String?
         @Option(name: "username") var username: String?
         @Flag(name: "password-stdin", help: "read the SMTP password from standard input") var passwordStdin: Bool
-        @Option(name: "ca-file", help: "PEM file of a private CA to trust") var caFile: String?
+        @Option(name: "ca-file", help: "PEM file of a private CA to trust, read here and stored with the settings") var caFile: String?
         @Flag(name: "insecure-skip-verify", help: "do not verify the server certificate (logged in the audit log)") var skipVerify: Bool
     }
 
@@ -27,14 +28,21 @@ struct MailSetCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         let organization = try await context.organization(named: signature.organization, on: app)
+        // The operator runs this command on the server, so reading a file here is theirs to do; what is stored is
+        // the certificate itself, as the console and the API send it.
+        var caCertificate: String?
+        if let path = signature.caFile {
+            guard let data = FileManager.default.contents(atPath: path) else { throw CommandError.usage("--ca-file: cannot read \(path)") }
+            caCertificate = String(decoding: data, as: UTF8.self)
+        }
         let input = MailSettingsInput(
             transport: signature.transport ?? "smtp", server: signature.server, sender_address: signature.sender ?? "",
             sender_name: signature.senderName, tls_mode: signature.tls, minimum_tls_version: signature.minimumTLS,
-            verify_certificates: !signature.skipVerify, ca_file: signature.caFile,
+            verify_certificates: !signature.skipVerify, ca_certificate: caCertificate,
             requires_authentication: signature.username != nil, username: signature.username,
             password: signature.passwordStdin ? try readSecretFromStandardInput() : nil
         )
-        let problems = input.problems()
+        let problems = input.problems(servers: app.herald.configuration.smtpServers)
         guard problems.isEmpty else { throw CommandError.invalid(problems.map { "--\($0)" }) }
         if input.requires_authentication == true, input.password == nil {
             throw CommandError.usage("--password-stdin: a password is required with --username")

@@ -11,7 +11,7 @@ struct MailSettingsController {
         let tlsMode: String
         let minimumTLSVersion: String
         let verifyCertificates: Bool
-        let caFile: String
+        let caCertificate: String
         let requiresAuthentication: Bool
         let username: String
         let hasPassword: Bool
@@ -73,7 +73,7 @@ struct MailSettingsController {
         let context = try req.console
         let input = try req.content.decode(MailSettingsInput.self)
         let settings = try await MailSettingsStore.settings(for: context.organization.id!, on: req.db)
-        let problems = input.problems()
+        let problems = input.problems(servers: req.herald.configuration.smtpServers)
         guard problems.isEmpty else {
             let response = try await render(req, settings: settings, errors: problems).encodeResponse(for: req).get()
             response.status = .unprocessableEntity
@@ -89,7 +89,7 @@ struct MailSettingsController {
         let content = ViewModel(
             transport: settings.transport, server: server, senderAddress: settings.senderAddress,
             senderName: settings.senderName ?? "", tlsMode: settings.tlsMode, minimumTLSVersion: settings.minimumTLSVersion,
-            verifyCertificates: settings.verifyCertificates, caFile: settings.caFile ?? "",
+            verifyCertificates: settings.verifyCertificates, caCertificate: settings.caCertificate ?? "",
             requiresAuthentication: settings.requiresAuthentication, username: settings.username ?? "",
             hasPassword: settings.passwordCiphertext != nil, tlsModes: MailSettingsInput.tlsModes, errors: errors,
             testTo: testTo, testResults: testResults,

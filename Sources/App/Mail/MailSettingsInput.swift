@@ -1,6 +1,7 @@
 import Fluent
 import HeraldCore
 import MIME
+import SMTP
 import Vapor
 
 /// Mail settings as an administrator submits them (console form, API body or CLI flags), validated in one place.
@@ -13,29 +14,43 @@ struct MailSettingsInput: Content {
     var tls_mode: String?
     var minimum_tls_version: String?
     var verify_certificates: Bool?
-    var ca_file: String?
+    /// PEM certificates of a private CA to trust. Absent keeps the stored one; empty removes it.
+    var ca_certificate: String?
     var requires_authentication: Bool?
     var username: String?
     /// Empty or absent keeps the stored password.
     var password: String?
+    /// Formerly a path on Herald's server; refused, so that an old client learns of `ca_certificate`.
+    var ca_file: String? = nil
 
     static let tlsModes = ["none", "starttls-if-available", "starttls", "tls"]
     static let tlsVersions = ["1.2", "1.3"]
 
-    /// Every problem, each naming its field.
-    func problems() -> [String] {
+    /// Every problem, each naming its field. `servers` is the operator's limit (HERALD_SMTP_ALLOWED_HOSTS).
+    func problems(servers: SMTPServerPolicy) -> [String] {
         var problems: [String] = []
         if !["file", "smtp"].contains(transport) { problems.append("transport: must be file or smtp") }
+        if let caFile = ca_file, !caFile.isEmpty {
+            problems.append("ca_file: is no longer accepted (a path on the server); send the certificate itself as ca_certificate (PEM)")
+        }
         do { _ = try EmailAddress(sender_address) } catch { problems.append("sender_address: \(error)") }
         if let problem = SafeText.fieldProblem(sender_name, field: "sender_name") { problems.append(problem) }
         if transport == "smtp" {
-            if case .failure(let reason) = ServerAddress.parse(server ?? "") { problems.append("server: \(reason)") }
+            switch ServerAddress.parse(server ?? "") {
+            case .failure(let reason): problems.append("server: \(reason)")
+            case .success(let address):
+                if let refusal = address.refusal(by: servers) { problems.append("server: \(refusal)") }
+            }
             if !Self.tlsModes.contains(tls_mode ?? "starttls") {
                 problems.append("tls_mode: must be one of \(Self.tlsModes.joined(separator: ", "))")
             }
             if !Self.tlsVersions.contains(minimum_tls_version ?? "1.2") { problems.append("minimum_tls_version: must be 1.2 or 1.3") }
-            if let caFile = ca_file, !caFile.isEmpty, !FileManager.default.isReadableFile(atPath: caFile) {
-                problems.append("ca_file: '\(caFile)' is not a readable file on the server")
+            if let pem = ca_certificate, !pem.trimmingWhitespace().isEmpty {
+                if pem.utf8.count > UpdateMailSettingsAddCACertificate.largestPEM {
+                    problems.append("ca_certificate: must be at most \(UpdateMailSettingsAddCACertificate.largestPEM / 1024) KB")
+                } else if let problem = SMTPTLS.problem(withCACertificatesPEM: pem) {
+                    problems.append("ca_certificate: \(problem)")
+                }
             }
             if requires_authentication == true, (username ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
                 problems.append("username: is required when the server requires authentication")
@@ -52,7 +67,7 @@ struct MailSettingsInput: Content {
         settings.tlsMode = tls_mode ?? "starttls"
         settings.minimumTLSVersion = minimum_tls_version ?? "1.2"
         settings.verifyCertificates = verify_certificates ?? true
-        settings.caFile = ca_file?.nilIfEmpty
+        if let pem = ca_certificate { settings.caCertificate = pem.trimmingWhitespace().nilIfEmpty }
         settings.requiresAuthentication = requires_authentication ?? false
         if case .success(let address) = ServerAddress.parse(server ?? "") {
             settings.host = address.host
@@ -90,6 +105,12 @@ struct ServerAddress: Equatable {
             return .failure(.init("'\(host)' is not a host name or IP address"))
         }
         return .success(ServerAddress(host: host, port: port))
+    }
+
+    /// Why the operator does not let organizations use this server, or nil.
+    func refusal(by servers: SMTPServerPolicy) -> String? {
+        guard !servers.allows(host: host, port: port) else { return nil }
+        return "\(host):\(port) is not allowed on this Herald (its operator allows \(servers))"
     }
 }
 

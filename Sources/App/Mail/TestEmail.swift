@@ -41,6 +41,9 @@ struct TestEmail: Sendable {
         )
     }
 
+    /// Seconds per SMTP reply while a person waits for the test result.
+    static let replyTimeout: TimeInterval = 20
+
     func send(to addresses: [EmailAddress], organization: Organization, language: Language = .en, on db: any Database) async throws -> [Result] {
         let settings = try await MailSettingsStore.settings(for: organization.id!, on: db)
         let sender = try Mailbox(address: EmailAddress(settings.senderAddress), displayName: settings.senderName)
@@ -69,13 +72,15 @@ struct TestEmail: Sendable {
 
     private func sendDirectly(_ messages: [ClaimedMessage], addresses: [EmailAddress], configuration: SMTPServerConfiguration) async throws -> [Result] {
         var shortTimeouts = configuration
-        // A person is waiting for the page: fail within seconds, not RFC 5321's minutes.
-        shortTimeouts.timeouts = .uniform(.seconds(20))
+        // A person is waiting for the page: fail within seconds, not RFC 5321's minutes; a peer that never speaks
+        // SMTP (a stalled port, another service) ends here as "no SMTP greeting in time".
+        let seconds = min(Self.replyTimeout, resolver.replyTimeout ?? Self.replyTimeout)
+        shortTimeouts.timeouts = .uniform(.milliseconds(Int64(seconds * 1000)))
         let connection: SMTPConnection
         do {
             connection = try await SMTPConnection.connect(to: shortTimeouts, group: group, logger: logger)
         } catch {
-            return addresses.map { Result(address: $0.description, accepted: false, detail: error.description) }
+            return addresses.map { Result(address: $0.description, accepted: false, detail: error.reportForAdministrators) }
         }
         let results = await connection.send(messages.map {
             SMTPEnvelope(sender: $0.mailFrom, recipients: $0.recipients, message: ByteBuffer(bytes: $0.raw))
@@ -84,22 +89,42 @@ struct TestEmail: Sendable {
         return zip(addresses, results).map { address, result in
             switch result {
             case .success(let receipt): Result(address: address.description, accepted: true, detail: receipt.reply.description)
-            case .failure(let error): Result(address: address.description, accepted: false, detail: error.description)
+            case .failure(let error): Result(address: address.description, accepted: false, detail: error.reportForAdministrators)
             }
         }
     }
 }
 
 /// Runs `body`, failing with 504 if it takes longer than `seconds`.
+///
+/// Answers at the deadline even when `body` does not react to cancellation (a NIO connect or reply in progress):
+/// a task group would wait for it, so the person would wait too. `body` is cancelled and ends on its own timeouts.
 func withTimeout<T: Sendable>(seconds: Double, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-    try await withThrowingTaskGroup(of: T.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: .seconds(seconds))
-            throw Abort(.gatewayTimeout, reason: "the mail server did not answer within \(Int(seconds)) seconds")
+    try await withCheckedThrowingContinuation { continuation in
+        let first = FirstOutcome(continuation)
+        let work = Task {
+            do { first.finish(.success(try await body())) } catch { first.finish(.failure(error)) }
         }
-        let first = try await group.next()!
-        group.cancelAll()
-        return first
+        Task {
+            try? await Task.sleep(for: .seconds(seconds))
+            work.cancel()
+            first.finish(.failure(Abort(.gatewayTimeout, reason: "the mail server did not answer within \(Int(seconds)) seconds")))
+        }
+    }
+}
+
+/// Resumes a continuation with whichever outcome comes first; later ones are dropped.
+private final class FirstOutcome<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<T, any Error>?
+
+    init(_ continuation: CheckedContinuation<T, any Error>) { self.continuation = continuation }
+
+    func finish(_ result: Result<T, any Error>) {
+        lock.lock()
+        let pending = continuation
+        continuation = nil
+        lock.unlock()
+        pending?.resume(with: result)
     }
 }

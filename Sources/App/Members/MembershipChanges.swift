@@ -114,7 +114,8 @@ struct MembershipChanges {
         let sender = try await MailComposer.sender(for: organizationID, on: db)
         let mail = mailer.composer.mail(content, from: sender, to: Mailbox(address: try EmailAddress(account.email), displayName: account.name),
                                         organizationID: organizationID)
-        try await mailer.outbox.enqueue([mail], on: db)
+        // Counted in the daily quota but never refused by it: blocking or removing someone must not wait for mail.
+        try await mailer.outbox.enqueue([mail], on: db, withinQuota: false)
     }
 
     static func pastTense(_ change: Change) -> String {

@@ -34,5 +34,7 @@ enum HeraldMigrations {
         UpdateInvitationAddOpenedAt(),
         UpdateInstallationAddCertificate(),
         CreateStoredSession(),
+        UpdateMailSettingsAddCACertificate(),
+        UpdateOutboxMessageAddOrganizationIndex(),
     ]
 }

@@ -17,7 +17,8 @@ final class MailSettings: Model, @unchecked Sendable {
     @Field(key: "tls_mode") var tlsMode: String
     @Field(key: "minimum_tls_version") var minimumTLSVersion: String
     @Field(key: "verify_certificates") var verifyCertificates: Bool
-    @OptionalField(key: "ca_file") var caFile: String?
+    /// PEM certificates of a private CA trusted in addition to the system's (UpdateMailSettingsAddCACertificate).
+    @OptionalField(key: "ca_certificate") var caCertificate: String?
     @Field(key: "requires_authentication") var requiresAuthentication: Bool
     @OptionalField(key: "username") var username: String?
     @OptionalField(key: "password_ciphertext") var passwordCiphertext: String?

@@ -28,7 +28,7 @@ enum DirectoryFixtures {
     /// Mail settings saved the way the console does: the file transport with a real sender.
     static func mailReady(_ app: Application, organizationID: UUID) async throws {
         let input = MailSettingsInput(transport: "file", server: nil, sender_address: "it@example.com", sender_name: "Acme IT",
-                                      tls_mode: nil, minimum_tls_version: nil, verify_certificates: nil, ca_file: nil,
+                                      tls_mode: nil, minimum_tls_version: nil, verify_certificates: nil, ca_certificate: nil,
                                       requires_authentication: false, username: nil, password: nil)
         try await MailSettingsStore.save(input, organizationID: organizationID, actor: .system, secretBox: app.herald.secretBox, on: app.db)
     }

@@ -37,6 +37,8 @@ func withHerald<T>(
         runMigrationsOnStart: false, runDeliveryWorker: false
     )
     configuration.passwordHashCost = 4
+    // The test SMTP servers listen on random loopback ports.
+    configuration.smtpServers = .anyServer
     let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
     if TestDatabase.isPostgres {
         configuration.database = .postgres(url: try TestDatabase.postgresURL)

@@ -18,14 +18,25 @@ struct Outbox: Sendable {
     let renderer: MessageRenderer
     /// Seals each rendered message before it is stored.
     let sealer: OutboxSealer
+    /// The organization's daily limit (`MailQuota`), checked before anything is queued.
+    var quota = MailQuota(perDay: nil)
 
     /// Rows per INSERT: many rows per statement is what makes bulk invitations fast, and 500 rows × 17 columns
     /// stays well under SQLite's bound-parameter limit.
     static let insertChunk = 500
 
     /// The rendered message is stored sealed (`OutboxSealer`): it may carry a plain join link or activation code.
+    ///
+    /// Refused with 429 when the organization's daily quota (`MailQuota`) has no room for all of them, unless
+    /// `withinQuota` is false: then they are counted but always queued.
     @discardableResult
-    func enqueue(_ mails: [OutgoingMail], on db: any Database, now: Date = Date()) async throws -> [OutboxMessage] {
+    func enqueue(_ mails: [OutgoingMail], on db: any Database, now: Date = Date(), withinQuota: Bool = true) async throws -> [OutboxMessage] {
+        if withinQuota {
+            for (organizationID, group) in Dictionary(grouping: mails, by: \.organizationID) {
+                guard let organizationID else { continue }
+                try await quota.reserve(group.count, organizationID: organizationID, now: now, on: db)
+            }
+        }
         let rows = try rows(for: mails, now: now)
         for chunk in rows.chunked(Self.insertChunk) {
             try await Array(chunk).create(on: db)

@@ -16,6 +16,7 @@ actor SMTPConnectionPool {
         let minimumTLSVersion: String
         let verifyCertificates: Bool
         let caFilePath: String?
+        let caCertificatesPEM: String?
         let username: String?
         let password: String?
 
@@ -26,6 +27,7 @@ actor SMTPConnectionPool {
             minimumTLSVersion = configuration.minimumTLSVersion.rawValue
             verifyCertificates = configuration.verifyCertificates
             caFilePath = configuration.caFilePath
+            caCertificatesPEM = configuration.caCertificatesPEM
             username = configuration.credentials?.username
             password = configuration.credentials?.password
         }

@@ -17,7 +17,7 @@ struct SMTPMailTransport: MailTransport {
         } catch {
             // Connecting, TLS or AUTH failed: nothing was sent, and fixing the settings (or the server coming
             // back) lets the messages go out, so these stay temporary until the retry horizon.
-            return messages.map { _ in .temporaryFailure("\(configuration.host):\(configuration.port): \(error)") }
+            return messages.map { _ in .temporaryFailure("\(configuration.host):\(configuration.port): \(error.reportForAdministrators)") }
         }
         let envelopes = messages.map {
             SMTPEnvelope(sender: $0.mailFrom, recipients: $0.recipients, message: ByteBuffer(bytes: $0.raw))
@@ -27,8 +27,8 @@ struct SMTPMailTransport: MailTransport {
         return results.map { result in
             switch result {
             case .success: .sent
-            case .failure(let error) where error.isTemporary: .temporaryFailure(error.description)
-            case .failure(let error): .permanentFailure(error.description)
+            case .failure(let error) where error.isTemporary: .temporaryFailure(error.reportForAdministrators)
+            case .failure(let error): .permanentFailure(error.reportForAdministrators)
             }
         }
     }

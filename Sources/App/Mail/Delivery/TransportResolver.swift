@@ -16,6 +16,8 @@ struct TransportResolver: Sendable {
     let pool: SMTPConnectionPool
     let pacer: SendingPacer?
     var replyTimeout: TimeInterval? = nil
+    /// Checked at every use too: the operator may have narrowed it since the settings were saved.
+    var servers = SMTPServerPolicy.anyServer
 
     func transport(for organizationID: UUID?, on db: any Database) async throws -> any MailTransport {
         guard let organizationID,
@@ -36,6 +38,7 @@ struct TransportResolver: Sendable {
         guard let host = settings.host, let port = settings.port else {
             return .failure(.init("the mail settings have no SMTP server"))
         }
+        if let refusal = ServerAddress(host: host, port: port).refusal(by: servers) { return .failure(.init(refusal)) }
         guard let tlsMode = SMTPTLSMode(rawValue: settings.tlsMode),
               let minimumTLS = SMTPTLSVersion(rawValue: settings.minimumTLSVersion) else {
             return .failure(.init("the mail settings' TLS mode '\(settings.tlsMode)' is unknown"))
@@ -50,7 +53,7 @@ struct TransportResolver: Sendable {
         let timeouts = replyTimeout.map { SMTPTimeouts.uniform(.milliseconds(Int64($0 * 1000))) } ?? .rfc5321
         return .success(SMTPServerConfiguration(
             host: host, port: port, tlsMode: tlsMode, minimumTLSVersion: minimumTLS,
-            verifyCertificates: settings.verifyCertificates, caFilePath: settings.caFile, credentials: credentials,
+            verifyCertificates: settings.verifyCertificates, caCertificatesPEM: settings.caCertificate, credentials: credentials,
             // Only when the administrator chose "no TLS" explicitly may a password cross the network in clear.
             allowsCleartextAuthentication: tlsMode == .none, clientHostname: clientHostname, timeouts: timeouts
         ))

@@ -1,0 +1,37 @@
+import SMTP
+
+extension SMTPError {
+    /// What an organization's administrator is shown (test email results, a message's last error).
+    ///
+    /// Until the peer has greeted with an SMTP reply it is not known to be a mail server, and whatever it sent
+    /// may be the banner of any service on the operator's network (`SSH-2.0-OpenSSH_9.6`, a database's
+    /// handshake): then only the class of failure is reported. After a greeting, replies are an SMTP server's
+    /// own words ("550 5.1.1 unknown user") and are what the administrator needs, except a reply line that is
+    /// not SMTP, which is never echoed.
+    var reportForAdministrators: String {
+        let beforeGreeting = command == nil || command == "connection greeting"
+        switch kind {
+        case .connectionFailed where beforeGreeting:
+            let detail = message.lowercased()
+            if detail.contains("refused") { return "cannot connect: connection refused" }
+            if detail.contains("timed out") || detail.contains("timeout") { return "cannot connect: timed out" }
+            if detail.contains("closed") { return "not an SMTP server: the connection closed before an SMTP greeting" }
+            if detail.contains("resolve") || detail.contains("lookup") || detail.contains("name") && detail.contains("not") {
+                return "cannot connect: the host name was not found"
+            }
+            return "cannot connect to the server"
+        case .timeout where beforeGreeting:
+            return "not an SMTP server: no SMTP greeting in time"
+        case .protocolViolation where beforeGreeting:
+            return "not an SMTP server: it did not answer with an SMTP greeting"
+        case .rejected where beforeGreeting:
+            return "the server refused the session (SMTP \(reply.map { String($0.code) } ?? "reply"))"
+        case .tlsFailed where beforeGreeting:
+            return "TLS failed: not a TLS server, or its certificate is not trusted"
+        case .protocolViolation:
+            return "SMTP protocol violation after \(command ?? "the greeting") (the reply is not shown)" + (isTemporary ? " (temporary)" : " (permanent)")
+        default:
+            return description
+        }
+    }
+}
