@@ -14,7 +14,15 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
         // Named for the direct read path on SQLite (FastPaths/SQLiteDirectReader.swift); Fluent's driver brings them too.
         .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
-        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        // Up to the next minor only: FastPaths/SQLiteDirectReader.swift imports `VaporCSQLite`, a module sqlite-nio
+        // builds but does not publish as a product, and Sources/SQLiteTuning/SQLiteTuning.c declares its
+        // `sqlite_nio_`-prefixed `sqlite3_db_config` by hand. A minor release may rename either.
+        .package(url: "https://github.com/vapor/sqlite-nio.git", .upToNextMinor(from: "1.13.2")),
+        // Named because App imports them; Fluent, Vapor and the drivers bring them too.
+        .package(url: "https://github.com/vapor/fluent-kit.git", from: "1.57.0"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/vapor/async-kit.git", from: "1.22.0"),
         .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
         // Named for LeafKit's AST types, which the page skeletons (FastPaths/PageSkeletons.swift) read.
         .package(url: "https://github.com/vapor/leaf-kit.git", from: "1.14.3"),
@@ -45,6 +53,10 @@ let package = Package(
             "HeraldCore", "MIME", "SMTP", "SQLiteTuning",
             .product(name: "Vapor", package: "vapor"),
             .product(name: "Fluent", package: "fluent"),
+            .product(name: "FluentKit", package: "fluent-kit"),
+            .product(name: "SQLKit", package: "sql-kit"),
+            .product(name: "AsyncKit", package: "async-kit"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
             .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
             .product(name: "SQLiteKit", package: "sqlite-kit"),
@@ -58,6 +70,8 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),
         ], exclude: ["FastPaths/README.md"]),
         .target(name: "HeraldCore", dependencies: [
@@ -68,6 +82,7 @@ let package = Package(
         // One C call Swift cannot make (a variadic one), for FastPaths/SQLiteDirectReader.swift.
         .target(name: "SQLiteTuning"),
         .target(name: "SMTP", dependencies: [
+            "MIME",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -78,16 +93,23 @@ let package = Package(
         // Shared by MIMETests and AppTests: checks rendered mail with Python's email parser.
         .target(name: "MailTestSupport", path: "Tests/MailTestSupport"),
         .testTarget(name: "MIMETests", dependencies: ["MIME", "MailTestSupport"]),
+        // Shared by SMTPTests and AppTests: the servers scripts/test-servers starts, and the wait for `/healthz`.
+        .target(name: "LiveServerSupport", path: "Tests/LiveServerSupport"),
         .testTarget(name: "SMTPTests", dependencies: [
-            "SMTP",
+            "SMTP", "MIME", "LiveServerSupport",
+            .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOTLS", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "AppTests", dependencies: [
-            "App", "MailTestSupport", "HeraldCore", "MIME",
+            "App", "MailTestSupport", "LiveServerSupport", "HeraldCore", "MIME",
+            .product(name: "Vapor", package: "vapor"),
             .product(name: "VaporTesting", package: "vapor"),
+            .product(name: "Fluent", package: "fluent"),
+            .product(name: "SQLKit", package: "sql-kit"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "JWTKit", package: "jwt-kit"),
         ], exclude: ["Fixtures"]),
     ],

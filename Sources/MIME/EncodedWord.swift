@@ -64,7 +64,7 @@ enum EncodedWord {
         var word = Array((style == .b ? "=?UTF-8?B?" : "=?UTF-8?Q?").utf8)
         switch style {
         case .b:
-            Base64Lines.encodeUnbroken(bytes[...], into: &word)
+            Base64.encodeUnbroken(bytes, into: &word)
         case .q:
             for byte in bytes {
                 if byte == UInt8(ascii: " ") {

@@ -1,9 +1,9 @@
-/// Random identifiers for Message-IDs and MIME boundaries: 128 bits from the
-/// system CSPRNG, so two messages never share an ID (RFC 5322 3.6.4).
-enum RandomHex {
+/// Random identifiers for Message-IDs, MIME boundaries and certificate serials: 128 bits from the
+/// system CSPRNG, so two never collide (RFC 5322 3.6.4), and unguessable.
+public enum RandomHex {
     private static let digits = Array("0123456789abcdef".utf8)
 
-    static func make128() -> String {
+    public static func make128() -> String {
         var generator = SystemRandomNumberGenerator()
         var bytes = [UInt8]()
         bytes.reserveCapacity(32)

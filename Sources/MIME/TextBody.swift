@@ -56,7 +56,7 @@ struct TextBody {
         switch encoding {
         case .sevenBit: out.append(contentsOf: bytes)
         case .quotedPrintable: QuotedPrintable.encode(bytes, into: &out)
-        case .base64: Base64Lines.encode(bytes, into: &out)
+        case .base64: Base64.encodeLines(bytes, into: &out)
         }
     }
 }

@@ -1,3 +1,4 @@
+import MIME
 import NIOCore
 
 /// The SMTP client session as a plain value: each event returns the actions to perform, and

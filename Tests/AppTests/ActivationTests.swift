@@ -63,11 +63,12 @@ struct ActivationTests {
 
     @Test("each refusal has its own status and names what is wrong")
     func refusalsAreDistinct() async throws {
-        try await withHerald { app in
-            // given: one seat, three invitees; one expired batch
-            let invited = try await LicenseFixtures.invite(app, seats: 1, people: 3)
-            let expired = try await LicenseFixtures.invite(app, seats: 1, people: 1, expiresAt: Date().addingTimeInterval(1))
-            try await Task.sleep(for: .seconds(1.2))
+        let clock = ManualClock()
+        try await withHerald({ $0.clock = clock }) { app in
+            // given: one seat, three invitees; one batch whose codes expire before they are used
+            let invited = try await LicenseFixtures.invite(app, seats: 1, people: 3, expiresAt: clock.now.addingTimeInterval(7 * 86_400))
+            let expired = try await LicenseFixtures.invite(app, seats: 1, people: 1, expiresAt: clock.now.addingTimeInterval(60))
+            clock.advance(by: 61)
             // when / then
             let unknown = try await LicenseFixtures.activate(app, code: "AAAA-BBBB-CCCC-DDDD-EEEE", fingerprint: "fp-unknown")
             #expect(unknown.status == .notFound)

@@ -1,6 +1,7 @@
 @testable import App
 import Fluent
 import Foundation
+import LiveServerSupport
 import Testing
 
 /// `kill -9` of `herald serve` in the middle of a batch, then a restart, counted by the receiving server per

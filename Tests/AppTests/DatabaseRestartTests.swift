@@ -1,5 +1,6 @@
 @testable import App
 import Foundation
+import LiveServerSupport
 import Testing
 
 /// PostgreSQL restarted under a running `herald serve`: requests fail cleanly (503 with a JSON reason) while it is

@@ -1,6 +1,7 @@
 @testable import App
 import Fluent
 import Foundation
+import LiveServerSupport
 import SQLKit
 import Testing
 

@@ -16,9 +16,8 @@ struct LicenseCommandLineTests {
         let port = try HeraldProcess.freePort()
         let environment = ["HERALD_DATA_DIR": folder, "HERALD_SECRET_KEY": String(repeating: "c", count: 40),
                            "HERALD_PUBLIC_URL": "http://127.0.0.1:\(port)"]
-        let (server, _) = try HeraldProcess.serve(environment: environment, port: port)
+        let (server, _) = try await HeraldProcess.serve(environment: environment, port: port)
         defer { server.terminate(); server.waitUntilExit() }
-        try await waitForHealth(port: port)
         _ = try HeraldProcess.run(["admin", "create", "--email", "ops@example.com", "--organization", "Acme", "--password-stdin"],
                                   environment: environment, stdin: "Correct-Horse-42\n")
         let csv = folder + "/people.csv", bad = folder + "/bad.csv", export = folder + "/invitations.csv"
@@ -68,14 +67,5 @@ struct LicenseCommandLineTests {
         #expect(verified.stdout.contains("VALID: Herald Pro (Design)"))
         #expect(rejected.status != 0)
         #expect(!(try String(contentsOfFile: certificate, encoding: .utf8)).isEmpty)
-    }
-
-    private func waitForHealth(port: Int) async throws {
-        let url = URL(string: "http://127.0.0.1:\(port)/healthz")!
-        for _ in 0..<150 {
-            if let (_, response) = try? await URLSession.shared.data(from: url), (response as? HTTPURLResponse)?.statusCode == 200 { return }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        throw TestSetupError("herald serve did not answer /healthz within 30 seconds")
     }
 }

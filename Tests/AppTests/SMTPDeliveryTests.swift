@@ -1,6 +1,7 @@
 @testable import App
 import Fluent
 import Foundation
+import LiveServerSupport
 import Testing
 import Vapor
 import VaporTesting
@@ -10,7 +11,7 @@ import VaporTesting
 struct SMTPDeliveryTests {
     @Test("a batch goes through STARTTLS and AUTH to aiosmtpd, byte for byte, and is marked sent")
     func batchThroughStartTLS() async throws {
-        let servers = try MailServers.fromEnvironment()
+        let servers = try LiveServers.fromEnvironment()
         try await withHerald { app in
             // given
             let admin = try await TestData.administrator(app, email: "admin@example.com", password: "Correct-Horse-42", organization: "Acme")
@@ -32,7 +33,7 @@ struct SMTPDeliveryTests {
 
     @Test("the test email reports each address; a wrong password is a clear refusal")
     func testEmailResults() async throws {
-        let servers = try MailServers.fromEnvironment()
+        let servers = try LiveServers.fromEnvironment()
         try await withHerald { app in
             let admin = try await TestData.administrator(app, email: "admin@example.com", password: "Correct-Horse-42", organization: "Acme")
             try await MailFixtures.useSMTP(app, organizationID: admin.organization.id!, port: servers.startTLSPort, tls: "starttls",
@@ -51,7 +52,7 @@ struct SMTPDeliveryTests {
 
     @Test("STARTTLS required but not offered, and an untrusted certificate, are refused before any mail is sent")
     func tlsRefusals() async throws {
-        let servers = try MailServers.fromEnvironment()
+        let servers = try LiveServers.fromEnvironment()
         try await withHerald { app in
             let admin = try await TestData.administrator(app, email: "admin@example.com", password: "Correct-Horse-42", organization: "Acme")
             try await MailFixtures.useSMTP(app, organizationID: admin.organization.id!, port: servers.plainPort, tls: "starttls")
@@ -69,7 +70,7 @@ struct SMTPDeliveryTests {
     @Test("faults: soft rejects are deferred, hard rejects failed with the reply, a 421 disconnect deferred; nothing marked sent",
           arguments: [("soft", "deferred", "4"), ("hard", "failed", "5"), ("data", "failed", "5"), ("disconnect", "deferred", "4")])
     func faults(kind: String, expectedStatus: String, replyClass: String) async throws {
-        let servers = try MailServers.fromEnvironment()
+        let servers = try LiveServers.fromEnvironment()
         let port = switch kind {
         case "soft": servers.softRejectPort
         case "hard": servers.hardRejectPort

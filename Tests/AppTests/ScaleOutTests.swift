@@ -1,6 +1,7 @@
 @testable import App
 import Fluent
 import Foundation
+import LiveServerSupport
 import Testing
 
 /// Two `herald serve` instances on one PostgreSQL database, as behind a load balancer. Runs in the PostgreSQL pass

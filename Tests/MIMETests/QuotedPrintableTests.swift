@@ -62,12 +62,12 @@ struct QuotedPrintableTests {
         let data = Array("日本語のテキストです。".utf8) + Array(repeating: 0xE3, count: 200)
         // when
         var out = [UInt8]()
-        Base64Lines.encode(data, into: &out)
+        Base64.encodeLines(data, into: &out)
         let lines = String(decoding: out, as: UTF8.self).components(separatedBy: "\r\n")
         // then
         #expect(lines.dropLast().allSatisfy { $0.count == 76 })
         #expect(lines.last!.count <= 76)
-        #expect(Base64Lines.lineLength == 76)
+        #expect(Base64.lineLength == 76)
     }
 
     @Test("picks 7bit for short ASCII, quoted-printable for mostly ASCII, base64 for mostly non-ASCII")

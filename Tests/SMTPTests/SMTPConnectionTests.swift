@@ -1,4 +1,5 @@
 import Foundation
+import LiveServerSupport
 import NIOCore
 import NIOPosix
 import Testing
@@ -37,7 +38,7 @@ struct SMTPConnectionTests {
     @Test("concurrent sends on one connection each get their own results")
     func concurrentSends() async throws {
         // given
-        let servers = try LiveServers.require()
+        let servers = try LiveServers.fromEnvironment()
         let connection = try await connect(servers.configuration(port: servers.plainPort, tlsMode: .none))
         // when
         let results = await withTaskGroup(of: (Int, [Result<SMTPDeliveryReceipt, SMTPError>]).self) { group in
@@ -65,7 +66,7 @@ struct SMTPConnectionTests {
     @Test("ten connections share 2,000 messages to smtp-sink, all accepted")
     func manyConnections() async throws {
         // given
-        let servers = try LiveServers.require()
+        let servers = try LiveServers.fromEnvironment()
         let configuration = servers.configuration(port: servers.sinkPort, tlsMode: .none, host: "127.0.0.1")
         // when
         let accepted = try await withThrowingTaskGroup(of: Int.self) { group in
@@ -87,7 +88,7 @@ struct SMTPConnectionTests {
     @Test("sending after close fails temporarily instead of hanging")
     func sendAfterClose() async throws {
         // given
-        let servers = try LiveServers.require()
+        let servers = try LiveServers.fromEnvironment()
         let connection = try await connect(servers.configuration(port: servers.sinkPort, tlsMode: .none, host: "127.0.0.1"))
         await connection.close()
         // when

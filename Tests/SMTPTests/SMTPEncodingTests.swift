@@ -1,3 +1,4 @@
+import MIME
 import NIOCore
 import Testing
 

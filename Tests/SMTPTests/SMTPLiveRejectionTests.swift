@@ -1,4 +1,5 @@
 import NIOCore
+import LiveServerSupport
 import Testing
 
 @testable import SMTP
@@ -15,7 +16,7 @@ struct SMTPLiveRejectionTests {
     @Test("RCPT soft-rejected with 4xx fails every message temporarily")
     func softRejectIsTemporary() async throws {
         // given
-        let servers = try LiveServers.require()
+        let servers = try LiveServers.fromEnvironment()
         // when
         let (connection, results) = try await sendThree(port: servers.softRejectPort, servers: servers)
         await connection.close()
@@ -33,7 +34,7 @@ struct SMTPLiveRejectionTests {
     @Test("RCPT hard-rejected with 5xx fails every message permanently")
     func hardRejectIsPermanent() async throws {
         // given
-        let servers = try LiveServers.require()
+        let servers = try LiveServers.fromEnvironment()
         // when
         let (connection, results) = try await sendThree(port: servers.hardRejectPort, servers: servers)
         await connection.close()
@@ -48,7 +49,7 @@ struct SMTPLiveRejectionTests {
     @Test("a 5xx after the final dot fails the message permanently and the next still runs")
     func dataRejectIsPermanent() async throws {
         // given
-        let servers = try LiveServers.require()
+        let servers = try LiveServers.fromEnvironment()
         // when
         let (connection, results) = try await sendThree(port: servers.dataRejectPort, servers: servers)
         await connection.close()
@@ -64,7 +65,7 @@ struct SMTPLiveRejectionTests {
     @Test("a connection reused after refusals at the final dot goes on with its own transactions, never a 503")
     func dataRejectReuse() async throws {
         // given
-        let servers = try LiveServers.require()
+        let servers = try LiveServers.fromEnvironment()
         let (connection, _) = try await sendThree(port: servers.dataRejectPort, servers: servers)
         // when
         let again = await connection.send((0..<2).map { envelope(to: ["again\($0)@example.org"]) })
@@ -80,7 +81,7 @@ struct SMTPLiveRejectionTests {
     @Test("421 and a disconnect fail every message temporarily and close the connection")
     func disconnectIsTemporary() async throws {
         // given
-        let servers = try LiveServers.require()
+        let servers = try LiveServers.fromEnvironment()
         // when
         let (connection, results) = try await sendThree(port: servers.disconnectPort, servers: servers)
         let later = await connection.send(envelope())

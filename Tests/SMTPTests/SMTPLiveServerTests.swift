@@ -1,4 +1,5 @@
 import Foundation
+import LiveServerSupport
 import NIOCore
 import Testing
 
@@ -10,7 +11,7 @@ struct SMTPLiveServerTests {
     @Test("STARTTLS and AUTH deliver the message byte for byte, dot lines included")
     func startTLSAndAuthDeliverByteExact() async throws {
         // given
-        let servers = try LiveServers.require()
+        let servers = try LiveServers.fromEnvironment()
         var configuration = servers.configuration(port: servers.startTLSPort, tlsMode: .startTLS)
         configuration.credentials = servers.credentials
         let marker = UUID().uuidString
@@ -38,7 +39,7 @@ struct SMTPLiveServerTests {
     @Test("a wrong password is refused with a clear, permanent error")
     func wrongPasswordIsPermanent() async throws {
         // given
-        let servers = try LiveServers.require()
+        let servers = try LiveServers.fromEnvironment()
         var configuration = servers.configuration(port: servers.startTLSPort, tlsMode: .startTLS)
         configuration.credentials = SMTPCredentials(username: servers.username, password: "wrong-password")
         // when
@@ -55,7 +56,7 @@ struct SMTPLiveServerTests {
     @Test("starttls mode refuses a server that does not offer STARTTLS")
     func startTLSRequiredButNotOffered() async throws {
         // given
-        let servers = try LiveServers.require()
+        let servers = try LiveServers.fromEnvironment()
         let configuration = servers.configuration(port: servers.plainPort, tlsMode: .startTLS)
         // when
         let result = await connectResult(configuration)
@@ -66,7 +67,7 @@ struct SMTPLiveServerTests {
     @Test("a certificate from an unknown CA is refused unless its CA file is given")
     func untrustedCertificateIsRefused() async throws {
         // given
-        let servers = try LiveServers.require()
+        let servers = try LiveServers.fromEnvironment()
         var untrusted = servers.configuration(port: servers.startTLSPort, tlsMode: .startTLS)
         untrusted.caFilePath = nil
         var unverified = untrusted
@@ -86,7 +87,7 @@ struct SMTPLiveServerTests {
     @Test("implicit TLS with AUTH delivers, with TLS 1.3 as the minimum")
     func implicitTLSDelivers() async throws {
         // given
-        let servers = try LiveServers.require()
+        let servers = try LiveServers.fromEnvironment()
         var configuration = servers.configuration(port: servers.tlsPort, tlsMode: .implicitTLS, host: "127.0.0.1")
         configuration.credentials = servers.credentials
         configuration.minimumTLSVersion = .v1_3
@@ -105,7 +106,7 @@ struct SMTPLiveServerTests {
     @Test("several messages on one plain connection, each stored with its own envelope")
     func severalMessagesOnOneConnection() async throws {
         // given
-        let servers = try LiveServers.require()
+        let servers = try LiveServers.fromEnvironment()
         let configuration = servers.configuration(port: servers.plainPort, tlsMode: .startTLSIfAvailable)
         let envelopes = (0..<5).map { index in
             SMTPEnvelope(sender: "s\(index)@herald.test", recipients: ["r\(index)@example.org"],
@@ -127,7 +128,7 @@ struct SMTPLiveServerTests {
     @Test("100 messages pipelined on one connection to smtp-sink are all accepted")
     func hundredPipelinedMessages() async throws {
         // given
-        let servers = try LiveServers.require()
+        let servers = try LiveServers.fromEnvironment()
         let configuration = servers.configuration(port: servers.sinkPort, tlsMode: .none, host: "127.0.0.1")
         let envelopes = (0..<100).map { envelope(to: ["user\($0)@example.org"], "Subject: \($0)\r\n\r\n.dot\r\n") }
         // when

@@ -19,6 +19,8 @@ public struct Configuration: Sendable {
 
     public var database: Database
     public var dataDirectory: String
+    /// The time of day for Herald's rules; tests replace it (`WallClock`).
+    var clock: any WallClock = SystemWallClock()
     /// Base of every link Herald puts in an email or prints; never derived from a request's Host header,
     /// which an attacker controls (password-reset poisoning).
     public var publicURL: URL

@@ -14,6 +14,7 @@ import Vapor
 /// application's storage retained and released every field each time (measurable on the invitee pages).
 final class HeraldServices: Sendable {
     let configuration: Configuration
+    let clock: any WallClock
     let secretBox: SecretBox
     /// Signs the link-bound CSRF tokens of invitee forms (`LinkBoundCSRFMiddleware`).
     let linkFormKey: SymmetricKey
@@ -45,6 +46,7 @@ final class HeraldServices: Sendable {
     init(configuration: Configuration, secretKey: String, catalog: MessageCatalog, database: any Database, group: any EventLoopGroup, logger: Logger) {
         self.catalog = catalog
         self.configuration = configuration
+        self.clock = configuration.clock
         self.secretBox = SecretBox(serverSecret: secretKey, purpose: "herald stored secrets v1")
         self.linkFormKey = CSRF.linkFormKey(serverSecret: secretKey)
         self.signInLimits = SignInLimits(serverSecret: secretKey)
@@ -52,7 +54,8 @@ final class HeraldServices: Sendable {
         self.eventLoopGroup = group
         self.hotReads = HotReads(database: configuration.database, logger: logger)
         self.activation = Activation(
-            reads: hotReads, signers: ActivationSigners(secretBox: secretBox), seatLock: seatLock, publicURL: configuration.publicURL
+            reads: hotReads, signers: ActivationSigners(secretBox: secretBox), seatLock: seatLock, publicURL: configuration.publicURL,
+            clock: configuration.clock
         )
         self.pageSkeletons = PageSkeletons(enabled: !configuration.reloadViews)
         self.logger = logger

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import HeraldCore
+import MIME
 
 /// Turns an activation code and a machine description into an installation holding one seat.
 ///
@@ -15,6 +16,8 @@ struct Activation: Sendable {
     let seatLock: SeatLock
     /// The certificates' issuer.
     let publicURL: URL
+    /// When codes and keys expire: the services' clock, which tests move.
+    let clock: any WallClock
 
     enum Outcome {
         case activated(ActivatedInstallation, LicenseKeyTerms)
@@ -30,11 +33,12 @@ struct Activation: Sendable {
     }
 
     /// A new installation's certificate is signed under the lock and kept with it (`ActivationCertificates`).
-    func activate(code input: String, machine: MachineDescription, on db: @autoclosure () -> any Database, now: Date = Date()) async throws -> Outcome {
+    func activate(code input: String, machine: MachineDescription, on db: @autoclosure () -> any Database) async throws -> Outcome {
         guard let found = try await ActivationLookup.find(codeHash: ActivationCode.hash(input), reads: reads, on: db()) else {
             throw ActivationError.unknownCode
         }
         if let again = found.reactivation(of: machine) { return again }
+        let now = clock.now
         let codeID = found.codeID
         let database = db()
         // Outside the seat transaction: a signing key created inside it and rolled back would stay cached.
@@ -76,7 +80,7 @@ struct Activation: Sendable {
             installation.serialNumber = machine.serialNumber
             installation.macAddress = machine.macAddress
             installation.status = InstallationStatus.active.rawValue
-            installation.certificateSerial = Self.newCertificateSerial()
+            installation.certificateSerial = RandomHex.make128()
             installation.activatedAt = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
             try ActivationCertificates.keep(signer: signer, for: installation, key: key, publicURL: publicURL)
             try await installation.create(on: db)
@@ -94,11 +98,5 @@ struct Activation: Sendable {
             )
             return .activated(try ActivatedInstallation(installation), try LicenseKeyTerms(key))
         }
-    }
-
-    /// 128 random bits as hex: unique, and unguessable so that a serial reveals nothing.
-    static func newCertificateSerial() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<2).map { _ in String(format: "%016llx", generator.next() as UInt64) }.joined()
     }
 }

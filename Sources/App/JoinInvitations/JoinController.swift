@@ -31,7 +31,9 @@ struct JoinController {
     func show(_ req: Request) async throws -> Response {
         let token = try req.parameters.require("token")
         let (invitation, status): (JoinLink, InvitationStatus)
-        do { (invitation, status) = try await JoinRedemption.link(token: token, reads: req.herald.hotReads, on: req.db) } catch let error as JoinLinkError {
+        do {
+            (invitation, status) = try await JoinRedemption.link(token: token, reads: req.herald.hotReads, on: req.db)
+        } catch let error as JoinLinkError {
             return try await errorPage(req, error, language: req.inviteeLanguage())
         }
         await InvitationTracking.markOpened(invitation.invitationID, openedAt: invitation.openedAt, on: req.db, logger: req.logger)
@@ -47,7 +49,9 @@ struct JoinController {
             throw Abort.tooManyRequests(wait: wait, reason: "Too many attempts. Wait a few minutes.")
         }
         let (invitation, status): (JoinLink, InvitationStatus)
-        do { (invitation, status) = try await JoinRedemption.link(token: token, reads: req.herald.hotReads, on: req.db) } catch let error as JoinLinkError {
+        do {
+            (invitation, status) = try await JoinRedemption.link(token: token, reads: req.herald.hotReads, on: req.db)
+        } catch let error as JoinLinkError {
             return try await errorPage(req, error, language: req.inviteeLanguage())
         }
         let language = req.inviteeLanguage(invitation: invitation.language)

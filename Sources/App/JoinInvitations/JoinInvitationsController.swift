@@ -17,7 +17,9 @@ struct JoinInvitationsController {
         let context = try req.console
         let form = try req.content.decode(InviteForm.self)
         let request: JoinInvitations.Request
-        do { request = try Self.request(from: form) } catch let abort as Abort {
+        do {
+            request = try Self.request(from: form)
+        } catch let abort as Abort {
             return try await InvitationsController.render(req, results: [], errors: [abort.reason]).encodeResponse(status: .badRequest, for: req)
         }
         let problems = JoinInvitations.problems(request)

@@ -4,6 +4,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import LiveServerSupport
 import Vapor
 
 /// Herald run as an operator runs it: one database, `herald` commands, and `herald serve` processes that a test may
@@ -136,15 +137,8 @@ final class HeraldInstance: @unchecked Sendable {
         process.waitUntilExit()
     }
 
-    func waitUntilHealthy(timeout: Duration = .seconds(60)) async throws {
-        let clock = ContinuousClock(), deadline = clock.now + timeout
-        while clock.now < deadline {
-            guard process.isRunning else { throw TestSetupError("herald serve exited: \(logTail())") }
-            if let (_, response) = try? await URLSession.shared.data(from: URL(string: baseURL + "/healthz")!),
-               (response as? HTTPURLResponse)?.statusCode == 200 { return }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        throw TestSetupError("herald serve did not answer /healthz: \(logTail())")
+    func waitUntilHealthy() async throws {
+        try await LiveServerSupport.waitUntilHealthy(baseURL: baseURL, isRunning: { process.isRunning }, describe: logTail)
     }
 
     /// Sends a request; returns the status and the body.

@@ -1,4 +1,5 @@
 import Foundation
+import LiveServerSupport
 
 /// Runs the built `herald` binary as an operator would, for tests of the command line and of `herald serve`.
 struct HeraldProcess {
@@ -40,7 +41,7 @@ struct HeraldProcess {
     }
 
     /// Starts `herald serve` on a free port and waits until it answers `/healthz`; the caller must `terminate()`.
-    static func serve(environment: [String: String], port: Int) throws -> (Process, Pipe) {
+    static func serve(environment: [String: String], port: Int) async throws -> (Process, Pipe) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try binary)
         process.arguments = ["serve", "--hostname", "127.0.0.1", "--port", String(port)]
@@ -49,6 +50,12 @@ struct HeraldProcess {
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
         try process.run()
+        do {
+            try await waitUntilHealthy(baseURL: "http://127.0.0.1:\(port)", isRunning: { process.isRunning })
+        } catch {
+            process.terminate()
+            throw error
+        }
         return (process, out)
     }
 

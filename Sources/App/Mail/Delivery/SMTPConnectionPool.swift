@@ -78,16 +78,6 @@ actor SMTPConnectionPool {
         wakeOne(key)
     }
 
-    /// Closes connections idle for longer than `maximumIdle` (servers drop idle clients after a few minutes anyway).
-    func closeIdle(olderThan maximumIdle: TimeInterval, now: Date = Date()) async {
-        for (key, entries) in idle {
-            let (stale, fresh) = (entries.filter { now.timeIntervalSince($0.since) > maximumIdle }, entries.filter { now.timeIntervalSince($0.since) <= maximumIdle })
-            idle[key] = fresh
-            openCount[key, default: stale.count] -= stale.count
-            for entry in stale { await entry.connection.close() }
-        }
-    }
-
     func closeAll() async {
         let all = idle.values.flatMap { $0 }
         idle = [:]

@@ -1,9 +1,11 @@
-/// RFC 2045 6.8 base64 in lines of 76 characters separated by CRLF.
-enum Base64Lines {
+/// Base64 (RFC 4648 4): in lines of 76 characters separated by CRLF for MIME bodies (RFC 2045 6.8), unbroken for
+/// RFC 2047 "B" encoded words and SASL responses (the SMTP client's AUTH). Herald's one encoder besides
+/// Foundation's, which these Foundation-free modules do not use.
+public enum Base64 {
     static let lineLength = 76
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
-    static func encode(_ data: [UInt8], into out: inout [UInt8]) {
+    static func encodeLines(_ data: [UInt8], into out: inout [UInt8]) {
         out.reserveCapacity(out.count + data.count * 4 / 3 + data.count / 38 + 8)
         var column = 0
         var index = 0
@@ -18,14 +20,21 @@ enum Base64Lines {
         }
     }
 
-    /// The characters only, no line breaks: for RFC 2047 "B" encoded words.
-    static func encodeUnbroken(_ data: ArraySlice<UInt8>, into out: inout [UInt8]) {
-        let bytes = Array(data)
+    /// The characters only, no line breaks.
+    static func encodeUnbroken(_ data: [UInt8], into out: inout [UInt8]) {
         var index = 0
-        while index < bytes.count {
-            appendGroup(bytes, at: index, into: &out)
+        while index < data.count {
+            appendGroup(data, at: index, into: &out)
             index += 3
         }
+    }
+
+    /// The characters only, no line breaks, as a string.
+    public static func encode<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity((bytes.count + 2) / 3 * 4)
+        encodeUnbroken(Array(bytes), into: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     private static func appendGroup(_ data: [UInt8], at index: Int, into out: inout [UInt8]) {

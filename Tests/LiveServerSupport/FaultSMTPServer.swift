@@ -2,14 +2,14 @@ import Foundation
 
 /// scripts/smtp-fault-server.py as `./scripts/test` starts it: one listener per fault, and a log with one JSON
 /// line per message whose final dot arrived, so tests can count deliveries per Message-ID.
-struct FaultSMTPServer {
-    struct Record: Decodable {
-        let mode: String
-        let port: Int
+public struct FaultSMTPServer: Sendable {
+    public struct Record: Decodable, Sendable {
+        public let mode: String
+        public let port: Int
         /// `accepted` (250 sent), `unacknowledged` (received whole, then 421 or a drop) or `rejected` (5xx).
-        let event: String
-        let rcpt: [String]
-        let messageID: String?
+        public let event: String
+        public let rcpt: [String]
+        public let messageID: String?
 
         enum CodingKeys: String, CodingKey {
             case mode, port, event, rcpt
@@ -17,14 +17,11 @@ struct FaultSMTPServer {
         }
     }
 
-    let ports: [String: Int]
-    let logPath: String
+    public let ports: [String: Int]
+    public let logPath: String
 
-    static func fromEnvironment() throws -> FaultSMTPServer {
-        let environment = ProcessInfo.processInfo.environment
-        guard let list = environment["SMTP_TEST_FAULT_PORTS"], let log = environment["SMTP_TEST_FAULT_LOG"] else {
-            throw TestSetupError("SMTP_TEST_FAULT_PORTS is not set: run the suite through ./scripts/test, which starts the fault SMTP server")
-        }
+    public static func fromEnvironment() throws -> FaultSMTPServer {
+        let list = try environmentValue("SMTP_TEST_FAULT_PORTS"), log = try environmentValue("SMTP_TEST_FAULT_LOG")
         let ports = list.split(separator: ",").reduce(into: [String: Int]()) { ports, pair in
             let parts = pair.split(separator: "=")
             if parts.count == 2, let port = Int(parts[1]) { ports[String(parts[0])] = port }
@@ -32,13 +29,13 @@ struct FaultSMTPServer {
         return FaultSMTPServer(ports: ports, logPath: log)
     }
 
-    func port(_ mode: String) throws -> Int {
-        guard let port = ports[mode] else { throw TestSetupError("the fault SMTP server has no '\(mode)' listener") }
+    public func port(_ mode: String) throws -> Int {
+        guard let port = ports[mode] else { throw LiveServerSetupError("the fault SMTP server has no '\(mode)' listener") }
         return port
     }
 
     /// Every logged message with a recipient starting with `prefix` (tests use a unique prefix each).
-    func records(recipientPrefix prefix: String) throws -> [Record] {
+    public func records(recipientPrefix prefix: String) throws -> [Record] {
         guard FileManager.default.fileExists(atPath: logPath) else { return [] }
         let decoder = JSONDecoder()
         return try String(contentsOfFile: logPath, encoding: .utf8).split(separator: "\n").compactMap { line in
@@ -49,13 +46,13 @@ struct FaultSMTPServer {
     }
 
     /// How many times each Message-ID was accepted (250 after the final dot).
-    func acceptedCounts(recipientPrefix prefix: String) throws -> [String: Int] {
+    public func acceptedCounts(recipientPrefix prefix: String) throws -> [String: Int] {
         try records(recipientPrefix: prefix).filter { $0.event == "accepted" }
             .reduce(into: [:]) { $0[Self.bare($1.messageID ?? ""), default: 0] += 1 }
     }
 
     /// A Message-ID without its angle brackets, as both sides are compared.
-    static func bare(_ messageID: String) -> String {
+    public static func bare(_ messageID: String) -> String {
         messageID.trimmingCharacters(in: CharacterSet(charactersIn: "<> "))
     }
 }
