@@ -1,6 +1,7 @@
 @testable import App
 import Fluent
 import Foundation
+import LiveServerSupport
 import HeraldCore
 import SQLKit
 import Testing
@@ -106,7 +107,7 @@ struct MailServerLimitsTests {
         try await withHerald { app in
             // given
             let headers = try await HeaderBoundTextTests.apiHeaders(app)
-            let pem = try String(contentsOfFile: try MailServers.fromEnvironment().caFile, encoding: .utf8)
+            let pem = try String(contentsOfFile: try LiveServers.fromEnvironment().caFile, encoding: .utf8)
             // when
             let path = try await Self.put(app, headers, Self.smtp.merging(["server": "127.0.0.1:25", "ca_file": "/etc/shadow"]) { $1 })
             let garbage = try await Self.put(app, headers, Self.smtp.merging(["server": "127.0.0.1:25", "ca_certificate": "/etc/shadow"]) { $1 })
@@ -126,7 +127,7 @@ struct MailServerLimitsTests {
     func migrationCopiesTheCAFile() async throws {
         try await withHerald { app in
             // given: the column as it was before, with one readable and one unreadable path
-            let caFile = try MailServers.fromEnvironment().caFile
+            let caFile = try LiveServers.fromEnvironment().caFile
             let first = try await TestData.administrator(app, email: "a@example.com", password: "Correct-Horse-42", organization: "Acme")
             let second = try await TestData.administrator(app, email: "b@example.com", password: "Correct-Horse-42", organization: "Beta")
             for organization in [first.organization, second.organization] { try await DirectoryFixtures.mailReady(app, organizationID: organization.id!) }
