@@ -33,6 +33,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // The tests' live-socket client (Tests/AppTests/Support/LiveSocket.swift); Vapor brings it too.
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         // zlib for queued message bodies (Mail/Delivery/OutboxSealer.swift).
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
     ],
@@ -111,6 +113,9 @@ let package = Package(
             .product(name: "SQLKit", package: "sql-kit"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "JWTKit", package: "jwt-kit"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

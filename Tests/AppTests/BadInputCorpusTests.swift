@@ -50,9 +50,9 @@ struct BadInputCorpusTests {
         try await withAPI { app, token in
             let body = Data(repeating: UInt8(ascii: "a"), count: 11 * 1024 * 1024)
             // Over a real socket: the in-memory tester hands the route the whole body and skips the size check.
-            let response = try await app.testing(method: .running(port: try HeraldProcess.freePort()))
-                .sendRequest(.POST, "/api/v1/directory/users/import",
-                             headers: ["Authorization": "Bearer \(token)", "Content-Type": "text/csv"], body: ByteBuffer(data: body))
+            let response = try await LiveSocket.send(app, port: try HeraldProcess.freePort(), .POST, "/api/v1/directory/users/import",
+                                                     headers: ["Authorization": "Bearer \(token)", "Content-Type": "text/csv"],
+                                                     body: ByteBuffer(data: body))
             #expect(response.status == .payloadTooLarge)
             #expect(try await DirectoryUser.query(on: app.db).count() == 0)
         }

@@ -21,7 +21,7 @@ extension SMTPError {
             }
             return "cannot connect to the server"
         case .timeout where beforeGreeting:
-            return "not an SMTP server: no SMTP greeting in time"
+            return "SMTP timeout: no SMTP greeting in time (not an SMTP server, or one too slow to answer)"
         case .protocolViolation where beforeGreeting:
             return "not an SMTP server: it did not answer with an SMTP greeting"
         case .rejected where beforeGreeting:

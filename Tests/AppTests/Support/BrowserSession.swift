@@ -20,7 +20,7 @@ struct BrowserSession {
 
     @discardableResult
     mutating func get(_ path: String) async throws -> TestingHTTPResponse {
-        let response = try await app.testing(method: method).sendRequest(.GET, path, headers: headers())
+        let response = try await send(.GET, path, headers: headers(), body: nil)
         remember(response)
         return response
     }
@@ -39,7 +39,7 @@ struct BrowserSession {
         headers.contentType = .urlEncodedForm
         headers.add(contentsOf: extraHeaders)
         let body = fields.map { "\(Self.escape($0.key))=\(Self.escape($0.value))" }.joined(separator: "&")
-        let response = try await app.testing(method: method).sendRequest(.POST, path, headers: headers, body: ByteBuffer(string: body))
+        let response = try await send(.POST, path, headers: headers, body: ByteBuffer(string: body))
         remember(response)
         return response
     }
@@ -59,9 +59,16 @@ struct BrowserSession {
         body += "Content-Type: text/csv\r\n\r\n\(contents)\r\n--\(boundary)--\r\n"
         var headers = headers()
         headers.add(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
-        let response = try await app.testing(method: method).sendRequest(.POST, path, headers: headers, body: ByteBuffer(string: body))
+        let response = try await send(.POST, path, headers: headers, body: ByteBuffer(string: body))
         remember(response)
         return response
+    }
+
+    private func send(_ verb: HTTPMethod, _ path: String, headers: HTTPHeaders, body: ByteBuffer?) async throws -> TestingHTTPResponse {
+        switch method {
+        case .running(_, let port): try await LiveSocket.send(app, port: port, verb, path, headers: headers, body: body)
+        default: try await app.testing(method: method).sendRequest(verb, path, headers: headers, body: body)
+        }
     }
 
     mutating func csrfToken(from path: String) async throws -> String {
