@@ -70,6 +70,7 @@ struct ConcurrentWritesTests {
             for outcome in outcomes where !outcome.label.hasSuffix("same user") {
                 #expect(outcome.status.code < 300, "\(outcome.label): \(outcome.status.code) \(outcome.body.prefix(200))")
             }
+            try await app.herald.directoryImports.allFinished()
             #expect(try await DirectoryUser.query(on: app.db).count() == 2 * (1_200 + 10 + 1))
         }
     }

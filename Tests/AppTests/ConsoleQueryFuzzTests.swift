@@ -86,7 +86,8 @@ struct ConsoleQueryFuzzTests {
         let batch = try await InstallInvitationBatch.send(.init(
             keyID: try key.requireID(), recipients: [try EmailAddress("ivy@example.com")], language: .en,
             expiresAt: Date().addingTimeInterval(86_400), inviterID: nil, actor: .commandLine
-        ), mailer: app.herald.mailer, secrets: app.herald.installInvitationSecrets, on: app.db)
+        ), mailer: app.herald.mailer, secrets: app.herald.installInvitationSecrets,
+           turns: app.herald.installInvitationTurns, on: app.db)
         return ["id": try staff.all.requireID().uuidString, "keyID": try key.requireID().uuidString,
                 "batchID": batch.batchID.uuidString, "step": ClientWizardStep.connection.rawValue]
     }

@@ -35,6 +35,30 @@ def expect_text(ctx, needle, label):
         ctx.fail(label, "%r is not on the page: %s" % (needle, ctx.body_text()[:600]))
 
 
+def wait_for_import(ctx, label, timeout=60):
+    """The import's progress page reloads itself (meta refresh, no script) until the import has finished.
+    Returns the states the page showed, in order."""
+    states, deadline = [], time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        sections = ctx.driver.find_elements(By.ID, "import-progress")
+        if not sections:
+            ctx.fail(label, "not the import progress page: %s" % ctx.path())
+        try:
+            state = sections[0].get_attribute("data-state")
+        except Exception:  # the page reloaded between finding and reading
+            continue
+        if not states or states[-1] != state:
+            states.append(state)
+        if state != "running":
+            if state != "finished":
+                ctx.fail(label, "the import ended %s: %s" % (state, ctx.body_text()[:600]))
+            ctx.check_page(label)
+            return states
+        time.sleep(0.5)
+    ctx.fail(label, "the import did not finish within %d s" % timeout)
+    return states
+
+
 def group_page(ctx, name):
     ctx.visit("/console/directory")
     ctx.driver.find_element(By.LINK_TEXT, name).click()
@@ -54,7 +78,7 @@ def build_directory(ctx):
     ctx.check_page("bad import", allow_error_status=True)
     expect_text(ctx, "line 1:", "bad import names the line")
     ctx.submit_form({"csv": PEOPLE_CSV}, form=ctx.driver.find_element(By.ID, "import-users"))
-    ctx.check_page("import")
+    wait_for_import(ctx, "import")
     expect_text(ctx, "3 added", "import summary")
     group_page(ctx, "Wiz staff")
     add_member_group(ctx, "Wiz engineering")

@@ -42,11 +42,16 @@ enum APIController {
         return OrganizationDTO(id: organization.id!, name: organization.name)
     }
 
-    static func members(_ req: Request) async throws -> [MemberDTO] {
-        try await Membership.query(on: req.db)
-            .filter(\.$organization.$id == req.api.organizationID).filter(\.$status ~~ [.active, .blocked])
-            .with(\.$account).sort(\.$createdAt).all()
-            .map(memberDTO)
+    /// A page of members (`?page=`, `?per_page=` up to 1,000, the default; `Link` names the next).
+    static func members(_ req: Request) async throws -> Response {
+        let organizationID = try req.api.organizationID
+        let page = try PageRequest(req, defaultSize: PageRequest.maximumSize)
+        let shown = try await page.slice { offset, limit in
+            try await Membership.query(on: req.db)
+                .filter(\.$organization.$id == organizationID).filter(\.$status ~~ [.active, .blocked])
+                .with(\.$account).sort(\.$createdAt).sort(\.$id).range(offset..<(offset + limit)).all()
+        }
+        return try await page.response(shown.rows.map(memberDTO), next: shown.next, for: req)
     }
 
     static func memberDTO(_ membership: Membership) -> MemberDTO {

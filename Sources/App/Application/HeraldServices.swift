@@ -21,7 +21,9 @@ final class HeraldServices: Sendable {
     /// The join-link and activation lookups (`JoinLink`, `ActivationLookup`).
     let hotReads: HotReads
     /// Activations of one license key, one at a time (`SeatLock`); also deactivating and blocking installations.
-    let seatLock = SeatLock(queue: ActivationQueue())
+    let seatLock: SeatLock
+    /// Install invitation batches of one license key, one at a time (`InstallInvitationBatch`).
+    let installInvitationTurns = WriteQueue()
     let activation: Activation
     let activationLimits = ActivationLimits()
     /// Invitee pages' cached markup (`renderInviteePage`).
@@ -34,6 +36,8 @@ final class HeraldServices: Sendable {
     /// Composes and queues mail, and wakes the delivery worker.
     let mailer: Mailer
     let sessionSweeper = SessionSweeper()
+    /// Directory imports written after their upload was answered (`DirectoryImportJobs`).
+    let directoryImports = DirectoryImportJobs()
     let eventLoopGroup: any EventLoopGroup
     let logger: Logger
 
@@ -43,7 +47,9 @@ final class HeraldServices: Sendable {
         TestEmail(mailer: mailer, resolver: deliveryWorker.resolver, group: eventLoopGroup, logger: logger)
     }
 
-    init(configuration: Configuration, secretKey: String, catalog: MessageCatalog, database: any Database, group: any EventLoopGroup, logger: Logger) {
+    init(configuration: Configuration, secretKey: String, catalog: MessageCatalog, database: any Database, writeQueue: WriteQueue,
+         group: any EventLoopGroup, logger: Logger) {
+        self.seatLock = SeatLock(queue: writeQueue)
         self.catalog = catalog
         self.configuration = configuration
         self.clock = configuration.clock

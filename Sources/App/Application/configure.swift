@@ -13,10 +13,12 @@ public func configure(_ app: Application, configuration: Configuration) async th
     try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
     let secret = try configuration.secretKey
         ?? SecretKeyStore.loadOrCreate(dataDirectory: configuration.dataDirectory, logger: app.logger)
-    try await configureDatabase(app, configuration.database, schema: configuration.postgresSchema)
+    let writeQueue = WriteQueue()
+    try await configureDatabase(app, configuration.database, schema: configuration.postgresSchema, writeQueue: writeQueue)
     let catalog = try MessageCatalog.load(directory: app.directory.resourcesDirectory + "Locales")
     app.herald = HeraldServices(
-        configuration: configuration, secretKey: secret, catalog: catalog, database: app.db, group: app.eventLoopGroup, logger: app.logger
+        configuration: configuration, secretKey: secret, catalog: catalog, database: app.db, writeQueue: writeQueue,
+        group: app.eventLoopGroup, logger: app.logger
     )
     app.passwords.use(.bcrypt(cost: configuration.passwordHashCost))
     HeraldMetrics.bootstrap()
@@ -50,14 +52,16 @@ public func configure(_ app: Application, configuration: Configuration) async th
 }
 
 /// SQLite by default (one file, zero set-up); PostgreSQL when `DATABASE_URL` says so.
-private func configureDatabase(_ app: Application, _ database: Configuration.Database, schema: String?) async throws {
+private func configureDatabase(_ app: Application, _ database: Configuration.Database, schema: String?,
+                               writeQueue: WriteQueue) async throws {
     switch database {
     case .sqlite(let path):
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
-        app.databases.use(SQLiteWriteRetry.Configuration(base: DatabaseConfigurationFactory.sqlite(.file(path)).make()), as: .sqlite)
+        let driver = DatabaseConfigurationFactory.sqlite(.file(path)).make()
+        app.databases.use(SQLiteWriteRetry.Configuration(base: driver, queue: writeQueue), as: .sqlite)
         // WAL lets `herald` CLI commands read and write while `herald serve` runs on the same file.
         // The mode is stored in the file, so setting it once is enough; SQLiteNIO installs a busy handler
         // that retries on SQLITE_BUSY, so concurrent writers wait instead of failing.

@@ -38,7 +38,8 @@ public enum LicensingBenchmarks {
             _ = try await InstallInvitationBatch.send(.init(
                 keyID: key.id!, recipients: addresses, language: .en, expiresAt: Date().addingTimeInterval(7 * 86_400),
                 inviterID: nil, actor: .system
-            ), mailer: app.herald.mailer, secrets: app.herald.installInvitationSecrets, on: app.db)
+            ), mailer: app.herald.mailer, secrets: app.herald.installInvitationSecrets,
+           turns: app.herald.installInvitationTurns, on: app.db)
         }
         return (Date().timeIntervalSince(start), addresses.count)
     }
@@ -63,7 +64,8 @@ public enum LicensingBenchmarks {
         let recipients = try (0..<attempts).map { try EmailAddress("racer\($0)@example.com") }
         let batch = try await InstallInvitationBatch.send(.init(
             keyID: key.id!, recipients: recipients, language: .en, expiresAt: Date().addingTimeInterval(86_400), inviterID: nil, actor: .system
-        ), mailer: app.herald.mailer, secrets: app.herald.installInvitationSecrets, on: app.db)
+        ), mailer: app.herald.mailer, secrets: app.herald.installInvitationSecrets,
+           turns: app.herald.installInvitationTurns, on: app.db)
         let codes = try await InstallInvitationExport.rows(batchID: batch.batchID, organizationID: key.$organization.id,
                                                            limit: attempts, secrets: app.herald.installInvitationSecrets, on: app.db).map { $0[1] }
         app.http.server.configuration.hostname = "127.0.0.1"

@@ -15,6 +15,10 @@ import SQLiteNIO
 /// so running it again from the start on a fresh snapshot is safe; a few attempts with a short growing pause are
 /// enough because SQLite's writes are short (imports write in bounded slices: see `DirectoryImport`).
 ///
+/// Transactions of this process do not race each other at all: they take turns in `WriteQueue`, first come first
+/// served, so the retry is for writers outside it (a `herald` command on the same file, a write outside a
+/// transaction).
+///
 /// Installed once, around the SQLite driver (`configure.swift`), so every `db.transaction` everywhere gets it.
 enum SQLiteWriteRetry {
     static let attempts = 8
@@ -40,6 +44,8 @@ enum SQLiteWriteRetry {
     /// The SQLite configuration, with every database it makes wrapped.
     struct Configuration: DatabaseConfiguration {
         var base: any DatabaseConfiguration
+        /// The application's queue of writers (`WriteQueue`), which its `SeatLock` shares.
+        let queue: WriteQueue
 
         var middleware: [any AnyModelMiddleware] {
             get { base.middleware }
@@ -47,15 +53,16 @@ enum SQLiteWriteRetry {
         }
 
         func makeDriver(for databases: Databases) -> any DatabaseDriver {
-            Driver(base: base.makeDriver(for: databases))
+            Driver(base: base.makeDriver(for: databases), queue: queue)
         }
     }
 
     struct Driver: DatabaseDriver {
         let base: any DatabaseDriver
+        let queue: WriteQueue
 
         func makeDatabase(with context: DatabaseContext) -> any Database {
-            RetryingSQLiteDatabase(base.makeDatabase(with: context))
+            RetryingSQLiteDatabase(base.makeDatabase(with: context), queue: queue)
         }
 
         func shutdown() { base.shutdown() }
@@ -67,9 +74,12 @@ enum SQLiteWriteRetry {
 /// the SQLKit and SQLiteNIO interfaces that `BulkInsert` and raw queries use.
 struct RetryingSQLiteDatabase: Database, SQLDatabase, SQLiteDatabase {
     let base: any Database & SQLDatabase & SQLiteDatabase
+    let queue: WriteQueue
 
-    init(_ database: any Database) {
+    init(_ database: any Database, queue: WriteQueue) {
+        // The wrapped driver is Fluent's SQLite driver, whose databases are all three.
         base = database as! any Database & SQLDatabase & SQLiteDatabase
+        self.queue = queue
     }
 
     // Database
@@ -86,17 +96,21 @@ struct RetryingSQLiteDatabase: Database, SQLDatabase, SQLiteDatabase {
 
     func transaction<T: Sendable>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
         // A nested transaction is part of the outer one: only the outermost is run again.
-        guard !base.inTransaction else { return base.transaction { closure(RetryingSQLiteDatabase($0)) } }
+        guard !base.inTransaction else { return base.transaction { closure(RetryingSQLiteDatabase($0, queue: queue)) } }
         let base = self.base
         return base.eventLoop.makeFutureWithTask {
             try await SQLiteWriteRetry.retrying(logger: base.logger) {
-                try await base.transaction { closure(RetryingSQLiteDatabase($0)) }.get()
+                // Each attempt waits its turn behind the writers already queued (`WriteQueue`), and lets them go
+                // first while it pauses.
+                try await queue.run(key: WriteQueue.sqliteFile) {
+                    try await base.transaction { closure(RetryingSQLiteDatabase($0, queue: queue)) }.get()
+                }
             }
         }
     }
 
     func withConnection<T: Sendable>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
-        base.withConnection { closure(RetryingSQLiteDatabase($0)) }
+        base.withConnection { closure(RetryingSQLiteDatabase($0, queue: queue)) }
     }
 
     // SQLDatabase

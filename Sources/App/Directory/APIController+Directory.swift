@@ -50,14 +50,10 @@ extension APIController {
                 .sort(\.$name).sort(\.$email).range(offset..<(offset + limit)).all()
         }
         let groupsOfUser = try await DirectoryStore.groupNames(ofUsers: users.rows.map { try $0.requireID() }, on: req.db)
-        let response = try await users.rows.map { user in
+        return try await page.response(users.rows.map { user in
             DirectoryUserDTO(id: try user.requireID(), name: user.name, email: user.email, enabled: user.enabled,
                              groups: (groupsOfUser[try user.requireID()] ?? []).sorted())
-        }.encodeResponse(for: req)
-        if let next = users.next {
-            response.headers.replaceOrAdd(name: .link, value: "</api/v1/directory/users?page=\(next)&per_page=\(page.size)>; rel=\"next\"")
-        }
-        return response
+        }, next: users.next, for: req)
     }
 
     static func createDirectoryUser(_ req: Request) async throws -> Response {
@@ -84,11 +80,26 @@ extension APIController {
         return .noContent
     }
 
-    /// The body is the CSV file itself (`Content-Type: text/csv`).
-    static func importDirectoryUsers(_ req: Request) async throws -> DirectoryImport.Summary {
+    /// The body is the CSV file itself (`Content-Type: text/csv`). A file with problems is answered 400 at once;
+    /// a valid one 202 with the import job, written in the background (`Location` is the job to poll).
+    static func importDirectoryUsers(_ req: Request) async throws -> Response {
         let context = try req.api
         let data = req.body.data.map { Data(buffer: $0) } ?? Data()
-        return try await DirectoryImport.run(data, organizationID: context.organizationID, actor: context.actor, on: req.db)
+        let rows = try await DirectoryImport.validRows(data)
+        let job = req.herald.directoryImports.start(rows, organizationID: context.organizationID, actor: context.actor,
+                                                    on: req.application.db, logger: req.application.logger)
+        let response = try await job.encodeResponse(status: .accepted, for: req)
+        response.headers.replaceOrAdd(name: .location, value: "/api/v1/directory/import-jobs/\(job.id)")
+        return response
+    }
+
+    /// One import's progress: `state` running, finished (with `summary`) or failed (with `problem`).
+    static func directoryImportJob(_ req: Request) async throws -> DirectoryImportJob {
+        let organizationID = try req.api.organizationID
+        guard let job = req.herald.directoryImports.job(req.parameters.get("id", as: UUID.self), organizationID: organizationID) else {
+            throw Abort(.notFound, reason: "id: no such import job in your organization (finished jobs are kept for an hour)")
+        }
+        return job
     }
 
     static func directoryGroups(_ req: Request) async throws -> [DirectoryGroupDTO] {

@@ -137,11 +137,34 @@ enum DirectoryController {
         let context = try req.console
         let form = try req.content.decode(ImportForm.self)
         let pasted = form.csv ?? ""
-        return try await change(req, keep: ViewModel(csv: pasted)) {
-            var data = Data(pasted.utf8)
-            if let file = form.file, file.data.readableBytes > 0 { data = Data(buffer: file.data) }
-            let summary = try await DirectoryImport.run(data, organizationID: context.organization.id!, actor: context.actor, on: req.db)
-            return "Imported: \(summary.created) added, \(summary.updated) updated, \(summary.groupsCreated) groups created, \(summary.membershipsAdded) group memberships added."
+        var data = Data(pasted.utf8)
+        if let file = form.file, file.data.readableBytes > 0 { data = Data(buffer: file.data) }
+        let job: DirectoryImportJob
+        do {
+            let rows = try await DirectoryImport.validRows(data)
+            job = req.herald.directoryImports.start(rows, organizationID: try context.organization.requireID(), actor: context.actor,
+                                                    on: req.application.db, logger: req.application.logger)
+        } catch let abort as any AbortError where abort.status.code < 500 {
+            // A file with problems: the page again with every problem and the pasted text kept.
+            return try await change(req, keep: ViewModel(csv: pasted)) { throw abort }
         }
+        return req.redirect(to: "/console/directory/import/\(job.id)")
+    }
+
+    struct ImportProgress: Encodable {
+        let job: DirectoryImportJob
+        let percent: Int
+    }
+
+    /// The progress of one import: rows done of the total while it runs (the page reloads itself every two
+    /// seconds, no script), then what it added and updated, or why it stopped.
+    static func importProgress(_ req: Request) async throws -> View {
+        let organizationID = try req.console.organization.requireID()
+        guard let job = req.herald.directoryImports.job(req.parameters.get("id", as: UUID.self), organizationID: organizationID) else {
+            throw Abort(.notFound, reason: "import: no such import in your organization (finished imports are shown for an hour)")
+        }
+        let percent = job.rowsTotal == 0 ? 100 : job.rowsDone * 100 / job.rowsTotal
+        return try await req.renderPage("directory-import", section: .directory, title: "Directory import",
+                                        refreshSeconds: job.state == .running ? 2 : nil, ImportProgress(job: job, percent: percent))
     }
 }

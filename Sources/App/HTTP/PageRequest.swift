@@ -31,4 +31,18 @@ struct PageRequest: Sendable, Equatable {
         let rows = try await fetch(offset, size + 1)
         return (Array(rows.prefix(size)), rows.count > size ? page + 1 : nil, page > 1 ? page - 1 : nil)
     }
+
+    /// One page of an API list: the rows as a JSON array, and a `Link: <…>; rel="next"` header naming the next page
+    /// (the request's own path and query, with `page` and `per_page` set) while there is one.
+    func response<Row: Content>(_ rows: [Row], next: Int?, for request: Request) async throws -> Response {
+        let response = try await rows.encodeResponse(for: request)
+        if let next {
+            var url = URLComponents()
+            url.path = request.url.path
+            url.queryItems = (URLComponents(string: request.url.string)?.queryItems ?? []).filter { !["page", "per_page"].contains($0.name) }
+                + [URLQueryItem(name: "page", value: String(next)), URLQueryItem(name: "per_page", value: String(size))]
+            response.headers.replaceOrAdd(name: .link, value: "<\(url.string ?? request.url.path)>; rel=\"next\"")
+        }
+        return response
+    }
 }

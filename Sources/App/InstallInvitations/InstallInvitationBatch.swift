@@ -4,12 +4,13 @@ import HeraldCore
 import MIME
 
 /// Creates install invitations for one license key: per person an invitation with a personal download link, a
-/// temporary activation code, and the email, all in one transaction, so a failure leaves nothing half-sent.
+/// temporary activation code, and the email, in one transaction per chunk, so a failure leaves no invitation
+/// without its code or email; the chunks before a failure stay sent.
 ///
-/// Works in chunks of `chunkSize` people, so memory stays flat from 10 to 100,000 recipients.
+/// Works in chunks of `chunkSize` people, so memory stays flat from 10 to 100,000 recipients, and other writers
+/// get their turn between chunks.
 enum InstallInvitationBatch {
     static let chunkSize = 500
-    private static let seatLock = SeatLock(queue: ActivationQueue())
 
     struct Request: Sendable {
         var keyID: UUID
@@ -49,7 +50,7 @@ enum InstallInvitationBatch {
     }
 
     static func send(
-        _ request: Request, mailer: Mailer, secrets: InstallInvitationSecrets, on db: any Database,
+        _ request: Request, mailer: Mailer, secrets: InstallInvitationSecrets, turns: WriteQueue, on db: any Database,
         progress: @escaping @Sendable (Int) -> Void = { _ in }
     ) async throws -> Result {
         guard let key = try await LicenseKey.find(request.keyID, on: db) else {
@@ -66,15 +67,15 @@ enum InstallInvitationBatch {
             sender: try await MailComposer.sender(for: organizationID, on: db), request: request,
             mailer: mailer, secrets: secrets
         )
-        // Under the key's lock, so that two requests inviting the same address at once cannot both see it free.
-        // The database lock is what matters here; batches wait for each other in their own in-process queue.
-        return try await Self.seatLock.withKeyLocked(request.keyID, on: db) { db in
-            let now = Date()
-            let pending = try await PendingInstallInvitations.addresses(keyID: request.keyID, now: now, on: db)
+        // Batches for one key take turns in this application, so that two requests inviting the same address at once
+        // cannot both see it free. The chunks are separate transactions: one for 100,000 people held SQLite's single
+        // writer for seconds, and every other organization's write waited behind it.
+        return try await turns.run(key: request.keyID) {
+            let pending = try await PendingInstallInvitations.addresses(keyID: request.keyID, now: Date(), on: db)
             let (recipients, skipped) = PendingInstallInvitations.split(request.recipients, pending: pending)
             guard !recipients.isEmpty else { throw ValidationProblems(skipped.map(\.problem), status: .conflict) }
-            try await mailer.outbox.quota.reserve(recipients.count, organizationID: organizationID, now: now, on: db)
-            try await BulkInsert.prepareConnection(db)
+            // The whole request against the quota before its first chunk: refused as a whole, never half-sent.
+            try await mailer.outbox.quota.reserve(recipients.count, organizationID: organizationID, on: db)
             let chunks = recipients.chunked(chunkSize)
             // Pipelined: the next chunk's codes, hashes and emails are made on other cores while this one is inserted.
             var upcoming = chunks.first.map { chunk in Task { try await batch.prepare(chunk) } }
@@ -82,10 +83,13 @@ enum InstallInvitationBatch {
             for index in chunks.indices {
                 guard let prepared = try await upcoming?.value else { break }
                 upcoming = index + 1 < chunks.count ? Task { [chunk = chunks[index + 1]] in try await batch.prepare(chunk) } : nil
-                let now = Date()
-                try await BulkInsert.invitations(prepared.invitations, on: db, now: now)
-                try await BulkInsert.activationCodes(prepared.codes, on: db, now: now)
-                try await BulkInsert.outboxMessages(prepared.messages, on: db, now: now)
+                try await db.transaction { db in
+                    try await BulkInsert.prepareConnection(db)
+                    let now = Date()
+                    try await BulkInsert.invitations(prepared.invitations, on: db, now: now)
+                    try await BulkInsert.activationCodes(prepared.codes, on: db, now: now)
+                    try await BulkInsert.outboxMessages(prepared.messages, on: db, now: now)
+                }
                 done += prepared.invitations.count
                 progress(done)
             }

@@ -92,7 +92,8 @@ enum InstallInvitationsController {
             let result = try await InstallInvitationBatch.send(.init(
                 keyID: key.id!, recipients: parsed.recipients, language: parsed.language, expiresAt: parsed.expiresAt,
                 inviterID: context.account.id, actor: context.actor
-            ), mailer: req.herald.mailer, secrets: req.herald.installInvitationSecrets, on: req.db)
+            ), mailer: req.herald.mailer, secrets: req.herald.installInvitationSecrets,
+           turns: req.herald.installInvitationTurns, on: req.db)
             req.herald.mailer.wakeDelivery()
             // The codes are shown in full here, once, and in "Download invitations"; afterwards only their status.
             let rows = try await InstallInvitationExport.rows(batchID: result.batchID, organizationID: context.organization.id!,

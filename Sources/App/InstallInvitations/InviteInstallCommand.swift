@@ -44,7 +44,8 @@ struct InviteInstallCommand: AsyncCommand {
         do {
             result = try await InstallInvitationBatch.send(.init(
                 keyID: key.id!, recipients: list.addresses, language: language, expiresAt: expiresAt, inviterID: nil, actor: .commandLine
-            ), mailer: app.herald.mailer, secrets: app.herald.installInvitationSecrets, on: app.db) { done in
+            ), mailer: app.herald.mailer, secrets: app.herald.installInvitationSecrets,
+           turns: app.herald.installInvitationTurns, on: app.db) { done in
                 bar.activity.currentProgress = Double(done) / Double(total)
             }
             bar.succeed()

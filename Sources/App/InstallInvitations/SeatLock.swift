@@ -9,9 +9,10 @@ import SQLKit
 ///   would read first, and its later upgrade to a writer fails with SQLITE_BUSY instead of waiting).
 /// - PostgreSQL: `SELECT ... FOR UPDATE` on the key's row, so activations of other keys still run in parallel.
 ///
-/// Within one application `ActivationQueue` lines them up first, so they wait without holding a connection.
+/// Within one application `WriteQueue` lines them up first, so they wait without holding a connection; on SQLite in
+/// the same queue as every other write transaction (one writer for the whole file).
 struct SeatLock: Sendable {
-    let queue: ActivationQueue
+    let queue: WriteQueue
 
     func withKeyLocked<T: Sendable>(
         _ keyID: UUID, on db: any Database, _ body: @escaping @Sendable (any Database) async throws -> T
@@ -19,7 +20,7 @@ struct SeatLock: Sendable {
         let sql = try db.sql
         if sql.dialect.name == "sqlite" {
             // One writer for the whole file: every key shares one place in the queue.
-            return try await queue.run(key: Self.sqliteKey) { try await db.withConnection { connection in
+            return try await queue.run(key: WriteQueue.sqliteFile) { try await db.withConnection { connection in
                 let conn = try connection.sql
                 try await conn.raw("BEGIN IMMEDIATE").run()
                 do {
@@ -40,6 +41,4 @@ struct SeatLock: Sendable {
             }
         }
     }
-
-    private static let sqliteKey = UUID(uuidString: "00000000-0000-0000-0000-000000000001")!
 }

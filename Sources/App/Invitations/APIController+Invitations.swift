@@ -42,7 +42,8 @@ extension APIController {
         return try await ["results": results].encodeResponse(status: .created, for: req)
     }
 
-    static func invitations(_ req: Request) async throws -> [InvitationDTO] {
+    /// A page of invitations, newest first (`?page=`, `?per_page=` up to 1,000, the default; `Link` names the next).
+    static func invitations(_ req: Request) async throws -> Response {
         let organizationID = try req.api.organizationID
         var query = Invitation.query(on: req.db).filter(\.$organization.$id == organizationID)
         if let kind = try? req.query.get(String.self, at: "kind") {
@@ -50,11 +51,15 @@ extension APIController {
             query = query.filter(\.$kind == kind)
         }
         let now = Date()
-        return try await query.sort(\.$createdAt, .descending).limit(1000).all().map {
+        let page = try PageRequest(req, defaultSize: PageRequest.maximumSize)
+        let shown = try await page.slice { offset, limit in
+            try await query.sort(\.$createdAt, .descending).sort(\.$id).range(offset..<(offset + limit)).all()
+        }
+        return try await page.response(shown.rows.map {
             let status = InvitationLifecycle.effectiveStatus(stored: InvitationStatus(rawValue: $0.status) ?? .revoked, expiresAt: $0.expiresAt, now: now)
             return InvitationDTO(id: $0.id!, kind: $0.kind, email: $0.email, status: status.rawValue, language: $0.language,
                                  sentAt: $0.sentAt, expiresAt: $0.expiresAt, acceptedAt: $0.acceptedAt)
-        }
+        }, next: shown.next, for: req)
     }
 
     static func resendInvitation(_ req: Request) async throws -> HTTPStatus {

@@ -29,7 +29,13 @@ enum InvitationsController {
         let languages: [[String: String]]
         let results: [JoinInvitations.RowResult]
         let errors: [String]
+        /// Links to the neighbouring pages, keeping the search and filters.
+        let previousPage: String?
+        let nextPage: String?
     }
+
+    /// Invitations per page: an organization that invited 100,000 people is shown them a page at a time.
+    static let pageSize = 100
 
     static func list(_ req: Request) async throws -> View {
         try await render(req, results: [], errors: [])
@@ -59,7 +65,11 @@ enum InvitationsController {
         if !search.isEmpty {
             query = query.group(.or) { $0.filter(\.$email ~~ search.lowercased()).filter(\.$name ~~ search) }
         }
-        let rows = try await query.sort(\.$createdAt, .descending).limit(500).all().map { invitation in
+        let page = try PageRequest(req, defaultSize: pageSize)
+        let shown = try await page.slice { offset, limit in
+            try await query.sort(\.$createdAt, .descending).sort(\.$id).range(offset..<(offset + limit)).all()
+        }
+        let rows = shown.rows.map { invitation in
             let stored = InvitationStatus(rawValue: invitation.status) ?? .revoked
             let effective = InvitationLifecycle.effectiveStatus(stored: stored, expiresAt: invitation.expiresAt, now: now)
             let isJoin = invitation.kind == InvitationKind.join.rawValue
@@ -72,7 +82,15 @@ enum InvitationsController {
         let model = ViewModel(rows: rows, search: search, status: status, kind: kind,
                               statuses: InvitationStatus.allCases.map(\.rawValue), kinds: InvitationKind.allCases.map(\.rawValue),
                               languages: Language.allCases.map { ["code": $0.rawValue, "name": $0.nativeName] },
-                              results: results, errors: errors)
+                              results: results, errors: errors,
+                              previousPage: shown.previous.map { link(page: $0, search: search, status: status, kind: kind) },
+                              nextPage: shown.next.map { link(page: $0, search: search, status: status, kind: kind) })
         return try await req.renderPage("invitations", section: .invitations, model)
+    }
+
+    private static func link(page: Int, search: String, status: String, kind: String) -> String {
+        let fields = [("q", search), ("status", status), ("kind", kind)].filter { !$0.1.isEmpty } + [("page", String(page))]
+        return "/console/invitations?" + fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
+            .joined(separator: "&")
     }
 }

@@ -4,7 +4,7 @@ import HeraldCore
 import MIME
 import Vapor
 
-/// Inviting people to join the organization: one row and one email per person, in one transaction.
+/// Inviting people to join the organization: one row and one email per person, written in slices.
 struct JoinInvitations {
     struct Request: Sendable {
         var recipients: RecipientList
@@ -45,6 +45,9 @@ struct JoinInvitations {
         return problems
     }
 
+    /// Invitations written per transaction.
+    static let sliceSize = 500
+
     func invite(_ request: Request, organization: Organization, inviter: Account?, actor: AuditActor, on db: any Database, now: Date = Date()) async throws -> [RowResult] {
         var results = request.recipients.errors.map { error in
             RowResult(line: error.line, email: "", outcome: error.isDuplicate ? .duplicate : .invalid, detail: error.description)
@@ -70,14 +73,20 @@ struct JoinInvitations {
             }
         }
         let creating = toCreate
-        try await db.transaction { db in
-            // A pending invitation past its expiry no longer blocks a new one: store the status it already has,
-            // so the partial unique index on pending invitations admits the new row.
-            try await Invitation.query(on: db).filter(\.$organization.$id == organizationID)
-                .filter(\.$kind == InvitationKind.join.rawValue).filter(\.$status == InvitationStatus.pending.rawValue)
-                .filter(\.$expiresAt <= now).set(\.$status, to: InvitationStatus.expired.rawValue).update()
+        // A pending invitation past its expiry no longer blocks a new one: store the status it already has,
+        // so the partial unique index on pending invitations admits the new row.
+        try await Invitation.query(on: db).filter(\.$organization.$id == organizationID)
+            .filter(\.$kind == InvitationKind.join.rawValue).filter(\.$status == InvitationStatus.pending.rawValue)
+            .filter(\.$expiresAt <= now).set(\.$status, to: InvitationStatus.expired.rawValue).update()
+        // The whole list against the daily quota before the first slice: refused as a whole, never half-sent.
+        try await mailer.outbox.quota.reserve(creating.count, organizationID: organizationID, now: now, on: db)
+        // Written in slices, each its own transaction (invitations, audit rows and their outbox messages together):
+        // one transaction for 10,000 addresses held SQLite's single writer for half a minute and every other
+        // organization's write waited behind it. If a slice fails, the slices before stay sent; inviting the same
+        // list again reports them as already invited and sends the rest.
+        for slice in creating.chunked(Self.sliceSize) { try await db.transaction { db in
             var mails: [OutgoingMail] = []
-            for (_, address) in creating {
+            for (_, address) in slice {
                 let token = TokenGenerator.newToken()
                 let invitation = Invitation()
                 invitation.id = UUID()
@@ -103,8 +112,8 @@ struct JoinInvitations {
                                           targetType: "invitation", targetID: invitation.id, targetLabel: address.normalized,
                                           details: "role: \(request.role.title), language: \(request.language.rawValue)")
             }
-            try await mailer.outbox.enqueue(mails, on: db)
-        }
+            try await mailer.outbox.enqueue(mails, on: db, withinQuota: false)
+        } }
         results += creating.map { RowResult(line: $0.line, email: $0.address.description, outcome: .invited, detail: nil) }
         mailer.wakeDelivery()
         return results.sorted { ($0.line ?? 0) < ($1.line ?? 0) }

@@ -77,7 +77,18 @@ enum InstallationActions {
     }
 
     static func list(keyID: UUID, on db: any Database) async throws -> [Installation] {
-        try await Installation.query(on: db).filter(\.$licenseKey.$id == keyID).with(\.$invitation)
-            .sort(\.$activatedAt, .descending).all()
+        try await newestFirst(keyID: keyID, on: db).all()
+    }
+
+    /// One page of the key's installations, newest first (a key with 100,000 seats is shown a page at a time).
+    static func page(_ page: PageRequest, keyID: UUID, on db: any Database) async throws -> (rows: [Installation], next: Int?, previous: Int?) {
+        try await page.slice { offset, limit in
+            try await newestFirst(keyID: keyID, on: db).range(offset..<(offset + limit)).all()
+        }
+    }
+
+    private static func newestFirst(keyID: UUID, on db: any Database) -> QueryBuilder<Installation> {
+        Installation.query(on: db).filter(\.$licenseKey.$id == keyID).with(\.$invitation)
+            .sort(\.$activatedAt, .descending).sort(\.$id)
     }
 }

@@ -110,7 +110,8 @@ enum LicenseAPIController {
         let result = try await InstallInvitationBatch.send(.init(
             keyID: key.id!, recipients: addresses, language: language, expiresAt: expiresAt,
             inviterID: context.account.id, actor: context.actor
-        ), mailer: req.herald.mailer, secrets: req.herald.installInvitationSecrets, on: req.db)
+        ), mailer: req.herald.mailer, secrets: req.herald.installInvitationSecrets,
+           turns: req.herald.installInvitationTurns, on: req.db)
         req.herald.mailer.wakeDelivery()
         let rows = try await InstallInvitationExport.rows(batchID: result.batchID, organizationID: context.organizationID,
                                                           limit: max(1, addresses.count), secrets: req.herald.installInvitationSecrets, on: req.db)
@@ -122,13 +123,17 @@ enum LicenseAPIController {
         ).encodeResponse(status: .created, for: req)
     }
 
-    static func installations(_ req: Request) async throws -> [InstallationDTO] {
+    /// A page of the key's installations, newest first (`?page=`, `?per_page=` up to 1,000, the default; `Link`
+    /// names the next).
+    static func installations(_ req: Request) async throws -> Response {
         let key = try await ownKey(req)
-        return try await InstallationActions.list(keyID: key.id!, on: req.db).map {
+        let page = try PageRequest(req, defaultSize: PageRequest.maximumSize)
+        let shown = try await InstallationActions.page(page, keyID: try key.requireID(), on: req.db)
+        return try await page.response(shown.rows.map {
             InstallationDTO(id: $0.id!, computerName: $0.computerName, operatingSystem: $0.operatingSystem, serialNumber: $0.serialNumber,
                             macAddress: $0.macAddress, fingerprint: $0.fingerprint, status: $0.status, activatedAt: $0.activatedAt,
                             deactivatedAt: $0.deactivatedAt, invitationEmail: $0.invitation?.email, certificateSerial: $0.certificateSerial)
-        }
+        }, next: shown.next, for: req)
     }
 
     /// `POST .../installations/:installationID/deactivate` and `.../block`.

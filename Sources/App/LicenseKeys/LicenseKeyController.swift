@@ -35,11 +35,15 @@ enum LicenseKeyController {
         let expires: String
         let downloads: [[String: String]]
         let installations: [InstallationRow]
+        let previousPage: Int?
+        let nextPage: Int?
         let blocked: [String]
         let batches: [BatchRow]
         let isAdministrator: Bool
         let secret: String?
     }
+
+    static let installationsPerPage = 100
 
     static func show(_ req: Request) async throws -> View {
         try await render(req, secret: nil)
@@ -61,7 +65,8 @@ enum LicenseKeyController {
         let key = try await LicenseAccess.key(req.parameters.get("keyID", as: UUID.self), context: context, on: req.db)
         let keyID = key.id!
         let used = try await LicenseKeyStore.usedSeats(keyID: keyID, on: req.db)
-        let installations = try await InstallationActions.list(keyID: keyID, on: req.db).map {
+        let shown = try await InstallationActions.page(try PageRequest(req, defaultSize: installationsPerPage), keyID: keyID, on: req.db)
+        let installations = shown.rows.map {
             InstallationRow(id: $0.id!.uuidString, computerName: $0.computerName, operatingSystem: $0.operatingSystem,
                             serialNumber: $0.serialNumber ?? "—", macAddress: $0.macAddress ?? "—", status: $0.status,
                             active: $0.status == InstallationStatus.active.rawValue, activated: DisplayDate.format($0.activatedAt),
@@ -72,7 +77,7 @@ enum LicenseKeyController {
         return try await req.renderPage("license", section: .licenses, title: "License key \(key.name)", ViewModel(
             id: keyID.uuidString, name: key.name, product: key.product, seats: key.seats, used: used,
             free: SeatPolicy().freeSeats(seats: key.seats, used: used), expires: DisplayDate.format(key.expiresAt),
-            downloads: downloads, installations: installations, blocked: blocked,
+            downloads: downloads, installations: installations, previousPage: shown.previous, nextPage: shown.next, blocked: blocked,
             batches: try await batches(keyID: keyID, organizationID: context.organization.id!, on: req.db),
             isAdministrator: context.isAdministrator, secret: secret
         ))

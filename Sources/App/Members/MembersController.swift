@@ -23,24 +23,36 @@ struct MembersController {
         let granted: Bool
     }
 
+    struct ViewModel: Encodable {
+        let rows: [Row]
+        let previousPage: Int?
+        let nextPage: Int?
+    }
+
+    /// Members per page: an organization of 100,000 people is shown them a page at a time.
+    static let pageSize = 100
+
     static func list(_ req: Request) async throws -> View {
         let context = try req.console
-        let organizationID = context.organization.id!
+        let organizationID = try context.organization.requireID()
+        let page = try PageRequest(req, defaultSize: pageSize)
+        let shown = try await page.slice { offset, limit in
+            try await Membership.query(on: req.db)
+                .filter(\.$organization.$id == organizationID).filter(\.$status ~~ [.active, .blocked])
+                .with(\.$account).sort(\.$createdAt).sort(\.$id).range(offset..<(offset + limit)).all()
+        }
         let keys = try await LicenseKey.query(on: req.db).filter(\.$organization.$id == organizationID).sort(\.$name).all()
-        let grants = try await LicenseKeyAdministrator.query(on: req.db)
-            .join(Membership.self, on: \LicenseKeyAdministrator.$membership.$id == \Membership.$id)
-            .filter(Membership.self, \.$organization.$id == organizationID).all()
+        // The grants of the members on this page only.
+        let grants = try await LicenseKeyAdministrator.query(on: req.db).filter(\.$membership.$id ~~ shown.rows.compactMap(\.id)).all()
         let granted = Set(grants.map { "\($0.$membership.id):\($0.$licenseKey.id)" })
-        let rows = try await Membership.query(on: req.db)
-            .filter(\.$organization.$id == organizationID).filter(\.$status ~~ [.active, .blocked])
-            .with(\.$account).sort(\.$createdAt).all()
-            .map { membership in
-                Row(id: membership.id!.uuidString, name: membership.account.name, email: membership.account.email,
-                    role: membership.role.title, isAdministrator: membership.role == .administrator, status: membership.status.rawValue,
-                    joined: DisplayDate.format(membership.createdAt), note: membership.note, isSelf: membership.id == context.membership.id,
-                    keys: keys.map { KeyChoice(id: $0.id!.uuidString, name: $0.name, granted: granted.contains("\(membership.id!):\($0.id!)")) })
-            }
-        return try await req.renderPage("members", section: .members, ["rows": rows])
+        let rows = shown.rows.map { membership in
+            Row(id: membership.id!.uuidString, name: membership.account.name, email: membership.account.email,
+                role: membership.role.title, isAdministrator: membership.role == .administrator, status: membership.status.rawValue,
+                joined: DisplayDate.format(membership.createdAt), note: membership.note, isSelf: membership.id == context.membership.id,
+                keys: keys.map { KeyChoice(id: $0.id!.uuidString, name: $0.name, granted: granted.contains("\(membership.id!):\($0.id!)")) })
+        }
+        return try await req.renderPage("members", section: .members,
+                                        ViewModel(rows: rows, previousPage: shown.previous, nextPage: shown.next))
     }
 
     struct ChangeForm: Content {

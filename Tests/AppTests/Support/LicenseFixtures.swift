@@ -34,7 +34,8 @@ enum LicenseFixtures {
         let recipients = try (0..<people).map { try EmailAddress("person\($0)@example.com") }
         let result = try await InstallInvitationBatch.send(.init(
             keyID: key.id!, recipients: recipients, language: language, expiresAt: expiresAt, inviterID: nil, actor: .commandLine
-        ), mailer: app.herald.mailer, secrets: app.herald.installInvitationSecrets, on: app.db)
+        ), mailer: app.herald.mailer, secrets: app.herald.installInvitationSecrets,
+           turns: app.herald.installInvitationTurns, on: app.db)
         let rows = try await InstallInvitationExport.rows(batchID: result.batchID, organizationID: org.id!, limit: people + 1,
                                                           secrets: app.herald.installInvitationSecrets, on: app.db)
         return Invited(organization: org, key: key, rows: rows)
