@@ -2,6 +2,7 @@
 import Fluent
 import Foundation
 import MIME
+import Synchronization
 import Testing
 import Vapor
 import VaporTesting
@@ -41,6 +42,75 @@ struct WriterTurnsTests {
             }
             #expect(try await Invitation.query(on: app.db).filter(\.$kind == "install").count() == 5_000)
         }
+    }
+
+    /// SQLiteNIO runs SQLite on NIO's blocking thread pool (one thread per core, shared by every application of the
+    /// process) and its busy handler waits for the write lock without end. One application per core, each with a
+    /// single write started while its own transaction holds the lock, took every thread; no transaction could commit
+    /// and the process stopped (how the whole suite hung on a two-core machine).
+    @Test("single writes made while a transaction holds SQLite's write lock wait their turn without taking a thread")
+    func plainWritesDuringATransaction() async throws {
+        try await Self.withApplications(ProcessInfo.processInfo.activeProcessorCount + 1) { apps in
+            // given: in each application, a transaction that holds the write lock while single writes start
+            let finished = try await Self.within(.seconds(60)) {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for app in apps { group.addTask { try await Self.singleWritesDuringTransaction(app) } }
+                    try await group.waitForAll()
+                }
+            }
+            // then
+            try #require(finished != nil, "no transaction committed: single writes held every thread in SQLite's busy handler")
+            for app in apps { #expect(try await DirectoryUser.query(on: app.db).count() == 4) }
+        }
+    }
+
+    static func singleWritesDuringTransaction(_ app: Application) async throws {
+        let organizationID = try await Self.organization(app, "Holder")
+        let single = try await app.db.transaction { db in
+            try await Self.user("holder", organizationID, on: db)
+            let single = (0..<3).map { index in Task { try await Self.user("single\(index)", organizationID, on: app.db) } }
+            try await Task.sleep(for: .milliseconds(300))
+            return single
+        }
+        for write in single { try await write.value }
+    }
+
+    static func withApplications(_ count: Int, _ body: @escaping ([Application]) async throws -> Void) async throws {
+        guard count > 0 else { return try await body([]) }
+        try await withHerald { app in try await withApplications(count - 1) { try await body([app] + $0) } }
+    }
+
+    static func organization(_ app: Application, _ name: String) async throws -> UUID {
+        let organization = Organization(name: name)
+        try await organization.create(on: app.db)
+        return try organization.requireID()
+    }
+
+    static func user(_ name: String, _ organizationID: UUID, on db: any Database) async throws {
+        let user = DirectoryUser()
+        user.$organization.id = organizationID
+        user.name = name
+        user.email = "\(name)@example.com"
+        user.enabled = true
+        try await user.create(on: db)
+    }
+
+    /// The body's result, or nil when it has not finished within `limit` (the body is then left running).
+    static func within<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T? {
+        let done = Done()
+        let work = Task { defer { done.mark() }; return try await body() }
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            if done.isMarked { return try await work.value }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return nil
+    }
+
+    private final class Done: Sendable {
+        private let marked = Mutex(false)
+        var isMarked: Bool { marked.withLock { $0 } }
+        func mark() { marked.withLock { $0 = true } }
     }
 
     /// Runs `bulk`, and once it has had time to start writing, one write of the neighbour: the neighbour must be

@@ -15,9 +15,12 @@ import SQLiteNIO
 /// so running it again from the start on a fresh snapshot is safe; a few attempts with a short growing pause are
 /// enough because SQLite's writes are short (imports write in bounded slices: see `DirectoryImport`).
 ///
-/// Transactions of this process do not race each other at all: they take turns in `WriteQueue`, first come first
-/// served, so the retry is for writers outside it (a `herald` command on the same file, a write outside a
-/// transaction).
+/// Writers of this process do not race each other at all: every transaction and every write outside one takes its
+/// turn in `WriteQueue`, first come first served, so the retry is for writers of other processes (a `herald`
+/// command on the same file). Queuing single writes matters as much as queuing transactions: SQLiteNIO runs every
+/// SQLite call on NIO's blocking thread pool (as many threads as cores) and its busy handler waits for the write
+/// lock without end, so on a two-core machine two writes waiting for a transaction's lock took both threads, the
+/// transaction could never run its COMMIT, and every database access of the process stopped.
 ///
 /// Installed once, around the SQLite driver (`configure.swift`), so every `db.transaction` everywhere gets it.
 enum SQLiteWriteRetry {
@@ -88,10 +91,13 @@ struct RetryingSQLiteDatabase: Database, SQLDatabase, SQLiteDatabase {
     var inTransaction: Bool { base.inTransaction }
 
     func execute(query: DatabaseQuery, onOutput: @escaping @Sendable (any DatabaseOutput) -> Void) -> EventLoopFuture<Void> {
-        base.execute(query: query, onOutput: onOutput)
+        switch query.action {
+        case .read, .aggregate: base.execute(query: query, onOutput: onOutput)
+        default: inTurn { base in base.execute(query: query, onOutput: onOutput) }
+        }
     }
 
-    func execute(schema: DatabaseSchema) -> EventLoopFuture<Void> { base.execute(schema: schema) }
+    func execute(schema: DatabaseSchema) -> EventLoopFuture<Void> { inTurn { $0.execute(schema: schema) } }
     func execute(enum: DatabaseEnum) -> EventLoopFuture<Void> { base.execute(enum: `enum`) }
 
     func transaction<T: Sendable>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
@@ -122,17 +128,49 @@ struct RetryingSQLiteDatabase: Database, SQLDatabase, SQLiteDatabase {
     var queryLogLevel: Logger.Level? { base.queryLogLevel }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
-        base.execute(sql: query, onRow)
+        guard isWrite(query) else { return base.execute(sql: query, onRow) }
+        return inTurn { base in base.execute(sql: query, onRow) }
     }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
-        try await base.execute(sql: query, onRow)
+        guard isWrite(query) else { return try await base.execute(sql: query, onRow) }
+        try await inTurn { try await $0.execute(sql: query, onRow) }
     }
 
     // SQLiteDatabase
 
     func query(_ query: String, _ binds: [SQLiteData], logger: Logger, _ onRow: @escaping @Sendable (SQLiteRow) -> Void) -> EventLoopFuture<Void> {
-        base.query(query, binds, logger: logger, onRow)
+        guard Self.isWrite(query) else { return base.query(query, binds, logger: logger, onRow) }
+        return inTurn { base in base.query(query, binds, logger: logger, onRow) }
+    }
+
+    // Turns
+
+    /// Runs a write outside a transaction in the application's queue of writers; inside a transaction, or in a task
+    /// that already has the turn (`SeatLock`), at once.
+    private func inTurn(_ write: @escaping @Sendable (any Database & SQLDatabase & SQLiteDatabase) -> EventLoopFuture<Void>) -> EventLoopFuture<Void> {
+        guard !base.inTransaction else { return write(base) }
+        let base = self.base, queue = self.queue
+        return base.eventLoop.makeFutureWithTask { try await queue.run(key: WriteQueue.sqliteFile) { try await write(base).get() } }
+    }
+
+    private func inTurn(_ write: @Sendable (any Database & SQLDatabase & SQLiteDatabase) async throws -> Void) async throws {
+        guard !base.inTransaction else { return try await write(base) }
+        try await queue.run(key: WriteQueue.sqliteFile) { try await write(base) }
+    }
+
+    /// Everything but a query is a write: statements built as selects are known reads, and raw text is judged by
+    /// its first word.
+    private func isWrite(_ query: any SQLExpression) -> Bool {
+        if query is SQLSelect || query is SQLUnion { return false }
+        var serializer = SQLSerializer(database: base)
+        query.serialize(to: &serializer)
+        return Self.isWrite(serializer.sql)
+    }
+
+    static func isWrite(_ sql: String) -> Bool {
+        let firstWord = sql.drop { $0.isWhitespace || $0 == "(" }.prefix { $0.isLetter }.uppercased()
+        return !["SELECT", "EXPLAIN", "VALUES"].contains(firstWord)
     }
 
     func withConnection<T>(_ closure: @escaping @Sendable (SQLiteConnection) -> EventLoopFuture<T>) -> EventLoopFuture<T> {

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import SMTP
+import SQLKit
 
 /// The private CA an organization trusts for its SMTP server is now stored as PEM text with its settings, not as
 /// a path on Herald's server: a path let an administrator probe the server's file system (`/etc/shadow` "is not
@@ -34,7 +35,8 @@ struct UpdateMailSettingsAddCACertificate: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        try await database.schema(MailSettings.schema).deleteField("ca_certificate").update()
+        // In SQL: Fluent's schema builder skips dropping a column on SQLite, which has supported it since 3.35.
+        try await database.sql.raw("ALTER TABLE \(ident: MailSettings.schema) DROP COLUMN \(ident: "ca_certificate")").run()
     }
 
     static func pemContent(atPath path: String) -> String? {
