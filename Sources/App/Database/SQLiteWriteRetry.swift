@@ -79,11 +79,20 @@ struct RetryingSQLiteDatabase: Database, SQLDatabase, SQLiteDatabase {
     let base: any Database & SQLDatabase & SQLiteDatabase
     let queue: WriteQueue
 
-    init(_ database: any Database, queue: WriteQueue) {
+    /// Set on the connection a caller has taken the write lock on itself while holding the queue's turn
+    /// (`SeatLock`'s `BEGIN IMMEDIATE`): its writes must not queue behind that same turn. The queue's own record of
+    /// who holds a turn is task-local, and Fluent runs a connection's closure in a new task that does not inherit it.
+    let holdsTurn: Bool
+
+    init(_ database: any Database, queue: WriteQueue, holdsTurn: Bool = false) {
         // The wrapped driver is Fluent's SQLite driver, whose databases are all three.
         base = database as! any Database & SQLDatabase & SQLiteDatabase
         self.queue = queue
+        self.holdsTurn = holdsTurn
     }
+
+    /// This connection, marked as holding the write turn (see `holdsTurn`).
+    func holdingTurn() -> RetryingSQLiteDatabase { RetryingSQLiteDatabase(base, queue: queue, holdsTurn: true) }
 
     // Database
 
@@ -102,7 +111,10 @@ struct RetryingSQLiteDatabase: Database, SQLDatabase, SQLiteDatabase {
 
     func transaction<T: Sendable>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
         // A nested transaction is part of the outer one: only the outermost is run again.
-        guard !base.inTransaction else { return base.transaction { closure(RetryingSQLiteDatabase($0, queue: queue)) } }
+        // A connection that holds the turn runs it at once too: queuing would wait for itself.
+        guard !base.inTransaction, !holdsTurn else {
+            return base.transaction { closure(RetryingSQLiteDatabase($0, queue: queue, holdsTurn: holdsTurn)) }
+        }
         let base = self.base
         return base.eventLoop.makeFutureWithTask {
             try await SQLiteWriteRetry.retrying(logger: base.logger) {
@@ -116,7 +128,7 @@ struct RetryingSQLiteDatabase: Database, SQLDatabase, SQLiteDatabase {
     }
 
     func withConnection<T: Sendable>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
-        base.withConnection { closure(RetryingSQLiteDatabase($0, queue: queue)) }
+        base.withConnection { closure(RetryingSQLiteDatabase($0, queue: queue, holdsTurn: holdsTurn)) }
     }
 
     // SQLDatabase
@@ -149,13 +161,13 @@ struct RetryingSQLiteDatabase: Database, SQLDatabase, SQLiteDatabase {
     /// Runs a write outside a transaction in the application's queue of writers; inside a transaction, or in a task
     /// that already has the turn (`SeatLock`), at once.
     private func inTurn(_ write: @escaping @Sendable (any Database & SQLDatabase & SQLiteDatabase) -> EventLoopFuture<Void>) -> EventLoopFuture<Void> {
-        guard !base.inTransaction else { return write(base) }
+        guard !base.inTransaction, !holdsTurn else { return write(base) }
         let base = self.base, queue = self.queue
         return base.eventLoop.makeFutureWithTask { try await queue.run(key: WriteQueue.sqliteFile) { try await write(base).get() } }
     }
 
     private func inTurn(_ write: @Sendable (any Database & SQLDatabase & SQLiteDatabase) async throws -> Void) async throws {
-        guard !base.inTransaction else { return try await write(base) }
+        guard !base.inTransaction, !holdsTurn else { return try await write(base) }
         try await queue.run(key: WriteQueue.sqliteFile) { try await write(base) }
     }
 

@@ -21,6 +21,8 @@ struct SeatLock: Sendable {
         if sql.dialect.name == "sqlite" {
             // One writer for the whole file: every key shares one place in the queue.
             return try await queue.run(key: WriteQueue.sqliteFile) { try await db.withConnection { connection in
+                // The connection holds the turn now: its writes go ahead instead of queuing behind it.
+                let connection = (connection as? RetryingSQLiteDatabase)?.holdingTurn() ?? connection
                 let conn = try connection.sql
                 try await conn.raw("BEGIN IMMEDIATE").run()
                 do {
