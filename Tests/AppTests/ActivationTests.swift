@@ -34,8 +34,8 @@ struct ActivationTests {
             let forged = try await JWTKeyCollection().add(eddsa: try EdDSA.PrivateKey(curve: .ed25519)).sign(certificate)
             await #expect(throws: (any Error).self) { try await keys.verify(forged, as: ActivationCertificate.self) }
             let installation = try #require(try await Installation.query(on: app.db).first())
-            #expect(installation.status == "active")
-            #expect(try await Invitation.query(on: app.db).first()?.status == "accepted")
+            #expect(installation.status == .active)
+            #expect(try await Invitation.query(on: app.db).first()?.status == .accepted)
         }
     }
 
@@ -150,8 +150,8 @@ struct ActivationTests {
             #expect(statuses.count == 200)
             #expect(statuses.filter { $0 == 201 }.count == 20)
             #expect(statuses.filter { $0 == 422 }.count == 180)
-            #expect(try await Installation.query(on: app.db).filter(\.$status == "active").count() == 20)
-            #expect(try await ActivationCodeRecord.query(on: app.db).filter(\.$status == "used").count() == 20)
+            #expect(try await Installation.query(on: app.db).filter(\.$status == .active).count() == 20)
+            #expect(try await ActivationCodeRecord.query(on: app.db).filter(\.$status == .used).count() == 20)
         }
     }
 

@@ -39,7 +39,7 @@ struct ClientInvitationTests {
                 #expect(parts.text.components(separatedBy: "Use the credential provider {25CBB996-92ED-457E-B28C-4774084BD562}.").count - 1 == 1)
                 #expect(parts.headers.contains("From: Acme IT <it@example.com>"))
             }
-            let invitations = try await Invitation.query(on: app.db).filter(\.$kind == "client").all()
+            let invitations = try await Invitation.query(on: app.db).filter(\.$kind == .client).all()
             #expect(invitations.count == 3)
             #expect(invitations.allSatisfy { $0.payload?.contains("\"connMode\":\(mode.rawValue)") == true })
         }

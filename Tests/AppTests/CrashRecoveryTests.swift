@@ -34,7 +34,7 @@ struct CrashRecoveryTests {
         let atKill = try await deployment.outbox(prefix: prefix)
         let second = try await deployment.serve(settings)
         try await poll("every message sent", timeout: .seconds(60 + count / 20)) {
-            try await deployment.outbox(prefix: prefix).statuses == ["sent": count]
+            try await deployment.outbox(prefix: prefix).statuses == [.sent: count]
         }
         second.kill(signal: SIGTERM)
 
@@ -43,13 +43,13 @@ struct CrashRecoveryTests {
         let expected = Set(atKill.messageIDs.keys)
         #expect(Set(accepted.keys) == expected, "every queued message was accepted, and nothing else")
         let duplicates = Set(accepted.filter { $0.value > 1 }.keys)
-        let inFlight = Set(atKill.messageIDs.filter { $0.value == "sending" }.keys)
+        let inFlight = Set(atKill.messageIDs.filter { $0.value == .sending }.keys)
         #expect(accepted.values.allSatisfy { $0 <= 2 }, "no message arrived more than twice")
         #expect(duplicates.isSubset(of: inFlight), "only messages in flight at the kill arrived twice")
         let window = DeliverySettings().recordEvery * DeliverySettings().concurrency
         #expect(duplicates.count <= window, "at most one unrecorded slice per lane is sent again")
-        #expect(atKill.statuses["sending", default: 0] > 0, "the kill landed in the middle of the batch")
-        print("crash recovery: \(count) messages, \(atKill.statuses["sent", default: 0]) recorded sent at the kill, \(inFlight.count) in flight, \(duplicates.count) delivered twice")
+        #expect(atKill.statuses[.sending, default: 0] > 0, "the kill landed in the middle of the batch")
+        print("crash recovery: \(count) messages, \(atKill.statuses[.sent, default: 0]) recorded sent at the kill, \(inFlight.count) in flight, \(duplicates.count) delivered twice")
     }
 }
 
@@ -63,7 +63,7 @@ extension HeraldDeployment {
     }
 
     /// The outbox rows for recipients starting with `prefix`: status per Message-ID, and counts per status.
-    func outbox(prefix: String) async throws -> (messageIDs: [String: String], statuses: [String: Int]) {
+    func outbox(prefix: String) async throws -> (messageIDs: [String: OutboxStatus], statuses: [OutboxStatus: Int]) {
         try await withDatabase { db in
             let rows = try await OutboxMessage.query(on: db).filter(\.$recipients, .custom("LIKE"), "\(prefix)-%").all()
             let ids = Dictionary(uniqueKeysWithValues: rows.map { (FaultSMTPServer.bare($0.messageID), $0.status) })

@@ -72,7 +72,7 @@ struct DashboardPageTests {
             #expect(unauthenticated.status == .unauthorized)
             let stats = try response.content.decode(DashboardStats.self)
             #expect(stats.organizationID == organizationID)
-            #expect(stats.invitations.first { $0.kind == "client" }?.invited == DashboardFixture.expectedFunnel(.client).invited)
+            #expect(stats.invitations.first { $0.kind == .client }?.invited == DashboardFixture.expectedFunnel(.client).invited)
             #expect(stats.invitationsPerDay.count == 30)
             #expect(stats.licenseKeys.map(\.name) == ["CAD Pro", "Design Suite", "Office", "Viewer"])
             #expect(stats.delivery.queued == 6 && stats.delivery.deferred == 6)
@@ -87,7 +87,7 @@ struct DashboardPageTests {
             let token = TokenGenerator.newToken()
             let invitation = Invitation()
             invitation.$organization.id = admin.organization.id!
-            invitation.kind = "join"; invitation.email = "new@example.com"; invitation.language = "en"; invitation.status = "pending"
+            invitation.kind = .join; invitation.email = "new@example.com"; invitation.language = "en"; invitation.status = .pending
             invitation.tokenHash = TokenGenerator.hash(token); invitation.expiresAt = Date().addingTimeInterval(86_400)
             try await invitation.create(on: app.db)
             let updatedBefore = try await Invitation.find(invitation.id, on: app.db)?.updatedAt
@@ -99,7 +99,7 @@ struct DashboardPageTests {
             // then
             #expect(first.status == .ok && second.status == .ok)
             #expect(after.openedAt == openedAt)
-            #expect(after.status == "pending" && after.updatedAt == updatedBefore)
+            #expect(after.status == .pending && after.updatedAt == updatedBefore)
             #expect(try await InvitationFunnel.rows(organizationID: admin.organization.id!, on: app.db).first?.opened == 1)
         }
     }

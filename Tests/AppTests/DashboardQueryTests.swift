@@ -32,7 +32,7 @@ struct DashboardQueryTests {
             let rows = try await InvitationFunnel.rows(organizationID: ours, on: app.db)
             let days = try await DailyInvitations.days(organizationID: ours, on: app.db)
             // then
-            #expect(rows.map(\.kind) == ["join", "install", "client"])
+            #expect(rows.map(\.kind) == [.join, .install, .client])
             #expect(rows.allSatisfy { $0.invited == 0 })
             #expect(days.count == 30 && days.allSatisfy { $0.sent == 0 && $0.accepted == 0 })
         }

@@ -33,7 +33,7 @@ struct DeliveryLeaseTests {
             let rows = try await OutboxMessage.query(on: app.db).all()
             #expect(taken.count > 0)
             #expect(rows.filter { $0.leasedBy == "other-worker" }.count == taken.count)
-            #expect(rows.filter { $0.leasedBy == "other-worker" }.allSatisfy { $0.status == "sending" && $0.sentAt == nil })
+            #expect(rows.filter { $0.leasedBy == "other-worker" }.allSatisfy { $0.status == .sending && $0.sentAt == nil })
             let accepted = try server.acceptedCounts(recipientPrefix: prefix).count
             #expect(accepted < 300, "the lane stopped sending what it no longer held (\(accepted) sent)")
         }

@@ -47,7 +47,7 @@ struct InstallInvitationTests {
             #expect(page.body.string.contains(row[1]))
             #expect(page.body.string.contains("Aktivierungscode"))
             #expect(page.body.string.contains("https://downloads.example.com/pro.dmg"))
-            let opened = try await Invitation.query(on: app.db).filter(\.$kind == "install").filter(\.$openedAt != nil).all()
+            let opened = try await Invitation.query(on: app.db).filter(\.$kind == .install).filter(\.$openedAt != nil).all()
             #expect(opened.count == 1, "opening the download page counts as opening the invitation, once")
             #expect(try await LicenseFixtures.activate(app, code: row[1], fingerprint: "fp-console-1").status == .created)
             let detail = try await browser.get(base)

@@ -38,7 +38,7 @@ struct InviteeFastPathTests {
             let direct = try #require(try await JoinLink.find(token: token, reads: reads, on: app.db))
             let viaSQLKit = try #require(try await JoinLink.find(token: token, reads: HotReads(direct: nil), on: app.db))
             let invitation = try #require(try await Invitation.find(direct.invitationID, on: app.db))
-            invitation.status = InvitationStatus.revoked.rawValue
+            invitation.status = .revoked
             try await invitation.save(on: app.db)
             let afterRevoke = try #require(try await JoinLink.find(token: token, reads: reads, on: app.db))
 
@@ -117,7 +117,7 @@ struct InviteeFastPathTests {
             #expect(try join.showWithoutWaiting(request("/join/not-a-token")) == nil)
             _ = try await join.show(request(revoked))
             let invitation = try #require(try await Invitation.query(on: app.db).filter(\.$email == "revoked@example.com").first())
-            invitation.status = InvitationStatus.revoked.rawValue
+            invitation.status = .revoked
             try await invitation.save(on: app.db)
             #expect(try join.showWithoutWaiting(request(revoked)) == nil)
             #expect(try await join.show(request(revoked)).status == .gone)

@@ -56,7 +56,7 @@ struct JoinInvitationTests {
             #expect(page.status == .ok)
             #expect(page.body.string.contains("Welcome aboard &lt;b&gt;!&lt;/b&gt;"))
             #expect(page.headers.first(name: .cacheControl) == "no-store")
-            #expect(statusAfterGet == "pending")
+            #expect(statusAfterGet == .pending)
             #expect(weak.status == .unprocessableEntity)
             #expect(joined.status == .seeOther)
             #expect(try await invitee.get("/console").status == .ok)
@@ -65,8 +65,8 @@ struct JoinInvitationTests {
                 .filter(Account.self, \.$email == "newbie@example.com").first())
             #expect(membership.role == .member)
             let audit = try await AuditEvent.query(on: app.db).all().map(\.action)
-            #expect(audit.contains("invitation.join.accepted"))
-            #expect(audit.contains("member.joined"))
+            #expect(audit.contains(.joinInvitationAccepted))
+            #expect(audit.contains(.memberJoined))
         }
     }
 

@@ -77,10 +77,10 @@ struct ListPagingTests {
         for n in 1...count {
             let invitation = Invitation()
             invitation.$organization.id = organizationID
-            invitation.kind = InvitationKind.join.rawValue
+            invitation.kind = .join
             invitation.email = "invited\(n)@example.com"
             invitation.language = "en"
-            invitation.status = InvitationStatus.pending.rawValue
+            invitation.status = .pending
             invitation.expiresAt = Date().addingTimeInterval(86_400)
             invitations.append(invitation)
             let account = Account(id: UUID(), email: "member\(n)@example.com", name: "Member \(n)", passwordHash: "unused")
@@ -99,7 +99,7 @@ struct ListPagingTests {
             installation.fingerprint = "fingerprint-\(n)"
             installation.computerName = "PC-\(n)"
             installation.operatingSystem = "Linux"
-            installation.status = InstallationStatus.active.rawValue
+            installation.status = .active
             installation.certificateSerial = "serial-\(n)"
             installation.activatedAt = Date().addingTimeInterval(TimeInterval(-n))
             return installation

@@ -37,7 +37,7 @@ struct MailVolumeLimitsTests {
                 #expect(try refused.content.get(String.self, at: "reason")
                     == "recipients: ada@example.com: already has a pending install invitation for this key; nothing was sent again")
             }
-            #expect(try await Invitation.query(on: app.db).filter(\.$kind == "install").count() == 1)
+            #expect(try await Invitation.query(on: app.db).filter(\.$kind == .install).count() == 1)
             #expect(try await OutboxMessage.query(on: app.db).count() == 1)
         }
     }
@@ -63,7 +63,7 @@ struct MailVolumeLimitsTests {
             #expect(skipped == [.init(email: "ADA@example.com", reason: PendingInstallInvitations.reason)])
             #expect(console.status == .ok)
             #expect(console.body.string.contains("bob@example.com: already has a pending install invitation for this key"))
-            let invited = try await Invitation.query(on: app.db).filter(\.$kind == "install").all().map(\.email).sorted()
+            let invited = try await Invitation.query(on: app.db).filter(\.$kind == .install).all().map(\.email).sorted()
             #expect(invited == ["ada@example.com", "bob@example.com", "cy@example.com"])
         }
     }
@@ -78,7 +78,7 @@ struct MailVolumeLimitsTests {
                                                                body: try HeaderBoundTextTests.json(["name": "Other", "product": "Studio Pro", "seats": 5]))
             _ = try await Self.inviteInstall(app, headers, keyID: keyID, ["ada@example.com", "bob@example.com"])
             for invitation in try await Invitation.query(on: app.db).all() {
-                if invitation.email == "ada@example.com" { invitation.expiresAt = Date().addingTimeInterval(-60) } else { invitation.status = "accepted" }
+                if invitation.email == "ada@example.com" { invitation.expiresAt = Date().addingTimeInterval(-60) } else { invitation.status = .accepted }
                 try await invitation.save(on: app.db)
             }
             // when
@@ -106,7 +106,7 @@ struct MailVolumeLimitsTests {
             let base = "/console/licenses/\(keyID.uuidString)"
             // when
             let api = try await Self.inviteInstall(app, headers, keyID: keyID, ["cy@example.com"])
-            let resend = try await app.testing().sendRequest(.POST, "/api/v1/invitations/\(try #require(try await Invitation.query(on: app.db).filter(\.$kind == "join").first()).requireID())/resend", headers: headers)
+            let resend = try await app.testing().sendRequest(.POST, "/api/v1/invitations/\(try #require(try await Invitation.query(on: app.db).filter(\.$kind == .join).first()).requireID())/resend", headers: headers)
             let form = try await browser.post(base + "/invite", form: ["recipients": "cy@example.com", "language": "en", "expires_in": "7"], csrfFrom: base + "/invite")
             let dashboard = try await browser.get("/console")
             // then

@@ -16,7 +16,7 @@ struct OutboxTests {
             let report = try await app.herald.deliveryWorker.deliverUntilEmpty()
             // then
             #expect(report.sent == 3)
-            #expect(try await MailFixtures.statuses(app) == ["sent": 3])
+            #expect(try await MailFixtures.statuses(app) == [.sent: 3])
             for message in queued {
                 let path = app.herald.spoolFolder + "/\(message.id!.uuidString.lowercased()).eml"
                 let eml = try String(contentsOfFile: path, encoding: .utf8)
@@ -103,7 +103,7 @@ struct OutboxTests {
                 for slice in slices {
                     group.addTask {
                         try await recorder.record(slice.map { ($0, .sent) })
-                        let sent = try await OutboxMessage.query(on: app.db).filter(\.$id ~~ slice.map(\.id)).filter(\.$status == "sent").count()
+                        let sent = try await OutboxMessage.query(on: app.db).filter(\.$id ~~ slice.map(\.id)).filter(\.$status == .sent).count()
                         return sent == slice.count
                     }
                 }
@@ -111,7 +111,7 @@ struct OutboxTests {
             }
             // then
             #expect(committedOnReturn == Array(repeating: true, count: 12))
-            #expect(try await MailFixtures.statuses(app) == ["sent": 240])
+            #expect(try await MailFixtures.statuses(app) == [.sent: 240])
         }
     }
 

@@ -33,7 +33,7 @@ struct ResendDuringDeliveryTests {
                 outcomes = try await ConcurrentWritesTests.parallel(
                     invitationIDs.map { ("resend", .POST, "/api/v1/invitations/\($0)/resend", "") }, app, tenant)
                 try await poll("every message sent", timeout: .seconds(90)) {
-                    try await MailFixtures.statuses(app) == ["sent": 30 + 300 + 30]
+                    try await MailFixtures.statuses(app) == [.sent: 30 + 300 + 30]
                 }
             } catch {
                 await worker.stop()

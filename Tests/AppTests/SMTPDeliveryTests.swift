@@ -23,7 +23,7 @@ struct SMTPDeliveryTests {
             let report = try await app.herald.deliveryWorker.deliverUntilEmpty()
             // then
             #expect(report.sent == 25)
-            #expect(try await MailFixtures.statuses(app) == ["sent": 25])
+            #expect(try await MailFixtures.statuses(app) == [.sent: 25])
             let received = try servers.received(by: "\(prefix)-7@example.com")
             #expect(received.count == 1)
             let original = try #require(queued.first { $0.recipients == "\(prefix)-7@example.com" })
@@ -68,8 +68,8 @@ struct SMTPDeliveryTests {
     }
 
     @Test("faults: soft rejects are deferred, hard rejects failed with the reply, a 421 disconnect deferred; nothing marked sent",
-          arguments: [("soft", "deferred", "4"), ("hard", "failed", "5"), ("data", "failed", "5"), ("disconnect", "deferred", "4")])
-    func faults(kind: String, expectedStatus: String, replyClass: String) async throws {
+          arguments: [("soft", OutboxStatus.deferred, "4"), ("hard", .failed, "5"), ("data", .failed, "5"), ("disconnect", .deferred, "4")])
+    func faults(kind: String, expectedStatus: OutboxStatus, replyClass: String) async throws {
         let servers = try LiveServers.fromEnvironment()
         let port = switch kind {
         case "soft": servers.softRejectPort
@@ -90,7 +90,7 @@ struct SMTPDeliveryTests {
             #expect(rows.allSatisfy { $0.status == expectedStatus }, "\(rows.map { "\($0.status): \($0.lastError ?? "")" })")
             #expect(rows.allSatisfy { $0.sentAt == nil })
             #expect(rows.allSatisfy { ($0.lastError ?? "").contains(" \(replyClass)") || ($0.lastError ?? "").hasPrefix(replyClass) || kind == "disconnect" })
-            if expectedStatus == "deferred" { #expect(rows.allSatisfy { $0.nextAttemptAt > Date() }) }
+            if expectedStatus == .deferred { #expect(rows.allSatisfy { $0.nextAttemptAt > Date() }) }
         }
     }
 }

@@ -40,7 +40,7 @@ struct SMTPFaultTests {
             #expect(report.deferred == 3 && report.sent == 0)
             let rows = try await OutboxMessage.query(on: app.db).all()
             for row in rows {
-                #expect(row.status == "deferred", "\(row.status): \(row.lastError ?? "")")
+                #expect(row.status == .deferred, "\(row.status): \(row.lastError ?? "")")
                 #expect(row.sentAt == nil)
                 #expect(row.nextAttemptAt > Date(), "a retry is scheduled for later, not now")
                 #expect(!(row.lastError ?? "").isEmpty)
@@ -55,7 +55,7 @@ struct SMTPFaultTests {
 
             // then every message arrives exactly once at the healthy server
             #expect(retry.sent == 3)
-            #expect(try await MailFixtures.statuses(app) == ["sent": 3])
+            #expect(try await MailFixtures.statuses(app) == [.sent: 3])
             let accepted = try server.acceptedCounts(recipientPrefix: prefix)
             #expect(accepted == Dictionary(uniqueKeysWithValues: queued.map { (FaultSMTPServer.bare($0.messageID), 1) }))
             // After the final dot the faulty server had the whole message: the only case where a recipient may see
@@ -78,7 +78,7 @@ struct SMTPFaultTests {
             // then
             #expect(report.failed == 2 && report.sent == 0)
             let rows = try await OutboxMessage.query(on: app.db).all()
-            #expect(rows.allSatisfy { $0.status == "failed" && $0.sentAt == nil && $0.attempts == 1 })
+            #expect(rows.allSatisfy { $0.status == .failed && $0.sentAt == nil && $0.attempts == 1 })
             #expect(rows.allSatisfy { ($0.lastError ?? "").contains("554 5.7.1 fault injected: message refused") }, "\(rows.map(\.lastError))")
         }
     }

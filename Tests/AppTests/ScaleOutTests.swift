@@ -31,7 +31,7 @@ struct ScaleOutTests {
         try deployment.inviteBatch(prefix: prefix, count: count)
         let total = count + 40
         try await poll("every message sent", timeout: .seconds(60 + count / 20)) {
-            try await deployment.outbox(prefix: prefix).statuses == ["sent": total]
+            try await deployment.outbox(prefix: prefix).statuses == [.sent: total]
         }
 
         // then

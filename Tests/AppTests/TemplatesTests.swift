@@ -36,7 +36,7 @@ struct TemplatesTests {
             #expect(reset.status == .seeOther)
             #expect(try await MessageOverride.query(on: app.db).count() == 0)
             let audit = try await AuditEvent.query(on: app.db).all().map(\.action)
-            #expect(audit.contains("template.changed") && audit.contains("template.reset"))
+            #expect(audit.contains(.templateChanged) && audit.contains(.templateReset))
         }
     }
 

@@ -40,7 +40,7 @@ struct WriterTurnsTests {
                                                           mailer: app.herald.mailer, secrets: app.herald.installInvitationSecrets,
                                                           turns: app.herald.installInvitationTurns, on: app.db)
             }
-            #expect(try await Invitation.query(on: app.db).filter(\.$kind == "install").count() == 5_000)
+            #expect(try await Invitation.query(on: app.db).filter(\.$kind == .install).count() == 5_000)
         }
     }
 

@@ -20,7 +20,7 @@ enum APIController {
     struct AuditEventDTO: Content {
         let time: Date?
         let actor: String
-        let action: String
+        let action: AuditAction
         let targetType: String
         let target: String
         let details: String?
@@ -39,7 +39,7 @@ enum APIController {
     static func organization(_ req: Request) async throws -> OrganizationDTO {
         let context = try req.api
         guard let organization = try await Organization.find(context.organizationID, on: req.db) else { throw Abort(.notFound) }
-        return OrganizationDTO(id: organization.id!, name: organization.name)
+        return OrganizationDTO(id: try organization.requireID(), name: organization.name)
     }
 
     /// A page of members (`?page=`, `?per_page=` up to 1,000, the default; `Link` names the next).
@@ -54,8 +54,8 @@ enum APIController {
         return try await page.response(shown.rows.map(memberDTO), next: shown.next, for: req)
     }
 
-    static func memberDTO(_ membership: Membership) -> MemberDTO {
-        MemberDTO(id: membership.id!, name: membership.account.name, email: membership.account.email, role: membership.role.rawValue,
+    static func memberDTO(_ membership: Membership) throws -> MemberDTO {
+        MemberDTO(id: try membership.requireID(), name: membership.account.name, email: membership.account.email, role: membership.role.rawValue,
                   status: membership.status.rawValue, joinedAt: membership.createdAt)
     }
 
@@ -78,20 +78,20 @@ enum APIController {
         let context = try req.api
         let body = try req.content.decode(CreateAPIToken.self)
         let created = try await APITokenService.create(name: body.name, organizationID: context.organizationID,
-                                                       accountID: context.account.id!, actor: context.actor, on: req.db)
+                                                       accountID: context.accountID, actor: context.actor, on: req.db)
         return try await dto(created.record, token: created.token).encodeResponse(status: .created, for: req)
     }
 
     static func revokeAPIToken(_ req: Request) async throws -> APITokenDTO {
         let context = try req.api
         guard let id = req.parameters.get("id", as: UUID.self) else { throw Abort(.badRequest, reason: "id: is not a valid token id") }
-        return dto(try await APITokenService.revoke(id: id, organizationID: context.organizationID, actor: context.actor, on: req.db))
+        return try dto(await APITokenService.revoke(id: id, organizationID: context.organizationID, actor: context.actor, on: req.db))
     }
 
-    private static func dto(_ token: APIToken) -> APITokenDTO { dto(token, token: nil) }
+    private static func dto(_ token: APIToken) throws -> APITokenDTO { try dto(token, token: nil) }
 
-    private static func dto(_ token: APIToken, token secret: String?) -> APITokenDTO {
-        APITokenDTO(id: token.id!, name: token.name, createdAt: token.createdAt, lastUsedAt: token.lastUsedAt,
+    private static func dto(_ token: APIToken, token secret: String?) throws -> APITokenDTO {
+        APITokenDTO(id: try token.requireID(), name: token.name, createdAt: token.createdAt, lastUsedAt: token.lastUsedAt,
                     revoked: token.revokedAt != nil, token: secret)
     }
 }

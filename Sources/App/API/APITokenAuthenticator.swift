@@ -8,7 +8,8 @@ struct APIContext: Sendable {
     let organizationID: UUID
     let account: Account
 
-    var actor: AuditActor { .apiToken(accountID: account.id!, tokenName: token.name) }
+    var accountID: UUID { token.$account.id }
+    var actor: AuditActor { .apiToken(accountID: accountID, tokenName: token.name) }
 }
 
 extension Request {

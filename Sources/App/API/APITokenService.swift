@@ -28,7 +28,7 @@ enum APITokenService {
         record.tokenHash = TokenGenerator.hash(token)
         try await db.transaction { db in
             try await record.create(on: db)
-            try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: "api_token.created",
+            try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: .apiTokenCreated,
                                       targetType: "api_token", targetID: record.id, targetLabel: name)
         }
         return Created(record: record, token: token)
@@ -42,7 +42,7 @@ enum APITokenService {
         record.revokedAt = Date()
         try await db.transaction { db in
             try await record.save(on: db)
-            try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: "api_token.revoked",
+            try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: .apiTokenRevoked,
                                       targetType: "api_token", targetID: record.id, targetLabel: record.name)
         }
         return record

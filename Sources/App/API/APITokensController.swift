@@ -18,11 +18,11 @@ struct APITokensController {
     }
 
     func list(_ req: Request) async throws -> View {
-        let organizationID = try req.console.organization.id!
+        let organizationID = try req.console.organizationID
         let newToken = req.session.data["new_api_token"]
         req.session.data["new_api_token"] = nil
         let rows = try await APITokenService.list(organizationID: organizationID, on: req.db).map {
-            Row(id: $0.id!.uuidString, name: $0.name, owner: $0.account.email, created: DisplayDate.format($0.createdAt),
+            Row(id: try $0.requireID().uuidString, name: $0.name, owner: $0.account.email, created: DisplayDate.format($0.createdAt),
                 lastUsed: DisplayDate.format($0.lastUsedAt), revoked: $0.revokedAt != nil)
         }
         return try await req.renderPage("api-tokens", section: .apiTokens, ViewModel(rows: rows, newToken: newToken))
@@ -36,7 +36,7 @@ struct APITokensController {
         let context = try req.console
         let form = try req.content.decode(CreateForm.self)
         let created = try await APITokenService.create(
-            name: form.name, organizationID: context.organization.id!, accountID: context.account.id!, actor: context.actor, on: req.db
+            name: form.name, organizationID: context.organizationID, accountID: context.accountID, actor: context.actor, on: req.db
         )
         req.session.data["new_api_token"] = created.token
         req.flash("API token '\(created.record.name)' created. Copy it now: it will not be shown again.")
@@ -46,7 +46,7 @@ struct APITokensController {
     func revoke(_ req: Request) async throws -> Response {
         let context = try req.console
         guard let id = req.parameters.get("id", as: UUID.self) else { throw Abort(.badRequest, reason: "id: is not a valid token id") }
-        let token = try await APITokenService.revoke(id: id, organizationID: context.organization.id!, actor: context.actor, on: req.db)
+        let token = try await APITokenService.revoke(id: id, organizationID: context.organizationID, actor: context.actor, on: req.db)
         req.flash("API token '\(token.name)' revoked.")
         return req.redirect(to: "/console/api-tokens")
     }

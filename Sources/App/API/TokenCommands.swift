@@ -23,12 +23,13 @@ struct TokenCreateCommand: AsyncCommand {
     func run(using context: CommandContext, signature: TokenSignature) async throws {
         let app = context.application
         let organization = try await context.organization(named: signature.organization, on: app)
-        guard let administrator = try await Membership.query(on: app.db).filter(\.$organization.$id == organization.id!)
+        let organizationID = try organization.requireID()
+        guard let administrator = try await Membership.query(on: app.db).filter(\.$organization.$id == organizationID)
             .filter(\.$role == .administrator).filter(\.$status == .active).sort(\.$createdAt).first() else {
             throw CommandError.usage("--organization: '\(organization.name)' has no active administrator to own the token")
         }
         let created = try await APITokenService.create(
-            name: signature.name ?? "", organizationID: organization.id!, accountID: administrator.$account.id,
+            name: signature.name ?? "", organizationID: organizationID, accountID: administrator.$account.id,
             actor: .commandLine, on: app.db
         )
         context.console.print(created.token)
@@ -41,12 +42,13 @@ struct TokenRevokeCommand: AsyncCommand {
     func run(using context: CommandContext, signature: TokenSignature) async throws {
         let app = context.application
         let organization = try await context.organization(named: signature.organization, on: app)
+        let organizationID = try organization.requireID()
         let name = try APITokenService.validateName(signature.name ?? "")
-        let tokens = try await APIToken.query(on: app.db).filter(\.$organization.$id == organization.id!)
+        let tokens = try await APIToken.query(on: app.db).filter(\.$organization.$id == organizationID)
             .filter(\.$name == name).filter(\.$revokedAt == nil).all()
         guard !tokens.isEmpty else { throw CommandError.usage("--name: no active token named '\(name)'") }
         for token in tokens {
-            _ = try await APITokenService.revoke(id: token.id!, organizationID: organization.id!, actor: .commandLine, on: app.db)
+            _ = try await APITokenService.revoke(id: try token.requireID(), organizationID: organizationID, actor: .commandLine, on: app.db)
         }
         context.console.print("Revoked \(tokens.count) token(s) named '\(name)'.")
     }
@@ -58,7 +60,8 @@ struct TokenListCommand: AsyncCommand {
     func run(using context: CommandContext, signature: TokenSignature) async throws {
         let app = context.application
         let organization = try await context.organization(named: signature.organization, on: app)
-        for token in try await APITokenService.list(organizationID: organization.id!, on: app.db) {
+        let organizationID = try organization.requireID()
+        for token in try await APITokenService.list(organizationID: organizationID, on: app.db) {
             let state = token.revokedAt == nil ? "active" : "revoked"
             context.console.print("\(token.name)\t\(state)\t\(token.account.email)\t\(DisplayDate.format(token.createdAt))")
         }

@@ -6,7 +6,7 @@ enum AuditController {
     struct Row: Encodable {
         let time: String
         let actor: String
-        let action: String
+        let action: AuditAction
         let target: String
         let details: String?
     }
@@ -21,7 +21,7 @@ enum AuditController {
     static let pageSize = 50
 
     static func list(_ req: Request) async throws -> View {
-        let organizationID = try req.console.organization.requireID()
+        let organizationID = try req.console.organizationID
         let page = try req.query(WholeNumber<PageNumber>.self, "page")?.value ?? 1
         let rows = try await rows(organizationID: organizationID, limit: pageSize + 1, offset: (page - 1) * pageSize, on: req.db)
         let content = ViewModel(

@@ -29,7 +29,7 @@ enum AuditActor: Sendable {
 /// claim something happened that was rolled back, nor miss something that happened.
 enum AuditLog {
     static func record(
-        on database: any Database, organizationID: UUID?, actor: AuditActor, action: String,
+        on database: any Database, organizationID: UUID?, actor: AuditActor, action: AuditAction,
         targetType: String, targetID: UUID? = nil, targetLabel: String, details: String? = nil
     ) async throws {
         let event = AuditEvent()

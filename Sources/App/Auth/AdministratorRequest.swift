@@ -46,10 +46,10 @@ struct AdministratorRequest {
             account = Account(email: request.email.trimmingCharacters(in: .whitespaces), name: request.name.trimmingCharacters(in: .whitespaces), passwordHash: passwordHash)
             try await account.create(on: db)
         }
-        try await Membership(organizationID: organization.id!, accountID: account.id!, role: .administrator).create(on: db)
-        try await AuditLog.record(on: db, organizationID: organization.id, actor: actor, action: "organization.created",
+        try await Membership(organizationID: try organization.requireID(), accountID: try account.requireID(), role: .administrator).create(on: db)
+        try await AuditLog.record(on: db, organizationID: organization.id, actor: actor, action: .organizationCreated,
                                   targetType: "organization", targetID: organization.id, targetLabel: organization.name)
-        try await AuditLog.record(on: db, organizationID: organization.id, actor: actor, action: "member.added",
+        try await AuditLog.record(on: db, organizationID: organization.id, actor: actor, action: .memberAdded,
                                   targetType: "account", targetID: account.id, targetLabel: account.email, details: "role: Account Administrator")
         return Created(account: account, organization: organization)
     }

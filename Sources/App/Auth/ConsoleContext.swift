@@ -10,7 +10,10 @@ struct ConsoleContext: Sendable {
     let organizations: [Organization]
 
     var isAdministrator: Bool { membership.role == .administrator }
-    var actor: AuditActor { .account(id: account.id!, email: account.email) }
+    /// From the membership's foreign keys, which a loaded membership always has (unlike a model's optional `id`).
+    var organizationID: UUID { membership.$organization.id }
+    var accountID: UUID { membership.$account.id }
+    var actor: AuditActor { .account(id: accountID, email: account.email) }
 }
 
 extension Request {

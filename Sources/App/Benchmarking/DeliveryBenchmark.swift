@@ -22,7 +22,7 @@ public enum DeliveryBenchmark {
             tls_mode: "none", minimum_tls_version: "1.2", verify_certificates: true, ca_certificate: nil,
             requires_authentication: false, username: nil, password: nil
         )
-        try await MailSettingsStore.save(settings, organizationID: created.organization.id!, actor: .system, secretBox: app.herald.secretBox, on: app.db)
+        try await MailSettingsStore.save(settings, organizationID: try created.organization.requireID(), actor: .system, secretBox: app.herald.secretBox, on: app.db)
 
         let sender = Mailbox(address: try EmailAddress("invitations@example.com"), displayName: "Acme IT")
         let batchID = UUID()
@@ -44,7 +44,7 @@ public enum DeliveryBenchmark {
         let report = try await app.herald.deliveryWorker.deliverUntilEmpty()
         let deliverEnd = Date()
         await app.herald.deliveryWorker.stop()
-        let notSent = try await OutboxMessage.query(on: app.db).filter(\.$status != "sent").count()
+        let notSent = try await OutboxMessage.query(on: app.db).filter(\.$status != .sent).count()
         return Result(enqueueSeconds: deliverStart.timeIntervalSince(enqueueStart), deliverSeconds: deliverEnd.timeIntervalSince(deliverStart),
                       sent: report.sent, notSent: notSent)
     }

@@ -20,14 +20,14 @@ public enum LicensingBenchmarks {
             // The same multi-row INSERT path as the real batch, so the ratio measures codes, links and emails.
             try await app.db.transaction { db in
                 for chunk in addresses.chunked(InstallInvitationBatch.chunkSize) {
-                    let rows = chunk.map { address in
+                    let rows = try chunk.map { address in
                         let invitation = Invitation()
                         invitation.id = UUID()
-                        invitation.$organization.id = organization.id!
-                        invitation.kind = InvitationKind.install.rawValue
+                        invitation.$organization.id = try organization.requireID()
+                        invitation.kind = .install
                         invitation.email = address.description
                         invitation.language = "en"
-                        invitation.status = InvitationStatus.pending.rawValue
+                        invitation.status = .pending
                         invitation.expiresAt = expires
                         return invitation
                     }
@@ -36,7 +36,7 @@ public enum LicensingBenchmarks {
             }
         } else {
             _ = try await InstallInvitationBatch.send(.init(
-                keyID: key.id!, recipients: addresses, language: .en, expiresAt: Date().addingTimeInterval(7 * 86_400),
+                keyID: try key.requireID(), recipients: addresses, language: .en, expiresAt: Date().addingTimeInterval(7 * 86_400),
                 inviterID: nil, actor: .system
             ), mailer: app.herald.mailer, secrets: app.herald.installInvitationSecrets,
            turns: app.herald.installInvitationTurns, on: app.db)
@@ -63,7 +63,7 @@ public enum LicensingBenchmarks {
         let (_, key) = try await organizationWithKey(app, seats: seats)
         let recipients = try (0..<attempts).map { try EmailAddress("racer\($0)@example.com") }
         let batch = try await InstallInvitationBatch.send(.init(
-            keyID: key.id!, recipients: recipients, language: .en, expiresAt: Date().addingTimeInterval(86_400), inviterID: nil, actor: .system
+            keyID: try key.requireID(), recipients: recipients, language: .en, expiresAt: Date().addingTimeInterval(86_400), inviterID: nil, actor: .system
         ), mailer: app.herald.mailer, secrets: app.herald.installInvitationSecrets,
            turns: app.herald.installInvitationTurns, on: app.db)
         let codes = try await InstallInvitationExport.rows(batchID: batch.batchID, organizationID: key.$organization.id,
@@ -90,7 +90,7 @@ public enum LicensingBenchmarks {
         }
         let seconds = Date().timeIntervalSince(start)
         await app.server.shutdown()
-        let active = try await Installation.query(on: app.db).filter(\.$status == InstallationStatus.active.rawValue).count()
+        let active = try await Installation.query(on: app.db).filter(\.$status == .active).count()
         guard active == (statuses[201] ?? 0) else { throw ValidationProblems(["race: \(active) installations but \(statuses[201] ?? 0) successes"]) }
         return RaceResult(seconds: seconds, statuses: statuses)
     }
@@ -107,7 +107,7 @@ public enum LicensingBenchmarks {
         let organization = Organization(name: "Benchmark")
         try await organization.create(on: app.db)
         let input = try LicenseKeyInput(name: "Bench key", product: "Bench Pro", seats: seats).validate().get()
-        let key = try await LicenseKeyStore.create(input, organizationID: organization.id!, actor: .system, secretBox: app.herald.secretBox, on: app.db)
+        let key = try await LicenseKeyStore.create(input, organizationID: try organization.requireID(), actor: .system, secretBox: app.herald.secretBox, on: app.db)
         return (organization, key)
     }
 }

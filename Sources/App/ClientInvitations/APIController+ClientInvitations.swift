@@ -74,14 +74,14 @@ extension ClientInvitationRequest {
             guard let user = directoryUsers.first(where: { $0.email == wanted.lowercased() || $0.id?.uuidString.lowercased() == wanted.lowercased() }) else {
                 throw Abort(.badRequest, reason: "users: '\(wanted)' is not a user in the directory")
             }
-            return user.id!
+            return try user.requireID()
         }
         let groupIDs = try groups.map { key in
             let wanted = key.trimmingCharacters(in: .whitespaces)
             guard let group = directoryGroups.first(where: { $0.name == wanted || $0.id?.uuidString.lowercased() == wanted.lowercased() }) else {
                 throw Abort(.badRequest, reason: "groups: '\(wanted)' is not a group in the directory")
             }
-            return group.id!
+            return try group.requireID()
         }
         var parsedLanguage = Language.en
         if let language {

@@ -19,7 +19,7 @@ enum ClientDownloadsStore {
             }()
             row.downloads = downloads
             try await row.save(on: db)
-            try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: "client_settings.changed",
+            try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: .clientSettingsChanged,
                                       targetType: "client_settings", targetID: row.id, targetLabel: downloads.urlScheme)
         }
     }

@@ -93,7 +93,7 @@ enum ClientInvitationPlanner {
     }
 
     static func plan(_ request: ClientInvitationRequest, organization: Organization, catalog base: MessageCatalog, on db: any Database) async throws -> ClientInvitationPlan {
-        let organizationID = organization.id!
+        let organizationID = try organization.requireID()
         // The organization's own wording of shared entries (the footer) applies here as in every other email.
         let catalog = try await MessageOverrides.catalog(for: organizationID, base: base, on: db)
         var problems: [String] = []
@@ -132,9 +132,9 @@ enum ClientInvitationPlanner {
     /// Unknown ids are a 4xx rather than silently fewer recipients.
     static func resolveRecipients(userIDs: [UUID], groupIDs: [UUID], organizationID: UUID, on db: any Database) async throws -> [DirectoryUser] {
         let users = try await DirectoryStore.users(of: organizationID, on: db)
-        let byID = Dictionary(uniqueKeysWithValues: users.map { ($0.id!, $0) })
+        let byID = Dictionary(uniqueKeysWithValues: try users.map { (try $0.requireID(), $0) })
         if let unknown = userIDs.first(where: { byID[$0] == nil }) { throw Abort(.badRequest, reason: "users: \(unknown) is not a user in the directory") }
-        let groupIDsKnown = Set(try await DirectoryStore.groups(of: organizationID, on: db).map { $0.id! })
+        let groupIDsKnown = Set(try await DirectoryStore.groups(of: organizationID, on: db).map { try $0.requireID() })
         if let unknown = groupIDs.first(where: { !groupIDsKnown.contains($0) }) { throw Abort(.badRequest, reason: "groups: \(unknown) is not a group in the directory") }
         let graph = try await DirectoryStore.graph(of: organizationID, on: db)
         return graph.recipients(users: userIDs, groups: groupIDs).compactMap { byID[$0] }

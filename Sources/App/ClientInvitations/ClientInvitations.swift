@@ -42,7 +42,7 @@ struct ClientInvitations {
 
     func send(_ plan: ClientInvitationPlan, inviter: Account?, actor: AuditActor, on db: any Database, now: Date = Date()) async throws -> Sent {
         let batchID = UUID()
-        let organizationID = plan.organization.id!
+        let organizationID = try plan.organization.requireID()
         let payload = String(decoding: try JSONEncoder().encode(Payload(plan)), as: UTF8.self)
         try await db.transaction { db in
             var invitations: [Invitation] = []
@@ -53,11 +53,11 @@ struct ClientInvitations {
                 invitation.$organization.id = organizationID
                 invitation.$inviter.id = inviter?.id
                 invitation.batchID = batchID
-                invitation.kind = InvitationKind.client.rawValue
+                invitation.kind = .client
                 invitation.email = user.email
                 invitation.name = user.name
                 invitation.language = plan.language.rawValue
-                invitation.status = InvitationStatus.pending.rawValue
+                invitation.status = .pending
                 invitation.payload = payload
                 invitation.expiresAt = now.addingTimeInterval(TimeInterval(Self.listedForDays) * 86_400)
                 invitations.append(invitation)
@@ -65,7 +65,7 @@ struct ClientInvitations {
             }
             for chunk in invitations.chunked(500) { try await Array(chunk).create(on: db) }
             try await mailer.outbox.enqueue(mails, on: db, now: now)
-            try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: "invitation.client.sent",
+            try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: .clientInvitationSent,
                                       targetType: "invitation_batch", targetID: batchID,
                                       targetLabel: "\(plan.recipients.count) recipients",
                                       details: "devices: \(plan.settings.deviceTypes.map(\.rawValue).joined(separator: ", ")), server: \(plan.settings.server.text):\(plan.settings.port), mode: \(plan.settings.mode.name), authentication: \(plan.settings.authentication.rawValue), language: \(plan.language.rawValue)")

@@ -19,9 +19,9 @@ enum ClientInvitationsController {
     }
 
     static func list(_ req: Request) async throws -> View {
-        let organizationID = try req.console.organization.id!
+        let organizationID = try req.console.organizationID
         let rows = try await Invitation.query(on: req.db)
-            .filter(\.$organization.$id == organizationID).filter(\.$kind == InvitationKind.client.rawValue)
+            .filter(\.$organization.$id == organizationID).filter(\.$kind == .client)
             .sort(\.$createdAt, .descending).limit(500).all()
             .map { invitation in
                 let payload = invitation.payload.flatMap { try? JSONDecoder().decode(ClientInvitations.Payload.self, from: Data($0.utf8)) }
@@ -70,12 +70,12 @@ enum ClientInvitationsController {
 
     struct Progress: Encodable {
         struct Count: Encodable {
-            let status: String
+            let status: OutboxStatus
             let count: Int
         }
         struct Message: Encodable {
             let to: String
-            let status: String
+            let status: OutboxStatus
             let detail: String
         }
         let batch: String
@@ -87,14 +87,14 @@ enum ClientInvitationsController {
 
     /// Delivery progress of one send. Reloads itself (the `Refresh` header, no script) until nothing is pending.
     static func progress(_ req: Request) async throws -> Response {
-        let organizationID = try req.console.organization.id!
+        let organizationID = try req.console.organizationID
         guard let batchID = req.parameters.get("id", as: UUID.self) else { throw Abort(.notFound, reason: "batch: not a batch id") }
         let rows = try await OutboxMessage.query(on: req.db).filter(\.$organization.$id == organizationID).filter(\.$batchID == batchID)
             .field(\.$id).field(\.$recipients).field(\.$status).field(\.$lastError).field(\.$createdAt)
             .sort(\.$recipients).all()
         guard !rows.isEmpty else { throw Abort(.notFound, reason: "batch: no messages of this batch in your organization") }
-        let counts = OutboxStatus.allCases.map { state in Progress.Count(status: state.rawValue, count: rows.filter { $0.status == state.rawValue }.count) }
-        let pending = rows.contains { ![OutboxStatus.sent.rawValue, OutboxStatus.failed.rawValue].contains($0.status) }
+        let counts = OutboxStatus.allCases.map { state in Progress.Count(status: state, count: rows.filter { $0.status == state }.count) }
+        let pending = rows.contains { ![.sent, .failed].contains($0.status) }
         let progress = Progress(batch: batchID.uuidString, total: rows.count, done: !pending, counts: counts,
                                 messages: rows.prefix(1000).map { .init(to: $0.recipients, status: $0.status, detail: $0.lastError ?? "") })
         let response = try await req.renderPage("client-invitations-progress", section: .clientInvitations, title: "Delivery progress", progress)

@@ -34,7 +34,7 @@ enum ClientSettingsController {
     }
 
     static func form(_ req: Request) async throws -> View {
-        let downloads = try await ClientDownloadsStore.downloads(for: req.console.organization.id!, on: req.db)
+        let downloads = try await ClientDownloadsStore.downloads(for: req.console.organizationID, on: req.db)
         return try await render(req, downloads, errors: [])
     }
 
@@ -47,7 +47,7 @@ enum ClientSettingsController {
             response.status = .unprocessableEntity
             return response
         }
-        try await ClientDownloadsStore.save(downloads, organizationID: context.organization.id!, actor: context.actor, on: req.db)
+        try await ClientDownloadsStore.save(downloads, organizationID: context.organizationID, actor: context.actor, on: req.db)
         req.flash("Client settings saved.")
         return req.redirect(to: "/console/client-invitations/settings")
     }

@@ -37,9 +37,9 @@ extension ClientWizardController {
         let input = try req.content.decode(MailSettingsInput.self)
         let problems = input.problems(servers: req.herald.configuration.smtpServers)
         guard problems.isEmpty else { return problems }
-        let stored = try await MailSettings.query(on: req.db).filter(\.$organization.$id == context.organization.id!).first()
+        let stored = try await MailSettings.query(on: req.db).filter(\.$organization.$id == context.organizationID).first()
         if let stored, !Self.differs(input, from: stored) { return [] }
-        try await MailSettingsStore.save(input, organizationID: context.organization.id!, actor: context.actor,
+        try await MailSettingsStore.save(input, organizationID: context.organizationID, actor: context.actor,
                                          secretBox: req.herald.secretBox, on: req.db)
         return []
     }
@@ -70,7 +70,7 @@ extension ClientWizardController {
         do {
             let addresses = try TestEmail.recipients(form.to)
             let results = try await req.herald.testEmail.send(to: addresses, organization: context.organization, on: req.db)
-            try await AuditLog.record(on: req.db, organizationID: context.organization.id, actor: context.actor, action: "mail_settings.tested",
+            try await AuditLog.record(on: req.db, organizationID: context.organization.id, actor: context.actor, action: .mailSettingsTested,
                                       targetType: "mail_settings", targetLabel: form.to,
                                       details: results.map { "\($0.address): \($0.accepted ? "accepted" : "refused")" }.joined(separator: ", "))
             return try await render(req, step: .mail, draft: ClientWizardDraft.load(req), view: view, status: .ok, testTo: form.to, testResults: results)

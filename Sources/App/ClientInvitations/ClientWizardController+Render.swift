@@ -12,7 +12,7 @@ extension ClientWizardController {
         let request = draft.request
         switch step {
         case .mail:
-            let settings = try await MailSettingsStore.settings(for: organization.id!, on: req.db)
+            let settings = try await MailSettingsStore.settings(for: try organization.requireID(), on: req.db)
             view.mail = .init(
                 transport: settings.transport, server: settings.host.map { "\($0.contains(":") ? "[\($0)]" : $0):\(settings.port ?? 25)" } ?? "",
                 senderAddress: settings.id == nil ? "" : settings.senderAddress, senderName: settings.senderName ?? "",
@@ -20,7 +20,7 @@ extension ClientWizardController {
                 verifyCertificates: settings.verifyCertificates,
                 requiresAuthentication: settings.requiresAuthentication, username: settings.username ?? "",
                 hasPassword: settings.passwordCiphertext != nil, testTo: testTo, testResults: testResults)
-            if view.errors.isEmpty { view.errors = try await MailReadiness.problems(organizationID: organization.id!, on: req.db) }
+            if view.errors.isEmpty { view.errors = try await MailReadiness.problems(organizationID: try organization.requireID(), on: req.db) }
         case .connection:
             let input = request.connection
             let chosen = Set(input.deviceTypes.compactMap(ClientDeviceType.init(name:)))
@@ -33,21 +33,21 @@ extension ClientWizardController {
                 authentications: AuthenticationMode.allCases.map { Option(value: $0.rawValue, label: ClientChoiceLabels.authentication($0), selected: $0 == authentication) },
                 credentialProvider: input.credentialProvider)
         case .recipients:
-            let users = try await DirectoryStore.users(of: organization.id!, on: req.db)
-            let groups = try await DirectoryStore.groups(of: organization.id!, on: req.db)
+            let users = try await DirectoryStore.users(of: try organization.requireID(), on: req.db)
+            let groups = try await DirectoryStore.groups(of: try organization.requireID(), on: req.db)
             view.recipients = .init(
-                users: users.map { Option(value: $0.id!.uuidString, label: "\($0.name) <\($0.email)>\($0.enabled ? "" : " (disabled)")", selected: request.userIDs.contains($0.id!)) },
-                groups: groups.map { Option(value: $0.id!.uuidString, label: $0.name, selected: request.groupIDs.contains($0.id!)) },
+                users: try users.map { Option(value: try $0.requireID().uuidString, label: "\($0.name) <\($0.email)>\($0.enabled ? "" : " (disabled)")", selected: request.userIDs.contains(try $0.requireID())) },
+                groups: try groups.map { Option(value: try $0.requireID().uuidString, label: $0.name, selected: request.groupIDs.contains(try $0.requireID())) },
                 resolved: try await recipients(draft, req).map { "\($0.name) <\($0.email)>" })
         case .message:
             let people = try await recipients(draft, req)
             let previewID = people.first { $0.id == draft.previewUserID }?.id ?? people.first?.id
-            let catalog = try await MessageOverrides.catalog(for: organization.id!, base: req.herald.catalog, on: req.db)
+            let catalog = try await MessageOverrides.catalog(for: try organization.requireID(), base: req.herald.catalog, on: req.db)
             view.message = .init(
                 languages: Language.allCases.map { Option(value: $0.rawValue, label: $0.nativeName, selected: $0 == request.language) },
                 subject: request.subject ?? ClientInvitationPlanner.defaultSubject(request.language, organization: organization, catalog: catalog),
                 template: request.template ?? ClientInvitationPlanner.defaultTemplate(request.language, organization: organization, catalog: catalog),
-                previewChoices: people.map { Option(value: $0.id!.uuidString, label: "\($0.name) <\($0.email)>", selected: $0.id == previewID) },
+                previewChoices: try people.map { Option(value: try $0.requireID().uuidString, label: "\($0.name) <\($0.email)>", selected: $0.id == previewID) },
                 previewURL: preview && view.errors.isEmpty ? previewID.map { "/console/client-invitations/wizard/preview?user=\($0.uuidString)" } : nil,
                 variables: InvitationTemplate.Variable.allCases.map(\.token))
             if case .success(let (_, template)) = messageTemplates(draft, req) { view.warnings = ClientInvitationPlan.warnings(for: template) }

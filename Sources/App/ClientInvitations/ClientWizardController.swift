@@ -52,7 +52,7 @@ struct ClientWizardController {
             if direction == .defaults {
                 let organization = try req.console.organization
                 // The organization's own default wording (Email templates), else the shipped text.
-                let catalog = try await MessageOverrides.catalog(for: organization.id!, base: req.herald.catalog, on: req.db)
+                let catalog = try await MessageOverrides.catalog(for: try organization.requireID(), base: req.herald.catalog, on: req.db)
                 draft.request.subject = ClientInvitationPlanner.defaultSubject(draft.request.language, organization: organization, catalog: catalog)
                 draft.request.template = ClientInvitationPlanner.defaultTemplate(draft.request.language, organization: organization, catalog: catalog)
             } else if direction != .back, case .failure(let problems) = messageTemplates(draft, req) {
@@ -87,7 +87,7 @@ struct ClientWizardController {
     /// later step cannot skip a check.
     func firstIncompleteStep(before step: ClientWizardStep, draft: ClientWizardDraft, req: Request) async throws -> (ClientWizardStep, String)? {
         let index = ClientWizardStep.allCases.firstIndex(of: step)!
-        let organizationID = try req.console.organization.id!
+        let organizationID = try req.console.organizationID
         if index > 0, let problem = try await MailReadiness.problems(organizationID: organizationID, on: req.db).first {
             return (.mail, "The organization cannot send invitations yet (\(problem)).")
         }
@@ -104,10 +104,10 @@ struct ClientWizardController {
     }
 
     func recipients(_ draft: ClientWizardDraft, _ req: Request) async throws -> [DirectoryUser] {
-        let organizationID = try req.console.organization.id!
+        let organizationID = try req.console.organizationID
         // Ids of users or groups deleted since they were ticked are dropped rather than failing the page.
-        let users = Set(try await DirectoryStore.users(of: organizationID, on: req.db).map { $0.id! })
-        let groups = Set(try await DirectoryStore.groups(of: organizationID, on: req.db).map { $0.id! })
+        let users = Set(try await DirectoryStore.users(of: organizationID, on: req.db).map { try $0.requireID() })
+        let groups = Set(try await DirectoryStore.groups(of: organizationID, on: req.db).map { try $0.requireID() })
         return try await ClientInvitationPlanner.resolveRecipients(
             userIDs: draft.request.userIDs.filter(users.contains), groupIDs: draft.request.groupIDs.filter(groups.contains),
             organizationID: organizationID, on: req.db)

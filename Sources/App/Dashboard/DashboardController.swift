@@ -14,7 +14,7 @@ enum DashboardController {
             let keys = switch try await LicenseAccess.scope(for: context, on: req.db) { case .all: 0; case .only(let ids): ids.count }
             return try await req.renderPage("member-home", section: .dashboard, ["licenseKeys": keys])
         }
-        let organizationID = context.organization.id!
+        let organizationID = context.organizationID
         async let stats = DashboardStats.load(organizationID: organizationID, on: req.db)
         async let events = AuditController.rows(organizationID: organizationID, limit: 10, on: req.db)
         async let quota = req.herald.mailQuota.usage(organizationID: organizationID, on: req.db)

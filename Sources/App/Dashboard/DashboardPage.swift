@@ -3,9 +3,9 @@ import HeraldCore
 
 /// What `dashboard.leaf` shows, built from `DashboardStats`: figures as text, charts as finished SVG.
 struct DashboardPage: Encodable {
-    struct Cell: Encodable { let kind: String; let value: Int }
+    struct Cell: Encodable { let kind: InvitationKind; let value: Int }
     struct StageRow: Encodable { let stage: String; let label: String; let cells: [Cell] }
-    struct Funnel: Encodable { let kind: String; let title: String; let svg: String }
+    struct Funnel: Encodable { let kind: InvitationKind; let title: String; let svg: String }
     struct KeyRow: Encodable {
         let name: String, product: String, seats: Int, used: Int, invited: Int, free: Int
         let level: String, attention: Bool, note: String?, svg: String
@@ -42,7 +42,7 @@ struct DashboardPage: Encodable {
             StageRow(stage: stage.key, label: stage.label, cells: stats.invitations.map { Cell(kind: $0.kind, value: $0[keyPath: stage.value]) })
         }
         funnels = stats.invitations.map { row in
-            Funnel(kind: row.kind, title: row.title, svg: FunnelChart(title: row.title, stages: row.stages).svg(id: "funnel-\(row.kind)"))
+            Funnel(kind: row.kind, title: row.title, svg: FunnelChart(title: row.title, stages: row.stages).svg(id: "funnel-\(row.kind.rawValue)"))
         }
         let chartDays = stats.invitationsPerDay.map { DailyChart.Day(label: String($0.date.suffix(5)), sent: $0.sent, accepted: $0.accepted) }
         dailySVG = DailyChart(title: "Invitations sent and accepted per day, last \(chartDays.count) days (UTC)", days: chartDays).svg(id: "per-day-chart")

@@ -56,20 +56,20 @@ struct DeliveryHealth: Content, Equatable {
             WHERE status IN ('queued', 'sending', 'deferred') AND organization_id = \(bind: organizationID)
             GROUP BY status
             """).all()
-        var counts: [String: Int] = [:]
+        var counts: [OutboxStatus: Int] = [:]
         var nextAttempt: Date?
         for row in waiting {
-            let status = try row.decode(column: "status", as: String.self)
+            let status = try row.decode(column: "status", as: OutboxStatus.self)
             counts[status] = try row.decode(column: "n", as: Int.self)
-            if status == OutboxStatus.deferred.rawValue { nextAttempt = try row.decode(column: "next", as: Date?.self) }
+            if status == .deferred { nextAttempt = try row.decode(column: "next", as: Date?.self) }
         }
         let deferred = try await OutboxMessage.query(on: db).filter(\.$organization.$id == organizationID)
-            .filter(\.$status == OutboxStatus.deferred.rawValue).sort(\.$nextAttemptAt).limit(shownDeferred)
+            .filter(\.$status == .deferred).sort(\.$nextAttemptAt).limit(shownDeferred)
             .field(\.$recipients).field(\.$subject).field(\.$attempts).field(\.$nextAttemptAt).field(\.$lastError).all()
             .map { Deferred(to: $0.recipients, subject: $0.subject, attempts: $0.attempts, nextAttemptAt: $0.nextAttemptAt, lastError: $0.lastError) }
         let (failedCount, common) = try await failures(organizationID: organizationID, since: now.addingTimeInterval(-86_400), on: sql)
         return DeliveryHealth(
-            queued: counts["queued"] ?? 0, sending: counts["sending"] ?? 0, deferred: counts["deferred"] ?? 0,
+            queued: counts[.queued] ?? 0, sending: counts[.sending] ?? 0, deferred: counts[.deferred] ?? 0,
             nextAttemptAt: nextAttempt, deferredMessages: deferred, failedLast24Hours: failedCount, commonFailures: common,
             batches: try await batches(organizationID: organizationID, on: sql)
         )

@@ -10,7 +10,7 @@ import Vapor
 /// accepted with a link copied before delivery was recorded). pending + accepted + expired + revoked = invited.
 enum InvitationFunnel {
     struct Row: Content, Equatable {
-        var kind: String
+        var kind: InvitationKind
         var invited = 0
         /// The invitation's email left Herald (the SMTP server accepted it, or it was written to the spool).
         var delivered = 0
@@ -48,9 +48,9 @@ enum InvitationFunnel {
             WHERE i.organization_id = \(bind: organizationID)
             GROUP BY i.kind
             """).all()
-        var byKind: [String: Row] = [:]
+        var byKind: [InvitationKind: Row] = [:]
         for row in found {
-            let kind = try row.decode(column: "kind", as: String.self)
+            let kind = try row.decode(column: "kind", as: InvitationKind.self)
             func count(_ column: String) throws -> Int { try row.decode(column: column, as: Int?.self) ?? 0 }
             byKind[kind] = Row(
                 kind: kind, invited: try count("invited"), delivered: try count("delivered"), failed: try count("failed"),
@@ -58,7 +58,7 @@ enum InvitationFunnel {
                 expired: try count("expired"), revoked: try count("revoked")
             )
         }
-        return InvitationKind.allCases.map { byKind[$0.rawValue] ?? Row(kind: $0.rawValue) }
+        return InvitationKind.allCases.map { byKind[$0] ?? Row(kind: $0) }
     }
 }
 
@@ -66,17 +66,17 @@ extension InvitationFunnel.Row {
     /// The word for "accepted" in this kind's terms.
     var acceptedLabel: String {
         switch kind {
-        case InvitationKind.join.rawValue: "Joined"
-        case InvitationKind.install.rawValue: "Activated"
-        default: "Accepted"
+        case .join: "Joined"
+        case .install: "Activated"
+        case .client: "Accepted"
         }
     }
 
     var title: String {
         switch kind {
-        case InvitationKind.join.rawValue: "Join invitations"
-        case InvitationKind.install.rawValue: "Install invitations"
-        default: "Client invitations"
+        case .join: "Join invitations"
+        case .install: "Install invitations"
+        case .client: "Client invitations"
         }
     }
 

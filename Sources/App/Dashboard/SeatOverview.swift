@@ -28,11 +28,11 @@ enum SeatOverview {
             SELECT k.id AS id, k.name AS name, k.product AS product, k.seats AS seats,
                 COALESCE(u.used, 0) AS used, COALESCE(c.invited, 0) AS invited
             FROM license_keys k
-            LEFT JOIN (SELECT license_key_id, COUNT(*) AS used FROM installations WHERE status = \(bind: InstallationStatus.active.rawValue) GROUP BY license_key_id) u
+            LEFT JOIN (SELECT license_key_id, COUNT(*) AS used FROM installations WHERE status = \(bind: InstallationStatus.active) GROUP BY license_key_id) u
                 ON u.license_key_id = k.id
             LEFT JOIN (SELECT a.license_key_id, COUNT(*) AS invited FROM activation_codes a
                        JOIN invitations i ON i.id = a.invitation_id
-                       WHERE a.status = \(bind: ActivationCodeStatus.unused.rawValue) AND a.expires_at > \(bind: now) AND i.status = 'pending' AND i.organization_id = \(bind: organizationID)
+                       WHERE a.status = \(bind: ActivationCodeStatus.unused) AND a.expires_at > \(bind: now) AND i.status = 'pending' AND i.organization_id = \(bind: organizationID)
                        GROUP BY a.license_key_id) c
                 ON c.license_key_id = k.id
             WHERE k.organization_id = \(bind: organizationID)

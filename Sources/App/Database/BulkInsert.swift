@@ -49,8 +49,8 @@ enum BulkInsert {
             "id", "organization_id", "inviter_id", "batch_id", "kind", "email", "language", "status", "token_hash", "payload",
             "expires_at", "sent_at", "created_at", "updated_at",
         ], rows.map { row -> [Value] in
-            [.uuid(row.id), .uuid(row.$organization.id), .uuid(row.$inviter.id), .uuid(row.batchID), .text(row.kind),
-             .text(row.email), .text(row.language), .text(row.status), .text(row.tokenHash), .text(row.payload),
+            [.uuid(row.id), .uuid(row.$organization.id), .uuid(row.$inviter.id), .uuid(row.batchID), .text(row.kind.stored),
+             .text(row.email), .text(row.language), .text(row.status.stored), .text(row.tokenHash), .text(row.payload),
              .date(row.expiresAt), .date(row.sentAt), .date(now), .date(now)]
         }, on: db)
     }
@@ -59,7 +59,7 @@ enum BulkInsert {
         try await insert(ActivationCodeRecord.schema, [
             "id", "invitation_id", "license_key_id", "code_hash", "status", "expires_at", "created_at",
         ], rows.map { row -> [Value] in
-            [.uuid(row.id), .uuid(row.$invitation.id), .uuid(row.$licenseKey.id), .text(row.codeHash), .text(row.status),
+            [.uuid(row.id), .uuid(row.$invitation.id), .uuid(row.$licenseKey.id), .text(row.codeHash), .text(row.status.stored),
              .date(row.expiresAt), .date(now)]
         }, on: db)
     }
@@ -69,7 +69,7 @@ enum BulkInsert {
             "id", "organization_id", "invitation_id", "batch_id", "status", "mail_from", "recipients", "message_id", "subject",
             "raw", "attempts", "next_attempt_at", "created_at", "updated_at",
         ], rows.map { row -> [Value] in
-            [.uuid(row.id), .uuid(row.$organization.id), .uuid(row.$invitation.id), .uuid(row.batchID), .text(row.status),
+            [.uuid(row.id), .uuid(row.$organization.id), .uuid(row.$invitation.id), .uuid(row.batchID), .text(row.status.stored),
              .text(row.mailFrom), .text(row.recipients), .text(row.messageID), .text(row.subject), .blob(row.raw),
              .integer(row.attempts), .date(row.nextAttemptAt), .date(now), .date(now)]
         }, on: db)

@@ -61,7 +61,7 @@ extension APIController {
         let body = try req.content.decode(NewDirectoryUser.self)
         let user = try await DirectoryStore.createUser(name: body.name, email: body.email, enabled: body.enabled ?? true,
                                                        organizationID: context.organizationID, actor: context.actor, on: req.db)
-        return try await DirectoryUserDTO(id: user.id!, name: user.name, email: user.email, enabled: user.enabled, groups: [])
+        return try await DirectoryUserDTO(id: try user.requireID(), name: user.name, email: user.email, enabled: user.enabled, groups: [])
             .encodeResponse(status: .created, for: req)
     }
 
@@ -104,15 +104,16 @@ extension APIController {
 
     static func directoryGroups(_ req: Request) async throws -> [DirectoryGroupDTO] {
         let organizationID = try req.api.organizationID
-        let users = Dictionary(uniqueKeysWithValues: try await DirectoryStore.users(of: organizationID, on: req.db).map { ($0.id!, $0.email) })
+        let users = Dictionary(uniqueKeysWithValues: try await DirectoryStore.users(of: organizationID, on: req.db).map { (try $0.requireID(), $0.email) })
         let groups = try await DirectoryStore.groups(of: organizationID, on: req.db)
-        let names = Dictionary(uniqueKeysWithValues: groups.map { ($0.id!, $0.name) })
+        let names = Dictionary(uniqueKeysWithValues: try groups.map { (try $0.requireID(), $0.name) })
         let graph = try await DirectoryStore.graph(of: organizationID, on: req.db)
-        return groups.map { group in
-            DirectoryGroupDTO(id: group.id!, name: group.name,
-                              users: graph.memberUsers[group.id!, default: []].compactMap { users[$0] }.sorted(),
-                              groups: graph.memberGroups[group.id!, default: []].compactMap { names[$0] }.sorted(),
-                              recipients: graph.recipients(users: [], groups: [group.id!]).compactMap { users[$0] })
+        return try groups.map { group in
+            let id = try group.requireID()
+            return DirectoryGroupDTO(id: id, name: group.name,
+                                     users: graph.memberUsers[id, default: []].compactMap { users[$0] }.sorted(),
+                                     groups: graph.memberGroups[id, default: []].compactMap { names[$0] }.sorted(),
+                                     recipients: graph.recipients(users: [], groups: [id]).compactMap { users[$0] })
         }
     }
 
@@ -120,7 +121,7 @@ extension APIController {
         let context = try req.api
         let body = try req.content.decode(NewDirectoryGroup.self)
         let group = try await DirectoryStore.createGroup(name: body.name, organizationID: context.organizationID, actor: context.actor, on: req.db)
-        return try await DirectoryGroupDTO(id: group.id!, name: group.name, users: [], groups: [], recipients: [])
+        return try await DirectoryGroupDTO(id: try group.requireID(), name: group.name, users: [], groups: [], recipients: [])
             .encodeResponse(status: .created, for: req)
     }
 

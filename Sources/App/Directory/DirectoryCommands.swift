@@ -23,7 +23,7 @@ struct DirectoryImportCommand: AsyncCommand {
             throw CommandError.usage("--csv: give a readable CSV file")
         }
         do {
-            let summary = try await DirectoryImport.run(data, organizationID: organization.id!, actor: .commandLine, on: app.db)
+            let summary = try await DirectoryImport.run(data, organizationID: try organization.requireID(), actor: .commandLine, on: app.db)
             context.console.print("\(summary.created) added, \(summary.updated) updated, \(summary.groupsCreated) groups created, \(summary.membershipsAdded) memberships added")
         } catch let abort as any AbortError where abort.status.code < 500 {
             throw CommandError.invalid(abort.reason.dropFirst("csv: ".count).components(separatedBy: "; ").map { "--csv: \($0)" })

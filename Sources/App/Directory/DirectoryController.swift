@@ -44,7 +44,7 @@ enum DirectoryController {
     }
 
     static func render(_ req: Request, _ model: ViewModel) async throws -> View {
-        let organizationID = try req.console.organization.requireID()
+        let organizationID = try req.console.organizationID
         let userPage = try PageRequest(req, defaultSize: usersPerPage)
         let groupPage = try PageRequest(req, pageField: "groups_page", defaultSize: groupsPerPage)
         let users = try await userPage.slice { offset, limit in
@@ -95,7 +95,7 @@ enum DirectoryController {
         let form = try req.content.decode(NewUser.self)
         return try await change(req, keep: ViewModel(newName: form.name, newEmail: form.email)) {
             let user = try await DirectoryStore.createUser(name: form.name, email: form.email, enabled: true,
-                                                           organizationID: context.organization.id!, actor: context.actor, on: req.db)
+                                                           organizationID: context.organizationID, actor: context.actor, on: req.db)
             return "Added \(user.name) <\(user.email)>."
         }
     }
@@ -113,7 +113,7 @@ enum DirectoryController {
         let context = try req.console
         let enabled = req.parameters.get("action") == "enable"
         return try await change(req) {
-            let user = try await DirectoryStore.user(req.parameters.get("id", as: UUID.self), in: context.organization.id!, on: req.db)
+            let user = try await DirectoryStore.user(req.parameters.get("id", as: UUID.self), in: context.organizationID, on: req.db)
             try await DirectoryStore.updateUser(user, name: nil, enabled: enabled, actor: context.actor, on: req.db)
             return "\(user.email) is \(enabled ? "enabled" : "disabled")."
         }
@@ -122,7 +122,7 @@ enum DirectoryController {
     static func deleteUser(_ req: Request) async throws -> Response {
         let context = try req.console
         return try await change(req) {
-            let user = try await DirectoryStore.user(req.parameters.get("id", as: UUID.self), in: context.organization.id!, on: req.db)
+            let user = try await DirectoryStore.user(req.parameters.get("id", as: UUID.self), in: context.organizationID, on: req.db)
             try await DirectoryStore.deleteUser(user, actor: context.actor, on: req.db)
             return "Removed \(user.email) from the directory."
         }
@@ -142,7 +142,7 @@ enum DirectoryController {
         let job: DirectoryImportJob
         do {
             let rows = try await DirectoryImport.validRows(data)
-            job = req.herald.directoryImports.start(rows, organizationID: try context.organization.requireID(), actor: context.actor,
+            job = req.herald.directoryImports.start(rows, organizationID: context.organizationID, actor: context.actor,
                                                     on: req.application.db, logger: req.application.logger)
         } catch let abort as any AbortError where abort.status.code < 500 {
             // A file with problems: the page again with every problem and the pasted text kept.
@@ -159,7 +159,7 @@ enum DirectoryController {
     /// The progress of one import: rows done of the total while it runs (the page reloads itself every two
     /// seconds, no script), then what it added and updated, or why it stopped.
     static func importProgress(_ req: Request) async throws -> View {
-        let organizationID = try req.console.organization.requireID()
+        let organizationID = try req.console.organizationID
         guard let job = req.herald.directoryImports.job(req.parameters.get("id", as: UUID.self), organizationID: organizationID) else {
             throw Abort(.notFound, reason: "import: no such import in your organization (finished imports are shown for an hour)")
         }

@@ -30,7 +30,7 @@ enum DirectoryGroupsController {
         let context = try req.console
         let form = try req.content.decode(NewGroup.self)
         return try await DirectoryController.change(req) {
-            let group = try await DirectoryStore.createGroup(name: form.name, organizationID: context.organization.id!, actor: context.actor, on: req.db)
+            let group = try await DirectoryStore.createGroup(name: form.name, organizationID: context.organizationID, actor: context.actor, on: req.db)
             return "Created the group \(group.name)."
         }
     }
@@ -40,13 +40,13 @@ enum DirectoryGroupsController {
     }
 
     private static func render(_ req: Request, error: String?) async throws -> View {
-        let organizationID = try req.console.organization.id!
+        let organizationID = try req.console.organizationID
         let group = try await DirectoryStore.group(req.parameters.get("id", as: UUID.self), in: organizationID, on: req.db)
         let users = try await DirectoryStore.users(of: organizationID, on: req.db)
         let groups = try await DirectoryStore.groups(of: organizationID, on: req.db)
         let edges = try await DirectoryStore.edges(of: organizationID, on: req.db).filter { $0.$group.id == group.id }
-        let userByID = Dictionary(uniqueKeysWithValues: users.map { ($0.id!, $0) })
-        let groupByID = Dictionary(uniqueKeysWithValues: groups.map { ($0.id!, $0) })
+        let userByID = Dictionary(uniqueKeysWithValues: try users.map { (try $0.requireID(), $0) })
+        let groupByID = Dictionary(uniqueKeysWithValues: try groups.map { (try $0.requireID(), $0) })
         let members: [Member] = edges.compactMap { edge in
             if let id = edge.$user.id, let user = userByID[id] {
                 return Member(kind: "user", id: id.uuidString, label: "\(user.name) <\(user.email)>\(user.enabled ? "" : " (disabled)")")
@@ -55,11 +55,11 @@ enum DirectoryGroupsController {
             return nil
         }.sorted { $0.label < $1.label }
         let graph = try await DirectoryStore.graph(of: organizationID, on: req.db)
-        let resolved = graph.recipients(users: [], groups: [group.id!]).compactMap { userByID[$0].map { "\($0.name) <\($0.email)>" } }
+        let resolved = graph.recipients(users: [], groups: [try group.requireID()]).compactMap { userByID[$0].map { "\($0.name) <\($0.email)>" } }
         let model = ViewModel(
-            id: group.id!.uuidString, name: group.name, members: members,
-            userChoices: users.map { Choice(id: $0.id!.uuidString, label: "\($0.name) <\($0.email)>") },
-            groupChoices: groups.filter { $0.id != group.id }.map { Choice(id: $0.id!.uuidString, label: $0.name) },
+            id: try group.requireID().uuidString, name: group.name, members: members,
+            userChoices: try users.map { Choice(id: try $0.requireID().uuidString, label: "\($0.name) <\($0.email)>") },
+            groupChoices: try groups.filter { $0.id != group.id }.map { Choice(id: try $0.requireID().uuidString, label: $0.name) },
             resolved: resolved, error: error
         )
         return try await req.renderPage("directory-group", section: .directory, title: "Group \(group.name)", model)
@@ -73,12 +73,12 @@ enum DirectoryGroupsController {
     static func addMember(_ req: Request) async throws -> Response {
         try await changeMembers(req) { context, group, form in
             if let id = UUID(uuidString: form.user_id ?? "") {
-                let user = try await DirectoryStore.user(id, in: context.organization.id!, on: req.db, field: "user_id")
+                let user = try await DirectoryStore.user(id, in: context.organizationID, on: req.db, field: "user_id")
                 try await DirectoryStore.addUser(user, to: group, actor: context.actor, on: req.db)
                 return "Added \(user.email) to \(group.name)."
             }
             if let id = UUID(uuidString: form.member_group_id ?? "") {
-                let child = try await DirectoryStore.group(id, in: context.organization.id!, on: req.db, field: "member_group_id")
+                let child = try await DirectoryStore.group(id, in: context.organizationID, on: req.db, field: "member_group_id")
                 try await DirectoryStore.addGroup(child, to: group, actor: context.actor, on: req.db)
                 return "Added the group \(child.name) to \(group.name)."
             }
@@ -97,7 +97,7 @@ enum DirectoryGroupsController {
     static func delete(_ req: Request) async throws -> Response {
         let context = try req.console
         return try await DirectoryController.change(req) {
-            let group = try await DirectoryStore.group(req.parameters.get("id", as: UUID.self), in: context.organization.id!, on: req.db)
+            let group = try await DirectoryStore.group(req.parameters.get("id", as: UUID.self), in: context.organizationID, on: req.db)
             try await DirectoryStore.deleteGroup(group, actor: context.actor, on: req.db)
             return "Deleted the group \(group.name)."
         }
@@ -105,11 +105,11 @@ enum DirectoryGroupsController {
 
     private static func changeMembers(_ req: Request, _ body: (ConsoleContext, DirectoryGroup, MemberForm) async throws -> String) async throws -> Response {
         let context = try req.console
-        let group = try await DirectoryStore.group(req.parameters.get("id", as: UUID.self), in: context.organization.id!, on: req.db)
+        let group = try await DirectoryStore.group(req.parameters.get("id", as: UUID.self), in: context.organizationID, on: req.db)
         let form = try req.content.decode(MemberForm.self)
         do {
             req.flash(try await body(context, group, form))
-            return req.redirect(to: "/console/directory/groups/\(group.id!.uuidString)")
+            return req.redirect(to: "/console/directory/groups/\(try group.requireID().uuidString)")
         } catch let abort as any AbortError where abort.status.code < 500 {
             let response = try await render(req, error: abort.reason).encodeResponse(for: req).get()
             response.status = abort.status

@@ -48,7 +48,7 @@ enum DirectoryImport {
     /// Writes valid rows slice by slice, calling `progress` after each.
     static func write(_ rows: [DirectoryUserCSV.Row], organizationID: UUID, actor: AuditActor, on db: any Database,
                       progress: @escaping @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in }) async throws -> Summary {
-        var groups = Dictionary(try await DirectoryStore.groups(of: organizationID, on: db).map { ($0.name, $0.id!) },
+        var groups = Dictionary(try await DirectoryStore.groups(of: organizationID, on: db).map { ($0.name, try $0.requireID()) },
                                 uniquingKeysWith: { first, _ in first })
         var summary = Summary()
         var done = 0
@@ -64,14 +64,14 @@ enum DirectoryImport {
                     }
                     break
                 } catch where attempt < 3 && UniqueViolation.table(of: error) != nil {
-                    groups = Dictionary(try await DirectoryStore.groups(of: organizationID, on: db).map { ($0.name, $0.id!) },
+                    groups = Dictionary(try await DirectoryStore.groups(of: organizationID, on: db).map { ($0.name, try $0.requireID()) },
                                         uniquingKeysWith: { first, _ in first })
                 }
             }
             done += slice.count
             progress(done, rows.count)
         }
-        try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: "directory.imported",
+        try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: .directoryImported,
                                   targetType: "directory", targetLabel: "\(rows.count) rows",
                                   details: "created \(summary.created), updated \(summary.updated), groups created \(summary.groupsCreated), memberships added \(summary.membershipsAdded)")
         return summary

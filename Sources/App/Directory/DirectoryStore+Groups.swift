@@ -21,7 +21,7 @@ extension DirectoryStore {
         group.name = name
         try await db.transaction { db in
             try await group.create(on: db)
-            try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: "directory.group_created",
+            try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: .directoryGroupCreated,
                                       targetType: "directory_group", targetID: group.id, targetLabel: name)
         }
         return group
@@ -29,9 +29,10 @@ extension DirectoryStore {
 
     static func deleteGroup(_ group: DirectoryGroup, actor: AuditActor, on db: any Database) async throws {
         try await db.transaction { db in
-            try await DirectoryGroupMember.query(on: db).group(.or) { $0.filter(\.$group.$id == group.id!).filter(\.$memberGroup.$id == group.id!) }.delete()
+            let groupID = try group.requireID()
+            try await DirectoryGroupMember.query(on: db).group(.or) { $0.filter(\.$group.$id == groupID).filter(\.$memberGroup.$id == groupID) }.delete()
             try await group.delete(on: db)
-            try await AuditLog.record(on: db, organizationID: group.$organization.id, actor: actor, action: "directory.group_deleted",
+            try await AuditLog.record(on: db, organizationID: group.$organization.id, actor: actor, action: .directoryGroupDeleted,
                                       targetType: "directory_group", targetID: group.id, targetLabel: group.name)
         }
     }
@@ -39,13 +40,14 @@ extension DirectoryStore {
     /// Puts a user into a group (again is a no-op).
     static func addUser(_ user: DirectoryUser, to group: DirectoryGroup, actor: AuditActor, on db: any Database) async throws {
         try await db.transaction { db in
-            let existing = try await DirectoryGroupMember.query(on: db).filter(\.$group.$id == group.id!).filter(\.$user.$id == user.id!).first()
+            let (groupID, userID) = (try group.requireID(), try user.requireID())
+            let existing = try await DirectoryGroupMember.query(on: db).filter(\.$group.$id == groupID).filter(\.$user.$id == userID).first()
             guard existing == nil else { return }
             let edge = DirectoryGroupMember()
-            edge.$group.id = group.id!
-            edge.$user.id = user.id
+            edge.$group.id = groupID
+            edge.$user.id = userID
             try await edge.create(on: db)
-            try await AuditLog.record(on: db, organizationID: group.$organization.id, actor: actor, action: "directory.member_added",
+            try await AuditLog.record(on: db, organizationID: group.$organization.id, actor: actor, action: .directoryMemberAdded,
                                       targetType: "directory_group", targetID: group.id, targetLabel: group.name, details: "user: \(user.email)")
         }
     }
@@ -54,29 +56,31 @@ extension DirectoryStore {
     static func addGroup(_ child: DirectoryGroup, to parent: DirectoryGroup, actor: AuditActor, on db: any Database) async throws {
         try await db.transaction { db in
             let structure = try await Self.graph(of: parent.$organization.id, on: db)
-            if structure.wouldCreateCycle(adding: child.id!, to: parent.id!) {
+            let (childID, parentID) = (try child.requireID(), try parent.requireID())
+            if structure.wouldCreateCycle(adding: childID, to: parentID) {
                 let reason = child.id == parent.id ? "a group cannot contain itself"
                     : "'\(child.name)' already contains '\(parent.name)', so adding it would make a cycle"
                 throw Abort(.unprocessableEntity, reason: "member_group: \(reason)")
             }
-            guard !structure.memberGroups[parent.id!, default: []].contains(child.id!) else { return }
+            guard !structure.memberGroups[parentID, default: []].contains(childID) else { return }
             let edge = DirectoryGroupMember()
-            edge.$group.id = parent.id!
-            edge.$memberGroup.id = child.id
+            edge.$group.id = parentID
+            edge.$memberGroup.id = childID
             try await edge.create(on: db)
-            try await AuditLog.record(on: db, organizationID: parent.$organization.id, actor: actor, action: "directory.member_added",
+            try await AuditLog.record(on: db, organizationID: parent.$organization.id, actor: actor, action: .directoryMemberAdded,
                                       targetType: "directory_group", targetID: parent.id, targetLabel: parent.name, details: "group: \(child.name)")
         }
     }
 
     static func removeMember(from group: DirectoryGroup, user: UUID?, memberGroup: UUID?, actor: AuditActor, on db: any Database) async throws {
         try await db.transaction { db in
-            var query = DirectoryGroupMember.query(on: db).filter(\.$group.$id == group.id!)
+            let groupID = try group.requireID()
+            var query = DirectoryGroupMember.query(on: db).filter(\.$group.$id == groupID)
             if let user { query = query.filter(\.$user.$id == user) } else if let memberGroup { query = query.filter(\.$memberGroup.$id == memberGroup) } else {
                 throw Abort(.badRequest, reason: "member: name a user or a group to remove")
             }
             try await query.delete()
-            try await AuditLog.record(on: db, organizationID: group.$organization.id, actor: actor, action: "directory.member_removed",
+            try await AuditLog.record(on: db, organizationID: group.$organization.id, actor: actor, action: .directoryMemberRemoved,
                                       targetType: "directory_group", targetID: group.id, targetLabel: group.name)
         }
     }

@@ -47,7 +47,7 @@ enum DirectoryStore {
     }
 
     static func graph(of organizationID: UUID, on db: any Database) async throws -> DirectoryGraph<UUID> {
-        let people = try await users(of: organizationID, on: db).map { DirectoryGraph.Person(id: $0.id!, enabled: $0.enabled) }
+        let people = try await users(of: organizationID, on: db).map { DirectoryGraph.Person(id: try $0.requireID(), enabled: $0.enabled) }
         var memberUsers: [UUID: [UUID]] = [:]
         var memberGroups: [UUID: [UUID]] = [:]
         for edge in try await edges(of: organizationID, on: db) {
@@ -88,7 +88,7 @@ enum DirectoryStore {
         user.enabled = enabled
         try await db.transaction { db in
             try await user.create(on: db)
-            try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: "directory.user_created",
+            try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: .directoryUserCreated,
                                       targetType: "directory_user", targetID: user.id, targetLabel: user.email)
         }
         return user
@@ -105,7 +105,7 @@ enum DirectoryStore {
         if let enabled { user.enabled = enabled }
         try await db.transaction { db in
             try await user.save(on: db)
-            try await AuditLog.record(on: db, organizationID: user.$organization.id, actor: actor, action: "directory.user_updated",
+            try await AuditLog.record(on: db, organizationID: user.$organization.id, actor: actor, action: .directoryUserUpdated,
                                       targetType: "directory_user", targetID: user.id, targetLabel: user.email,
                                       details: "enabled: \(user.enabled ? "yes" : "no")")
         }
@@ -113,9 +113,10 @@ enum DirectoryStore {
 
     static func deleteUser(_ user: DirectoryUser, actor: AuditActor, on db: any Database) async throws {
         try await db.transaction { db in
-            try await DirectoryGroupMember.query(on: db).filter(\.$user.$id == user.id!).delete()
+            let userID = try user.requireID()
+            try await DirectoryGroupMember.query(on: db).filter(\.$user.$id == userID).delete()
             try await user.delete(on: db)
-            try await AuditLog.record(on: db, organizationID: user.$organization.id, actor: actor, action: "directory.user_deleted",
+            try await AuditLog.record(on: db, organizationID: user.$organization.id, actor: actor, action: .directoryUserDeleted,
                                       targetType: "directory_user", targetID: user.id, targetLabel: user.email)
         }
     }

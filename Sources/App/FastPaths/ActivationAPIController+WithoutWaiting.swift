@@ -70,6 +70,6 @@ extension ActivationAPIController {
 extension ActivationLookup {
     /// The same read on the calling thread; only when `reads.readsOnThisThread`.
     static func findOnThisThread(codeHash: String, reads: HotReads) throws -> ActivationLookup? {
-        try reads.firstOnThisThread(query, [codeHash, InstallationStatus.active.rawValue]).map(ActivationLookup.init(row:))
+        try reads.firstOnThisThread(query, [codeHash, InstallationStatus.active.stored]).map(ActivationLookup.init(row:))
     }
 }

@@ -50,14 +50,14 @@ struct Activation: Sendable {
                   let invitation = try await Invitation.find(code.$invitation.id, on: db)
             else { throw ActivationError.unknownCode }
 
-            if code.status == ActivationCodeStatus.used.rawValue {
+            if code.status == .used {
                 if let existing = try await Installation.query(on: db).filter(\.$activationCode.$id == codeID).first(),
-                   existing.fingerprint == machine.fingerprint, existing.status == InstallationStatus.active.rawValue {
+                   existing.fingerprint == machine.fingerprint, existing.status == .active {
                     return .alreadyActive(try ActivatedInstallation(existing), try LicenseKeyTerms(key))
                 }
                 throw ActivationError.codeUsed
             }
-            if invitation.status == InvitationStatus.revoked.rawValue { throw ActivationError.invitationRevoked }
+            if invitation.status == .revoked { throw ActivationError.invitationRevoked }
             if now >= code.expiresAt { throw ActivationError.codeExpired(code.expiresAt) }
             if let expiry = key.expiresAt, now >= expiry { throw ActivationError.keyExpired(expiry) }
             let keyID = try key.requireID()
@@ -66,7 +66,7 @@ struct Activation: Sendable {
                 throw ActivationError.computerBlocked
             }
             let used = try await Installation.query(on: db).filter(\.$licenseKey.$id == keyID)
-                .filter(\.$status == InstallationStatus.active.rawValue).count()
+                .filter(\.$status == .active).count()
             guard SeatPolicy().canActivate(seats: key.seats, used: used) else { throw ActivationError.noFreeSeat(seats: key.seats) }
 
             let installation = Installation()
@@ -79,20 +79,20 @@ struct Activation: Sendable {
             installation.operatingSystem = machine.operatingSystem
             installation.serialNumber = machine.serialNumber
             installation.macAddress = machine.macAddress
-            installation.status = InstallationStatus.active.rawValue
+            installation.status = .active
             installation.certificateSerial = RandomHex.make128()
             installation.activatedAt = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
             try ActivationCertificates.keep(signer: signer, for: installation, key: key, publicURL: publicURL)
             try await installation.create(on: db)
 
-            code.status = ActivationCodeStatus.used.rawValue
+            code.status = .used
             code.usedAt = now
             try await code.save(on: db)
-            invitation.status = InvitationStatus.accepted.rawValue
+            invitation.status = .accepted
             invitation.acceptedAt = now
             try await invitation.save(on: db)
             try await AuditLog.record(
-                on: db, organizationID: key.$organization.id, actor: .system, action: "installation.activated",
+                on: db, organizationID: key.$organization.id, actor: .system, action: .installationActivated,
                 targetType: "installation", targetID: installation.id, targetLabel: machine.computerName,
                 details: "key \(key.name), invitation to \(invitation.email), seat \(used + 1) of \(key.seats)"
             )

@@ -11,14 +11,14 @@ import SQLKit
 /// the locked path in `Activation`. The key's secret is not selected: nothing on this path may see it.
 struct ActivationLookup {
     let codeID: UUID
-    let codeStatus: String
+    let codeStatus: ActivationCodeStatus
     let key: LicenseKeyTerms
     /// The code's active installation, if the code is in use.
     let installation: ActivatedInstallation?
 
     /// The same machine already holds this code's seat: the idempotent answer.
     func reactivation(of machine: MachineDescription) -> Activation.Outcome? {
-        guard codeStatus == ActivationCodeStatus.used.rawValue, let installation, installation.machine.fingerprint == machine.fingerprint
+        guard codeStatus == .used, let installation, installation.machine.fingerprint == machine.fingerprint
         else { return nil }
         return .alreadyActive(installation, key)
     }
@@ -35,7 +35,7 @@ struct ActivationLookup {
         """
 
     static func find(codeHash: String, reads: HotReads, on db: @autoclosure () -> any Database) async throws -> ActivationLookup? {
-        try await reads.first(query, [codeHash, InstallationStatus.active.rawValue], on: db()).map(ActivationLookup.init(row:))
+        try await reads.first(query, [codeHash, InstallationStatus.active.stored], on: db()).map(ActivationLookup.init(row:))
     }
 }
 
@@ -67,6 +67,6 @@ extension ActivationLookup {
             )
         }
         self.init(codeID: try row.decode(column: "code_id", as: UUID.self),
-                  codeStatus: try row.decode(column: "code_status", as: String.self), key: key, installation: installation)
+                  codeStatus: try row.decode(column: "code_status", as: ActivationCodeStatus.self), key: key, installation: installation)
     }
 }

@@ -94,7 +94,7 @@ enum InstallInvitationBatch {
                 progress(done)
             }
             try await AuditLog.record(
-                on: db, organizationID: organizationID, actor: request.actor, action: "license.invitations.sent",
+                on: db, organizationID: organizationID, actor: request.actor, action: .licenseInvitationsSent,
                 targetType: "license_key", targetID: request.keyID, targetLabel: key.name,
                 details: "\(recipients.count) install invitation(s), batch \(batch.id.uuidString), expire \(DisplayDate.format(request.expiresAt))"
                     + (skipped.isEmpty ? "" : ", \(skipped.count) skipped (pending already)")
@@ -147,10 +147,10 @@ enum InstallInvitationBatch {
                 invitation.$organization.id = organizationID
                 invitation.$inviter.id = request.inviterID
                 invitation.batchID = id
-                invitation.kind = InvitationKind.install.rawValue
+                invitation.kind = .install
                 invitation.email = address.description
                 invitation.language = request.language.rawValue
-                invitation.status = InvitationStatus.pending.rawValue
+                invitation.status = .pending
                 invitation.tokenHash = TokenGenerator.hash(token)
                 // Base64 and a UUID need no JSON escaping, and this runs 100,000 times.
                 invitation.payload = payloadPrefix + (try secrets.box.seal("\(code.normalized) \(token)")) + #""}"#
@@ -160,10 +160,10 @@ enum InstallInvitationBatch {
 
                 let record = ActivationCodeRecord()
                 record.id = UUID.timeOrdered()
-                record.$invitation.id = invitation.id!
+                record.$invitation.id = try invitation.requireID()
                 record.$licenseKey.id = keyID
                 record.codeHash = code.hash
-                record.status = ActivationCodeStatus.unused.rawValue
+                record.status = .unused
                 record.expiresAt = request.expiresAt
                 prepared.codes.append(record)
 

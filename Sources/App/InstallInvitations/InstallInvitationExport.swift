@@ -40,7 +40,7 @@ enum InstallInvitationExport {
 
     /// "activated" reads better than "accepted" for an install invitation.
     static func displayStatus(_ invitation: Invitation, now: Date) -> String {
-        let stored = InvitationStatus(rawValue: invitation.status) ?? .pending
+        let stored = invitation.status
         let status = InvitationLifecycle.effectiveStatus(stored: stored, expiresAt: invitation.expiresAt, now: now)
         return status == .accepted ? "activated" : status.rawValue
     }

@@ -64,11 +64,11 @@ enum InstallInvitationsController {
         let form = try req.content.decode(Form.self)
         do {
             let parsed = try parse(form)
-            let used = try await LicenseKeyStore.usedSeats(keyID: key.id!, on: req.db)
-            let pending = try await pendingInvitations(keyID: key.id!, on: req.db)
+            let used = try await LicenseKeyStore.usedSeats(keyID: try key.requireID(), on: req.db)
+            let pending = try await pendingInvitations(keyID: try key.requireID(), on: req.db)
             let list = parsed.recipients.map(\.description)
             let model = ReviewModel(
-                keyID: key.id!.uuidString, keyName: key.name, count: list.count,
+                keyID: try key.requireID().uuidString, keyName: key.name, count: list.count,
                 free: SeatPolicy().freeSeats(seats: key.seats, used: used),
                 warning: SeatPolicy().oversubscriptionWarning(seats: key.seats, used: used, invitations: list.count + pending),
                 sample: Array(list.prefix(20)), recipients: list.joined(separator: "\n"),
@@ -90,15 +90,15 @@ enum InstallInvitationsController {
         do {
             let parsed = try parse(form)
             let result = try await InstallInvitationBatch.send(.init(
-                keyID: key.id!, recipients: parsed.recipients, language: parsed.language, expiresAt: parsed.expiresAt,
+                keyID: try key.requireID(), recipients: parsed.recipients, language: parsed.language, expiresAt: parsed.expiresAt,
                 inviterID: context.account.id, actor: context.actor
             ), mailer: req.herald.mailer, secrets: req.herald.installInvitationSecrets,
            turns: req.herald.installInvitationTurns, on: req.db)
             req.herald.mailer.wakeDelivery()
             // The codes are shown in full here, once, and in "Download invitations"; afterwards only their status.
-            let rows = try await InstallInvitationExport.rows(batchID: result.batchID, organizationID: context.organization.id!,
+            let rows = try await InstallInvitationExport.rows(batchID: result.batchID, organizationID: context.organizationID,
                                                               limit: 100, secrets: req.herald.installInvitationSecrets, on: req.db)
-            let model = SentModel(keyID: key.id!.uuidString, keyName: key.name, count: result.count,
+            let model = SentModel(keyID: try key.requireID().uuidString, keyName: key.name, count: result.count,
                                   batchID: result.batchID.uuidString, rows: rows, more: max(0, result.count - rows.count),
                                   skipped: result.skipped.map { "\($0.email): \($0.reason)" })
             return try await req.renderPage("install-invite-sent", section: .licenses, title: "Invitations sent", model).encodeResponse(for: req).get()
@@ -119,14 +119,14 @@ enum InstallInvitationsController {
         let key = try await accessibleKey(req)
         guard let batchID = req.parameters.get("batchID", as: UUID.self),
               let first = try await Invitation.query(on: req.db).filter(\.$batchID == batchID)
-                .filter(\.$organization.$id == context.organization.id!).first(),
+                .filter(\.$organization.$id == context.organizationID).first(),
               InstallInvitationBatch.Payload.decode(first.payload)?.licenseKeyID == key.id
         else { throw Abort(.notFound, reason: "batch: no invitations of this key with that id") }
         var csv = ""
-        try await InstallInvitationExport.write(batchID: batchID, organizationID: context.organization.id!,
+        try await InstallInvitationExport.write(batchID: batchID, organizationID: context.organizationID,
                                                 secrets: req.herald.installInvitationSecrets, on: req.db) { csv += $0 }
         try await AuditLog.record(on: req.db, organizationID: context.organization.id, actor: context.actor,
-                                  action: "license.invitations.exported", targetType: "license_key", targetID: key.id,
+                                  action: .licenseInvitationsExported, targetType: "license_key", targetID: key.id,
                                   targetLabel: key.name, details: "batch \(batchID.uuidString)")
         return CSVDownload.response(csv, filename: "invitations-\(CSVDownload.slug(key.name)).csv")
     }
@@ -175,14 +175,14 @@ enum InstallInvitationsController {
     /// Unexpired invitations of this key nobody has activated yet: they compete for the same free seats.
     private static func pendingInvitations(keyID: UUID, on db: any Database) async throws -> Int {
         try await ActivationCodeRecord.query(on: db).filter(\.$licenseKey.$id == keyID)
-            .filter(\.$status == ActivationCodeStatus.unused.rawValue).filter(\.$expiresAt > Date()).count()
+            .filter(\.$status == .unused).filter(\.$expiresAt > Date()).count()
     }
 
     private static func renderForm(_ req: Request, key: LicenseKey, form: Form, errors: [String]) async throws -> View {
-        let used = try await LicenseKeyStore.usedSeats(keyID: key.id!, on: req.db)
+        let used = try await LicenseKeyStore.usedSeats(keyID: try key.requireID(), on: req.db)
         let language = form.language ?? "en"
         return try await req.renderPage("install-invite", section: .licenses, title: "Invite users to install \(key.product)", FormModel(
-            keyID: key.id!.uuidString, keyName: key.name, product: key.product, seats: key.seats,
+            keyID: try key.requireID().uuidString, keyName: key.name, product: key.product, seats: key.seats,
             free: SeatPolicy().freeSeats(seats: key.seats, used: used),
             languages: Language.allCases.map { ["code": $0.rawValue, "name": $0.nativeName, "selected": $0.rawValue == language ? "selected" : ""] },
             language: language, expiryChoices: InvitationExpiry.choices.map { days in

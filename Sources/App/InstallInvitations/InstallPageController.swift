@@ -23,7 +23,7 @@ enum InstallPageController {
     static func show(_ req: Request) async throws -> Response {
         let token = req.parameters.get("token") ?? ""
         guard let invitation = try await Invitation.query(on: req.db).filter(\.$tokenHash == TokenGenerator.hash(token))
-            .filter(\.$kind == InvitationKind.install.rawValue).first(),
+            .filter(\.$kind == .install).first(),
               let payload = InstallInvitationBatch.Payload.decode(invitation.payload),
               let key = try await LicenseKey.find(payload.licenseKeyID, on: req.db),
               let organization = try await Organization.find(invitation.$organization.id, on: req.db)
@@ -34,8 +34,8 @@ enum InstallPageController {
         }
         let language = req.inviteeLanguage(invitation: invitation.language)
         // Counted for the dashboard's funnel ("opened the link"); the invitation's state is untouched.
-        await InvitationTracking.markOpened(invitation.id!, openedAt: invitation.openedAt, on: req.db, logger: req.logger)
-        let stored = InvitationStatus(rawValue: invitation.status) ?? .pending
+        await InvitationTracking.markOpened(try invitation.requireID(), openedAt: invitation.openedAt, on: req.db, logger: req.logger)
+        let stored = invitation.status
         let state = InvitationLifecycle.effectiveStatus(stored: stored, expiresAt: invitation.expiresAt, now: Date())
         let code = state == .pending ? payload.open(with: req.herald.secretBox).flatMap { ActivationCode(userInput: $0.code)?.description } : nil
         let downloads = LicenseKeyStore.downloads(of: key).sorted { $0.key < $1.key }.map { Download(platform: $0.key, url: $0.value) }

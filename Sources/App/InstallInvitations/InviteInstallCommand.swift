@@ -19,8 +19,9 @@ struct InviteInstallCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         let organization = try await context.organization(named: signature.organization, on: app)
+        let organizationID = try organization.requireID()
         guard let keyName = signature.key, !keyName.isEmpty else { throw CommandError.usage("--key KEY-NAME is required") }
-        guard let key = try await LicenseKey.query(on: app.db).filter(\.$organization.$id == organization.id!)
+        guard let key = try await LicenseKey.query(on: app.db).filter(\.$organization.$id == organizationID)
             .filter(\.$name == keyName).first() else {
             throw CommandError.usage("--key: '\(organization.name)' has no license key named '\(keyName)'")
         }
@@ -43,7 +44,7 @@ struct InviteInstallCommand: AsyncCommand {
         let result: InstallInvitationBatch.Result
         do {
             result = try await InstallInvitationBatch.send(.init(
-                keyID: key.id!, recipients: list.addresses, language: language, expiresAt: expiresAt, inviterID: nil, actor: .commandLine
+                keyID: try key.requireID(), recipients: list.addresses, language: language, expiresAt: expiresAt, inviterID: nil, actor: .commandLine
             ), mailer: app.herald.mailer, secrets: app.herald.installInvitationSecrets,
            turns: app.herald.installInvitationTurns, on: app.db) { done in
                 bar.activity.currentProgress = Double(done) / Double(total)
@@ -54,12 +55,12 @@ struct InviteInstallCommand: AsyncCommand {
             throw error
         }
         if let exportHandle, let exportPath = signature.export {
-            try await InstallInvitationExport.write(batchID: result.batchID, organizationID: organization.id!, secrets: app.herald.installInvitationSecrets,
+            try await InstallInvitationExport.write(batchID: result.batchID, organizationID: organizationID, secrets: app.herald.installInvitationSecrets,
                                                     on: app.db) { line in try exportHandle.write(contentsOf: Data(line.utf8)) }
             try exportHandle.close()
             context.console.print("Wrote \(exportPath).")
         }
-        let used = try await LicenseKeyStore.usedSeats(keyID: key.id!, on: app.db)
+        let used = try await LicenseKeyStore.usedSeats(keyID: try key.requireID(), on: app.db)
         for skipped in result.skipped { context.console.warning("\(skipped.email): \(skipped.reason)") }
         context.console.print("Queued \(result.count) install invitation(s) for '\(key.name)', expiring \(DisplayDate.format(result.expiresAt)).")
         if let warning = SeatPolicy().oversubscriptionWarning(seats: key.seats, used: used, invitations: result.count) {

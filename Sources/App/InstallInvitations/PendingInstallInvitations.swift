@@ -23,7 +23,7 @@ enum PendingInstallInvitations {
         let rows = try await Invitation.query(on: db)
             .join(ActivationCodeRecord.self, on: \ActivationCodeRecord.$invitation.$id == \Invitation.$id)
             .filter(ActivationCodeRecord.self, \.$licenseKey.$id == keyID)
-            .filter(\.$kind == InvitationKind.install.rawValue).filter(\.$status == InvitationStatus.pending.rawValue)
+            .filter(\.$kind == .install).filter(\.$status == .pending)
             .filter(\.$expiresAt > now).field(\.$email).all()
         return Set(rows.map { $0.email.lowercased() })
     }

@@ -14,9 +14,9 @@ extension APIController {
 
     struct InvitationDTO: Content {
         let id: UUID
-        let kind: String
+        let kind: InvitationKind
         let email: String
-        let status: String
+        let status: InvitationStatus
         let language: String
         let sentAt: Date?
         let expiresAt: Date
@@ -47,7 +47,7 @@ extension APIController {
         let organizationID = try req.api.organizationID
         var query = Invitation.query(on: req.db).filter(\.$organization.$id == organizationID)
         if let kind = try? req.query.get(String.self, at: "kind") {
-            guard InvitationKind(rawValue: kind) != nil else { throw Abort(.badRequest, reason: "kind: must be join, install or client") }
+            guard let kind = InvitationKind(rawValue: kind) else { throw Abort(.badRequest, reason: "kind: must be join, install or client") }
             query = query.filter(\.$kind == kind)
         }
         let now = Date()
@@ -56,8 +56,8 @@ extension APIController {
             try await query.sort(\.$createdAt, .descending).sort(\.$id).range(offset..<(offset + limit)).all()
         }
         return try await page.response(shown.rows.map {
-            let status = InvitationLifecycle.effectiveStatus(stored: InvitationStatus(rawValue: $0.status) ?? .revoked, expiresAt: $0.expiresAt, now: now)
-            return InvitationDTO(id: $0.id!, kind: $0.kind, email: $0.email, status: status.rawValue, language: $0.language,
+            let status = InvitationLifecycle.effectiveStatus(stored: $0.status, expiresAt: $0.expiresAt, now: now)
+            return InvitationDTO(id: try $0.requireID(), kind: $0.kind, email: $0.email, status: status, language: $0.language,
                                  sentAt: $0.sentAt, expiresAt: $0.expiresAt, acceptedAt: $0.acceptedAt)
         }, next: shown.next, for: req)
     }
@@ -89,7 +89,7 @@ extension APIController {
             let membership = try await MembershipChanges(mailer: req.herald.mailer, organizationID: context.organizationID, actor: context.actor)
                 .apply(change, to: id, note: note, on: req.db)
             req.herald.mailer.wakeDelivery()
-            return memberDTO(membership)
+            return try memberDTO(membership)
         }
     }
 

@@ -9,8 +9,8 @@ enum InvitationsController {
         let id: String
         let email: String
         let name: String?
-        let kind: String
-        let status: String
+        let kind: InvitationKind
+        let status: InvitationStatus
         let language: String
         let inviter: String
         let sent: String
@@ -24,8 +24,8 @@ enum InvitationsController {
         let search: String
         let status: String
         let kind: String
-        let statuses: [String]
-        let kinds: [String]
+        let statuses: [InvitationStatus]
+        let kinds: [InvitationKind]
         let languages: [[String: String]]
         let results: [JoinInvitations.RowResult]
         let errors: [String]
@@ -41,27 +41,30 @@ enum InvitationsController {
         try await render(req, results: [], errors: [])
     }
 
+    /// The filter's value, nil when none was chosen (an empty parameter); anything else is a 400 naming the choices.
+    static func choice<Choice: RawRepresentable<String> & CaseIterable>(_ text: String, field: String) throws -> Choice? {
+        guard !text.isEmpty else { return nil }
+        guard let choice = Choice(rawValue: text) else {
+            throw Abort(.badRequest, reason: "\(field): must be one of \(Choice.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return choice
+    }
+
     static func render(_ req: Request, results: [JoinInvitations.RowResult], errors: [String]) async throws -> View {
-        let organizationID = try req.console.organization.requireID()
+        let organizationID = try req.console.organizationID
         let search = try req.queryText("q").trimmingCharacters(in: .whitespaces)
-        let status = try req.queryText("status")
-        let kind = try req.queryText("kind")
-        guard status.isEmpty || InvitationStatus(rawValue: status) != nil else {
-            throw Abort(.badRequest, reason: "status: must be one of \(InvitationStatus.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        guard kind.isEmpty || InvitationKind(rawValue: kind) != nil else {
-            throw Abort(.badRequest, reason: "kind: must be one of \(InvitationKind.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
+        let status: InvitationStatus? = try choice(req.queryText("status"), field: "status")
+        let kind: InvitationKind? = try choice(req.queryText("kind"), field: "kind")
         let now = Date()
         var query = Invitation.query(on: req.db).filter(\.$organization.$id == organizationID).with(\.$inviter)
         switch status {
-        case "pending": query = query.filter(\.$status == "pending").filter(\.$expiresAt > now)
+        case .pending: query = query.filter(\.$status == .pending).filter(\.$expiresAt > now)
         // Expired is what a pending invitation becomes with time, whether or not the row says so yet.
-        case "expired": query = query.group(.or) { $0.filter(\.$status == "expired").group(.and) { $0.filter(\.$status == "pending").filter(\.$expiresAt <= now) } }
-        case "": break
-        default: query = query.filter(\.$status == status)
+        case .expired: query = query.group(.or) { $0.filter(\.$status == .expired).group(.and) { $0.filter(\.$status == .pending).filter(\.$expiresAt <= now) } }
+        case nil: break
+        case let other?: query = query.filter(\.$status == other)
         }
-        if !kind.isEmpty { query = query.filter(\.$kind == kind) }
+        if let kind { query = query.filter(\.$kind == kind) }
         if !search.isEmpty {
             query = query.group(.or) { $0.filter(\.$email ~~ search.lowercased()).filter(\.$name ~~ search) }
         }
@@ -69,18 +72,18 @@ enum InvitationsController {
         let shown = try await page.slice { offset, limit in
             try await query.sort(\.$createdAt, .descending).sort(\.$id).range(offset..<(offset + limit)).all()
         }
-        let rows = shown.rows.map { invitation in
-            let stored = InvitationStatus(rawValue: invitation.status) ?? .revoked
+        let rows = try shown.rows.map { invitation in
+            let stored = invitation.status
             let effective = InvitationLifecycle.effectiveStatus(stored: stored, expiresAt: invitation.expiresAt, now: now)
-            let isJoin = invitation.kind == InvitationKind.join.rawValue
-            return Row(id: invitation.id!.uuidString, email: invitation.email, name: invitation.name, kind: invitation.kind,
-                       status: effective.rawValue, language: invitation.language, inviter: invitation.inviter?.email ?? "—",
+            let isJoin = invitation.kind == .join
+            return Row(id: try invitation.requireID().uuidString, email: invitation.email, name: invitation.name, kind: invitation.kind,
+                       status: effective, language: invitation.language, inviter: invitation.inviter?.email ?? "—",
                        sent: DisplayDate.format(invitation.sentAt), expires: DisplayDate.format(invitation.expiresAt),
                        canResend: isJoin && InvitationLifecycle.canResend(stored: stored, expiresAt: invitation.expiresAt, now: now),
                        canRevoke: isJoin && InvitationLifecycle.canRevoke(stored: stored, expiresAt: invitation.expiresAt, now: now))
         }
-        let model = ViewModel(rows: rows, search: search, status: status, kind: kind,
-                              statuses: InvitationStatus.allCases.map(\.rawValue), kinds: InvitationKind.allCases.map(\.rawValue),
+        let model = ViewModel(rows: rows, search: search, status: status?.rawValue ?? "", kind: kind?.rawValue ?? "",
+                              statuses: InvitationStatus.allCases, kinds: InvitationKind.allCases,
                               languages: Language.allCases.map { ["code": $0.rawValue, "name": $0.nativeName] },
                               results: results, errors: errors,
                               previousPage: shown.previous.map { link(page: $0, search: search, status: status, kind: kind) },
@@ -88,8 +91,8 @@ enum InvitationsController {
         return try await req.renderPage("invitations", section: .invitations, model)
     }
 
-    private static func link(page: Int, search: String, status: String, kind: String) -> String {
-        let fields = [("q", search), ("status", status), ("kind", kind)].filter { !$0.1.isEmpty } + [("page", String(page))]
+    private static func link(page: Int, search: String, status: InvitationStatus?, kind: InvitationKind?) -> String {
+        let fields = [("q", search), ("status", status?.rawValue ?? ""), ("kind", kind?.rawValue ?? "")].filter { !$0.1.isEmpty } + [("page", String(page))]
         return "/console/invitations?" + fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
             .joined(separator: "&")
     }

@@ -8,17 +8,17 @@ extension JoinInvitations {
     /// Sends a new link: the old token stops working (its hash is replaced) and the expiry restarts with the
     /// invitation's original validity.
     func resend(_ invitationID: UUID, organization: Organization, inviter: Account?, actor: AuditActor, on db: any Database, now: Date = Date()) async throws {
-        let organizationID = organization.id!
+        let organizationID = try organization.requireID()
         try await db.transaction { db in
             let invitation = try await Self.find(invitationID, organizationID: organizationID, on: db)
             let validity = Double(Self.validDays(invitation) ?? 7) * 86_400
             do {
-                invitation.expiresAt = try InvitationLifecycle.resend(stored: InvitationStatus(rawValue: invitation.status) ?? .revoked,
+                invitation.expiresAt = try InvitationLifecycle.resend(stored: invitation.status,
                                                                       expiresAt: invitation.expiresAt, now: now, validFor: validity)
             } catch { throw Abort(.conflict, reason: "invitation: \(error)") }
             let token = TokenGenerator.newToken()
             invitation.tokenHash = TokenGenerator.hash(token)
-            invitation.status = InvitationStatus.pending.rawValue
+            invitation.status = .pending
             invitation.sentAt = nil
             try await invitation.save(on: db)
             let catalog = try await mailer.catalog(for: organizationID, on: db)
@@ -28,7 +28,7 @@ extension JoinInvitations {
             let mail = mailer.composer.mail(content, from: sender, to: Mailbox(address: try EmailAddress(invitation.email)),
                                             organizationID: organizationID, invitationID: invitation.id)
             try await mailer.outbox.enqueue([mail], on: db)
-            try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: "invitation.join.resent",
+            try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: .joinInvitationResent,
                                       targetType: "invitation", targetID: invitation.id, targetLabel: invitation.email)
         }
         mailer.wakeDelivery()
@@ -38,12 +38,11 @@ extension JoinInvitations {
         try await db.transaction { db in
             let invitation = try await Self.find(invitationID, organizationID: organizationID, on: db)
             do {
-                invitation.status = try InvitationLifecycle.revoke(stored: InvitationStatus(rawValue: invitation.status) ?? .revoked,
-                                                                   expiresAt: invitation.expiresAt, now: now).rawValue
+                invitation.status = try InvitationLifecycle.revoke(stored: invitation.status, expiresAt: invitation.expiresAt, now: now)
             } catch { throw Abort(.conflict, reason: "invitation: \(error)") }
             invitation.revokedAt = now
             try await invitation.save(on: db)
-            try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: "invitation.join.revoked",
+            try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: .joinInvitationRevoked,
                                       targetType: "invitation", targetID: invitation.id, targetLabel: invitation.email)
         }
     }
@@ -57,7 +56,7 @@ extension JoinInvitations {
 
     static func find(_ id: UUID, organizationID: UUID, on db: any Database) async throws -> Invitation {
         guard let invitation = try await Invitation.query(on: db).filter(\.$id == id).filter(\.$organization.$id == organizationID)
-            .filter(\.$kind == InvitationKind.join.rawValue).with(\.$inviter).first()
+            .filter(\.$kind == .join).with(\.$inviter).first()
         else { throw Abort(.notFound, reason: "invitation: not found in this organization") }
         return invitation
     }

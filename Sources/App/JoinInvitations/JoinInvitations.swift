@@ -52,7 +52,7 @@ struct JoinInvitations {
         var results = request.recipients.errors.map { error in
             RowResult(line: error.line, email: "", outcome: error.isDuplicate ? .duplicate : .invalid, detail: error.description)
         }
-        let organizationID = organization.id!
+        let organizationID = try organization.requireID()
         let emails = request.recipients.recipients.map(\.address.normalized)
         let members = try await memberStatuses(organizationID: organizationID, emails: emails, on: db)
         let pending = try await pendingInvitations(organizationID: organizationID, emails: emails, now: now, on: db)
@@ -76,8 +76,8 @@ struct JoinInvitations {
         // A pending invitation past its expiry no longer blocks a new one: store the status it already has,
         // so the partial unique index on pending invitations admits the new row.
         try await Invitation.query(on: db).filter(\.$organization.$id == organizationID)
-            .filter(\.$kind == InvitationKind.join.rawValue).filter(\.$status == InvitationStatus.pending.rawValue)
-            .filter(\.$expiresAt <= now).set(\.$status, to: InvitationStatus.expired.rawValue).update()
+            .filter(\.$kind == .join).filter(\.$status == .pending)
+            .filter(\.$expiresAt <= now).set(\.$status, to: .expired).update()
         // The whole list against the daily quota before the first slice: refused as a whole, never half-sent.
         try await mailer.outbox.quota.reserve(creating.count, organizationID: organizationID, now: now, on: db)
         // Written in slices, each its own transaction (invitations, audit rows and their outbox messages together):
@@ -93,12 +93,12 @@ struct JoinInvitations {
                 invitation.$organization.id = organizationID
                 invitation.$inviter.id = inviter?.id
                 invitation.batchID = batchID
-                invitation.kind = InvitationKind.join.rawValue
+                invitation.kind = .join
                 invitation.email = address.normalized
                 invitation.language = request.language.rawValue
-                invitation.status = InvitationStatus.pending.rawValue
+                invitation.status = .pending
                 invitation.tokenHash = TokenGenerator.hash(token)
-                invitation.roleOnAccept = request.role.rawValue
+                invitation.roleOnAccept = request.role
                 invitation.message = request.message.map { SafeText.scrubbed($0, .multiLine) }?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
                 invitation.expiresAt = now.addingTimeInterval(TimeInterval(request.expiresInDays.value) * 86_400)
                 // Kept so that a resend restarts the same validity the administrator chose.
@@ -108,7 +108,7 @@ struct JoinInvitations {
                     .content(invitation: invitation, token: token, organization: organization, inviter: inviter)
                 mails.append(mailer.composer.mail(content, from: sender, to: Mailbox(address: address), organizationID: organizationID,
                                                     invitationID: invitation.id, batchID: batchID))
-                try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: "invitation.join.sent",
+                try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: .joinInvitationSent,
                                           targetType: "invitation", targetID: invitation.id, targetLabel: address.normalized,
                                           details: "role: \(request.role.title), language: \(request.language.rawValue)")
             }
@@ -135,7 +135,7 @@ struct JoinInvitations {
         var pending: Set<String> = []
         for chunk in emails.chunked(500) {
             let rows = try await Invitation.query(on: db).filter(\.$organization.$id == organizationID)
-                .filter(\.$kind == InvitationKind.join.rawValue).filter(\.$status == InvitationStatus.pending.rawValue)
+                .filter(\.$kind == .join).filter(\.$status == .pending)
                 .filter(\.$expiresAt > now).filter(\.$email ~~ Array(chunk)).all()
             pending.formUnion(rows.map(\.email))
         }

@@ -70,7 +70,7 @@ struct JoinInvitationsController {
 
     func revoke(_ req: Request) async throws -> Response {
         let context = try req.console
-        try await JoinInvitations(mailer: req.herald.mailer, configuration: req.herald.configuration).revoke(try Self.id(req), organizationID: context.organization.id!, actor: context.actor, on: req.db)
+        try await JoinInvitations(mailer: req.herald.mailer, configuration: req.herald.configuration).revoke(try Self.id(req), organizationID: context.organizationID, actor: context.actor, on: req.db)
         req.flash("The invitation was revoked; its link no longer works.")
         return req.redirect(to: "/console/invitations")
     }

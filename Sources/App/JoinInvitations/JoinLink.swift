@@ -18,18 +18,18 @@ struct JoinLink: Sendable {
     let inviterEmail: String?
     let email: String
     let language: String
-    let storedStatus: String
-    let roleOnAccept: String?
+    let storedStatus: InvitationStatus
+    let roleOnAccept: MembershipRole?
     let message: String?
     let expiresAt: Date
     let openedAt: Date?
 
     /// The link's status now: a pending invitation past its expiry reads as expired.
     func status(now: Date = Date()) -> InvitationStatus {
-        InvitationLifecycle.effectiveStatus(stored: InvitationStatus(rawValue: storedStatus) ?? .revoked, expiresAt: expiresAt, now: now)
+        InvitationLifecycle.effectiveStatus(stored: storedStatus, expiresAt: expiresAt, now: now)
     }
 
-    var role: MembershipRole { MembershipRole(rawValue: roleOnAccept ?? "") ?? .member }
+    var role: MembershipRole { roleOnAccept ?? .member }
 
     /// "Name (email)", or the organization's name for invitations sent by Herald itself (the CLI).
     var inviterLabel: String {
@@ -51,7 +51,7 @@ struct JoinLink: Sendable {
     }
 
     static func binds(_ token: String) -> [String] {
-        [TokenGenerator.hash(token), InvitationKind.join.rawValue]
+        [TokenGenerator.hash(token), InvitationKind.join.stored]
     }
 }
 
@@ -66,8 +66,8 @@ extension JoinLink {
             inviterEmail: try row.decode(column: "inviter_email", as: String?.self),
             email: try row.decode(column: "email", as: String.self),
             language: try row.decode(column: "language", as: String.self),
-            storedStatus: try row.decode(column: "status", as: String.self),
-            roleOnAccept: try row.decode(column: "role_on_accept", as: String?.self),
+            storedStatus: try row.decode(column: "status", as: InvitationStatus.self),
+            roleOnAccept: try row.decode(column: "role_on_accept", as: MembershipRole?.self),
             message: try row.decode(column: "message", as: String?.self),
             expiresAt: try row.decode(column: "expires_at", as: Date.self),
             openedAt: try row.decode(column: "opened_at", as: Date?.self)

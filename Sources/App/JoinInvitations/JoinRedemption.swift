@@ -25,10 +25,11 @@ enum JoinRedemption {
                 """).all()
             guard !claimed.isEmpty else { throw JoinLinkError.alreadyUsed }
             let organizationID = invitation.organizationID
+            let accountID = try account.requireID()
             let role = invitation.role
             let membership: Membership
             if let existing = try await Membership.query(on: db).filter(\.$organization.$id == organizationID)
-                .filter(\.$account.$id == account.id!).first() {
+                .filter(\.$account.$id == accountID).first() {
                 guard existing.status != .blocked else { throw JoinLinkError.blocked }
                 guard existing.status != .active else { throw JoinLinkError.alreadyMember }
                 existing.status = .active
@@ -36,15 +37,15 @@ enum JoinRedemption {
                 membership = existing
                 try await existing.save(on: db)
             } else {
-                membership = Membership(organizationID: organizationID, accountID: account.id!, role: role)
+                membership = Membership(organizationID: organizationID, accountID: accountID, role: role)
                 try await membership.create(on: db)
             }
             account.language = invitation.language
             try await account.save(on: db)
-            try await AuditLog.record(on: db, organizationID: organizationID, actor: .account(id: account.id!, email: account.email),
-                                      action: "invitation.join.accepted", targetType: "invitation", targetID: invitation.invitationID, targetLabel: invitation.email)
-            try await AuditLog.record(on: db, organizationID: organizationID, actor: .account(id: account.id!, email: account.email),
-                                      action: "member.joined", targetType: "account", targetID: account.id, targetLabel: account.email,
+            try await AuditLog.record(on: db, organizationID: organizationID, actor: .account(id: accountID, email: account.email),
+                                      action: .joinInvitationAccepted, targetType: "invitation", targetID: invitation.invitationID, targetLabel: invitation.email)
+            try await AuditLog.record(on: db, organizationID: organizationID, actor: .account(id: accountID, email: account.email),
+                                      action: .memberJoined, targetType: "account", targetID: account.id, targetLabel: account.email,
                                       details: "role: \(role.title)")
             return membership
         }

@@ -16,16 +16,16 @@ enum InstallationActions {
                 .filter(\.$licenseKey.$id == keyID).first(),
                   let key = try await LicenseKey.find(keyID, on: db)
             else { throw ValidationProblems(["installation: not found for this license key"], status: .notFound) }
-            let wasActive = installation.status == InstallationStatus.active.rawValue
+            let wasActive = installation.status == .active
             switch action {
             case .deactivate:
                 guard wasActive else { throw ValidationProblems(["installation: \(installation.computerName) is not active"]) }
-                installation.status = InstallationStatus.deactivated.rawValue
+                installation.status = .deactivated
             case .block:
-                guard installation.status != InstallationStatus.blocked.rawValue else {
+                guard installation.status != .blocked else {
                     throw ValidationProblems(["installation: \(installation.computerName) is already blocked"])
                 }
-                installation.status = InstallationStatus.blocked.rawValue
+                installation.status = .blocked
                 if try await BlockedComputer.query(on: db).filter(\.$licenseKey.$id == keyID)
                     .filter(\.$fingerprint == installation.fingerprint).count() == 0 {
                     let blocked = BlockedComputer()
@@ -40,7 +40,7 @@ enum InstallationActions {
             try await installation.save(on: db)
             try await AuditLog.record(
                 on: db, organizationID: key.$organization.id, actor: actor,
-                action: action == .block ? "installation.blocked" : "installation.deactivated",
+                action: action == .block ? .installationBlocked : .installationDeactivated,
                 targetType: "installation", targetID: installation.id, targetLabel: installation.computerName,
                 details: "key \(key.name), certificate \(installation.certificateSerial) revoked"
             )
@@ -53,7 +53,7 @@ enum InstallationActions {
         try await Installation.query(on: db)
             .join(LicenseKey.self, on: \Installation.$licenseKey.$id == \LicenseKey.$id)
             .filter(LicenseKey.self, \.$organization.$id == organizationID)
-            .filter(\.$status != InstallationStatus.active.rawValue)
+            .filter(\.$status != .active)
             .sort(\.$deactivatedAt, .descending)
             .all()
             .map { ($0.certificateSerial, $0.deactivatedAt) }
@@ -68,7 +68,7 @@ enum InstallationActions {
         for installation in try await list(keyID: keyID, on: db) {
             csv += SpreadsheetSafeCSVWriter.line([
                 installation.computerName, installation.operatingSystem, installation.serialNumber ?? "",
-                installation.macAddress ?? "", installation.status, DisplayDate.format(installation.activatedAt),
+                installation.macAddress ?? "", installation.status.rawValue, DisplayDate.format(installation.activatedAt),
                 installation.deactivatedAt.map { DisplayDate.format($0) } ?? "", installation.invitation?.email ?? "",
                 installation.certificateSerial,
             ])

@@ -55,7 +55,7 @@ enum LicenseAPIController {
         let serialNumber: String?
         let macAddress: String?
         let fingerprint: String
-        let status: String
+        let status: InstallationStatus
         let activatedAt: Date
         let deactivatedAt: Date?
         let invitationEmail: String?
@@ -64,8 +64,8 @@ enum LicenseAPIController {
 
     static func list(_ req: Request) async throws -> [LicenseKeyDTO] {
         let keys = try await LicenseKey.query(on: req.db).filter(\.$organization.$id == req.api.organizationID).sort(\.$name).all()
-        let used = try await LicenseKeyStore.usedSeats(keyIDs: keys.map { $0.id! }, on: req.db)
-        return keys.map { dto($0, used: used[$0.id!] ?? 0) }
+        let used = try await LicenseKeyStore.usedSeats(keyIDs: keys.map { try $0.requireID() }, on: req.db)
+        return try keys.map { try dto($0, used: used[try $0.requireID()] ?? 0) }
     }
 
     static func create(_ req: Request) async throws -> Response {
@@ -106,9 +106,9 @@ enum LicenseAPIController {
         do { expiresAt = try InvitationExpiry.parse(body.expires) } catch { problems += error.problems }
         guard problems.isEmpty, let language else { throw ValidationProblems(problems) }
 
-        let used = try await LicenseKeyStore.usedSeats(keyID: key.id!, on: req.db)
+        let used = try await LicenseKeyStore.usedSeats(keyID: try key.requireID(), on: req.db)
         let result = try await InstallInvitationBatch.send(.init(
-            keyID: key.id!, recipients: addresses, language: language, expiresAt: expiresAt,
+            keyID: try key.requireID(), recipients: addresses, language: language, expiresAt: expiresAt,
             inviterID: context.account.id, actor: context.actor
         ), mailer: req.herald.mailer, secrets: req.herald.installInvitationSecrets,
            turns: req.herald.installInvitationTurns, on: req.db)
@@ -130,7 +130,7 @@ enum LicenseAPIController {
         let page = try PageRequest(req, defaultSize: PageRequest.maximumSize)
         let shown = try await InstallationActions.page(page, keyID: try key.requireID(), on: req.db)
         return try await page.response(shown.rows.map {
-            InstallationDTO(id: $0.id!, computerName: $0.computerName, operatingSystem: $0.operatingSystem, serialNumber: $0.serialNumber,
+            InstallationDTO(id: try $0.requireID(), computerName: $0.computerName, operatingSystem: $0.operatingSystem, serialNumber: $0.serialNumber,
                             macAddress: $0.macAddress, fingerprint: $0.fingerprint, status: $0.status, activatedAt: $0.activatedAt,
                             deactivatedAt: $0.deactivatedAt, invitationEmail: $0.invitation?.email, certificateSerial: $0.certificateSerial)
         }, next: shown.next, for: req)
@@ -142,7 +142,7 @@ enum LicenseAPIController {
         guard let installationID = req.parameters.get("installationID", as: UUID.self),
               let action = req.parameters.get("action").flatMap(InstallationActions.Action.init(rawValue:))
         else { throw Abort(.notFound, reason: "installation: not found") }
-        _ = try await InstallationActions.apply(action, installationID: installationID, keyID: key.id!, actor: req.api.actor,
+        _ = try await InstallationActions.apply(action, installationID: installationID, keyID: try key.requireID(), actor: req.api.actor,
                                            seatLock: req.herald.seatLock, on: req.db)
         return .noContent
     }
@@ -155,8 +155,8 @@ enum LicenseAPIController {
         return key
     }
 
-    private static func dto(_ key: LicenseKey, used: Int) -> LicenseKeyDTO {
-        LicenseKeyDTO(id: key.id!, name: key.name, product: key.product, seats: key.seats, usedSeats: used,
+    private static func dto(_ key: LicenseKey, used: Int) throws -> LicenseKeyDTO {
+        LicenseKeyDTO(id: try key.requireID(), name: key.name, product: key.product, seats: key.seats, usedSeats: used,
                       expiresAt: key.expiresAt, downloads: LicenseKeyStore.downloads(of: key))
     }
 }

@@ -19,7 +19,7 @@ enum LicenseAccess {
     static func scope(for context: ConsoleContext, on db: any Database) async throws -> Scope {
         if context.isAdministrator { return .all }
         let grants = try await LicenseKeyAdministrator.query(on: db)
-            .filter(\.$membership.$id == context.membership.id!)
+            .filter(\.$membership.$id == context.membership.requireID())
             .all()
         return .only(Set(grants.map(\.$licenseKey.id)))
     }
@@ -28,7 +28,7 @@ enum LicenseAccess {
     /// a key of another organization and a key one may not see look the same.
     static func key(_ id: UUID?, context: ConsoleContext, on db: any Database) async throws -> LicenseKey {
         guard let id, let key = try await LicenseKey.query(on: db)
-            .filter(\.$id == id).filter(\.$organization.$id == context.organization.id!).first(),
+            .filter(\.$id == id).filter(\.$organization.$id == context.organizationID).first(),
             try await scope(for: context, on: db).allows(id)
         else {
             throw Abort(.notFound, reason: "license key: not found in your organization, or not yours to manage")

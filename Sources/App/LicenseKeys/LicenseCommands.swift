@@ -26,6 +26,7 @@ struct LicenseCreateCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         let organization = try await context.organization(named: signature.organization, on: app)
+        let organizationID = try organization.requireID()
         var downloads: [String: String] = [:]
         for pair in (signature.download ?? "").split(separator: ",") {
             let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
@@ -40,7 +41,7 @@ struct LicenseCreateCommand: AsyncCommand {
         case .failure(let problems): throw CommandError.invalid(problems.problems.map { "--\($0)" })
         case .success(let validated):
             do {
-                let key = try await LicenseKeyStore.create(validated, organizationID: organization.id!, actor: .commandLine,
+                let key = try await LicenseKeyStore.create(validated, organizationID: organizationID, actor: .commandLine,
                                                            secretBox: app.herald.secretBox, on: app.db)
                 context.console.print("Created license key '\(key.name)' for \(key.product) with \(key.seats) seat(s).")
             } catch let problems as ValidationProblems {
@@ -61,11 +62,12 @@ struct LicenseListCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         let organization = try await context.organization(named: signature.organization, on: app)
-        let keys = try await LicenseKey.query(on: app.db).filter(\.$organization.$id == organization.id!).sort(\.$name).all()
-        let used = try await LicenseKeyStore.usedSeats(keyIDs: keys.map { $0.id! }, on: app.db)
+        let organizationID = try organization.requireID()
+        let keys = try await LicenseKey.query(on: app.db).filter(\.$organization.$id == organizationID).sort(\.$name).all()
+        let used = try await LicenseKeyStore.usedSeats(keyIDs: keys.map { try $0.requireID() }, on: app.db)
         context.console.print("name\tproduct\tseats used/total\texpires")
         for key in keys {
-            context.console.print("\(key.name)\t\(key.product)\t\(used[key.id!] ?? 0)/\(key.seats)\t\(DisplayDate.format(key.expiresAt))")
+            context.console.print("\(key.name)\t\(key.product)\t\(used[try key.requireID()] ?? 0)/\(key.seats)\t\(DisplayDate.format(key.expiresAt))")
         }
     }
 }

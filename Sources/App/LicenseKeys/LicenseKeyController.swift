@@ -11,7 +11,7 @@ enum LicenseKeyController {
         let operatingSystem: String
         let serialNumber: String
         let macAddress: String
-        let status: String
+        let status: InstallationStatus
         let active: Bool
         let activated: String
         let invitation: String
@@ -55,7 +55,7 @@ enum LicenseKeyController {
         guard context.isAdministrator else { throw Abort(.forbidden, reason: "Only account administrators can view the license key.") }
         let key = try await LicenseAccess.key(req.parameters.get("keyID", as: UUID.self), context: context, on: req.db)
         let secret = try req.herald.secretBox.open(key.secretCiphertext)
-        try await AuditLog.record(on: req.db, organizationID: context.organization.id, actor: context.actor, action: "license.key_viewed",
+        try await AuditLog.record(on: req.db, organizationID: context.organization.id, actor: context.actor, action: .licenseKeyViewed,
                                   targetType: "license_key", targetID: key.id, targetLabel: key.name)
         return try await render(req, secret: secret)
     }
@@ -63,13 +63,13 @@ enum LicenseKeyController {
     static func render(_ req: Request, secret: String?) async throws -> View {
         let context = try req.console
         let key = try await LicenseAccess.key(req.parameters.get("keyID", as: UUID.self), context: context, on: req.db)
-        let keyID = key.id!
+        let keyID = try key.requireID()
         let used = try await LicenseKeyStore.usedSeats(keyID: keyID, on: req.db)
         let shown = try await InstallationActions.page(try PageRequest(req, defaultSize: installationsPerPage), keyID: keyID, on: req.db)
-        let installations = shown.rows.map {
-            InstallationRow(id: $0.id!.uuidString, computerName: $0.computerName, operatingSystem: $0.operatingSystem,
+        let installations = try shown.rows.map {
+            InstallationRow(id: try $0.requireID().uuidString, computerName: $0.computerName, operatingSystem: $0.operatingSystem,
                             serialNumber: $0.serialNumber ?? "—", macAddress: $0.macAddress ?? "—", status: $0.status,
-                            active: $0.status == InstallationStatus.active.rawValue, activated: DisplayDate.format($0.activatedAt),
+                            active: $0.status == .active, activated: DisplayDate.format($0.activatedAt),
                             invitation: $0.invitation?.email ?? "—")
         }
         let blocked = try await BlockedComputer.query(on: req.db).filter(\.$licenseKey.$id == keyID).all().map(\.fingerprint)
@@ -78,14 +78,14 @@ enum LicenseKeyController {
             id: keyID.uuidString, name: key.name, product: key.product, seats: key.seats, used: used,
             free: SeatPolicy().freeSeats(seats: key.seats, used: used), expires: DisplayDate.format(key.expiresAt),
             downloads: downloads, installations: installations, previousPage: shown.previous, nextPage: shown.next, blocked: blocked,
-            batches: try await batches(keyID: keyID, organizationID: context.organization.id!, on: req.db),
+            batches: try await batches(keyID: keyID, organizationID: context.organizationID, on: req.db),
             isAdministrator: context.isAdministrator, secret: secret
         ))
     }
 
     /// Invitation batches of this key with counts per status; codes themselves are never shown here.
     private static func batches(keyID: UUID, organizationID: UUID, on db: any Database) async throws -> [BatchRow] {
-        struct Count: Decodable { let batch_id: UUID; let status: String; let expired: Int; let total: Int; let sent: Date? }
+        struct Count: Decodable { let batch_id: UUID; let status: InvitationStatus; let expired: Int; let total: Int; let sent: Date? }
         let now = Date()
         let rows = try await db.sql.raw("""
             SELECT i.batch_id, i.status, SUM(CASE WHEN i.expires_at <= \(bind: now) THEN 1 ELSE 0 END) AS expired,
@@ -98,8 +98,8 @@ enum LicenseKeyController {
         for row in rows {
             var entry = byBatch[row.batch_id] ?? (row.sent, 0, 0, 0)
             entry.total += row.total
-            if row.status == InvitationStatus.pending.rawValue { entry.pending += row.total - row.expired }
-            if row.status == InvitationStatus.accepted.rawValue { entry.activated += row.total }
+            if row.status == .pending { entry.pending += row.total - row.expired }
+            if row.status == .accepted { entry.activated += row.total }
             byBatch[row.batch_id] = entry
         }
         return byBatch.sorted { ($0.value.sent ?? .distantPast) > ($1.value.sent ?? .distantPast) }.map {
@@ -115,18 +115,18 @@ enum LicenseKeyController {
         guard let installationID = req.parameters.get("installationID", as: UUID.self),
               let action = req.parameters.get("action").flatMap(InstallationActions.Action.init(rawValue:))
         else { throw Abort(.notFound, reason: "installation: not found") }
-        let installation = try await InstallationActions.apply(action, installationID: installationID, keyID: key.id!,
+        let installation = try await InstallationActions.apply(action, installationID: installationID, keyID: try key.requireID(),
                                                                actor: context.actor, seatLock: req.herald.seatLock, on: req.db)
         req.flash(action == .block
             ? "\(installation.computerName) is blocked and its seat is free."
             : "\(installation.computerName) is deactivated and its seat is free.")
-        return req.redirect(to: "/console/licenses/\(key.id!.uuidString)")
+        return req.redirect(to: "/console/licenses/\(try key.requireID().uuidString)")
     }
 
     static func exportInstallations(_ req: Request) async throws -> Response {
         let context = try req.console
         let key = try await LicenseAccess.key(req.parameters.get("keyID", as: UUID.self), context: context, on: req.db)
-        let csv = try await InstallationActions.exportCSV(keyID: key.id!, on: req.db)
+        let csv = try await InstallationActions.exportCSV(keyID: try key.requireID(), on: req.db)
         return CSVDownload.response(csv, filename: "installations-\(CSVDownload.slug(key.name)).csv")
     }
 }

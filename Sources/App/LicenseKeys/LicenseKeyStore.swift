@@ -25,7 +25,7 @@ enum LicenseKeyStore {
             try await key.create(on: db)
             try await ActivationSigningKeys.ensure(organizationID: organizationID, secretBox: secretBox, on: db)
             try await AuditLog.record(
-                on: db, organizationID: organizationID, actor: actor, action: "license.created", targetType: "license_key",
+                on: db, organizationID: organizationID, actor: actor, action: .licenseCreated, targetType: "license_key",
                 targetID: key.id, targetLabel: key.name, details: "\(key.product), \(key.seats) seats"
             )
         }
@@ -39,7 +39,7 @@ enum LicenseKeyStore {
         let rows = try await db.sql.select()
             .column("license_key_id").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "used")
             .from(Installation.schema)
-            .where("license_key_id", .in, keyIDs).where("status", .equal, InstallationStatus.active.rawValue)
+            .where("license_key_id", .in, keyIDs).where("status", .equal, InstallationStatus.active)
             .groupBy("license_key_id")
             .all(decoding: Row.self)
         return Dictionary(uniqueKeysWithValues: rows.map { ($0.license_key_id, $0.used) })

@@ -54,10 +54,10 @@ enum LicensesController {
             var input = form.input
             if let seats = form.seats, !seats.isEmpty, input.seats == nil { input.seats = -1 }
             let validated = try input.validate().get()
-            let key = try await LicenseKeyStore.create(validated, organizationID: context.organization.id!, actor: context.actor,
+            let key = try await LicenseKeyStore.create(validated, organizationID: context.organizationID, actor: context.actor,
                                                        secretBox: req.herald.secretBox, on: req.db)
             req.flash("License key '\(key.name)' added.")
-            return req.redirect(to: "/console/licenses/\(key.id!.uuidString)")
+            return req.redirect(to: "/console/licenses/\(try key.requireID().uuidString)")
         } catch let problems as ValidationProblems {
             let response = try await render(req, errors: problems.problems, form: echo).encodeResponse(for: req).get()
             response.status = .badRequest
@@ -69,12 +69,12 @@ enum LicensesController {
         let context = try req.console
         try await LicenseAccess.requireSomeAccess(context, on: req.db)
         let scope = try await LicenseAccess.scope(for: context, on: req.db)
-        let keys = try await LicenseKey.query(on: req.db).filter(\.$organization.$id == context.organization.id!).sort(\.$name).all()
-            .filter { scope.allows($0.id!) }
-        let used = try await LicenseKeyStore.usedSeats(keyIDs: keys.map { $0.id! }, on: req.db)
-        let rows = keys.map { key in
-            let inUse = used[key.id!] ?? 0
-            return Row(id: key.id!.uuidString, name: key.name, product: key.product, seats: key.seats, used: inUse,
+        let keys = try await LicenseKey.query(on: req.db).filter(\.$organization.$id == context.organizationID).sort(\.$name).all()
+            .filter { scope.allows(try $0.requireID()) }
+        let used = try await LicenseKeyStore.usedSeats(keyIDs: keys.map { try $0.requireID() }, on: req.db)
+        let rows = try keys.map { key in
+            let inUse = used[try key.requireID()] ?? 0
+            return Row(id: try key.requireID().uuidString, name: key.name, product: key.product, seats: key.seats, used: inUse,
                        free: max(0, key.seats - inUse), expires: DisplayDate.format(key.expiresAt))
         }
         return try await req.renderPage("licenses", section: .licenses, ViewModel(

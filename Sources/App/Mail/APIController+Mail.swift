@@ -49,7 +49,7 @@ extension APIController {
             let id: UUID
             let to: String
             let subject: String
-            let status: String
+            let status: OutboxStatus
             let attempts: Int
             let nextAttemptAt: Date?
             let lastError: String?
@@ -65,9 +65,11 @@ extension APIController {
     static func outbox(_ req: Request) async throws -> OutboxDTO {
         let organizationID = try req.api.organizationID
         let batch = try? req.query.get(UUID.self, at: "batch")
-        let status = try? req.query.get(String.self, at: "status")
-        if let status, OutboxStatus(rawValue: status) == nil {
-            throw Abort(.badRequest, reason: "status: must be one of \(OutboxStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+        let status = try (try? req.query.get(String.self, at: "status")).map { text in
+            guard let status = OutboxStatus(rawValue: text) else {
+                throw Abort(.badRequest, reason: "status: must be one of \(OutboxStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return status
         }
         func scoped() -> QueryBuilder<OutboxMessage> {
             let query = OutboxMessage.query(on: req.db).filter(\.$organization.$id == organizationID)
@@ -80,8 +82,8 @@ extension APIController {
             .field(\.$id).field(\.$recipients).field(\.$subject).field(\.$status).field(\.$attempts)
             .field(\.$nextAttemptAt).field(\.$lastError).field(\.$sentAt).field(\.$batchID).field(\.$createdAt)
             .all()
-            .map { OutboxDTO.Message(id: $0.id!, to: $0.recipients, subject: $0.subject, status: $0.status, attempts: $0.attempts,
-                                     nextAttemptAt: $0.status == "deferred" ? $0.nextAttemptAt : nil, lastError: $0.lastError,
+            .map { OutboxDTO.Message(id: try $0.requireID(), to: $0.recipients, subject: $0.subject, status: $0.status, attempts: $0.attempts,
+                                     nextAttemptAt: $0.status == .deferred ? $0.nextAttemptAt : nil, lastError: $0.lastError,
                                      sentAt: $0.sentAt, batchID: $0.batchID) }
         return OutboxDTO(counts: counts, messages: messages)
     }

@@ -47,7 +47,7 @@ struct MailSetCommand: AsyncCommand {
         if input.requires_authentication == true, input.password == nil {
             throw CommandError.usage("--password-stdin: a password is required with --username")
         }
-        try await MailSettingsStore.save(input, organizationID: organization.id!, actor: .commandLine, secretBox: app.herald.secretBox, on: app.db)
+        try await MailSettingsStore.save(input, organizationID: try organization.requireID(), actor: .commandLine, secretBox: app.herald.secretBox, on: app.db)
         context.console.print("Mail settings of '\(organization.name)' saved.")
     }
 }

@@ -27,7 +27,7 @@ struct MailSettingsController {
         struct Message: Encodable {
             let to: String
             let subject: String
-            let status: String
+            let status: OutboxStatus
             let attempts: Int
             let nextAttempt: String
             let lastError: String?
@@ -43,7 +43,7 @@ struct MailSettingsController {
             .field(\.$nextAttemptAt).field(\.$lastError).field(\.$createdAt)
             .sort(\.$createdAt, .descending).limit(20).all()
             .map { DeliveryStatus.Message(to: $0.recipients, subject: $0.subject, status: $0.status, attempts: $0.attempts,
-                                          nextAttempt: $0.status == "deferred" ? DisplayDate.format($0.nextAttemptAt) : "",
+                                          nextAttempt: $0.status == .deferred ? DisplayDate.format($0.nextAttemptAt) : "",
                                           lastError: $0.lastError) }
         return DeliveryStatus(counts: counts, recent: recent)
     }
@@ -57,29 +57,29 @@ struct MailSettingsController {
         let form = try req.content.decode(TestForm.self)
         let addresses = try TestEmail.recipients(form.to)
         let results = try await req.herald.testEmail.send(to: addresses, organization: context.organization, on: req.db)
-        try await AuditLog.record(on: req.db, organizationID: context.organization.id, actor: context.actor, action: "mail_settings.tested",
+        try await AuditLog.record(on: req.db, organizationID: context.organization.id, actor: context.actor, action: .mailSettingsTested,
                                   targetType: "mail_settings", targetLabel: form.to,
                                   details: results.map { "\($0.address): \($0.accepted ? "accepted" : "refused")" }.joined(separator: ", "))
-        let settings = try await MailSettingsStore.settings(for: context.organization.id!, on: req.db)
+        let settings = try await MailSettingsStore.settings(for: context.organizationID, on: req.db)
         return try await render(req, settings: settings, errors: [], testTo: form.to, testResults: results)
     }
 
     func form(_ req: Request) async throws -> View {
-        let settings = try await MailSettingsStore.settings(for: req.console.organization.id!, on: req.db)
+        let settings = try await MailSettingsStore.settings(for: req.console.organizationID, on: req.db)
         return try await render(req, settings: settings, errors: [])
     }
 
     func save(_ req: Request) async throws -> Response {
         let context = try req.console
         let input = try req.content.decode(MailSettingsInput.self)
-        let settings = try await MailSettingsStore.settings(for: context.organization.id!, on: req.db)
+        let settings = try await MailSettingsStore.settings(for: context.organizationID, on: req.db)
         let problems = input.problems(servers: req.herald.configuration.smtpServers)
         guard problems.isEmpty else {
             let response = try await render(req, settings: settings, errors: problems).encodeResponse(for: req).get()
             response.status = .unprocessableEntity
             return response
         }
-        try await MailSettingsStore.save(input, organizationID: context.organization.id!, actor: context.actor, secretBox: req.herald.secretBox, on: req.db)
+        try await MailSettingsStore.save(input, organizationID: context.organizationID, actor: context.actor, secretBox: req.herald.secretBox, on: req.db)
         req.flash("Mail settings saved.")
         return req.redirect(to: "/console/mail")
     }
@@ -93,7 +93,7 @@ struct MailSettingsController {
             requiresAuthentication: settings.requiresAuthentication, username: settings.username ?? "",
             hasPassword: settings.passwordCiphertext != nil, tlsModes: MailSettingsInput.tlsModes, errors: errors,
             testTo: testTo, testResults: testResults,
-            delivery: try await Self.deliveryStatus(organizationID: try req.console.organization.id!, on: req.db)
+            delivery: try await Self.deliveryStatus(organizationID: req.console.organizationID, on: req.db)
         )
         return try await req.renderPage("mail", section: .mail, content)
     }

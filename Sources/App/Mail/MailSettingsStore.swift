@@ -29,7 +29,7 @@ enum MailSettingsStore {
             var details = "transport: \(settings.transport)"
             if let host = settings.host { details += ", server: \(host):\(settings.port ?? 0), tls: \(settings.tlsMode)" }
             if !settings.verifyCertificates { details += ", certificate verification OFF" }
-            try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: "mail_settings.changed",
+            try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: .mailSettingsChanged,
                                       targetType: "mail_settings", targetID: settings.id, targetLabel: settings.senderAddress, details: details)
         }
     }

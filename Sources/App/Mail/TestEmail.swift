@@ -45,9 +45,9 @@ struct TestEmail: Sendable {
     static let replyTimeout: TimeInterval = 20
 
     func send(to addresses: [EmailAddress], organization: Organization, language: Language = .en, on db: any Database) async throws -> [Result] {
-        let settings = try await MailSettingsStore.settings(for: organization.id!, on: db)
+        let settings = try await MailSettingsStore.settings(for: try organization.requireID(), on: db)
         let sender = try Mailbox(address: EmailAddress(settings.senderAddress), displayName: settings.senderName)
-        let catalog = try await mailer.catalog(for: organization.id!, on: db)
+        let catalog = try await mailer.catalog(for: try organization.requireID(), on: db)
         let content = Self.content(organization: organization, language: language, catalog: catalog)
         let messages = try addresses.map { address in
             let message = mailer.composer.mail(content, from: sender, to: Mailbox(address: address), organizationID: organization.id).message

@@ -34,7 +34,7 @@ struct MembersController {
 
     static func list(_ req: Request) async throws -> View {
         let context = try req.console
-        let organizationID = try context.organization.requireID()
+        let organizationID = context.organizationID
         let page = try PageRequest(req, defaultSize: pageSize)
         let shown = try await page.slice { offset, limit in
             try await Membership.query(on: req.db)
@@ -45,11 +45,11 @@ struct MembersController {
         // The grants of the members on this page only.
         let grants = try await LicenseKeyAdministrator.query(on: req.db).filter(\.$membership.$id ~~ shown.rows.compactMap(\.id)).all()
         let granted = Set(grants.map { "\($0.$membership.id):\($0.$licenseKey.id)" })
-        let rows = shown.rows.map { membership in
-            Row(id: membership.id!.uuidString, name: membership.account.name, email: membership.account.email,
+        let rows = try shown.rows.map { membership in
+            Row(id: try membership.requireID().uuidString, name: membership.account.name, email: membership.account.email,
                 role: membership.role.title, isAdministrator: membership.role == .administrator, status: membership.status.rawValue,
                 joined: DisplayDate.format(membership.createdAt), note: membership.note, isSelf: membership.id == context.membership.id,
-                keys: keys.map { KeyChoice(id: $0.id!.uuidString, name: $0.name, granted: granted.contains("\(membership.id!):\($0.id!)")) })
+                keys: try keys.map { KeyChoice(id: try $0.requireID().uuidString, name: $0.name, granted: granted.contains("\(try membership.requireID()):\(try $0.requireID())")) })
         }
         return try await req.renderPage("members", section: .members,
                                         ViewModel(rows: rows, previousPage: shown.previous, nextPage: shown.next))
@@ -65,7 +65,7 @@ struct MembersController {
             let context = try req.console
             guard let id = req.parameters.get("id", as: UUID.self) else { throw Abort(.badRequest, reason: "id: is not a valid member id") }
             let form = try req.content.decode(ChangeForm.self)
-            let membership = try await MembershipChanges(mailer: req.herald.mailer, organizationID: context.organization.id!, actor: context.actor)
+            let membership = try await MembershipChanges(mailer: req.herald.mailer, organizationID: context.organizationID, actor: context.actor)
                 .apply(change, to: id, note: form.note, on: req.db)
             req.herald.mailer.wakeDelivery()
             req.flash("\(membership.account.email): \(change.rawValue) done.")
@@ -81,7 +81,7 @@ struct MembersController {
         let context = try req.console
         guard let id = req.parameters.get("id", as: UUID.self) else { throw Abort(.badRequest, reason: "id: is not a valid member id") }
         let form = try req.content.decode(GrantForm.self)
-        try await MembershipChanges(mailer: req.herald.mailer, organizationID: context.organization.id!, actor: context.actor)
+        try await MembershipChanges(mailer: req.herald.mailer, organizationID: context.organizationID, actor: context.actor)
             .grantLicenseKeys(Set(form.license_keys ?? []), to: id, on: req.db)
         req.flash("License administrator rights saved.")
         return req.redirect(to: "/console/members")
@@ -90,8 +90,8 @@ struct MembersController {
     /// Any member may leave (except the last administrator); their console session then has no organization.
     static func leave(_ req: Request) async throws -> Response {
         let context = try req.console
-        _ = try await MembershipChanges(mailer: req.herald.mailer, organizationID: context.organization.id!, actor: context.actor)
-            .apply(.leave, to: context.membership.id!, on: req.db)
+        _ = try await MembershipChanges(mailer: req.herald.mailer, organizationID: context.organizationID, actor: context.actor)
+            .apply(.leave, to: try context.membership.requireID(), on: req.db)
         req.session.data[Request.organizationSessionKey] = nil
         let remaining = context.organizations.filter { $0.id != context.organization.id }
         guard !remaining.isEmpty else {

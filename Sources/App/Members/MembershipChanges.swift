@@ -15,6 +15,17 @@ struct MembershipChanges {
 
     enum Change: String {
         case promote, demote, block, unblock, remove, leave
+
+        var auditAction: AuditAction {
+            switch self {
+            case .promote: .memberPromoted
+            case .demote: .memberDemoted
+            case .block: .memberBlocked
+            case .unblock: .memberUnblocked
+            case .remove: .memberRemoved
+            case .leave: .memberLeft
+            }
+        }
     }
 
     func apply(_ change: Change, to membershipID: UUID, note: String? = nil, on db: any Database) async throws -> Membership {
@@ -50,7 +61,7 @@ struct MembershipChanges {
             let detail = [note.map { "note: \($0)" }, change == .promote || change == .demote ? "role: \(membership.role.title)" : nil,
                           revokedTokens > 0 ? "API tokens revoked: \(revokedTokens)" : nil]
                 .compactMap { $0 }.joined(separator: ", ")
-            try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: "member.\(change.rawValue)",
+            try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: change.auditAction,
                                       targetType: "account", targetID: membership.account.id, targetLabel: membership.account.email,
                                       details: detail.isEmpty ? nil : detail)
             if [.block, .unblock, .remove].contains(change) {
@@ -74,8 +85,8 @@ struct MembershipChanges {
             guard unknown.isEmpty else { throw Abort(.badRequest, reason: "license_keys: \(unknown.count) key(s) are not this organization's") }
             try await LicenseKeyAdministrator.query(on: db).filter(\.$membership.$id == membershipID).delete()
             for keyID in keyIDs { try await LicenseKeyAdministrator(membershipID: membershipID, licenseKeyID: keyID).create(on: db) }
-            let names = keys.filter { keyIDs.contains($0.id!) }.map(\.name).sorted()
-            try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: "member.license_keys_granted",
+            let names = try keys.filter { keyIDs.contains(try $0.requireID()) }.map(\.name).sorted()
+            try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: .memberLicenseKeysGranted,
                                       targetType: "account", targetID: membership.account.id, targetLabel: membership.account.email,
                                       details: names.isEmpty ? "no keys" : "keys: \(names.joined(separator: ", "))")
         }

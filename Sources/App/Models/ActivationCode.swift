@@ -12,7 +12,7 @@ final class ActivationCodeRecord: Model, @unchecked Sendable {
 
     /// Only the hash is stored; the code is shown at creation and in the invitations export.
     @Field(key: "code_hash") var codeHash: String
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: ActivationCodeStatus
     @Field(key: "expires_at") var expiresAt: Date
     @OptionalField(key: "used_at") var usedAt: Date?
 

@@ -12,7 +12,7 @@ final class AuditEvent: Model, @unchecked Sendable {
 
     /// The actor as shown at the time ("alice@example.com", "cli", "api token 'ci'"), kept even if the account goes.
     @Field(key: "actor_label") var actorLabel: String
-    @Field(key: "action") var action: String
+    @Field(key: "action") var action: AuditAction
     @Field(key: "target_type") var targetType: String
     @OptionalField(key: "target_id") var targetID: String?
     @Field(key: "target_label") var targetLabel: String

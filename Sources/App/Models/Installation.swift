@@ -16,7 +16,7 @@ final class Installation: Model, @unchecked Sendable {
     @Field(key: "operating_system") var operatingSystem: String
     @OptionalField(key: "serial_number") var serialNumber: String?
     @OptionalField(key: "mac_address") var macAddress: String?
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: InstallationStatus
     @Field(key: "certificate_serial") var certificateSerial: String
     /// The certificate as issued (nil for installations activated before certificates were kept).
     @OptionalField(key: "certificate") var certificate: String?

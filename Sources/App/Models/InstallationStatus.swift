@@ -9,6 +9,6 @@ enum InstallationStatus: String, Codable, Sendable {
 }
 
 /// What the `status` column of `activation_codes` holds.
-enum ActivationCodeStatus: String, Sendable {
+enum ActivationCodeStatus: String, Codable, Sendable {
     case unused, used
 }

@@ -13,14 +13,14 @@ final class Invitation: Model, @unchecked Sendable {
     @OptionalParent(key: "inviter_id") var inviter: Account?
     @OptionalField(key: "batch_id") var batchID: UUID?
 
-    @Field(key: "kind") var kind: String
+    @Field(key: "kind") var kind: InvitationKind
     @Field(key: "email") var email: String
     @OptionalField(key: "name") var name: String?
     @Field(key: "language") var language: String
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: InvitationStatus
     /// SHA-256 of the link token: the token itself exists only in the email.
     @OptionalField(key: "token_hash") var tokenHash: String?
-    @OptionalField(key: "role_on_accept") var roleOnAccept: String?
+    @OptionalField(key: "role_on_accept") var roleOnAccept: MembershipRole?
     @OptionalField(key: "message") var message: String?
     @OptionalField(key: "payload") var payload: String?
 

@@ -12,7 +12,7 @@ final class OutboxMessage: Model, @unchecked Sendable {
     @OptionalParent(key: "invitation_id") var invitation: Invitation?
     @OptionalField(key: "batch_id") var batchID: UUID?
 
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: OutboxStatus
     @Field(key: "mail_from") var mailFrom: String
     /// Envelope recipients, comma-separated (addresses cannot contain commas once validated).
     @Field(key: "recipients") var recipients: String

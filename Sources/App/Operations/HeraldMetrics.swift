@@ -42,9 +42,9 @@ enum HeraldMetrics {
 
     /// The outbox as of now (set at each scrape): messages per unsettled status, and how long the oldest
     /// message that is due has been waiting (0 when none is), which is what to alert on when mail is stuck.
-    static func recordOutbox(counts: [String: Int], oldestDueAge: TimeInterval) {
+    static func recordOutbox(counts: [OutboxStatus: Int], oldestDueAge: TimeInterval) {
         for status in OutboxStatus.allCases where status != .sent {
-            Gauge(label: Name.outboxMessages, dimensions: [("status", status.rawValue)]).record(counts[status.rawValue] ?? 0)
+            Gauge(label: Name.outboxMessages, dimensions: [("status", status.rawValue)]).record(counts[status] ?? 0)
         }
         Gauge(label: Name.outboxOldestDueAge).record(max(0, oldestDueAge))
     }

@@ -33,10 +33,10 @@ enum MetricsController {
             FROM outbox_messages WHERE status IN ('queued', 'sending', 'deferred', 'failed')
             GROUP BY status
             """).all()
-        var counts: [String: Int] = [:]
+        var counts: [OutboxStatus: Int] = [:]
         var oldestDue: Date?
         for row in rows {
-            counts[try row.decode(column: "status", as: String.self)] = try row.decode(column: "n", as: Int.self)
+            counts[try row.decode(column: "status", as: OutboxStatus.self)] = try row.decode(column: "n", as: Int.self)
             if let due = try row.decode(column: "oldest_due", as: Date?.self) { oldestDue = min(oldestDue ?? due, due) }
         }
         HeraldMetrics.recordOutbox(counts: counts, oldestDueAge: oldestDue.map { now.timeIntervalSince($0) } ?? 0)

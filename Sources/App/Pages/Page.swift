@@ -81,8 +81,8 @@ extension Request {
             accountName: context.account.name,
             accountEmail: context.account.email,
             organizationName: context.organization.name,
-            organizations: context.organizations.map {
-                .init(id: $0.id!.uuidString, name: $0.name, current: $0.id == context.organization.id)
+            organizations: try context.organizations.map {
+                .init(id: try $0.requireID().uuidString, name: $0.name, current: $0.id == context.organization.id)
             },
             isAdministrator: context.isAdministrator,
             nav: ConsoleSection.allCases.filter { context.isAdministrator || $0.isOpenToMembers }

@@ -84,7 +84,7 @@ enum MessageOverrides {
                 row.value = value
                 try await row.create(on: db)
             }
-            try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: "template.changed",
+            try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: .templateChanged,
                                       targetType: "template", targetLabel: "\(template.title) (\(language.rawValue))")
         }
     }
@@ -93,7 +93,7 @@ enum MessageOverrides {
         try await db.transaction { db in
             try await MessageOverride.query(on: db).filter(\.$organization.$id == organizationID)
                 .filter(\.$language == language.rawValue).filter(\.$key ~~ template.keys).delete()
-            try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: "template.reset",
+            try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: .templateReset,
                                       targetType: "template", targetLabel: "\(template.title) (\(language.rawValue))")
         }
     }

@@ -24,7 +24,7 @@ struct TemplatesController {
 
     func show(_ req: Request) async throws -> View {
         let (template, language) = try selection(req, query: true)
-        let catalog = try await MessageOverrides.catalog(for: req.console.organization.id!, base: req.herald.catalog, on: req.db)
+        let catalog = try await MessageOverrides.catalog(for: req.console.organizationID, base: req.herald.catalog, on: req.db)
         let values = Dictionary(uniqueKeysWithValues: template.keys.map { ($0, catalog.text($0, language)) })
         return try await render(req, template: template, language: language, values: values, errors: [], preview: nil)
     }
@@ -36,7 +36,7 @@ struct TemplatesController {
         let action = (try? req.content.get(String.self, at: "action")) ?? "save"
         let base = req.herald.catalog
         if action == "reset" {
-            try await MessageOverrides.reset(template: template, language: language, organizationID: context.organization.id!, actor: context.actor, on: req.db)
+            try await MessageOverrides.reset(template: template, language: language, organizationID: context.organizationID, actor: context.actor, on: req.db)
             req.flash("\(template.title) (\(language.nativeName)) reset to the shipped text.")
             return req.redirect(to: "/console/templates?template=\(template.rawValue)&language=\(language.rawValue)")
         }
@@ -51,14 +51,14 @@ struct TemplatesController {
                 .encodeResponse(status: .unprocessableEntity, for: req)
         }
         if action == "preview" {
-            let current = try await MessageOverrides.catalog(for: context.organization.id!, base: base, on: req.db)
+            let current = try await MessageOverrides.catalog(for: context.organizationID, base: base, on: req.db)
             let candidate = current.overriding([language: values.compactMapValues { $0 }])
             let preview = TemplatePreview.content(template, language: language, catalog: candidate, organization: context.organization,
                                                   inviter: context.account, configuration: req.herald.configuration)
             return try await render(req, template: template, language: language, values: values, errors: [], preview: preview).encodeResponse(for: req)
         }
         try await MessageOverrides.save(values.compactMapValues { $0 }, template: template, language: language,
-                                        organizationID: context.organization.id!, base: base, actor: context.actor, on: req.db)
+                                        organizationID: context.organizationID, base: base, actor: context.actor, on: req.db)
         req.flash("\(template.title) (\(language.nativeName)) saved.")
         return req.redirect(to: "/console/templates?template=\(template.rawValue)&language=\(language.rawValue)")
     }

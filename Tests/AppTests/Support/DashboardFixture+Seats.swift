@@ -41,17 +41,17 @@ extension DashboardFixture {
                 installation.fingerprint = "fp-\(UUID().uuidString)"
                 installation.computerName = "PC-\(index)"
                 installation.operatingSystem = "Windows 11"
-                installation.status = (index < spec.active ? InstallationStatus.active : .deactivated).rawValue
+                installation.status = index < spec.active ? .active : .deactivated
                 installation.certificateSerial = UUID().uuidString
                 installation.activatedAt = now.addingTimeInterval(-86_400)
                 installation.deactivatedAt = index < spec.active ? nil : now
                 try await installation.create(on: app.db)
             }
             for index in 0..<spec.invited {
-                try await code(app, key: key, organizationID: organizationID, invitation: .pending, code: "unused", expiresAt: now.addingTimeInterval(86_400), tag: "\(index)", now: now)
+                try await code(app, key: key, organizationID: organizationID, invitation: .pending, code: .unused, expiresAt: now.addingTimeInterval(86_400), tag: "\(index)", now: now)
             }
             // Each of these must be left out: a used code, an expired one, one of a revoked invitation (cycled).
-            let excluded: [(InvitationStatus, String, TimeInterval)] = [(.accepted, "used", 86_400), (.pending, "unused", -60), (.revoked, "unused", 86_400)]
+            let excluded: [(InvitationStatus, ActivationCodeStatus, TimeInterval)] = [(.accepted, .used, 86_400), (.pending, .unused, -60), (.revoked, .unused, 86_400)]
             for index in 0..<spec.notCounted {
                 let (status, codeStatus, expiry) = excluded[index % excluded.count]
                 try await code(app, key: key, organizationID: organizationID, invitation: status, code: codeStatus, expiresAt: now.addingTimeInterval(expiry), tag: "x\(index)", now: now)
@@ -61,14 +61,14 @@ extension DashboardFixture {
         return made
     }
 
-    private static func code(_ app: Application, key: LicenseKey, organizationID: UUID, invitation status: InvitationStatus, code codeStatus: String,
+    private static func code(_ app: Application, key: LicenseKey, organizationID: UUID, invitation status: InvitationStatus, code codeStatus: ActivationCodeStatus,
                              expiresAt: Date, tag: String, now: Date) async throws {
         let invitation = Invitation()
         invitation.$organization.id = organizationID
-        invitation.kind = InvitationKind.install.rawValue
+        invitation.kind = .install
         invitation.email = "seat-\(tag)-\(UUID().uuidString.prefix(6))@example.com"
         invitation.language = "en"
-        invitation.status = status.rawValue
+        invitation.status = status
         invitation.expiresAt = expiresAt
         invitation.payload = #"{"licenseKeyID":"\#(key.id!.uuidString)"}"#
         try await invitation.create(on: app.db)
@@ -78,7 +78,7 @@ extension DashboardFixture {
         record.codeHash = TokenGenerator.hash(UUID().uuidString)
         record.status = codeStatus
         record.expiresAt = expiresAt
-        record.usedAt = codeStatus == "used" ? now : nil
+        record.usedAt = codeStatus == .used ? now : nil
         try await record.create(on: app.db)
     }
 }

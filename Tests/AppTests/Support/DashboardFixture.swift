@@ -38,7 +38,7 @@ enum DashboardFixture {
     /// What the funnel must show for a kind, worked out by hand from `shapes`.
     static func expectedFunnel(_ kind: InvitationKind) -> InvitationFunnel.Row {
         let m = multiplier[kind]!
-        return InvitationFunnel.Row(kind: kind.rawValue, invited: 12 * m, delivered: 9 * m, failed: 1 * m, opened: 4 * m,
+        return InvitationFunnel.Row(kind: kind, invited: 12 * m, delivered: 9 * m, failed: 1 * m, opened: 4 * m,
                                     accepted: 3 * m, pending: 6 * m, expired: 2 * m, revoked: 1 * m)
     }
 
@@ -56,10 +56,10 @@ enum DashboardFixture {
                     let sentAt = now.addingTimeInterval(-86_400 * Double(sentDaysAgo[counter % sentDaysAgo.count]) - 60)
                     let invitation = Invitation()
                     invitation.$organization.id = organizationID
-                    invitation.kind = kind.rawValue
+                    invitation.kind = kind
                     invitation.email = "\(kind.rawValue)-\(counter)@example.com"
                     invitation.language = "en"
-                    invitation.status = shape.status.rawValue
+                    invitation.status = shape.status
                     invitation.tokenHash = TokenGenerator.hash("fixture-\(UUID().uuidString)")
                     invitation.expiresAt = now.addingTimeInterval(shape.expired ? -3_600 : 7 * 86_400)
                     invitation.sentAt = shape.delivered ? sentAt : nil
@@ -84,7 +84,7 @@ enum DashboardFixture {
         message.$organization.id = organizationID
         message.$invitation.id = invitationID
         message.batchID = batchID
-        message.status = status.rawValue
+        message.status = status
         message.mailFrom = "herald@example.com"
         message.recipients = to
         message.messageID = "<\(UUID().uuidString)@herald.test>"

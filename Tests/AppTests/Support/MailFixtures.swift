@@ -32,7 +32,7 @@ enum MailFixtures {
         return try await app.herald.mailer.outbox.enqueue(mails, on: app.db)
     }
 
-    static func statuses(_ app: Application) async throws -> [String: Int] {
+    static func statuses(_ app: Application) async throws -> [OutboxStatus: Int] {
         try await OutboxMessage.query(on: app.db).all().reduce(into: [:]) { $0[$1.status, default: 0] += 1 }
     }
 }

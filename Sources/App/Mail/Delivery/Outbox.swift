@@ -58,7 +58,7 @@ struct Outbox: Sendable {
             row.$organization.id = mail.organizationID
             row.$invitation.id = mail.invitationID
             row.batchID = mail.batchID
-            row.status = OutboxStatus.queued.rawValue
+            row.status = .queued
             row.mailFrom = message.from.address.description
             row.recipients = message.to.map(\.address.description).joined(separator: ",")
             row.messageID = messageID

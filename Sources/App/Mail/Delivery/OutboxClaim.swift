@@ -99,7 +99,7 @@ struct OutboxClaim {
                 let (status, nextAttempt, reason) = policy.settle(message, outcome, now: now)
                 guard status != .sent else { continue }
                 try await db.raw("""
-                    UPDATE outbox_messages SET status = \(bind: status.rawValue), next_attempt_at = \(bind: nextAttempt),
+                    UPDATE outbox_messages SET status = \(bind: status), next_attempt_at = \(bind: nextAttempt),
                         last_error = \(bind: reason), lease_expires_at = NULL, leased_by = NULL, updated_at = \(bind: now)
                     WHERE id = \(bind: message.id)\(Self.heldBy(message.lease))
                     """).run()

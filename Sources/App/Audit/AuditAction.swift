@@ -1,0 +1,48 @@
+/// What an audit event records. The raw values are the text stored in `audit_events.action`: never change one,
+/// the log keeps the events written under it.
+enum AuditAction: String, Codable, Sendable, CaseIterable {
+    case organizationCreated = "organization.created"
+
+    case memberAdded = "member.added"
+    case memberJoined = "member.joined"
+    case memberPromoted = "member.promote"
+    case memberDemoted = "member.demote"
+    case memberBlocked = "member.block"
+    case memberUnblocked = "member.unblock"
+    case memberRemoved = "member.remove"
+    case memberLeft = "member.leave"
+    case memberLicenseKeysGranted = "member.license_keys_granted"
+
+    case joinInvitationSent = "invitation.join.sent"
+    case joinInvitationResent = "invitation.join.resent"
+    case joinInvitationRevoked = "invitation.join.revoked"
+    case joinInvitationAccepted = "invitation.join.accepted"
+    case clientInvitationSent = "invitation.client.sent"
+
+    case licenseCreated = "license.created"
+    case licenseKeyViewed = "license.key_viewed"
+    case licenseInvitationsSent = "license.invitations.sent"
+    case licenseInvitationsExported = "license.invitations.exported"
+
+    case installationActivated = "installation.activated"
+    case installationDeactivated = "installation.deactivated"
+    case installationBlocked = "installation.blocked"
+
+    case apiTokenCreated = "api_token.created"
+    case apiTokenRevoked = "api_token.revoked"
+
+    case mailSettingsChanged = "mail_settings.changed"
+    case mailSettingsTested = "mail_settings.tested"
+    case clientSettingsChanged = "client_settings.changed"
+    case templateChanged = "template.changed"
+    case templateReset = "template.reset"
+
+    case directoryImported = "directory.imported"
+    case directoryUserCreated = "directory.user_created"
+    case directoryUserUpdated = "directory.user_updated"
+    case directoryUserDeleted = "directory.user_deleted"
+    case directoryGroupCreated = "directory.group_created"
+    case directoryGroupDeleted = "directory.group_deleted"
+    case directoryMemberAdded = "directory.member_added"
+    case directoryMemberRemoved = "directory.member_removed"
+}
