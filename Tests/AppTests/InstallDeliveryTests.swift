@@ -17,12 +17,12 @@ struct InstallDeliveryTests {
             // then
             #expect(report.sent == 2)
             for row in invited.rows {
-                let invitation = try #require(try await Invitation.query(on: app.db).filter(\.$email == row[0]).first())
+                let invitation = try #require(try await Invitation.query(on: app.db).filter(\.$email == row.email).first())
                 let message = try #require(try await OutboxMessage.query(on: app.db).filter(\.$invitation.$id == invitation.id!).first())
                 #expect(message.status == .sent)
                 let decoded = try Self.decode(app.herald.spoolFolder + "/\(message.id!.uuidString.lowercased()).eml")
                 #expect(decoded.contains("Subject: Herald Pro のインストール"))
-                #expect(decoded.contains(row[1]) && decoded.contains(row[2]))
+                #expect(decoded.contains(row.activationCode) && decoded.contains(row.downloadURL))
                 #expect(decoded.contains("アクティベーションコード"))
                 #expect(!decoded.contains("REAL-SECRET-KEY-0001"))
             }

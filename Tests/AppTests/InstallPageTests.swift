@@ -28,7 +28,7 @@ struct InstallPageTests {
         try await withHerald { app in
             // given
             let invited = try await LicenseFixtures.invite(app, seats: 1, people: 1, language: .es)
-            let path = try #require(URL(string: invited.rows[0][2])).path
+            let path = try #require(URL(string: invited.rows[0].downloadURL)).path
             // when
             let pending = try await app.testing().sendRequest(.GET, path)
             _ = try await LicenseFixtures.activate(app, code: invited.codes[0], fingerprint: "fp-page-test")

@@ -67,7 +67,7 @@ public enum LicensingBenchmarks {
         ), mailer: app.herald.mailer, secrets: app.herald.installInvitationSecrets,
            turns: app.herald.installInvitationTurns, on: app.db)
         let codes = try await InstallInvitationExport.rows(batchID: batch.batchID, organizationID: key.$organization.id,
-                                                           limit: attempts, secrets: app.herald.installInvitationSecrets, on: app.db).map { $0[1] }
+                                                           limit: attempts, secrets: app.herald.installInvitationSecrets, on: app.db).map(\.activationCode)
         app.http.server.configuration.hostname = "127.0.0.1"
         app.http.server.configuration.port = port
         try await app.server.start()

@@ -48,7 +48,7 @@ enum InstallInvitationsController {
         let keyName: String
         let count: Int
         let batchID: String
-        let rows: [[String]]
+        let rows: [InstallInvitationExport.Row]
         let more: Int
         /// "a@example.com: already has a pending install invitation ...", one line per address not invited again.
         let skipped: [String]

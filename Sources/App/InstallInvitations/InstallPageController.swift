@@ -35,8 +35,7 @@ enum InstallPageController {
         let language = req.inviteeLanguage(invitation: invitation.language)
         // Counted for the dashboard's funnel ("opened the link"); the invitation's state is untouched.
         await InvitationTracking.markOpened(try invitation.requireID(), openedAt: invitation.openedAt, on: req.db, logger: req.logger)
-        let stored = invitation.status
-        let state = InvitationLifecycle.effectiveStatus(stored: stored, expiresAt: invitation.expiresAt, now: Date())
+        let state = InvitationLifecycle.effectiveStatus(stored: invitation.status, expiresAt: invitation.expiresAt, now: Date())
         let code = state == .pending ? payload.open(with: req.herald.secretBox).flatMap { ActivationCode(userInput: $0.code)?.description } : nil
         let downloads = LicenseKeyStore.downloads(of: key).sorted { $0.key < $1.key }.map { Download(platform: $0.key, url: $0.value) }
         let arguments = ["product": key.product, "organization": organization.name,

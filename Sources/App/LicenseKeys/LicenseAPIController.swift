@@ -118,7 +118,7 @@ enum LicenseAPIController {
         return try await InviteResponse(
             batchID: result.batchID, count: result.count, freeSeats: SeatPolicy().freeSeats(seats: key.seats, used: used),
             warning: SeatPolicy().oversubscriptionWarning(seats: key.seats, used: used, invitations: result.count),
-            invitations: rows.map { InvitationDTO(email: $0[0], activationCode: $0[1], downloadURL: $0[2], expiresAt: $0[3], status: $0[4]) },
+            invitations: rows.map { InvitationDTO(email: $0.email, activationCode: $0.activationCode, downloadURL: $0.downloadURL, expiresAt: $0.expires, status: $0.status) },
             skipped: result.skipped
         ).encodeResponse(status: .created, for: req)
     }

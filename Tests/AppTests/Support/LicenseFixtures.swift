@@ -11,8 +11,8 @@ enum LicenseFixtures {
         let organization: Organization
         let key: LicenseKey
         /// One row per invitee: email, activation code, download URL, expiry, status.
-        let rows: [[String]]
-        var codes: [String] { rows.map { $0[1] } }
+        let rows: [InstallInvitationExport.Row]
+        var codes: [String] { rows.map(\.activationCode) }
     }
 
     static func key(_ app: Application, organization: Organization? = nil, seats: Int, expires: String? = nil,
