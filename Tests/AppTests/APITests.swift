@@ -25,7 +25,7 @@ struct APITests {
             let stored = try #require(try await APIToken.query(on: app.db).first())
             #expect(stored.tokenHash != token)
             // when revoked
-            _ = try await browser.post("/console/api-tokens/\(stored.id!.uuidString)/revoke", form: [:], csrfFrom: "/console/api-tokens")
+            _ = try await browser.post("/console/api-tokens/\(try stored.requireID().uuidString)/revoke", form: [:], csrfFrom: "/console/api-tokens")
             let refused = try await app.testing().sendRequest(.GET, "/api/v1/members", headers: ["Authorization": "Bearer \(token)"])
             #expect(refused.status == .unauthorized)
             #expect(refused.body.string.contains("\"reason\""))
@@ -48,7 +48,7 @@ struct APITests {
     func errorsNameTheField() async throws {
         try await withHerald { app in
             let created = try await TestData.administrator(app, email: "admin@example.com", password: "Correct-Horse-42", organization: "Acme")
-            let token = try await APITokenService.create(name: "ci", organizationID: created.organization.id!, accountID: created.account.id!, actor: .commandLine, on: app.db).token
+            let token = try await APITokenService.create(name: "ci", organizationID: try created.organization.requireID(), accountID: try created.account.requireID(), actor: .commandLine, on: app.db).token
             let headers: HTTPHeaders = ["Authorization": "Bearer \(token)", "Content-Type": "application/json"]
             let missingName = try await app.testing().sendRequest(.POST, "/api/v1/api-tokens", headers: headers, body: ByteBuffer(string: "{}"))
             let blankName = try await app.testing().sendRequest(.POST, "/api/v1/api-tokens", headers: headers, body: ByteBuffer(string: #"{"name":"  "}"#))

@@ -26,7 +26,7 @@ struct ActivationTests {
             #expect(certificate.machine.fingerprint == "fp-0001-ada")
             #expect(certificate.machine.macAddress == "A4:83:E7:01:02:03")
             #expect(certificate.jti.value == activation.certificateSerial)
-            #expect(certificate.licenseKeyID == invited.key.id!.uuidString)
+            #expect(try certificate.licenseKeyID == invited.key.requireID().uuidString)
             let decodedPayload = String(decoding: try #require(Data(base64Encoded: Self.padded(activation.certificate.split(separator: ".")[1]))), as: UTF8.self)
             #expect(!decodedPayload.contains("REAL-SECRET-KEY-0001"))
             #expect(!response.body.string.contains("REAL-SECRET-KEY-0001"))
@@ -97,7 +97,7 @@ struct ActivationTests {
             let invited = try await LicenseFixtures.invite(app, seats: 5, people: 3)
             let first = try await LicenseFixtures.activate(app, code: invited.codes[0], fingerprint: "fp-blocked-pc")
             let installation = try #require(try await Installation.query(on: app.db).first())
-            _ = try await InstallationActions.apply(.block, installationID: installation.id!, keyID: invited.key.id!, actor: .commandLine,
+            _ = try await InstallationActions.apply(.block, installationID: try installation.requireID(), keyID: try invited.key.requireID(), actor: .commandLine,
                                                     seatLock: app.herald.seatLock, on: app.db)
             // when
             let blocked = try await LicenseFixtures.activate(app, code: invited.codes[1], fingerprint: "fp-blocked-pc")
@@ -124,11 +124,11 @@ struct ActivationTests {
             let serial = try first.content.decode(ActivationAPIController.ActivationResponse.self).certificateSerial
             let installation = try #require(try await Installation.query(on: app.db).filter(\.$fingerprint == "fp-machine-1").first())
             // when
-            _ = try await InstallationActions.apply(.deactivate, installationID: installation.id!, keyID: invited.key.id!, actor: .commandLine,
+            _ = try await InstallationActions.apply(.deactivate, installationID: try installation.requireID(), keyID: try invited.key.requireID(), actor: .commandLine,
                                                     seatLock: app.herald.seatLock, on: app.db)
             // then
             #expect(try await LicenseFixtures.activate(app, code: invited.codes[2], fingerprint: "fp-machine-3").status == .created)
-            let list = try await app.testing().sendRequest(.GET, "/api/v1/organizations/\(invited.organization.id!.uuidString)/revoked-certificates")
+            let list = try await app.testing().sendRequest(.GET, "/api/v1/organizations/\(try invited.organization.requireID().uuidString)/revoked-certificates")
             #expect(list.status == .ok)
             #expect(list.body.string.contains(serial))
         }

@@ -41,24 +41,24 @@ struct AuthorizationMatrixTests {
         }
         let keyA = LicenseKey(), keyB = LicenseKey()
         for (key, name) in [(keyA, "A"), (keyB, "B")] {
-            key.$organization.id = acme.id!
+            key.$organization.id = try acme.requireID()
             key.name = name; key.product = "Product"; key.seats = 5; key.secretCiphertext = try app.herald.secretBox.seal("SECRET-\(name)")
             try await key.create(on: app.db)
         }
         let lia = try await membership("lia@example.com")
-        _ = try await acmeAdmin.post("/console/members/\(lia.id!.uuidString)/license-keys", form: ["license_keys[]": keyA.id!.uuidString], csrfFrom: "/console/members")
+        _ = try await acmeAdmin.post("/console/members/\(try lia.requireID().uuidString)/license-keys", form: ["license_keys[]": try keyA.requireID().uuidString], csrfFrom: "/console/members")
         let bea = try await membership("bea@example.com")
-        _ = try await acmeAdmin.post("/console/members/\(bea.id!.uuidString)/block", form: [:], csrfFrom: "/console/members")
+        _ = try await acmeAdmin.post("/console/members/\(try bea.requireID().uuidString)/block", form: [:], csrfFrom: "/console/members")
         var otherAdmin = BrowserSession(app)
         try await otherAdmin.signInAsNewAdministrator(email: "olga@example.com", organization: "Globex")
         let globex = try #require(try await Organization.query(on: app.db).filter(\.$name == "Globex").first())
         let olga = try #require(try await Account.find(email: "olga@example.com", on: app.db))
         let ada = try #require(try await Account.find(email: "admin@example.com", on: app.db))
-        let otherToken = try await APITokenService.create(name: "globex", organizationID: globex.id!, accountID: olga.id!, actor: .system, on: app.db).token
-        let acmeToken = try await APITokenService.create(name: "acme", organizationID: acme.id!, accountID: ada.id!, actor: .system, on: app.db).token
+        let otherToken = try await APITokenService.create(name: "globex", organizationID: try globex.requireID(), accountID: try olga.requireID(), actor: .system, on: app.db).token
+        let acmeToken = try await APITokenService.create(name: "acme", organizationID: try acme.requireID(), accountID: try ada.requireID(), actor: .system, on: app.db).token
         return World(acmeAdmin: acmeAdmin, member: sessions["nia"]!, licenseAdmin: sessions["lia"]!, otherAdmin: otherAdmin, blocked: sessions["bea"]!,
-                     niaID: try await membership("nia@example.com").id!, keyA: keyA, keyB: keyB, otherToken: otherToken, acmeToken: acmeToken,
-                     acmeOrganizationID: acme.id!)
+                     niaID: try await membership("nia@example.com").requireID(), keyA: keyA, keyB: keyB, otherToken: otherToken, acmeToken: acmeToken,
+                     acmeOrganizationID: try acme.requireID())
     }
 
     static let adminPages = ["/console/members", "/console/invitations", "/console/mail", "/console/audit", "/console/api-tokens", "/console/directory", "/console/client-invitations"]
@@ -129,7 +129,7 @@ struct AuthorizationMatrixTests {
             #expect(try await app.testing().sendRequest(.POST, promote, headers: ["Authorization": "Bearer \(world.acmeToken)"]).status == .ok)
             let ada = try #require(try await Membership.query(on: app.db).filter(\.$organization.$id == world.acmeOrganizationID)
                 .join(Account.self, on: \Membership.$account.$id == \Account.$id).filter(Account.self, \.$email == "admin@example.com").first())
-            #expect(try await app.testing().sendRequest(.POST, "/api/v1/members/\(ada.id!.uuidString)/demote", headers: ["Authorization": "Bearer \(world.acmeToken)"]).status == .ok)
+            #expect(try await app.testing().sendRequest(.POST, "/api/v1/members/\(try ada.requireID().uuidString)/demote", headers: ["Authorization": "Bearer \(world.acmeToken)"]).status == .ok)
             #expect(try await app.testing().sendRequest(.GET, "/api/v1/members", headers: ["Authorization": "Bearer \(world.acmeToken)"]).status == .unauthorized)
         }
     }

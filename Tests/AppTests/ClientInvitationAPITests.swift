@@ -12,7 +12,7 @@ struct ClientInvitationAPITests {
         try await withHerald { app in
             // given
             let admin = try await TestData.administrator(app, email: "admin@example.com", password: "Correct-Horse-42", organization: "Acme")
-            let token = try await APITokenService.create(name: "ci", organizationID: admin.organization.id!, accountID: admin.account.id!, actor: .system, on: app.db).token
+            let token = try await APITokenService.create(name: "ci", organizationID: try admin.organization.requireID(), accountID: try admin.account.requireID(), actor: .system, on: app.db).token
             let auth: HTTPHeaders = ["Authorization": "Bearer \(token)"]
             func send(_ method: HTTPMethod, _ path: String, _ body: String, type: String = "application/json") async throws -> TestingHTTPResponse {
                 var headers = auth
@@ -27,7 +27,7 @@ struct ClientInvitationAPITests {
             let nest = try await send(.POST, "/api/v1/directory/groups/\(try #require(try await DirectoryGroup.query(on: app.db).filter(\.$name == "Staff").first()?.id))/members", #"{"group":"Eng"}"#)
             let cycle = try await send(.POST, "/api/v1/directory/groups/\(try #require(try await DirectoryGroup.query(on: app.db).filter(\.$name == "Eng").first()?.id))/members", #"{"group":"Staff"}"#)
             let refused = try await send(.POST, "/api/v1/client-invitations", #"{"device_types":["windows"],"server":"gw.example.com","groups":["Staff"]}"#)
-            try await DirectoryFixtures.mailReady(app, organizationID: admin.organization.id!)
+            try await DirectoryFixtures.mailReady(app, organizationID: try admin.organization.requireID())
             let invalid = try await send(.POST, "/api/v1/client-invitations", #"{"device_types":["toaster"],"server":"x","port":0,"groups":["Staff"],"template":"Hi %WHO%"}"#)
             let sent = try await send(.POST, "/api/v1/client-invitations", #"{"device_types":["windows","android"],"server":"gw.example.com","port":443,"connection_mode":3,"groups":["Staff"],"language":"ja"}"#)
             // then

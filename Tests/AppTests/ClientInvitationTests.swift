@@ -13,13 +13,13 @@ struct ClientInvitationTests {
         try await withHerald { app in
             // given
             let admin = try await TestData.administrator(app, email: "admin@example.com", password: "Correct-Horse-42", organization: "Acme")
-            let organizationID = admin.organization.id!
+            let organizationID = try admin.organization.requireID()
             try await DirectoryFixtures.mailReady(app, organizationID: organizationID)
             let staff = try await DirectoryFixtures.staff(app, organizationID: organizationID)
             let request = ClientInvitationRequest(
                 connection: .init(deviceTypes: ["windows", "macos", "ios"], server: "gw.example.com", port: "443", mode: mode.name,
                                   authentication: "sso", credentialProvider: "25cbb996-92ed-457e-b28c-4774084bd562"),
-                userIDs: [staff.users["Cat"]!.id!], groupIDs: [staff.all.id!], language: .en)
+                userIDs: [try staff.users["Cat"]!.requireID()], groupIDs: [try staff.all.requireID()], language: .en)
             // when
             let plan = try await ClientInvitationPlanner.plan(request, organization: admin.organization, catalog: app.herald.catalog, on: app.db)
             let sent = try await ClientInvitations(mailer: app.herald.mailer).send(plan, inviter: nil, actor: .system, on: app.db)
@@ -50,10 +50,10 @@ struct ClientInvitationTests {
         try await withHerald { app in
             // given
             let admin = try await TestData.administrator(app, email: "admin@example.com", password: "Correct-Horse-42", organization: "Acme")
-            try await DirectoryFixtures.mailReady(app, organizationID: admin.organization.id!)
+            try await DirectoryFixtures.mailReady(app, organizationID: try admin.organization.requireID())
             let user = try await DirectoryStore.createUser(name: "<b>x</b>", email: "x@example.com", enabled: true,
-                                                           organizationID: admin.organization.id!, actor: .system, on: app.db)
-            let request = ClientInvitationRequest(connection: .init(deviceTypes: ["linux"], server: "10.1.2.3"), userIDs: [user.id!], language: .de)
+                                                           organizationID: try admin.organization.requireID(), actor: .system, on: app.db)
+            let request = ClientInvitationRequest(connection: .init(deviceTypes: ["linux"], server: "10.1.2.3"), userIDs: [try user.requireID()], language: .de)
             // when
             let plan = try await ClientInvitationPlanner.plan(request, organization: admin.organization, catalog: app.herald.catalog, on: app.db)
             let message = plan.message(for: user)
@@ -70,8 +70,8 @@ struct ClientInvitationTests {
         try await withHerald { app in
             // given
             let admin = try await TestData.administrator(app, email: "admin@example.com", password: "Correct-Horse-42", organization: "Acme")
-            let staff = try await DirectoryFixtures.staff(app, organizationID: admin.organization.id!)
-            let request = ClientInvitationRequest(connection: .init(deviceTypes: ["windows"], server: "gw.example.com"), groupIDs: [staff.all.id!])
+            let staff = try await DirectoryFixtures.staff(app, organizationID: try admin.organization.requireID())
+            let request = ClientInvitationRequest(connection: .init(deviceTypes: ["windows"], server: "gw.example.com"), groupIDs: [try staff.all.requireID()])
             // when / then
             await #expect(throws: Abort.self) {
                 _ = try await ClientInvitationPlanner.plan(request, organization: admin.organization, catalog: app.herald.catalog, on: app.db)

@@ -60,10 +60,10 @@ struct DashboardPageTests {
         try await withHerald { app in
             // given
             let admin = try await TestData.administrator(app, email: "a@example.com", password: "Correct-Horse-42", organization: "Ours")
-            let organizationID = admin.organization.id!
+            let organizationID = try admin.organization.requireID()
             try await DashboardFixture.seedInvitations(app, organizationID: organizationID)
             try await DashboardFixture.seedLicenseKeys(app, organizationID: organizationID)
-            let token = try await APITokenService.create(name: "monitoring", organizationID: organizationID, accountID: admin.account.id!, actor: .commandLine, on: app.db).token
+            let token = try await APITokenService.create(name: "monitoring", organizationID: organizationID, accountID: try admin.account.requireID(), actor: .commandLine, on: app.db).token
             // when
             let response = try await app.testing().sendRequest(.GET, "/api/v1/stats", headers: ["Authorization": "Bearer \(token)"])
             let unauthenticated = try await app.testing().sendRequest(.GET, "/api/v1/stats")
@@ -86,7 +86,7 @@ struct DashboardPageTests {
             let admin = try await TestData.administrator(app, email: "a@example.com", password: "Correct-Horse-42", organization: "Ours")
             let token = TokenGenerator.newToken()
             let invitation = Invitation()
-            invitation.$organization.id = admin.organization.id!
+            invitation.$organization.id = try admin.organization.requireID()
             invitation.kind = .join; invitation.email = "new@example.com"; invitation.language = "en"; invitation.status = .pending
             invitation.tokenHash = TokenGenerator.hash(token); invitation.expiresAt = Date().addingTimeInterval(86_400)
             try await invitation.create(on: app.db)
@@ -100,7 +100,7 @@ struct DashboardPageTests {
             #expect(first.status == .ok && second.status == .ok)
             #expect(after.openedAt == openedAt)
             #expect(after.status == .pending && after.updatedAt == updatedBefore)
-            #expect(try await InvitationFunnel.rows(organizationID: admin.organization.id!, on: app.db).first?.opened == 1)
+            #expect(try await InvitationFunnel.rows(organizationID: try admin.organization.requireID(), on: app.db).first?.opened == 1)
         }
     }
 

@@ -12,8 +12,8 @@ struct DashboardQueryTests {
         try await withHerald { app in
             // given
             let now = Date()
-            let ours = try await TestData.administrator(app, email: "a@example.com", password: "Correct-Horse-42", organization: "Ours").organization.id!
-            let theirs = try await TestData.administrator(app, email: "b@example.com", password: "Correct-Horse-42", organization: "Theirs").organization.id!
+            let ours = try await TestData.administrator(app, email: "a@example.com", password: "Correct-Horse-42", organization: "Ours").organization.requireID()
+            let theirs = try await TestData.administrator(app, email: "b@example.com", password: "Correct-Horse-42", organization: "Theirs").organization.requireID()
             try await DashboardFixture.seedInvitations(app, organizationID: ours, now: now)
             try await DashboardFixture.seedInvitations(app, organizationID: theirs, now: now)
             // when
@@ -27,7 +27,7 @@ struct DashboardQueryTests {
     func emptyFunnel() async throws {
         try await withHerald { app in
             // given
-            let ours = try await TestData.administrator(app, email: "a@example.com", password: "Correct-Horse-42", organization: "Ours").organization.id!
+            let ours = try await TestData.administrator(app, email: "a@example.com", password: "Correct-Horse-42", organization: "Ours").organization.requireID()
             // when
             let rows = try await InvitationFunnel.rows(organizationID: ours, on: app.db)
             let days = try await DailyInvitations.days(organizationID: ours, on: app.db)
@@ -43,7 +43,7 @@ struct DashboardQueryTests {
         try await withHerald { app in
             // given
             let now = Date()
-            let ours = try await TestData.administrator(app, email: "a@example.com", password: "Correct-Horse-42", organization: "Ours").organization.id!
+            let ours = try await TestData.administrator(app, email: "a@example.com", password: "Correct-Horse-42", organization: "Ours").organization.requireID()
             let invitations = try await DashboardFixture.seedInvitations(app, organizationID: ours, now: now)
             // when
             let days = try await DailyInvitations.days(organizationID: ours, on: app.db, now: now)
@@ -63,8 +63,8 @@ struct DashboardQueryTests {
     func seats() async throws {
         try await withHerald { app in
             // given
-            let ours = try await TestData.administrator(app, email: "a@example.com", password: "Correct-Horse-42", organization: "Ours").organization.id!
-            let theirs = try await TestData.administrator(app, email: "b@example.com", password: "Correct-Horse-42", organization: "Theirs").organization.id!
+            let ours = try await TestData.administrator(app, email: "a@example.com", password: "Correct-Horse-42", organization: "Ours").organization.requireID()
+            let theirs = try await TestData.administrator(app, email: "b@example.com", password: "Correct-Horse-42", organization: "Theirs").organization.requireID()
             try await DashboardFixture.seedLicenseKeys(app, organizationID: ours)
             try await DashboardFixture.seedLicenseKeys(app, organizationID: theirs, specs: [.init(name: "Alien", seats: 1, active: 1, deactivated: 0, invited: 0, notCounted: 0)])
             // when
@@ -85,7 +85,7 @@ struct DashboardQueryTests {
         try await withHerald { app in
             // given
             let now = Date()
-            let ours = try await TestData.administrator(app, email: "a@example.com", password: "Correct-Horse-42", organization: "Ours").organization.id!
+            let ours = try await TestData.administrator(app, email: "a@example.com", password: "Correct-Horse-42", organization: "Ours").organization.requireID()
             let batch = UUID()
             for (status, count) in [(OutboxStatus.sent, 3), (.failed, 1), (.queued, 4), (.sending, 2)] {
                 for index in 0..<count {

@@ -14,7 +14,7 @@ struct HeaderBoundTextTests {
 
     static func apiHeaders(_ app: Application) async throws -> HTTPHeaders {
         let created = try await TestData.administrator(app, email: "admin@example.com", password: "Correct-Horse-42", organization: "Acme")
-        let token = try await APITokenService.create(name: "ci", organizationID: created.organization.id!, accountID: created.account.id!,
+        let token = try await APITokenService.create(name: "ci", organizationID: try created.organization.requireID(), accountID: try created.account.requireID(),
                                                      actor: .commandLine, on: app.db).token
         return ["Authorization": "Bearer \(token)", "Content-Type": "application/json"]
     }
@@ -59,8 +59,8 @@ struct HeaderBoundTextTests {
             account.name = Self.smuggledBcc + "\u{7}\u{2028}"
             try await account.save(on: app.db)
             // when
-            let blocked = try await admin.post("/console/members/\(nia.id!.uuidString)/block", form: [:], csrfFrom: "/console/members")
-            let removed = try await admin.post("/console/members/\(nia.id!.uuidString)/remove", form: [:], csrfFrom: "/console/members")
+            let blocked = try await admin.post("/console/members/\(try nia.requireID().uuidString)/block", form: [:], csrfFrom: "/console/members")
+            let removed = try await admin.post("/console/members/\(try nia.requireID().uuidString)/remove", form: [:], csrfFrom: "/console/members")
             // then
             #expect(blocked.status == .seeOther)
             #expect(removed.status == .seeOther)

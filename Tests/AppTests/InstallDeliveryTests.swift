@@ -18,9 +18,9 @@ struct InstallDeliveryTests {
             #expect(report.sent == 2)
             for row in invited.rows {
                 let invitation = try #require(try await Invitation.query(on: app.db).filter(\.$email == row.email).first())
-                let message = try #require(try await OutboxMessage.query(on: app.db).filter(\.$invitation.$id == invitation.id!).first())
+                let message = try #require(try await OutboxMessage.query(on: app.db).filter(\.$invitation.$id == invitation.requireID()).first())
                 #expect(message.status == .sent)
-                let decoded = try Self.decode(app.herald.spoolFolder + "/\(message.id!.uuidString.lowercased()).eml")
+                let decoded = try Self.decode(app.herald.spoolFolder + "/\(try message.requireID().uuidString.lowercased()).eml")
                 #expect(decoded.contains("Subject: Herald Pro のインストール"))
                 #expect(decoded.contains(row.activationCode) && decoded.contains(row.downloadURL))
                 #expect(decoded.contains("アクティベーションコード"))

@@ -19,7 +19,7 @@ struct InstallInvitationTests {
             ], csrfFrom: "/console/licenses")
             #expect(created.status == .seeOther)
             let key = try #require(try await LicenseKey.query(on: app.db).first())
-            let base = "/console/licenses/\(key.id!.uuidString)"
+            let base = "/console/licenses/\(try key.requireID().uuidString)"
             let recipients = "ada@example.com\nbob@example.com; =cmd@example.com"
             // when
             let review = try await browser.post(base + "/invite/review", form: ["recipients": recipients, "language": "de", "expires_in": "7"], csrfFrom: base + "/invite")
@@ -66,7 +66,7 @@ struct InstallInvitationTests {
             try await browser.signInAsNewAdministrator()
             _ = try await browser.post("/console/licenses", form: ["name": "K", "product": "P", "seats": "5"], csrfFrom: "/console/licenses")
             let key = try #require(try await LicenseKey.query(on: app.db).first())
-            let base = "/console/licenses/\(key.id!.uuidString)"
+            let base = "/console/licenses/\(try key.requireID().uuidString)"
             // when
             let response = try await browser.post(base + "/invite", form: [
                 "recipients": "ok@example.com\nbob@\nok@example.com", "language": "fr", "expires_in": "5",
@@ -126,7 +126,7 @@ struct InstallInvitationUploadTests {
             try await browser.signInAsNewAdministrator()
             _ = try await browser.post("/console/licenses", form: ["name": "K", "product": "P", "seats": "1"], csrfFrom: "/console/licenses")
             let key = try #require(try await LicenseKey.query(on: app.db).first())
-            let base = "/console/licenses/\(key.id!.uuidString)"
+            let base = "/console/licenses/\(try key.requireID().uuidString)"
             // when
             let good = try await Self.upload(&browser, path: base + "/invite/review", csrfFrom: base + "/invite",
                                              csv: "\u{FEFF}email\r\nann@example.com\r\nben@example.com\r\n", fields: ["language": "it", "expires_in": "30"])

@@ -50,7 +50,7 @@ struct InstallPageTests {
             _ = try await LicenseFixtures.activate(app, code: invited.codes[0], fingerprint: "fp-export-1", computerName: "=HYPERLINK(\"x\")")
             _ = try await LicenseFixtures.activate(app, code: invited.codes[1], fingerprint: "fp-export-2", computerName: "Lab PC, room 2")
             // when
-            let csv = try await InstallationActions.exportCSV(keyID: invited.key.id!, on: app.db)
+            let csv = try await InstallationActions.exportCSV(keyID: try invited.key.requireID(), on: app.db)
             // then
             let lines = csv.split(separator: "\r\n")
             #expect(lines.count == 3)

@@ -111,7 +111,7 @@ struct JoinInvitationTests {
             }
             // then
             #expect(outcomes.filter { $0 }.count == 1)
-            #expect(try await Membership.query(on: app.db).filter(\.$account.$id == carol.id!).count() == 2)
+            #expect(try await Membership.query(on: app.db).filter(\.$account.$id == carol.requireID()).count() == 2)
             var late = BrowserSession(app)
             #expect(try await late.get(path).status == .gone)
         }
@@ -128,10 +128,10 @@ struct JoinInvitationTests {
             dan.expiresAt = Date().addingTimeInterval(60)
             try await dan.save(on: app.db)
             // when
-            let resent = try await admin.post("/console/invitations/\(dan.id!.uuidString)/resend", form: [:], csrfFrom: "/console/invitations")
+            let resent = try await admin.post("/console/invitations/\(try dan.requireID().uuidString)/resend", form: [:], csrfFrom: "/console/invitations")
             let newPath = try await OutboxReader.joinPath(app, to: "dan@example.com")
             let eve = try #require(try await Invitation.query(on: app.db).filter(\.$email == "eve@example.com").first())
-            _ = try await admin.post("/console/invitations/\(eve.id!.uuidString)/revoke", form: [:], csrfFrom: "/console/invitations")
+            _ = try await admin.post("/console/invitations/\(try eve.requireID().uuidString)/revoke", form: [:], csrfFrom: "/console/invitations")
             let fay = try #require(try await Invitation.query(on: app.db).filter(\.$email == "fay@example.com").first())
             fay.expiresAt = Date().addingTimeInterval(-1)
             try await fay.save(on: app.db)

@@ -14,7 +14,7 @@ struct LicenseAccessTests {
         try await withHerald { app in
             // given
             var world = try await AuthorizationMatrixTests.world(app)
-            let keyA = "/console/licenses/\(world.keyA.id!.uuidString)", keyB = "/console/licenses/\(world.keyB.id!.uuidString)"
+            let keyA = "/console/licenses/\(try world.keyA.requireID().uuidString)", keyB = "/console/licenses/\(try world.keyB.requireID().uuidString)"
             // when
             let list = try await world.licenseAdmin.get("/console/licenses")
             let invite = try await world.licenseAdmin.post(keyA + "/invite", form: ["recipients": "kim@example.com", "expires_in": "1"], csrfFrom: keyA + "/invite")

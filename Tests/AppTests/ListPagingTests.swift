@@ -85,7 +85,7 @@ struct ListPagingTests {
             invitations.append(invitation)
             let account = Account(id: UUID(), email: "member\(n)@example.com", name: "Member \(n)", passwordHash: "unused")
             accounts.append(account)
-            memberships.append(Membership(organizationID: organizationID, accountID: account.id!, role: .member))
+            memberships.append(Membership(organizationID: organizationID, accountID: try account.requireID(), role: .member))
         }
         try await invitations.create(on: app.db)
         try await accounts.create(on: app.db)

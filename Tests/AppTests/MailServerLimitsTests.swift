@@ -130,16 +130,16 @@ struct MailServerLimitsTests {
             let caFile = try LiveServers.fromEnvironment().caFile
             let first = try await TestData.administrator(app, email: "a@example.com", password: "Correct-Horse-42", organization: "Acme")
             let second = try await TestData.administrator(app, email: "b@example.com", password: "Correct-Horse-42", organization: "Beta")
-            for organization in [first.organization, second.organization] { try await DirectoryFixtures.mailReady(app, organizationID: organization.id!) }
+            for organization in [first.organization, second.organization] { try await DirectoryFixtures.mailReady(app, organizationID: try organization.requireID()) }
             try await UpdateMailSettingsAddCACertificate().revert(on: app.db)
             let sql = try #require(app.db as? any SQLDatabase)
-            try await sql.update(MailSettings.schema).set("ca_file", to: caFile).where("organization_id", .equal, first.organization.id!).run()
-            try await sql.update(MailSettings.schema).set("ca_file", to: "/etc/shadow").where("organization_id", .equal, second.organization.id!).run()
+            try await sql.update(MailSettings.schema).set("ca_file", to: caFile).where("organization_id", .equal, try first.organization.requireID()).run()
+            try await sql.update(MailSettings.schema).set("ca_file", to: "/etc/shadow").where("organization_id", .equal, try second.organization.requireID()).run()
             // when
             try await UpdateMailSettingsAddCACertificate().prepare(on: app.db)
             // then
-            let copied = try await MailSettingsStore.settings(for: first.organization.id!, on: app.db)
-            let dropped = try await MailSettingsStore.settings(for: second.organization.id!, on: app.db)
+            let copied = try await MailSettingsStore.settings(for: try first.organization.requireID(), on: app.db)
+            let dropped = try await MailSettingsStore.settings(for: try second.organization.requireID(), on: app.db)
             #expect(copied.caCertificate == (try String(contentsOfFile: caFile, encoding: .utf8)))
             #expect(dropped.caCertificate == nil)
             let paths = try await sql.select().column("ca_file").from(MailSettings.schema).all().map { try $0.decodeNil(column: "ca_file") }

@@ -23,7 +23,7 @@ struct MembersTests {
     func promoteWithNote() async throws {
         try await withHerald { app in
             var (admin, _, nia) = try await Self.acmeWithMember(app)
-            let response = try await admin.post("/console/members/\(nia.id!.uuidString)/promote", form: ["note": "runs the licenses now"], csrfFrom: "/console/members")
+            let response = try await admin.post("/console/members/\(try nia.requireID().uuidString)/promote", form: ["note": "runs the licenses now"], csrfFrom: "/console/members")
             #expect(response.status == .seeOther)
             let page = try await admin.get("/console/members").body.string
             #expect(page.contains("runs the licenses now"))
@@ -39,7 +39,7 @@ struct MembersTests {
             var (admin, _, _) = try await Self.acmeWithMember(app)
             let me = try #require(try await Membership.query(on: app.db).filter(\.$role == .administrator).first())
             for action in ["demote", "block", "remove"] {
-                let response = try await admin.post("/console/members/\(me.id!.uuidString)/\(action)", form: [:], csrfFrom: "/console/members")
+                let response = try await admin.post("/console/members/\(try me.requireID().uuidString)/\(action)", form: [:], csrfFrom: "/console/members")
                 #expect(response.status == .conflict, "\(action)")
                 #expect(response.body.string.contains("last Account Administrator"))
             }
@@ -55,11 +55,11 @@ struct MembersTests {
         try await withHerald { app in
             var (admin, member, nia) = try await Self.acmeWithMember(app)
             #expect(try await member.get("/console").status == .ok)
-            _ = try await admin.post("/console/members/\(nia.id!.uuidString)/block", form: [:], csrfFrom: "/console/members")
+            _ = try await admin.post("/console/members/\(try nia.requireID().uuidString)/block", form: [:], csrfFrom: "/console/members")
             #expect(try await member.get("/console").status == .forbidden)
             let notice = try #require(try await OutboxReader.messages(app, to: "nia@example.com").last)
             #expect(notice.subject == "Votre accès à Acme est bloqué")
-            _ = try await admin.post("/console/members/\(nia.id!.uuidString)/unblock", form: [:], csrfFrom: "/console/members")
+            _ = try await admin.post("/console/members/\(try nia.requireID().uuidString)/unblock", form: [:], csrfFrom: "/console/members")
             #expect(try await member.get("/console").status == .ok)
             #expect(try await OutboxReader.messages(app, to: "nia@example.com").last?.subject == "Votre accès à Acme est rétabli")
         }
@@ -69,7 +69,7 @@ struct MembersTests {
     func removeAndReinvite() async throws {
         try await withHerald { app in
             var (admin, member, nia) = try await Self.acmeWithMember(app)
-            _ = try await admin.post("/console/members/\(nia.id!.uuidString)/remove", form: [:], csrfFrom: "/console/members")
+            _ = try await admin.post("/console/members/\(try nia.requireID().uuidString)/remove", form: [:], csrfFrom: "/console/members")
             #expect(try await member.get("/console").status == .forbidden)
             #expect(try await OutboxReader.messages(app, to: "nia@example.com").last?.subject == "Vous avez été retiré de Acme")
             let again = try await admin.post("/console/invitations/join", form: ["emails": "nia@example.com"], csrfFrom: "/console/invitations")

@@ -13,7 +13,7 @@ struct MetricsTests {
     func exposition() async throws {
         try await withHerald { app in
             // given
-            let organizationID = try await TestData.administrator(app, email: "a@example.com", password: "Correct-Horse-42", organization: "Ours").organization.id!
+            let organizationID = try await TestData.administrator(app, email: "a@example.com", password: "Correct-Horse-42", organization: "Ours").organization.requireID()
             try await MailFixtures.enqueue(app, organizationID: organizationID, count: 3, prefix: "depth")
             _ = try await app.testing().sendRequest(.GET, "/healthz")
             // when
@@ -35,7 +35,7 @@ struct MetricsTests {
     func deliveries() async throws {
         try await withHerald { app in
             // given
-            let organizationID = try await TestData.administrator(app, email: "a@example.com", password: "Correct-Horse-42", organization: "Ours").organization.id!
+            let organizationID = try await TestData.administrator(app, email: "a@example.com", password: "Correct-Horse-42", organization: "Ours").organization.requireID()
             try await MailFixtures.enqueue(app, organizationID: organizationID, count: 4, prefix: "counted")
             let before = Self.value(of: #"herald_deliveries_total{outcome="sent"}"#, in: HeraldMetrics.exposition())
             // when

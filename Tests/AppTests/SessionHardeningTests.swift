@@ -82,7 +82,7 @@ struct SessionHardeningTests {
             let swept = try await SessionSweeper.sweep(settings: settings, on: app.db)
             // then
             #expect(page.status == .seeOther, "sent back to sign in")
-            #expect(try await StoredSession.query(on: app.db).filter(\.$id == stored.id!).count() == 0)
+            #expect(try await StoredSession.query(on: app.db).filter(\.$id == stored.requireID()).count() == 0)
             #expect(swept == 1, "the session nobody uses any more is deleted by the sweep")
             #expect(try await forgotten.get("/console").status == .seeOther)
             #expect(try await other.get("/console").status == .ok, "a live session is kept")

@@ -75,12 +75,12 @@ struct SignInTests {
             let second = try await TestData.administrator(app, email: "ada@example.com", password: "Correct-Horse-42", organization: "Globex")
             let foreign = try await TestData.administrator(app, email: "eve@example.com", password: "Correct-Horse-42", organization: "Initech")
             // when
-            let switched = try await browser.post("/console/organization", form: ["organization_id": second.organization.id!.uuidString], csrfFrom: "/console")
+            let switched = try await browser.post("/console/organization", form: ["organization_id": try second.organization.requireID().uuidString], csrfFrom: "/console")
             let page = try await browser.get("/console/members")
-            let refused = try await browser.post("/console/organization", form: ["organization_id": foreign.organization.id!.uuidString], csrfFrom: "/console")
+            let refused = try await browser.post("/console/organization", form: ["organization_id": try foreign.organization.requireID().uuidString], csrfFrom: "/console")
             // then
             #expect(switched.status == .seeOther)
-            #expect(page.body.string.contains("<option value=\"\(second.organization.id!.uuidString)\" selected>Globex</option>"))
+            #expect(page.body.string.contains("<option value=\"\(try second.organization.requireID().uuidString)\" selected>Globex</option>"))
             #expect(refused.status == .forbidden)
         }
     }

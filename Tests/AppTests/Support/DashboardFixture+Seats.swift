@@ -37,7 +37,7 @@ extension DashboardFixture {
             try await key.create(on: app.db)
             for index in 0..<(spec.active + spec.deactivated) {
                 let installation = Installation()
-                installation.$licenseKey.id = key.id!
+                installation.$licenseKey.id = try key.requireID()
                 installation.fingerprint = "fp-\(UUID().uuidString)"
                 installation.computerName = "PC-\(index)"
                 installation.operatingSystem = "Windows 11"
@@ -70,11 +70,11 @@ extension DashboardFixture {
         invitation.language = "en"
         invitation.status = status
         invitation.expiresAt = expiresAt
-        invitation.payload = #"{"licenseKeyID":"\#(key.id!.uuidString)"}"#
+        invitation.payload = #"{"licenseKeyID":"\#(try key.requireID().uuidString)"}"#
         try await invitation.create(on: app.db)
         let record = ActivationCodeRecord()
-        record.$invitation.id = invitation.id!
-        record.$licenseKey.id = key.id!
+        record.$invitation.id = try invitation.requireID()
+        record.$licenseKey.id = try key.requireID()
         record.codeHash = TokenGenerator.hash(UUID().uuidString)
         record.status = codeStatus
         record.expiresAt = expiresAt

@@ -98,7 +98,7 @@ enum DashboardFixture {
         try await message.create(on: app.db)
         if let settledAt {
             // `updated_at` is when a failure was recorded; Fluent sets it to now on create, so backdate it here.
-            try await app.db.sql.raw("UPDATE outbox_messages SET updated_at = \(bind: settledAt) WHERE id = \(bind: message.id!)").run()
+            try await app.db.sql.raw("UPDATE outbox_messages SET updated_at = \(bind: settledAt) WHERE id = \(bind: try message.requireID())").run()
         }
         return message
     }

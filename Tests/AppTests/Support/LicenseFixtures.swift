@@ -24,7 +24,7 @@ enum LicenseFixtures {
         }
         let input = try LicenseKeyInput(name: "Key \(UUID().uuidString.prefix(6))", product: "Herald Pro", seats: seats,
                                         expires: expires, secret: secret).validate().get()
-        let key = try await LicenseKeyStore.create(input, organizationID: org.id!, actor: .commandLine, secretBox: app.herald.secretBox, on: app.db)
+        let key = try await LicenseKeyStore.create(input, organizationID: try org.requireID(), actor: .commandLine, secretBox: app.herald.secretBox, on: app.db)
         return (org, key)
     }
 
@@ -33,10 +33,10 @@ enum LicenseFixtures {
         let (org, key) = try await key(app, seats: seats)
         let recipients = try (0..<people).map { try EmailAddress("person\($0)@example.com") }
         let result = try await InstallInvitationBatch.send(.init(
-            keyID: key.id!, recipients: recipients, language: language, expiresAt: expiresAt, inviterID: nil, actor: .commandLine
+            keyID: try key.requireID(), recipients: recipients, language: language, expiresAt: expiresAt, inviterID: nil, actor: .commandLine
         ), mailer: app.herald.mailer, secrets: app.herald.installInvitationSecrets,
            turns: app.herald.installInvitationTurns, on: app.db)
-        let rows = try await InstallInvitationExport.rows(batchID: result.batchID, organizationID: org.id!, limit: people + 1,
+        let rows = try await InstallInvitationExport.rows(batchID: result.batchID, organizationID: try org.requireID(), limit: people + 1,
                                                           secrets: app.herald.installInvitationSecrets, on: app.db)
         return Invited(organization: org, key: key, rows: rows)
     }
