@@ -41,16 +41,24 @@ let package = Package(
     targets: [
         .executableTarget(name: "herald", dependencies: ["App"]),
         // Benchmarks/smtp-throughput drives this: the real outbox and worker against Postfix's smtp-sink.
+        // The benchmark drivers: tooling, not product, so `herald` carries none of them. They reach into App
+        // through its `package` symbols only.
         .executableTarget(name: "smtp-throughput-bench", dependencies: [
-            "App", .product(name: "Vapor", package: "vapor"),
+            "App", "BenchmarkSupport", "MIME", .product(name: "Vapor", package: "vapor"),
+            .product(name: "Fluent", package: "fluent"),
         ], path: "Benchmarks/SMTPThroughput"),
         // Benchmarks/bulk-invite and Benchmarks/activation-race drive these.
         .executableTarget(name: "bulk-invite-bench", dependencies: [
-            "App", .product(name: "Vapor", package: "vapor"),
+            "App", "BenchmarkSupport", "HeraldCore", "MIME", .product(name: "Vapor", package: "vapor"),
+            .product(name: "Fluent", package: "fluent"),
         ], path: "Benchmarks/BulkInvite"),
         .executableTarget(name: "activation-race-bench", dependencies: [
-            "App", .product(name: "Vapor", package: "vapor"),
+            "App", "BenchmarkSupport", "MIME", .product(name: "Vapor", package: "vapor"),
+            .product(name: "Fluent", package: "fluent"),
+            .product(name: "SQLKit", package: "sql-kit"),
         ], path: "Benchmarks/ActivationRace"),
+        .target(name: "BenchmarkSupport", dependencies: ["App", .product(name: "Vapor", package: "vapor")],
+                path: "Benchmarks/Support"),
         .target(name: "App", dependencies: [
             "HeraldCore", "MIME", "SMTP", "SQLiteTuning",
             .product(name: "Vapor", package: "vapor"),

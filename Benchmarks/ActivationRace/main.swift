@@ -1,4 +1,5 @@
 import App
+import BenchmarkSupport
 import Foundation
 import Vapor
 
@@ -10,11 +11,7 @@ guard arguments.count == 6, let port = Int(arguments[3]), let seats = Int(argume
     FileHandle.standardError.write(Data("usage: activation-race-bench sqlite|postgres DATA_DIR|URL PORT SEATS ATTEMPTS\n".utf8))
     exit(64)
 }
-LoggingSystem.bootstrap { label in
-    var handler = StreamLogHandler.standardError(label: label)
-    handler.logLevel = .error
-    return handler
-}
+bootstrapErrorLogging()
 let app = try await Application.make(Environment(name: "production", arguments: ["bench"]))
 let data = FileManager.default.temporaryDirectory.appendingPathComponent("herald-race-\(UUID().uuidString)").path
 var configuration = Configuration(
@@ -25,16 +22,16 @@ var configuration = Configuration(
 let schema = "race_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
 if arguments[1] == "postgres" { configuration.postgresSchema = schema }
 try await configure(app, configuration: configuration)
-if arguments[1] == "postgres" { try await LicensingBenchmarks.createSchema(schema, app: app) }
-let result: LicensingBenchmarks.RaceResult
+if arguments[1] == "postgres" { try await ActivationRaceBenchmark.createSchema(schema, app: app) }
+let result: ActivationRaceBenchmark.Result
 do {
-    result = try await LicensingBenchmarks.activationRace(app: app, port: port, seats: seats, attempts: attempts)
+    result = try await ActivationRaceBenchmark.run(app: app, port: port, seats: seats, attempts: attempts)
 } catch {
-    if arguments[1] == "postgres" { try? await LicensingBenchmarks.dropSchema(schema, app: app) }
+    if arguments[1] == "postgres" { try? await ActivationRaceBenchmark.dropSchema(schema, app: app) }
     try await app.asyncShutdown()
     throw error
 }
-if arguments[1] == "postgres" { try await LicensingBenchmarks.dropSchema(schema, app: app) }
+if arguments[1] == "postgres" { try await ActivationRaceBenchmark.dropSchema(schema, app: app) }
 try await app.asyncShutdown()
 let fiveHundreds = result.statuses.filter { $0.key >= 500 }.values.reduce(0, +)
 let statuses = result.statuses.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ",")

@@ -1,4 +1,5 @@
 import App
+import BenchmarkSupport
 import Foundation
 import Vapor
 
@@ -10,11 +11,7 @@ guard arguments.count == 5, let port = Int(arguments[2]), let count = Int(argume
     exit(64)
 }
 var environment = Environment(name: "production", arguments: ["bench"])
-LoggingSystem.bootstrap { label in
-    var handler = StreamLogHandler.standardError(label: label)
-    handler.logLevel = .error
-    return handler
-}
+bootstrapErrorLogging()
 let app = try await Application.make(environment)
 var configuration = Configuration(
     database: .sqlite(path: arguments[4] + "/herald.sqlite"), dataDirectory: arguments[4],

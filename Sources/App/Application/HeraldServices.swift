@@ -12,10 +12,10 @@ import Vapor
 ///
 /// A class: `req.herald` is read several times per request, and copying a struct of this size out of the
 /// application's storage retained and released every field each time (measurable on the invitee pages).
-final class HeraldServices: Sendable {
+package final class HeraldServices: Sendable {
     let configuration: Configuration
     let clock: any WallClock
-    let secretBox: SecretBox
+    package let secretBox: SecretBox
     /// Signs the link-bound CSRF tokens of invitee forms (`LinkBoundCSRFMiddleware`).
     let linkFormKey: SymmetricKey
     /// The join-link and activation lookups (`JoinLink`, `ActivationLookup`).
@@ -23,7 +23,7 @@ final class HeraldServices: Sendable {
     /// Activations of one license key, one at a time (`SeatLock`); also deactivating and blocking installations.
     let seatLock: SeatLock
     /// Install invitation batches of one license key, one at a time (`InstallInvitationBatch`).
-    let installInvitationTurns = WriteQueue()
+    package let installInvitationTurns = WriteQueue()
     let activation: Activation
     let activationLimits = ActivationLimits()
     /// Invitee pages' cached markup (`renderInviteePage`).
@@ -32,9 +32,9 @@ final class HeraldServices: Sendable {
     let signInLimits: SignInLimits
     let tokenRedemptionLimiter: RateLimiter
     let catalog: MessageCatalog
-    let deliveryWorker: DeliveryWorker
+    package let deliveryWorker: DeliveryWorker
     /// Composes and queues mail, and wakes the delivery worker.
-    let mailer: Mailer
+    package let mailer: Mailer
     let sessionSweeper = SessionSweeper()
     /// Directory imports written after their upload was answered (`DirectoryImportJobs`).
     let directoryImports = DirectoryImportJobs()
@@ -42,7 +42,7 @@ final class HeraldServices: Sendable {
     let logger: Logger
 
     var spoolFolder: String { (configuration.dataDirectory as NSString).appendingPathComponent("outbox") }
-    var installInvitationSecrets: InstallInvitationSecrets { InstallInvitationSecrets(box: secretBox, publicURL: configuration.publicURL) }
+    package var installInvitationSecrets: InstallInvitationSecrets { InstallInvitationSecrets(box: secretBox, publicURL: configuration.publicURL) }
     var testEmail: TestEmail {
         TestEmail(mailer: mailer, resolver: deliveryWorker.resolver, group: eventLoopGroup, logger: logger)
     }
@@ -87,7 +87,7 @@ final class HeraldServices: Sendable {
 extension Application {
     private struct HeraldServicesKey: StorageKey { typealias Value = HeraldServices }
 
-    var herald: HeraldServices {
+    package var herald: HeraldServices {
         get {
             guard let services = storage[HeraldServicesKey.self] else {
                 fatalError("configure(_:configuration:) has not run: Herald's services are missing")

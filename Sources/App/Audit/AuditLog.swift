@@ -2,7 +2,7 @@ import Fluent
 import Foundation
 
 /// Who caused a change: shown in the audit log as it was at the time.
-enum AuditActor: Sendable {
+package enum AuditActor: Sendable {
     case account(id: UUID, email: String)
     case apiToken(accountID: UUID, tokenName: String)
     case commandLine

@@ -10,7 +10,7 @@ import SQLKit
 /// On SQLite the statement text is made once per shape and the values are bound as `SQLiteData` directly: the
 /// insert loop is the critical path of a 100,000-person batch, and SQLKit's per-statement serialisation plus the
 /// `Encodable` round trip of every value were a fifth of it. PostgreSQL goes through SQLKit.
-enum BulkInsert {
+package enum BulkInsert {
     /// A column value, typed so that both paths store exactly what Fluent stores (UUIDs as text on SQLite, dates
     /// as seconds since 1970).
     enum Value: Sendable {
@@ -44,7 +44,7 @@ enum BulkInsert {
         }
     }
 
-    static func invitations(_ rows: [Invitation], on db: any Database, now: Date) async throws {
+    package static func invitations(_ rows: [Invitation], on db: any Database, now: Date) async throws {
         try await insert(Invitation.schema, [
             "id", "organization_id", "inviter_id", "batch_id", "kind", "email", "language", "status", "token_hash", "payload",
             "expires_at", "sent_at", "created_at", "updated_at",

@@ -13,7 +13,7 @@ import Foundation
 ///
 /// One per application (made in `configure`, shared by the SQLite driver wrapper and `SeatLock`), not per process:
 /// two applications in one process (the tests make many) have different databases and must not wait for each other.
-actor WriteQueue {
+package actor WriteQueue {
     /// The key of SQLite's single write lock: every SQLite writer of this application shares it.
     static let sqliteFile = UUID(uuidString: "00000000-0000-0000-0000-000000000001")!
 

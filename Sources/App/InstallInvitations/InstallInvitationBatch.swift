@@ -9,20 +9,29 @@ import MIME
 ///
 /// Works in chunks of `chunkSize` people, so memory stays flat from 10 to 100,000 recipients, and other writers
 /// get their turn between chunks.
-enum InstallInvitationBatch {
-    static let chunkSize = 500
+package enum InstallInvitationBatch {
+    package static let chunkSize = 500
 
-    struct Request: Sendable {
+    package struct Request: Sendable {
         var keyID: UUID
         var recipients: [EmailAddress]
         var language: Language
         var expiresAt: Date
         var inviterID: UUID?
         var actor: AuditActor
+
+        package init(keyID: UUID, recipients: [EmailAddress], language: Language, expiresAt: Date, inviterID: UUID?, actor: AuditActor) {
+            self.keyID = keyID
+            self.recipients = recipients
+            self.language = language
+            self.expiresAt = expiresAt
+            self.inviterID = inviterID
+            self.actor = actor
+        }
     }
 
-    struct Result: Sendable {
-        let batchID: UUID
+    package struct Result: Sendable {
+        package let batchID: UUID
         let count: Int
         let expiresAt: Date
         /// Recipients not invited again, each with the reason.
@@ -49,7 +58,7 @@ enum InstallInvitationBatch {
         }
     }
 
-    static func send(
+    package static func send(
         _ request: Request, mailer: Mailer, secrets: InstallInvitationSecrets, turns: WriteQueue, on db: any Database,
         progress: @escaping @Sendable (Int) -> Void = { _ in }
     ) async throws -> Result {

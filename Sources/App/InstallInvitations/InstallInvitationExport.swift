@@ -4,11 +4,11 @@ import HeraldCore
 
 /// "Download invitations": one batch as CSV (email, activation code, download URL, expiry, status), written
 /// page by page so that 100,000 rows never sit in memory at once. Cells go through `SpreadsheetSafeCSVWriter`.
-enum InstallInvitationExport {
+package enum InstallInvitationExport {
     /// One invitation of the batch as the export (and the "Invitations sent" page) shows it.
-    struct Row: Encodable, Sendable {
+    package struct Row: Encodable, Sendable {
         let email: String
-        let activationCode: String
+        package let activationCode: String
         let downloadURL: String
         let expires: String
         let status: String
@@ -36,7 +36,7 @@ enum InstallInvitationExport {
     }
 
     /// Up to `limit` rows of the batch after the email `after`, in email order.
-    static func rows(
+    package static func rows(
         batchID: UUID, organizationID: UUID, after: String? = nil, limit: Int, secrets: InstallInvitationSecrets, on db: any Database,
         now: Date = Date()
     ) async throws -> [Row] {

@@ -4,20 +4,30 @@ import Vapor
 
 /// What an administrator enters for a new license key, from the console form, the API or `herald license create`,
 /// validated in one place so that all three name the same fields in their errors.
-struct LicenseKeyInput: Sendable {
+package struct LicenseKeyInput: Sendable {
     /// The platforms a download page offers, in display order.
     static let platforms = ["macOS", "Windows", "Linux"]
 
-    var name: String
-    var product: String
-    var seats: Int?
+    package var name: String
+    package var product: String
+    package var seats: Int?
     /// `YYYY-MM-DD`; the key works through the end of that day (UTC).
-    var expires: String?
+    package var expires: String?
     /// The real key; generated when empty.
-    var secret: String?
-    var downloads: [String: String] = [:]
+    package var secret: String?
+    package var downloads: [String: String] = [:]
 
-    struct Validated: Sendable {
+    package init(name: String, product: String, seats: Int?, expires: String? = nil, secret: String? = nil,
+                 downloads: [String: String] = [:]) {
+        self.name = name
+        self.product = product
+        self.seats = seats
+        self.expires = expires
+        self.secret = secret
+        self.downloads = downloads
+    }
+
+    package struct Validated: Sendable {
         let name: String
         let product: String
         let seats: Int
@@ -27,7 +37,7 @@ struct LicenseKeyInput: Sendable {
     }
 
     /// Every problem at once, each starting with the field's name.
-    func validate(now: Date = Date()) -> Result<Validated, ValidationProblems> {
+    package func validate(now: Date = Date()) -> Result<Validated, ValidationProblems> {
         var problems: [String] = []
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
         let product = product.trimmingCharacters(in: .whitespacesAndNewlines)

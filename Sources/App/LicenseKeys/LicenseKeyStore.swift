@@ -4,10 +4,10 @@ import HeraldCore
 import SQLKit
 
 /// Creating keys and reading their seat use; the console, the API and the CLI all go through here.
-enum LicenseKeyStore {
+package enum LicenseKeyStore {
     static let uniqueNameMessage = "name: the organization already has a license key with this name"
 
-    static func create(
+    package static func create(
         _ input: LicenseKeyInput.Validated, organizationID: UUID, actor: AuditActor, secretBox: SecretBox, on db: any Database
     ) async throws -> LicenseKey {
         if try await LicenseKey.query(on: db).filter(\.$organization.$id == organizationID).filter(\.$name == input.name).count() > 0 {

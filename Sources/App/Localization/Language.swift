@@ -1,6 +1,6 @@
 /// The languages every invitation email and invitee page exists in, named by their BCP 47 codes everywhere
 /// (console, API, `--language`).
-enum Language: String, Codable, Sendable, CaseIterable {
+package enum Language: String, Codable, Sendable, CaseIterable {
     case en, de, fr, es, it, ja
     case zhHans = "zh-Hans"
 

@@ -5,7 +5,7 @@ import SMTP
 import Vapor
 
 /// Mail settings as an administrator submits them (console form, API body or CLI flags), validated in one place.
-struct MailSettingsInput: Content {
+package struct MailSettingsInput: Content {
     var transport: String
     /// `host:port` in one field, as in the vendor consoles, e.g. `mail.example.com:587`.
     var server: String?

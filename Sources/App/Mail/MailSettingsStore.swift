@@ -3,7 +3,7 @@ import HeraldCore
 import Vapor
 
 /// Reads and writes an organization's mail settings; an organization without a row gets the file transport.
-enum MailSettingsStore {
+package enum MailSettingsStore {
     static func settings(for organizationID: UUID, on db: any Database) async throws -> MailSettings {
         if let stored = try await MailSettings.query(on: db).filter(\.$organization.$id == organizationID).first() {
             return stored
@@ -21,7 +21,7 @@ enum MailSettingsStore {
         return defaults
     }
 
-    static func save(_ input: MailSettingsInput, organizationID: UUID, actor: AuditActor, secretBox: SecretBox, on db: any Database) async throws {
+    package static func save(_ input: MailSettingsInput, organizationID: UUID, actor: AuditActor, secretBox: SecretBox, on db: any Database) async throws {
         try await db.transaction { db in
             let settings = try await settings(for: organizationID, on: db)
             try input.apply(to: settings, secretBox: secretBox)

@@ -3,10 +3,10 @@ import Foundation
 
 /// What a feature that sends mail uses: the base wording (each organization may override it), the composer, the
 /// outbox the mail is queued in, and the delivery worker to wake once the change that caused the mail is committed.
-struct Mailer: Sendable {
+package struct Mailer: Sendable {
     let catalog: MessageCatalog
     let composer: MailComposer
-    let outbox: Outbox
+    package let outbox: Outbox
     let worker: DeliveryWorker
 
     /// The organization's own wording where it has edited a template.

@@ -2,10 +2,10 @@ import Fluent
 import Foundation
 
 /// A machine that took a seat of a license key with an activation code.
-final class Installation: Model, @unchecked Sendable {
-    static let schema = "installations"
+package final class Installation: Model, @unchecked Sendable {
+    package static let schema = "installations"
 
-    @ID(key: .id) var id: UUID?
+    @ID(key: .id) package var id: UUID?
 
     @Parent(key: "license_key_id") var licenseKey: LicenseKey
     @OptionalParent(key: "activation_code_id") var activationCode: ActivationCodeRecord?
@@ -16,7 +16,7 @@ final class Installation: Model, @unchecked Sendable {
     @Field(key: "operating_system") var operatingSystem: String
     @OptionalField(key: "serial_number") var serialNumber: String?
     @OptionalField(key: "mac_address") var macAddress: String?
-    @Field(key: "status") var status: InstallationStatus
+    @Field(key: "status") package var status: InstallationStatus
     @Field(key: "certificate_serial") var certificateSerial: String
     /// The certificate as issued (nil for installations activated before certificates were kept).
     @OptionalField(key: "certificate") var certificate: String?
@@ -26,5 +26,5 @@ final class Installation: Model, @unchecked Sendable {
     @Field(key: "activated_at") var activatedAt: Date
     @OptionalField(key: "deactivated_at") var deactivatedAt: Date?
 
-    init() {}
+    package init() {}
 }

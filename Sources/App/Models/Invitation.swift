@@ -4,27 +4,27 @@ import HeraldCore
 
 /// One invitation of any kind to one person. Kind-specific details live in `payload` (JSON) so that the
 /// three kinds share the list, the lifecycle and the outbox without three near-identical tables.
-final class Invitation: Model, @unchecked Sendable {
-    static let schema = "invitations"
+package final class Invitation: Model, @unchecked Sendable {
+    package static let schema = "invitations"
 
-    @ID(key: .id) var id: UUID?
+    @ID(key: .id) package var id: UUID?
 
-    @Parent(key: "organization_id") var organization: Organization
+    @Parent(key: "organization_id") package var organization: Organization
     @OptionalParent(key: "inviter_id") var inviter: Account?
     @OptionalField(key: "batch_id") var batchID: UUID?
 
-    @Field(key: "kind") var kind: InvitationKind
-    @Field(key: "email") var email: String
+    @Field(key: "kind") package var kind: InvitationKind
+    @Field(key: "email") package var email: String
     @OptionalField(key: "name") var name: String?
-    @Field(key: "language") var language: String
-    @Field(key: "status") var status: InvitationStatus
+    @Field(key: "language") package var language: String
+    @Field(key: "status") package var status: InvitationStatus
     /// SHA-256 of the link token: the token itself exists only in the email.
     @OptionalField(key: "token_hash") var tokenHash: String?
     @OptionalField(key: "role_on_accept") var roleOnAccept: MembershipRole?
     @OptionalField(key: "message") var message: String?
     @OptionalField(key: "payload") var payload: String?
 
-    @Field(key: "expires_at") var expiresAt: Date
+    @Field(key: "expires_at") package var expiresAt: Date
     @OptionalField(key: "sent_at") var sentAt: Date?
     @OptionalField(key: "accepted_at") var acceptedAt: Date?
     @OptionalField(key: "revoked_at") var revokedAt: Date?
@@ -34,5 +34,5 @@ final class Invitation: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
-    init() {}
+    package init() {}
 }

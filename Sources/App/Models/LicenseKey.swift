@@ -2,10 +2,10 @@ import Fluent
 import Foundation
 
 /// A product license with a number of seats. The real key is a secret, stored only encrypted.
-final class LicenseKey: Model, @unchecked Sendable {
-    static let schema = "license_keys"
+package final class LicenseKey: Model, @unchecked Sendable {
+    package static let schema = "license_keys"
 
-    @ID(key: .id) var id: UUID?
+    @ID(key: .id) package var id: UUID?
 
     @Parent(key: "organization_id") var organization: Organization
 
@@ -21,5 +21,5 @@ final class LicenseKey: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
-    init() {}
+    package init() {}
 }

@@ -2,18 +2,18 @@ import Fluent
 import Foundation
 
 /// A business account: the unit that owns members, invitations, license keys, a directory and mail settings.
-final class Organization: Model, @unchecked Sendable {
-    static let schema = "organizations"
+package final class Organization: Model, @unchecked Sendable {
+    package static let schema = "organizations"
 
-    @ID(key: .id) var id: UUID?
+    @ID(key: .id) package var id: UUID?
 
     @Field(key: "name") var name: String
 
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
-    init() {}
-    init(id: UUID? = nil, name: String) {
+    package init() {}
+    package init(id: UUID? = nil, name: String) {
         self.id = id
         self.name = name
     }

@@ -3,16 +3,16 @@ import Foundation
 
 /// A rendered message waiting for, or done with, delivery. Written in the same transaction as what caused it,
 /// so a crash can never lose an invitation's email or send one for an invitation that was rolled back.
-final class OutboxMessage: Model, @unchecked Sendable {
-    static let schema = "outbox_messages"
+package final class OutboxMessage: Model, @unchecked Sendable {
+    package static let schema = "outbox_messages"
 
-    @ID(key: .id) var id: UUID?
+    @ID(key: .id) package var id: UUID?
 
     @OptionalParent(key: "organization_id") var organization: Organization?
     @OptionalParent(key: "invitation_id") var invitation: Invitation?
     @OptionalField(key: "batch_id") var batchID: UUID?
 
-    @Field(key: "status") var status: OutboxStatus
+    @Field(key: "status") package var status: OutboxStatus
     @Field(key: "mail_from") var mailFrom: String
     /// Envelope recipients, comma-separated (addresses cannot contain commas once validated).
     @Field(key: "recipients") var recipients: String
@@ -31,5 +31,5 @@ final class OutboxMessage: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
-    init() {}
+    package init() {}
 }

@@ -5,9 +5,9 @@ import NIOConcurrencyHelpers
 
 /// Sends what the outbox holds: `concurrency` lanes, each claiming a batch, delivering it and recording the
 /// outcomes, until stopped. Several instances (processes or machines) may run against one database.
-final class DeliveryWorker: Sendable {
-    struct Report: Sendable {
-        var sent = 0
+package final class DeliveryWorker: Sendable {
+    package struct Report: Sendable {
+        package var sent = 0
         var deferred = 0
         var failed = 0
     }
@@ -81,7 +81,7 @@ final class DeliveryWorker: Sendable {
     }
 
     /// Runs every lane until nothing is due, then returns what was done (`herald deliver --until-empty`).
-    func deliverUntilEmpty() async throws -> Report {
+    package func deliverUntilEmpty() async throws -> Report {
         try await withThrowingTaskGroup(of: Report.self) { group in
             for _ in 0..<settings.concurrency {
                 group.addTask {
@@ -119,7 +119,7 @@ final class DeliveryWorker: Sendable {
     /// Lets idle lanes look at the outbox now instead of at their next poll.
     func wake() { Task { await signal.wakeAll() } }
 
-    func stop() async {
+    package func stop() async {
         let tasks = lanes.withLockedValue { tasks in defer { tasks = [] }; return tasks }
         tasks.forEach { $0.cancel() }
         await signal.wakeAll()

@@ -5,16 +5,23 @@ import MIME
 import Vapor
 
 /// A message to queue, with what caused it.
-struct OutgoingMail: Sendable {
+package struct OutgoingMail: Sendable {
     var organizationID: UUID?
     var invitationID: UUID?
     var batchID: UUID?
     var message: MailMessage
+
+    package init(organizationID: UUID?, invitationID: UUID? = nil, batchID: UUID? = nil, message: MailMessage) {
+        self.organizationID = organizationID
+        self.invitationID = invitationID
+        self.batchID = batchID
+        self.message = message
+    }
 }
 
 /// Queues rendered messages as outbox rows. Call it on the transaction that makes the change the mail is about,
 /// so the message exists exactly when the change does.
-struct Outbox: Sendable {
+package struct Outbox: Sendable {
     let renderer: MessageRenderer
     /// Seals each rendered message before it is stored.
     let sealer: OutboxSealer
@@ -30,7 +37,7 @@ struct Outbox: Sendable {
     /// Refused with 429 when the organization's daily quota (`MailQuota`) has no room for all of them, unless
     /// `withinQuota` is false: then they are counted but always queued.
     @discardableResult
-    func enqueue(_ mails: [OutgoingMail], on db: any Database, now: Date = Date(), withinQuota: Bool = true) async throws -> [OutboxMessage] {
+    package func enqueue(_ mails: [OutgoingMail], on db: any Database, now: Date = Date(), withinQuota: Bool = true) async throws -> [OutboxMessage] {
         if withinQuota {
             for (organizationID, group) in Dictionary(grouping: mails, by: \.organizationID) {
                 guard let organizationID else { continue }

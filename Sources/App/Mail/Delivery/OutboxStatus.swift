@@ -1,5 +1,5 @@
 /// Where an outbox message is in its life. Stored as text in `outbox_messages.status`.
-enum OutboxStatus: String, Codable, Sendable, CaseIterable {
+package enum OutboxStatus: String, Codable, Sendable, CaseIterable {
     /// Waiting for its first attempt.
     case queued
     /// Claimed by a worker under a lease; if the lease runs out (the worker died) it is claimed again.
