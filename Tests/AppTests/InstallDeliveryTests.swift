@@ -20,7 +20,7 @@ struct InstallDeliveryTests {
                 let invitation = try #require(try await Invitation.query(on: app.db).filter(\.$email == row.email).first())
                 let message = try #require(try await OutboxMessage.query(on: app.db).filter(\.$invitation.$id == invitation.requireID()).first())
                 #expect(message.status == .sent)
-                let decoded = try Self.decode(app.herald.spoolFolder + "/\(try message.requireID().uuidString.lowercased()).eml")
+                let decoded = try Self.decode(app.herald.deliveryWorker.resolver.spoolFolder + "/\(try message.requireID().uuidString.lowercased()).eml")
                 #expect(decoded.contains("Subject: Herald Pro のインストール"))
                 #expect(decoded.contains(row.activationCode) && decoded.contains(row.downloadURL))
                 #expect(decoded.contains("アクティベーションコード"))

@@ -18,7 +18,7 @@ struct OutboxTests {
             #expect(report.sent == 3)
             #expect(try await MailFixtures.statuses(app) == [.sent: 3])
             for message in queued {
-                let path = app.herald.spoolFolder + "/\(try message.requireID().uuidString.lowercased()).eml"
+                let path = app.herald.deliveryWorker.resolver.spoolFolder + "/\(try message.requireID().uuidString.lowercased()).eml"
                 let eml = try String(contentsOfFile: path, encoding: .utf8)
                 #expect(eml.contains("Message-ID: \(message.messageID)"))
             }

@@ -2,12 +2,13 @@ import Vapor
 
 /// The API's own routes (the organization a token belongs to) and API tokens in the console and the API.
 func registerAPIRoutes(_ groups: RouteGroups) {
+    let apiController = APIController()
     let tokens = APITokensController()
     groups.admin.get("api-tokens", use: tokens.list)
     groups.admin.post("api-tokens", use: tokens.create)
     groups.admin.post("api-tokens", ":id", "revoke", use: tokens.revoke)
-    groups.api.get("organization", use: APIController.organization)
-    groups.api.get("api-tokens", use: APIController.apiTokens)
-    groups.api.post("api-tokens", use: APIController.createAPIToken)
-    groups.api.delete("api-tokens", ":id", use: APIController.revokeAPIToken)
+    groups.api.get("organization", use: apiController.organization)
+    groups.api.get("api-tokens", use: apiController.apiTokens)
+    groups.api.post("api-tokens", use: apiController.createAPIToken)
+    groups.api.delete("api-tokens", ":id", use: apiController.revokeAPIToken)
 }

@@ -41,7 +41,6 @@ package final class HeraldServices: Sendable {
     let eventLoopGroup: any EventLoopGroup
     let logger: Logger
 
-    var spoolFolder: String { (configuration.dataDirectory as NSString).appendingPathComponent("outbox") }
     package var installInvitationSecrets: InstallInvitationSecrets { InstallInvitationSecrets(box: secretBox, publicURL: configuration.publicURL) }
     var testEmail: TestEmail {
         TestEmail(mailer: mailer, resolver: deliveryWorker.resolver, group: eventLoopGroup, logger: logger)

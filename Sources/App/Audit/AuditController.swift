@@ -2,7 +2,7 @@ import Fluent
 import Vapor
 
 /// The audit log page: who did what, to what, when; newest first, paged.
-enum AuditController {
+struct AuditController {
     struct Row: Encodable {
         let time: String
         let actor: String
@@ -20,13 +20,13 @@ enum AuditController {
 
     static let pageSize = 50
 
-    static func list(_ req: Request) async throws -> View {
+    func list(_ req: Request) async throws -> View {
         let organizationID = try req.console.organizationID
         let page = try req.query(WholeNumber<PageNumber>.self, "page")?.value ?? 1
-        let rows = try await rows(organizationID: organizationID, limit: pageSize + 1, offset: (page - 1) * pageSize, on: req.db)
+        let rows = try await Self.rows(organizationID: organizationID, limit: Self.pageSize + 1, offset: (page - 1) * Self.pageSize, on: req.db)
         let content = ViewModel(
-            rows: Array(rows.prefix(pageSize)), page: page,
-            previousPage: page > 1 ? page - 1 : nil, nextPage: rows.count > pageSize ? page + 1 : nil
+            rows: Array(rows.prefix(Self.pageSize)), page: page,
+            previousPage: page > 1 ? page - 1 : nil, nextPage: rows.count > Self.pageSize ? page + 1 : nil
         )
         return try await req.renderPage("audit", section: .audit, content)
     }

@@ -2,6 +2,8 @@ import Vapor
 
 /// The audit log.
 func registerAuditRoutes(_ groups: RouteGroups) {
-    groups.admin.get("audit", use: AuditController.list)
-    groups.api.get("audit-events", use: APIController.auditEvents)
+    let apiController = APIController()
+    let audit = AuditController()
+    groups.admin.get("audit", use: audit.list)
+    groups.api.get("audit-events", use: apiController.auditEvents)
 }

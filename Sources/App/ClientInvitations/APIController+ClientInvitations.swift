@@ -29,7 +29,7 @@ extension APIController {
         let progress: String
     }
 
-    static func createClientInvitations(_ req: Request) async throws -> Response {
+    func createClientInvitations(_ req: Request) async throws -> Response {
         let context = try req.api
         let body = try req.content.decode(ClientInvitationBody.self)
         guard let organization = try await Organization.find(context.organizationID, on: req.db) else { throw Abort(.notFound) }

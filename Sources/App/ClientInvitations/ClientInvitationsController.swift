@@ -3,7 +3,7 @@ import HeraldCore
 import Vapor
 
 /// Client invitations sent so far, the wizard's preview and send, and a batch's delivery progress.
-enum ClientInvitationsController {
+struct ClientInvitationsController {
     struct Row: Encodable {
         let name: String
         let email: String
@@ -18,7 +18,7 @@ enum ClientInvitationsController {
         let hasDraft: Bool
     }
 
-    static func list(_ req: Request) async throws -> View {
+    func list(_ req: Request) async throws -> View {
         let organizationID = try req.console.organizationID
         let rows = try await Invitation.query(on: req.db)
             .filter(\.$organization.$id == organizationID).filter(\.$kind == .client)
@@ -36,7 +36,7 @@ enum ClientInvitationsController {
 
     /// The exact HTML document the chosen recipient will get, for the wizard's sandboxed preview frame.
     /// Its own policy allows the email's inline styles and nothing else: no scripts, no requests, no forms.
-    static func preview(_ req: Request) async throws -> Response {
+    func preview(_ req: Request) async throws -> Response {
         let context = try req.console
         let draft = ClientWizardDraft.load(req)
         let plan = try await ClientInvitationPlanner.plan(draft.request, organization: context.organization, catalog: req.herald.catalog, on: req.db)
@@ -52,7 +52,7 @@ enum ClientInvitationsController {
         return response
     }
 
-    static func send(_ req: Request) async throws -> Response {
+    func send(_ req: Request) async throws -> Response {
         let context = try req.console
         let draft = ClientWizardDraft.load(req)
         let plan: ClientInvitationPlan
@@ -86,7 +86,7 @@ enum ClientInvitationsController {
     }
 
     /// Delivery progress of one send. Reloads itself (the `Refresh` header, no script) until nothing is pending.
-    static func progress(_ req: Request) async throws -> Response {
+    func progress(_ req: Request) async throws -> Response {
         let organizationID = try req.console.organizationID
         guard let batchID = req.parameters.get("id", as: UUID.self) else { throw Abort(.notFound, reason: "batch: not a batch id") }
         let rows = try await OutboxMessage.query(on: req.db).filter(\.$organization.$id == organizationID).filter(\.$batchID == batchID)

@@ -2,7 +2,7 @@ import HeraldCore
 import Vapor
 
 /// The organization's client URL scheme and download links, used by every client invitation's instructions.
-enum ClientSettingsController {
+struct ClientSettingsController {
     struct Link: Encodable {
         let field: String
         let label: String
@@ -33,17 +33,17 @@ enum ClientSettingsController {
         }
     }
 
-    static func form(_ req: Request) async throws -> View {
+    func form(_ req: Request) async throws -> View {
         let downloads = try await ClientDownloadsStore.downloads(for: req.console.organizationID, on: req.db)
-        return try await render(req, downloads, errors: [])
+        return try await Self.render(req, downloads, errors: [])
     }
 
-    static func save(_ req: Request) async throws -> Response {
+    func save(_ req: Request) async throws -> Response {
         let context = try req.console
         let downloads = try req.content.decode(Form.self).downloads
         let problems = downloads.problems()
         guard problems.isEmpty else {
-            let response = try await render(req, downloads, errors: problems.map(\.description)).encodeResponse(for: req).get()
+            let response = try await Self.render(req, downloads, errors: problems.map(\.description)).encodeResponse(for: req).get()
             response.status = .unprocessableEntity
             return response
         }

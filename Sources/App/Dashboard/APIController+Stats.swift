@@ -2,7 +2,7 @@ import Vapor
 
 /// `GET /api/v1/stats`: the dashboard's figures as JSON, for monitoring and scripts.
 extension APIController {
-    static func stats(_ req: Request) async throws -> DashboardStats {
+    func stats(_ req: Request) async throws -> DashboardStats {
         try await DashboardStats.load(organizationID: req.api.organizationID, on: req.db)
     }
 }

@@ -3,11 +3,11 @@ import Vapor
 
 /// The console's home. Administrators see the organization's invitations, seats, delivery and latest activity
 /// (`DashboardStats`); Regular Members see only what is theirs.
-enum DashboardController {
+struct DashboardController {
     /// How often the page reloads itself while messages are being sent.
     static let refreshWhileSending = 5
 
-    static func show(_ req: Request) async throws -> View {
+    func show(_ req: Request) async throws -> View {
         let context = try req.console
         guard context.isAdministrator else {
             // Members see only what is theirs: organization-wide figures are for administrators.
@@ -24,6 +24,6 @@ enum DashboardController {
                 + "New invitations are refused until older messages leave the 24-hour window."
         }
         return try await req.renderPage("dashboard", section: .dashboard,
-                                        refreshSeconds: page.isSending ? refreshWhileSending : nil, page)
+                                        refreshSeconds: page.isSending ? Self.refreshWhileSending : nil, page)
     }
 }

@@ -42,7 +42,7 @@ extension APIController {
 
     /// A page of users (`?page=`, `?per_page=` up to 1,000, the default); a `Link: <…>; rel="next"` header names the
     /// next page while there is one.
-    static func directoryUsers(_ req: Request) async throws -> Response {
+    func directoryUsers(_ req: Request) async throws -> Response {
         let organizationID = try req.api.organizationID
         let page = try PageRequest(req, defaultSize: PageRequest.maximumSize)
         let users = try await page.slice { offset, limit in
@@ -56,7 +56,7 @@ extension APIController {
         }, next: users.next, for: req)
     }
 
-    static func createDirectoryUser(_ req: Request) async throws -> Response {
+    func createDirectoryUser(_ req: Request) async throws -> Response {
         let context = try req.api
         let body = try req.content.decode(NewDirectoryUser.self)
         let user = try await DirectoryStore.createUser(name: body.name, email: body.email, enabled: body.enabled ?? true,
@@ -65,7 +65,7 @@ extension APIController {
             .encodeResponse(status: .created, for: req)
     }
 
-    static func updateDirectoryUser(_ req: Request) async throws -> HTTPStatus {
+    func updateDirectoryUser(_ req: Request) async throws -> HTTPStatus {
         let context = try req.api
         let body = try req.content.decode(DirectoryUserChange.self)
         let user = try await DirectoryStore.user(req.parameters.get("id", as: UUID.self), in: context.organizationID, on: req.db, field: "id")
@@ -73,7 +73,7 @@ extension APIController {
         return .noContent
     }
 
-    static func deleteDirectoryUser(_ req: Request) async throws -> HTTPStatus {
+    func deleteDirectoryUser(_ req: Request) async throws -> HTTPStatus {
         let context = try req.api
         let user = try await DirectoryStore.user(req.parameters.get("id", as: UUID.self), in: context.organizationID, on: req.db, field: "id")
         try await DirectoryStore.deleteUser(user, actor: context.actor, on: req.db)
@@ -82,7 +82,7 @@ extension APIController {
 
     /// The body is the CSV file itself (`Content-Type: text/csv`). A file with problems is answered 400 at once;
     /// a valid one 202 with the import job, written in the background (`Location` is the job to poll).
-    static func importDirectoryUsers(_ req: Request) async throws -> Response {
+    func importDirectoryUsers(_ req: Request) async throws -> Response {
         let context = try req.api
         let data = req.body.data.map { Data(buffer: $0) } ?? Data()
         let rows = try await DirectoryImport.validRows(data)
@@ -94,7 +94,7 @@ extension APIController {
     }
 
     /// One import's progress: `state` running, finished (with `summary`) or failed (with `problem`).
-    static func directoryImportJob(_ req: Request) async throws -> DirectoryImportJob {
+    func directoryImportJob(_ req: Request) async throws -> DirectoryImportJob {
         let organizationID = try req.api.organizationID
         guard let job = req.herald.directoryImports.job(req.parameters.get("id", as: UUID.self), organizationID: organizationID) else {
             throw Abort(.notFound, reason: "id: no such import job in your organization (finished jobs are kept for an hour)")
@@ -102,7 +102,7 @@ extension APIController {
         return job
     }
 
-    static func directoryGroups(_ req: Request) async throws -> [DirectoryGroupDTO] {
+    func directoryGroups(_ req: Request) async throws -> [DirectoryGroupDTO] {
         let organizationID = try req.api.organizationID
         let users = Dictionary(uniqueKeysWithValues: try await DirectoryStore.users(of: organizationID, on: req.db).map { (try $0.requireID(), $0.email) })
         let groups = try await DirectoryStore.groups(of: organizationID, on: req.db)
@@ -117,7 +117,7 @@ extension APIController {
         }
     }
 
-    static func createDirectoryGroup(_ req: Request) async throws -> Response {
+    func createDirectoryGroup(_ req: Request) async throws -> Response {
         let context = try req.api
         let body = try req.content.decode(NewDirectoryGroup.self)
         let group = try await DirectoryStore.createGroup(name: body.name, organizationID: context.organizationID, actor: context.actor, on: req.db)
@@ -125,19 +125,19 @@ extension APIController {
             .encodeResponse(status: .created, for: req)
     }
 
-    static func deleteDirectoryGroup(_ req: Request) async throws -> HTTPStatus {
+    func deleteDirectoryGroup(_ req: Request) async throws -> HTTPStatus {
         let context = try req.api
         let group = try await DirectoryStore.group(req.parameters.get("id", as: UUID.self), in: context.organizationID, on: req.db, field: "id")
         try await DirectoryStore.deleteGroup(group, actor: context.actor, on: req.db)
         return .noContent
     }
 
-    static func addDirectoryMember(_ req: Request) async throws -> HTTPStatus {
-        try await changeDirectoryMember(req, add: true)
+    func addDirectoryMember(_ req: Request) async throws -> HTTPStatus {
+        try await Self.changeDirectoryMember(req, add: true)
     }
 
-    static func removeDirectoryMember(_ req: Request) async throws -> HTTPStatus {
-        try await changeDirectoryMember(req, add: false)
+    func removeDirectoryMember(_ req: Request) async throws -> HTTPStatus {
+        try await Self.changeDirectoryMember(req, add: false)
     }
 
     private static func changeDirectoryMember(_ req: Request, add: Bool) async throws -> HTTPStatus {

@@ -3,7 +3,7 @@ import Vapor
 
 /// The organization's local directory: users and groups that client invitations are sent to.
 /// Every form posts back here; a refused change shows the page again with the reason, and keeps what was typed.
-enum DirectoryController {
+struct DirectoryController {
     struct UserRow: Encodable {
         let id: String
         let name: String
@@ -39,8 +39,8 @@ enum DirectoryController {
     static let usersPerPage = 100
     static let groupsPerPage = 100
 
-    static func show(_ req: Request) async throws -> View {
-        try await render(req, ViewModel())
+    func show(_ req: Request) async throws -> View {
+        try await Self.render(req, ViewModel())
     }
 
     static func render(_ req: Request, _ model: ViewModel) async throws -> View {
@@ -90,10 +90,10 @@ enum DirectoryController {
         var email: String
     }
 
-    static func createUser(_ req: Request) async throws -> Response {
+    func createUser(_ req: Request) async throws -> Response {
         let context = try req.console
         let form = try req.content.decode(NewUser.self)
-        return try await change(req, keep: ViewModel(newName: form.name, newEmail: form.email)) {
+        return try await Self.change(req, keep: ViewModel(newName: form.name, newEmail: form.email)) {
             let user = try await DirectoryStore.createUser(name: form.name, email: form.email, enabled: true,
                                                            organizationID: context.organizationID, actor: context.actor, on: req.db)
             return "Added \(user.name) <\(user.email)>."
@@ -101,7 +101,7 @@ enum DirectoryController {
     }
 
     /// `enable`, `disable` or `delete` one user.
-    static func userAction(_ req: Request) async throws -> Response {
+    func userAction(_ req: Request) async throws -> Response {
         switch req.parameters.get("action") {
         case "enable", "disable": return try await setEnabled(req)
         case "delete": return try await deleteUser(req)
@@ -109,19 +109,19 @@ enum DirectoryController {
         }
     }
 
-    static func setEnabled(_ req: Request) async throws -> Response {
+    private func setEnabled(_ req: Request) async throws -> Response {
         let context = try req.console
         let enabled = req.parameters.get("action") == "enable"
-        return try await change(req) {
+        return try await Self.change(req) {
             let user = try await DirectoryStore.user(req.parameters.get("id", as: UUID.self), in: context.organizationID, on: req.db)
             try await DirectoryStore.updateUser(user, name: nil, enabled: enabled, actor: context.actor, on: req.db)
             return "\(user.email) is \(enabled ? "enabled" : "disabled")."
         }
     }
 
-    static func deleteUser(_ req: Request) async throws -> Response {
+    private func deleteUser(_ req: Request) async throws -> Response {
         let context = try req.console
-        return try await change(req) {
+        return try await Self.change(req) {
             let user = try await DirectoryStore.user(req.parameters.get("id", as: UUID.self), in: context.organizationID, on: req.db)
             try await DirectoryStore.deleteUser(user, actor: context.actor, on: req.db)
             return "Removed \(user.email) from the directory."
@@ -133,7 +133,7 @@ enum DirectoryController {
         var file: File?
     }
 
-    static func importUsers(_ req: Request) async throws -> Response {
+    func importUsers(_ req: Request) async throws -> Response {
         let context = try req.console
         let form = try req.content.decode(ImportForm.self)
         let pasted = form.csv ?? ""
@@ -146,7 +146,7 @@ enum DirectoryController {
                                                     on: req.application.db, logger: req.application.logger)
         } catch let abort as any AbortError where abort.status.code < 500 {
             // A file with problems: the page again with every problem and the pasted text kept.
-            return try await change(req, keep: ViewModel(csv: pasted)) { throw abort }
+            return try await Self.change(req, keep: ViewModel(csv: pasted)) { throw abort }
         }
         return req.redirect(to: "/console/directory/import/\(job.id)")
     }
@@ -158,7 +158,7 @@ enum DirectoryController {
 
     /// The progress of one import: rows done of the total while it runs (the page reloads itself every two
     /// seconds, no script), then what it added and updated, or why it stopped.
-    static func importProgress(_ req: Request) async throws -> View {
+    func importProgress(_ req: Request) async throws -> View {
         let organizationID = try req.console.organizationID
         guard let job = req.herald.directoryImports.job(req.parameters.get("id", as: UUID.self), organizationID: organizationID) else {
             throw Abort(.notFound, reason: "import: no such import in your organization (finished imports are shown for an hour)")

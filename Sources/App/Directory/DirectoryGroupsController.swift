@@ -2,7 +2,7 @@ import Fluent
 import Vapor
 
 /// Creating groups and managing one group's members (users and nested groups).
-enum DirectoryGroupsController {
+struct DirectoryGroupsController {
     struct Member: Encodable {
         let kind: String
         let id: String
@@ -26,7 +26,7 @@ enum DirectoryGroupsController {
 
     struct NewGroup: Content { var name: String }
 
-    static func create(_ req: Request) async throws -> Response {
+    func create(_ req: Request) async throws -> Response {
         let context = try req.console
         let form = try req.content.decode(NewGroup.self)
         return try await DirectoryController.change(req) {
@@ -35,8 +35,8 @@ enum DirectoryGroupsController {
         }
     }
 
-    static func show(_ req: Request) async throws -> View {
-        try await render(req, error: nil)
+    func show(_ req: Request) async throws -> View {
+        try await Self.render(req, error: nil)
     }
 
     private static func render(_ req: Request, error: String?) async throws -> View {
@@ -70,8 +70,8 @@ enum DirectoryGroupsController {
         var member_group_id: String?
     }
 
-    static func addMember(_ req: Request) async throws -> Response {
-        try await changeMembers(req) { context, group, form in
+    func addMember(_ req: Request) async throws -> Response {
+        try await Self.changeMembers(req) { context, group, form in
             if let id = UUID(uuidString: form.user_id ?? "") {
                 let user = try await DirectoryStore.user(id, in: context.organizationID, on: req.db, field: "user_id")
                 try await DirectoryStore.addUser(user, to: group, actor: context.actor, on: req.db)
@@ -86,15 +86,15 @@ enum DirectoryGroupsController {
         }
     }
 
-    static func removeMember(_ req: Request) async throws -> Response {
-        try await changeMembers(req) { context, group, form in
+    func removeMember(_ req: Request) async throws -> Response {
+        try await Self.changeMembers(req) { context, group, form in
             try await DirectoryStore.removeMember(from: group, user: UUID(uuidString: form.user_id ?? ""),
                                                   memberGroup: UUID(uuidString: form.member_group_id ?? ""), actor: context.actor, on: req.db)
             return "Removed the member from \(group.name)."
         }
     }
 
-    static func delete(_ req: Request) async throws -> Response {
+    func delete(_ req: Request) async throws -> Response {
         let context = try req.console
         return try await DirectoryController.change(req) {
             let group = try await DirectoryStore.group(req.parameters.get("id", as: UUID.self), in: context.organizationID, on: req.db)

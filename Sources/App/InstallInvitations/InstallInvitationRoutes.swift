@@ -2,14 +2,16 @@ import Vapor
 
 /// Install invitations (console), the invitee's download page, and activation for installed products.
 func registerInstallInvitationRoutes(_ groups: RouteGroups) {
+    let installInvitations = InstallInvitationsController()
+    let installPage = InstallPageController()
     let key = groups.console.grouped("licenses", ":keyID")
-    key.get("invite", use: InstallInvitationsController.form)
+    key.get("invite", use: installInvitations.form)
     // A CSV of 100,000 addresses is about 3 MB; the default body limit is 10 MB.
-    key.post("invite", "review", use: InstallInvitationsController.review)
-    key.post("invite", use: InstallInvitationsController.send)
-    key.get("batches", ":batchID", "invitations.csv", use: InstallInvitationsController.export)
+    key.post("invite", "review", use: installInvitations.review)
+    key.post("invite", use: installInvitations.send)
+    key.get("batches", ":batchID", "invitations.csv", use: installInvitations.export)
 
-    groups.invitee.get("install", ":token", use: InstallPageController.show)
+    groups.invitee.get("install", ":token", use: installPage.show)
 
     // For installed products: no API token, rate-limited.
     let activation = ActivationAPIController(activation: groups.services.activation, limits: groups.services.activationLimits)

@@ -5,7 +5,7 @@ import Vapor
 
 /// "Invite users to install" for one key: the form, a summary that warns when invitations outnumber free seats,
 /// sending, and "Download invitations".
-enum InstallInvitationsController {
+struct InstallInvitationsController {
     struct Form: Content {
         var recipients: String?
         var csv: File?
@@ -54,18 +54,18 @@ enum InstallInvitationsController {
         let skipped: [String]
     }
 
-    static func form(_ req: Request) async throws -> View {
-        let key = try await accessibleKey(req)
-        return try await renderForm(req, key: key, form: Form(), errors: [])
+    func form(_ req: Request) async throws -> View {
+        let key = try await Self.accessibleKey(req)
+        return try await Self.renderForm(req, key: key, form: Form(), errors: [])
     }
 
-    static func review(_ req: Request) async throws -> Response {
-        let key = try await accessibleKey(req)
+    func review(_ req: Request) async throws -> Response {
+        let key = try await Self.accessibleKey(req)
         let form = try req.content.decode(Form.self)
         do {
-            let parsed = try parse(form)
+            let parsed = try Self.parse(form)
             let used = try await LicenseKeyStore.usedSeats(keyID: try key.requireID(), on: req.db)
-            let pending = try await pendingInvitations(keyID: try key.requireID(), on: req.db)
+            let pending = try await Self.pendingInvitations(keyID: try key.requireID(), on: req.db)
             let list = parsed.recipients.map(\.description)
             let model = ReviewModel(
                 keyID: try key.requireID().uuidString, keyName: key.name, count: list.count,
@@ -77,18 +77,18 @@ enum InstallInvitationsController {
             )
             return try await req.renderPage("install-invite-review", section: .licenses, title: "Send install invitations", model).encodeResponse(for: req).get()
         } catch let problems as ValidationProblems {
-            let response = try await renderForm(req, key: key, form: form, errors: problems.problems).encodeResponse(for: req).get()
+            let response = try await Self.renderForm(req, key: key, form: form, errors: problems.problems).encodeResponse(for: req).get()
             response.status = .badRequest
             return response
         }
     }
 
-    static func send(_ req: Request) async throws -> Response {
+    func send(_ req: Request) async throws -> Response {
         let context = try req.console
-        let key = try await accessibleKey(req)
+        let key = try await Self.accessibleKey(req)
         let form = try req.content.decode(Form.self)
         do {
-            let parsed = try parse(form)
+            let parsed = try Self.parse(form)
             let result = try await InstallInvitationBatch.send(.init(
                 keyID: try key.requireID(), recipients: parsed.recipients, language: parsed.language, expiresAt: parsed.expiresAt,
                 inviterID: context.account.id, actor: context.actor
@@ -103,20 +103,20 @@ enum InstallInvitationsController {
                                   skipped: result.skipped.map { "\($0.email): \($0.reason)" })
             return try await req.renderPage("install-invite-sent", section: .licenses, title: "Invitations sent", model).encodeResponse(for: req).get()
         } catch let problems as ValidationProblems {
-            let response = try await renderForm(req, key: key, form: form, errors: problems.problems).encodeResponse(for: req).get()
+            let response = try await Self.renderForm(req, key: key, form: form, errors: problems.problems).encodeResponse(for: req).get()
             response.status = problems.status
             return response
         } catch let quota as MailQuota.Exceeded {
-            let response = try await renderForm(req, key: key, form: form, errors: [quota.reason]).encodeResponse(for: req).get()
+            let response = try await Self.renderForm(req, key: key, form: form, errors: [quota.reason]).encodeResponse(for: req).get()
             response.status = quota.status
             response.headers.add(contentsOf: quota.headers)
             return response
         }
     }
 
-    static func export(_ req: Request) async throws -> Response {
+    func export(_ req: Request) async throws -> Response {
         let context = try req.console
-        let key = try await accessibleKey(req)
+        let key = try await Self.accessibleKey(req)
         guard let batchID = req.parameters.get("batchID", as: UUID.self),
               let first = try await Invitation.query(on: req.db).filter(\.$batchID == batchID)
                 .filter(\.$organization.$id == context.organizationID).first(),

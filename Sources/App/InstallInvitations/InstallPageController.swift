@@ -4,7 +4,7 @@ import Vapor
 
 /// The invitee's personal download page: installers per platform and the temporary activation code, in the
 /// invitation's language. A GET only reads: mail scanners open links too.
-enum InstallPageController {
+struct InstallPageController {
     struct Download: Encodable {
         let platform: String
         let url: String
@@ -20,7 +20,7 @@ enum InstallPageController {
                        "install.page.expired", "install.page.activated", "install.page.revoked", "install.page.unknown",
                        "install.temporary"]
 
-    static func show(_ req: Request) async throws -> Response {
+    func show(_ req: Request) async throws -> Response {
         let token = req.parameters.get("token") ?? ""
         guard let invitation = try await Invitation.query(on: req.db).filter(\.$tokenHash == TokenGenerator.hash(token))
             .filter(\.$kind == .install).first(),
@@ -29,7 +29,7 @@ enum InstallPageController {
               let organization = try await Organization.find(invitation.$organization.id, on: req.db)
         else {
             let language = req.inviteeLanguage()
-            return try await req.renderInviteePage("install", language: language, titleKey: "install.page.unknownTitle", keys: keys,
+            return try await req.renderInviteePage("install", language: language, titleKey: "install.page.unknownTitle", keys: Self.keys,
                                                    ViewModel(state: "unknown", downloads: [], code: nil), status: .notFound)
         }
         let language = req.inviteeLanguage(invitation: invitation.language)
@@ -41,7 +41,7 @@ enum InstallPageController {
         let arguments = ["product": key.product, "organization": organization.name,
                          "date": LocalizedDate.format(invitation.expiresAt, language)]
         return try await req.renderInviteePage(
-            "install", language: language, titleKey: "install.page.title", keys: keys, arguments: arguments,
+            "install", language: language, titleKey: "install.page.title", keys: Self.keys, arguments: arguments,
             ViewModel(state: state == .accepted ? "activated" : state.rawValue, downloads: downloads, code: code),
             status: state == .pending ? .ok : .gone
         )

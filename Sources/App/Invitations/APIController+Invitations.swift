@@ -23,7 +23,7 @@ extension APIController {
         let acceptedAt: Date?
     }
 
-    static func inviteToJoin(_ req: Request) async throws -> Response {
+    func inviteToJoin(_ req: Request) async throws -> Response {
         let context = try req.api
         let body = try req.content.decode(JoinInvitationBody.self)
         guard body.emails.count <= 10_000 else { throw Abort(.payloadTooLarge, reason: "emails: at most 10000 per request") }
@@ -43,7 +43,7 @@ extension APIController {
     }
 
     /// A page of invitations, newest first (`?page=`, `?per_page=` up to 1,000, the default; `Link` names the next).
-    static func invitations(_ req: Request) async throws -> Response {
+    func invitations(_ req: Request) async throws -> Response {
         let organizationID = try req.api.organizationID
         var query = Invitation.query(on: req.db).filter(\.$organization.$id == organizationID)
         if let kind = try? req.query.get(String.self, at: "kind") {
@@ -62,7 +62,7 @@ extension APIController {
         }, next: shown.next, for: req)
     }
 
-    static func resendInvitation(_ req: Request) async throws -> HTTPStatus {
+    func resendInvitation(_ req: Request) async throws -> HTTPStatus {
         let context = try req.api
         guard let organization = try await Organization.find(context.organizationID, on: req.db) else { throw Abort(.notFound) }
         try await JoinInvitations(mailer: req.herald.mailer, configuration: req.herald.configuration).resend(try JoinInvitationsController.id(req), organization: organization,
@@ -70,7 +70,7 @@ extension APIController {
         return .accepted
     }
 
-    static func revokeInvitation(_ req: Request) async throws -> HTTPStatus {
+    func revokeInvitation(_ req: Request) async throws -> HTTPStatus {
         let context = try req.api
         try await JoinInvitations(mailer: req.herald.mailer, configuration: req.herald.configuration).revoke(try JoinInvitationsController.id(req), organizationID: context.organizationID,
                                                               actor: context.actor, on: req.db)
@@ -81,7 +81,7 @@ extension APIController {
         var note: String?
     }
 
-    static func changeMember(_ change: MembershipChanges.Change) -> @Sendable (Request) async throws -> MemberDTO {
+    func changeMember(_ change: MembershipChanges.Change) -> @Sendable (Request) async throws -> MemberDTO {
         { req in
             let context = try req.api
             guard let id = req.parameters.get("id", as: UUID.self) else { throw Abort(.badRequest, reason: "id: is not a valid member id") }
@@ -89,7 +89,7 @@ extension APIController {
             let membership = try await MembershipChanges(mailer: req.herald.mailer, organizationID: context.organizationID, actor: context.actor)
                 .apply(change, to: id, note: note, on: req.db)
             req.herald.mailer.wakeDelivery()
-            return try memberDTO(membership)
+            return try Self.memberDTO(membership)
         }
     }
 
@@ -97,7 +97,7 @@ extension APIController {
         var license_keys: [UUID]
     }
 
-    static func grantLicenseKeys(_ req: Request) async throws -> HTTPStatus {
+    func grantLicenseKeys(_ req: Request) async throws -> HTTPStatus {
         let context = try req.api
         guard let id = req.parameters.get("id", as: UUID.self) else { throw Abort(.badRequest, reason: "id: is not a valid member id") }
         let body = try req.content.decode(LicenseKeysBody.self)

@@ -2,6 +2,8 @@ import Vapor
 
 /// The list of every invitation, of every kind.
 func registerInvitationRoutes(_ groups: RouteGroups) {
-    groups.admin.get("invitations", use: InvitationsController.list)
-    groups.api.get("invitations", use: APIController.invitations)
+    let apiController = APIController()
+    let invitations = InvitationsController()
+    groups.admin.get("invitations", use: invitations.list)
+    groups.api.get("invitations", use: apiController.invitations)
 }

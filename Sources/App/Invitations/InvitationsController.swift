@@ -4,7 +4,7 @@ import Vapor
 
 /// Every invitation of the organization (filter by kind and status, search by email or name), and the
 /// "Invite people to join" form with its per-row results.
-enum InvitationsController {
+struct InvitationsController {
     struct Row: Encodable {
         let id: String
         let email: String
@@ -37,8 +37,8 @@ enum InvitationsController {
     /// Invitations per page: an organization that invited 100,000 people is shown them a page at a time.
     static let pageSize = 100
 
-    static func list(_ req: Request) async throws -> View {
-        try await render(req, results: [], errors: [])
+    func list(_ req: Request) async throws -> View {
+        try await Self.render(req, results: [], errors: [])
     }
 
     /// The filter's value, nil when none was chosen (an empty parameter); anything else is a 400 naming the choices.

@@ -2,6 +2,7 @@ import Vapor
 
 /// Join invitations: the page behind the link, and inviting, resending and revoking.
 func registerJoinInvitationRoutes(_ groups: RouteGroups) {
+    let apiController = APIController()
     let join = JoinController()
     groups.invitee.get("join", ":token", use: join.showNow)
     groups.invitee.post("join", ":token", use: join.join)
@@ -9,7 +10,7 @@ func registerJoinInvitationRoutes(_ groups: RouteGroups) {
     groups.admin.on(.POST, "invitations", "join", body: .collect(maxSize: "10mb"), use: invitations.create)
     groups.admin.post("invitations", ":id", "resend", use: invitations.resend)
     groups.admin.post("invitations", ":id", "revoke", use: invitations.revoke)
-    groups.api.post("invitations", "join", use: APIController.inviteToJoin)
-    groups.api.post("invitations", ":id", "resend", use: APIController.resendInvitation)
-    groups.api.post("invitations", ":id", "revoke", use: APIController.revokeInvitation)
+    groups.api.post("invitations", "join", use: apiController.inviteToJoin)
+    groups.api.post("invitations", ":id", "resend", use: apiController.resendInvitation)
+    groups.api.post("invitations", ":id", "revoke", use: apiController.revokeInvitation)
 }

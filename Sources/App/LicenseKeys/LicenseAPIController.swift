@@ -4,7 +4,7 @@ import MIME
 import Vapor
 
 /// `/api/v1/license-keys...` for administrators' scripts (Bearer token). The real key is never in a response.
-enum LicenseAPIController {
+struct LicenseAPIController {
     struct LicenseKeyDTO: Content {
         let id: UUID
         let name: String
@@ -62,26 +62,26 @@ enum LicenseAPIController {
         let certificateSerial: String
     }
 
-    static func list(_ req: Request) async throws -> [LicenseKeyDTO] {
+    func list(_ req: Request) async throws -> [LicenseKeyDTO] {
         let keys = try await LicenseKey.query(on: req.db).filter(\.$organization.$id == req.api.organizationID).sort(\.$name).all()
         let used = try await LicenseKeyStore.usedSeats(keyIDs: keys.map { try $0.requireID() }, on: req.db)
-        return try keys.map { try dto($0, used: used[try $0.requireID()] ?? 0) }
+        return try keys.map { try Self.dto($0, used: used[try $0.requireID()] ?? 0) }
     }
 
-    static func create(_ req: Request) async throws -> Response {
+    func create(_ req: Request) async throws -> Response {
         let context = try req.api
         let body = try req.content.decode(CreateLicenseKey.self)
         let input = LicenseKeyInput(name: body.name ?? "", product: body.product ?? "", seats: body.seats, expires: body.expires,
                                     secret: body.key, downloads: body.downloads ?? [:])
         let key = try await LicenseKeyStore.create(try input.validate().get(), organizationID: context.organizationID,
                                                    actor: context.actor, secretBox: req.herald.secretBox, on: req.db)
-        return try await dto(key, used: 0).encodeResponse(status: .created, for: req)
+        return try await Self.dto(key, used: 0).encodeResponse(status: .created, for: req)
     }
 
     /// Sends install invitations; the response is the only place besides the CSV export that shows the codes.
-    static func invite(_ req: Request) async throws -> Response {
+    func invite(_ req: Request) async throws -> Response {
         let context = try req.api
-        let key = try await ownKey(req)
+        let key = try await Self.ownKey(req)
         let body = try req.content.decode(InviteBody.self)
         var problems: [String] = []
         var addresses: [EmailAddress] = []
@@ -125,8 +125,8 @@ enum LicenseAPIController {
 
     /// A page of the key's installations, newest first (`?page=`, `?per_page=` up to 1,000, the default; `Link`
     /// names the next).
-    static func installations(_ req: Request) async throws -> Response {
-        let key = try await ownKey(req)
+    func installations(_ req: Request) async throws -> Response {
+        let key = try await Self.ownKey(req)
         let page = try PageRequest(req, defaultSize: PageRequest.maximumSize)
         let shown = try await InstallationActions.page(page, keyID: try key.requireID(), on: req.db)
         return try await page.response(shown.rows.map {
@@ -137,8 +137,8 @@ enum LicenseAPIController {
     }
 
     /// `POST .../installations/:installationID/deactivate` and `.../block`.
-    static func installationAction(_ req: Request) async throws -> HTTPStatus {
-        let key = try await ownKey(req)
+    func installationAction(_ req: Request) async throws -> HTTPStatus {
+        let key = try await Self.ownKey(req)
         guard let installationID = req.parameters.get("installationID", as: UUID.self),
               let action = req.parameters.get("action").flatMap(InstallationActions.Action.init(rawValue:))
         else { throw Abort(.notFound, reason: "installation: not found") }

@@ -4,7 +4,7 @@ import SQLKit
 import Vapor
 
 /// One license key: seats, installations (deactivate, block, export) and its install invitations by status.
-enum LicenseKeyController {
+struct LicenseKeyController {
     struct InstallationRow: Encodable {
         let id: String
         let computerName: String
@@ -45,19 +45,19 @@ enum LicenseKeyController {
 
     static let installationsPerPage = 100
 
-    static func show(_ req: Request) async throws -> View {
-        try await render(req, secret: nil)
+    func show(_ req: Request) async throws -> View {
+        try await Self.render(req, secret: nil)
     }
 
     /// Shows the real key to an account administrator who asks for it, and records that they saw it.
-    static func reveal(_ req: Request) async throws -> View {
+    func reveal(_ req: Request) async throws -> View {
         let context = try req.console
         guard context.isAdministrator else { throw Abort(.forbidden, reason: "Only account administrators can view the license key.") }
         let key = try await LicenseAccess.key(req.parameters.get("keyID", as: UUID.self), context: context, on: req.db)
         let secret = try req.herald.secretBox.open(key.secretCiphertext)
         try await AuditLog.record(on: req.db, organizationID: context.organization.id, actor: context.actor, action: .licenseKeyViewed,
                                   targetType: "license_key", targetID: key.id, targetLabel: key.name)
-        return try await render(req, secret: secret)
+        return try await Self.render(req, secret: secret)
     }
 
     static func render(_ req: Request, secret: String?) async throws -> View {
@@ -109,7 +109,7 @@ enum LicenseKeyController {
     }
 
     /// Deactivate or block one installation (POST from the installations table).
-    static func installationAction(_ req: Request) async throws -> Response {
+    func installationAction(_ req: Request) async throws -> Response {
         let context = try req.console
         let key = try await LicenseAccess.key(req.parameters.get("keyID", as: UUID.self), context: context, on: req.db)
         guard let installationID = req.parameters.get("installationID", as: UUID.self),
@@ -123,7 +123,7 @@ enum LicenseKeyController {
         return req.redirect(to: "/console/licenses/\(try key.requireID().uuidString)")
     }
 
-    static func exportInstallations(_ req: Request) async throws -> Response {
+    func exportInstallations(_ req: Request) async throws -> Response {
         let context = try req.console
         let key = try await LicenseAccess.key(req.parameters.get("keyID", as: UUID.self), context: context, on: req.db)
         let csv = try await InstallationActions.exportCSV(keyID: try key.requireID(), on: req.db)

@@ -3,7 +3,7 @@ import Vapor
 
 /// License keys in the console: the list (with seat use) and creating a key. Account administrators see every key
 /// of the organization; license administrators only theirs. The real key is never on these pages.
-enum LicensesController {
+struct LicensesController {
     struct Row: Encodable {
         let id: String
         let name: String
@@ -41,11 +41,11 @@ enum LicensesController {
         }
     }
 
-    static func list(_ req: Request) async throws -> View {
-        try await render(req, errors: [], form: [:])
+    func list(_ req: Request) async throws -> View {
+        try await Self.render(req, errors: [], form: [:])
     }
 
-    static func create(_ req: Request) async throws -> Response {
+    func create(_ req: Request) async throws -> Response {
         let context = try req.console
         guard context.isAdministrator else { throw Abort(.forbidden, reason: "Only account administrators can add license keys.") }
         let form = try req.content.decode(CreateForm.self)
@@ -59,7 +59,7 @@ enum LicensesController {
             req.flash("License key '\(key.name)' added.")
             return req.redirect(to: "/console/licenses/\(try key.requireID().uuidString)")
         } catch let problems as ValidationProblems {
-            let response = try await render(req, errors: problems.problems, form: echo).encodeResponse(for: req).get()
+            let response = try await Self.render(req, errors: problems.problems, form: echo).encodeResponse(for: req).get()
             response.status = .badRequest
             return response
         }

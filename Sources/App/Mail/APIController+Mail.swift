@@ -19,24 +19,24 @@ extension APIController {
         let hasPassword: Bool
     }
 
-    static func mailSettings(_ req: Request) async throws -> MailSettingsDTO {
-        dto(try await MailSettingsStore.settings(for: req.api.organizationID, on: req.db))
+    func mailSettings(_ req: Request) async throws -> MailSettingsDTO {
+        Self.dto(try await MailSettingsStore.settings(for: req.api.organizationID, on: req.db))
     }
 
-    static func updateMailSettings(_ req: Request) async throws -> MailSettingsDTO {
+    func updateMailSettings(_ req: Request) async throws -> MailSettingsDTO {
         let context = try req.api
         let input = try req.content.decode(MailSettingsInput.self)
         let problems = input.problems(servers: req.herald.configuration.smtpServers)
         guard problems.isEmpty else { throw Abort(.unprocessableEntity, reason: problems.joined(separator: "; ")) }
         try await MailSettingsStore.save(input, organizationID: context.organizationID, actor: context.actor, secretBox: req.herald.secretBox, on: req.db)
-        return dto(try await MailSettingsStore.settings(for: context.organizationID, on: req.db))
+        return Self.dto(try await MailSettingsStore.settings(for: context.organizationID, on: req.db))
     }
 
     struct TestRequest: Content {
         var to: String
     }
 
-    static func sendTestEmail(_ req: Request) async throws -> [TestEmail.Result] {
+    func sendTestEmail(_ req: Request) async throws -> [TestEmail.Result] {
         let context = try req.api
         let body = try req.content.decode(TestRequest.self)
         let addresses = try TestEmail.recipients(body.to)
@@ -62,7 +62,7 @@ extension APIController {
     }
 
     /// Status per message and counts per status; `?batch=` narrows both to one batch (its progress).
-    static func outbox(_ req: Request) async throws -> OutboxDTO {
+    func outbox(_ req: Request) async throws -> OutboxDTO {
         let organizationID = try req.api.organizationID
         let batch = try? req.query.get(UUID.self, at: "batch")
         let status = try (try? req.query.get(String.self, at: "status")).map { text in

@@ -2,12 +2,13 @@ import Vapor
 
 /// Mail settings, the test email and the outbox.
 func registerMailRoutes(_ groups: RouteGroups) {
+    let apiController = APIController()
     let mail = MailSettingsController()
     groups.admin.get("mail", use: mail.form)
     groups.admin.post("mail", use: mail.save)
     groups.admin.post("mail", "test", use: mail.sendTest)
-    groups.api.get("mail-settings", use: APIController.mailSettings)
-    groups.api.put("mail-settings", use: APIController.updateMailSettings)
-    groups.api.post("mail-settings", "test", use: APIController.sendTestEmail)
-    groups.api.get("outbox", use: APIController.outbox)
+    groups.api.get("mail-settings", use: apiController.mailSettings)
+    groups.api.put("mail-settings", use: apiController.updateMailSettings)
+    groups.api.post("mail-settings", "test", use: apiController.sendTestEmail)
+    groups.api.get("outbox", use: apiController.outbox)
 }

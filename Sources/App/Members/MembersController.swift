@@ -32,10 +32,10 @@ struct MembersController {
     /// Members per page: an organization of 100,000 people is shown them a page at a time.
     static let pageSize = 100
 
-    static func list(_ req: Request) async throws -> View {
+    func list(_ req: Request) async throws -> View {
         let context = try req.console
         let organizationID = context.organizationID
-        let page = try PageRequest(req, defaultSize: pageSize)
+        let page = try PageRequest(req, defaultSize: Self.pageSize)
         let shown = try await page.slice { offset, limit in
             try await Membership.query(on: req.db)
                 .filter(\.$organization.$id == organizationID).filter(\.$status ~~ [.active, .blocked])
@@ -60,7 +60,7 @@ struct MembersController {
     }
 
     /// `POST /console/members/:id/{promote,demote,block,unblock,remove}`.
-    static func change(_ change: MembershipChanges.Change) -> @Sendable (Request) async throws -> Response {
+    func change(_ change: MembershipChanges.Change) -> @Sendable (Request) async throws -> Response {
         { req in
             let context = try req.console
             guard let id = req.parameters.get("id", as: UUID.self) else { throw Abort(.badRequest, reason: "id: is not a valid member id") }
@@ -77,7 +77,7 @@ struct MembersController {
         var license_keys: [UUID]?
     }
 
-    static func grant(_ req: Request) async throws -> Response {
+    func grant(_ req: Request) async throws -> Response {
         let context = try req.console
         guard let id = req.parameters.get("id", as: UUID.self) else { throw Abort(.badRequest, reason: "id: is not a valid member id") }
         let form = try req.content.decode(GrantForm.self)
@@ -88,7 +88,7 @@ struct MembersController {
     }
 
     /// Any member may leave (except the last administrator); their console session then has no organization.
-    static func leave(_ req: Request) async throws -> Response {
+    func leave(_ req: Request) async throws -> Response {
         let context = try req.console
         _ = try await MembershipChanges(mailer: req.herald.mailer, organizationID: context.organizationID, actor: context.actor)
             .apply(.leave, to: try context.membership.requireID(), on: req.db)

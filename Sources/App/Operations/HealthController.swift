@@ -3,13 +3,13 @@ import SQLKit
 import Vapor
 
 /// `GET /healthz`: 200 when the database answers, 503 otherwise; for load balancers and monitoring.
-enum HealthController {
+struct HealthController {
     struct Health: Content {
         let status: String
         let database: String
     }
 
-    static func check(_ req: Request) async throws -> Response {
+    func check(_ req: Request) async throws -> Response {
         do {
             _ = try await req.db.sql.raw("SELECT 1").all()
             return try await Health(status: "ok", database: "ok").encodeResponse(status: .ok, for: req)

@@ -5,20 +5,20 @@ import SQLKit
 import Vapor
 
 /// `GET /metrics` for Prometheus. Server-wide figures, no organization's data: counts and latencies only.
-enum MetricsController {
+struct MetricsController {
     /// The exposition format's media type; written as a string because HTTPMediaType orders parameters itself.
     static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
-    static func scrape(_ req: Request) async throws -> Response {
+    func scrape(_ req: Request) async throws -> Response {
         if let expected = req.herald.configuration.metricsToken {
             // Compared in constant time, so response timing does not reveal how much of a guess was right.
             guard TokenGenerator.constantTimeEquals(req.headers.bearerAuthorization?.token ?? "", expected) else {
                 throw Abort(.unauthorized, headers: ["WWW-Authenticate": "Bearer realm=\"metrics\""], reason: "metrics: send Authorization: Bearer <HERALD_METRICS_TOKEN>")
             }
         }
-        try await recordOutbox(on: req.db)
+        try await Self.recordOutbox(on: req.db)
         var headers = HTTPHeaders()
-        headers.replaceOrAdd(name: .contentType, value: contentType)
+        headers.replaceOrAdd(name: .contentType, value: Self.contentType)
         headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return Response(status: .ok, headers: headers, body: .init(string: HeraldMetrics.exposition()))
     }

@@ -9,6 +9,7 @@ import SMTP
 /// Settings are read afresh for every batch (one small query) rather than cached, so a corrected password
 /// or server takes effect on the next batch, on every instance.
 struct TransportResolver: Sendable {
+    /// Where the file transport writes messages (`<data directory>/outbox`); the one place that names it.
     let spoolFolder: String
     let defaultTransport: Configuration.MailTransportKind
     let secretBox: SecretBox
