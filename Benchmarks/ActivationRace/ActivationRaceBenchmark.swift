@@ -28,6 +28,9 @@ enum ActivationRaceBenchmark {
         try await app.server.start()
         // Enough connections that the requests really race on the server rather than queue in the client.
         app.http.client.configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 256
+        // A request waits for one of those connections at most the connect timeout (10 s by default); on a slow
+        // run the last of 2,000 waited longer and the client gave up, which is not the server's answer.
+        app.http.client.configuration.timeout = .init(connect: .seconds(120), read: .seconds(120))
         let start = Date()
         let statuses = try await race(codes, client: app.client, url: URI(string: "http://127.0.0.1:\(port)/api/v1/activations"))
         let seconds = Date().timeIntervalSince(start)

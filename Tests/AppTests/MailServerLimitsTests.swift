@@ -131,12 +131,16 @@ struct MailServerLimitsTests {
             let first = try await TestData.administrator(app, email: "a@example.com", password: "Correct-Horse-42", organization: "Acme")
             let second = try await TestData.administrator(app, email: "b@example.com", password: "Correct-Horse-42", organization: "Beta")
             for organization in [first.organization, second.organization] { try await DirectoryFixtures.mailReady(app, organizationID: try organization.requireID()) }
-            try await UpdateMailSettingsAddCACertificate().revert(on: app.db)
-            let sql = try #require(app.db as? any SQLDatabase)
-            try await sql.update(MailSettings.schema).set("ca_file", to: caFile).where("organization_id", .equal, try first.organization.requireID()).run()
-            try await sql.update(MailSettings.schema).set("ca_file", to: "/etc/shadow").where("organization_id", .equal, try second.organization.requireID()).run()
-            // when
-            try await UpdateMailSettingsAddCACertificate().prepare(on: app.db)
+            // On one connection: SQLite's other pooled connection may still read the schema from before the revert.
+            let (firstID, secondID) = (try first.organization.requireID(), try second.organization.requireID())
+            try await app.db.withConnection { db in
+                try await UpdateMailSettingsAddCACertificate().revert(on: db)
+                try await db.sql.update(MailSettings.schema).set("ca_file", to: caFile).where("organization_id", .equal, firstID).run()
+                try await db.sql.update(MailSettings.schema).set("ca_file", to: "/etc/shadow").where("organization_id", .equal, secondID).run()
+                // when
+                try await UpdateMailSettingsAddCACertificate().prepare(on: db)
+            }
+            let sql = try app.db.sql
             // then
             let copied = try await MailSettingsStore.settings(for: try first.organization.requireID(), on: app.db)
             let dropped = try await MailSettingsStore.settings(for: try second.organization.requireID(), on: app.db)
