@@ -66,7 +66,7 @@ struct OutboxClaim {
         for chunk in ids.chunked(500) {
             let rows = try await database.raw("""
                 UPDATE outbox_messages SET lease_expires_at = \(bind: now.addingTimeInterval(leaseDuration))
-                WHERE status = 'sending' AND leased_by = \(bind: holder) AND id IN (\(binds: Array(chunk)))
+                WHERE id IN (\(binds: Array(chunk)))\(Self.heldBy(holder))
                 RETURNING id
                 """).all()
             for row in rows { held.insert(try row.decode(column: "id", as: UUID.self)) }
@@ -91,7 +91,7 @@ struct OutboxClaim {
                         """).run()
                     try await db.raw("""
                         UPDATE invitations SET sent_at = \(bind: now), updated_at = \(bind: now)
-                        WHERE sent_at IS NULL AND id IN (SELECT invitation_id FROM outbox_messages WHERE status = 'sent' AND id IN (\(binds: Array(chunk))))
+                        WHERE sent_at IS NULL AND id IN (SELECT invitation_id FROM outbox_messages WHERE \(Self.unindexedStatus) = 'sent' AND id IN (\(binds: Array(chunk))))
                         """).run()
                 }
             }
@@ -109,11 +109,19 @@ struct OutboxClaim {
 }
 
 extension OutboxClaim {
+    /// `status` in a form no index applies to (see `heldBy`); the same in SQLite and PostgreSQL.
+    static let unindexedStatus: SQLQueryString = "(status || '')"
+
     /// Fences a recording, in the statement that writes the outcome: it counts only while its claim still holds the
     /// message. A lane whose lease ran out and was taken over records nothing; the new holder's outcome stands. A
     /// message without a lease (not an outbox row) matches nothing: `leased_by = NULL` is never true.
+    ///
+    /// The status is compared as an expression, not as the column: the statement names its rows by id, but with the
+    /// bare column SQLite's planner chose the status index instead and read every row of that status. For 'sent',
+    /// which grows with every message, recording a slice got slower with each one (Benchmarks/smtp-throughput fell
+    /// from 0.35 to 0.17 of smtp-source).
     static func heldBy(_ lease: String?) -> SQLQueryString {
-        " AND status = 'sending' AND leased_by = \(bind: lease)"
+        " AND \(unindexedStatus) = 'sending' AND leased_by = \(bind: lease)"
     }
 }
 
