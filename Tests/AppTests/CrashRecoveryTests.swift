@@ -85,9 +85,10 @@ func poll(_ what: String, timeout: Duration = .seconds(60), interval: Duration =
 
 /// Busy loops in child processes, one per core, to run a test on a loaded machine.
 ///
-/// Each loop ends by itself after `lifetime` and writes nowhere: a test process that crashed used to leave the
-/// loops running, holding `swift test`'s output pipe open, and CI waited for them until its deadline. They are
-/// stopped with SIGKILL, since a child started by Foundation's `Process` may have SIGTERM blocked.
+/// Each loop is a process group of its own (Foundation's `Process` starts its child so), ends by itself after `lifetime`, and writes nowhere: a test
+/// process that crashed used to leave the loops running, holding `swift test`'s output open until CI's deadline.
+/// `stop()` kills each group with SIGKILL and does not wait: a child started by Foundation's `Process` may have
+/// SIGTERM ignored, and `waitUntilExit()` on a cooperative thread hung once its child was gone.
 struct CPUHog {
     let processes: [Process]
 
@@ -104,9 +105,6 @@ struct CPUHog {
     }
 
     func stop() {
-        for process in processes where process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
+        for process in processes { kill(-process.processIdentifier, SIGKILL) }
     }
 }
