@@ -40,7 +40,7 @@ struct CommandLineTests {
 
         // then
         #expect(weak.status == 1)
-        #expect(weak.stderr.contains("--password: "))
+        #expect(weak.stderr.contains("--password-stdin: "))
         #expect(created.status == 0, "\(created.stderr)")
         #expect(duplicate.status == 1)
         #expect(duplicate.stderr.contains("already exists"))

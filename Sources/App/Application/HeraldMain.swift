@@ -18,8 +18,16 @@ public enum HeraldMain {
         try LoggingSystem.bootstrap(from: &environment)
         environment = productionUnlessChosen(environment, arguments: ProcessInfo.processInfo.arguments,
                                              variables: ProcessInfo.processInfo.environment)
+        // `Usage: herald activate ...` rather than the build folder's path.
+        environment.commandInput.executablePath = ["herald"]
         // Application.make loads `.env` into the process environment, so read the configuration after it.
         let app = try await Application.make(environment)
+        guard Invocation(arguments: environment.arguments) == .server else {
+            // Help and the activation client: commands only, nothing configured, nothing written.
+            registerCommands(app)
+            await runCommand(app)
+            return
+        }
         let configuration: Configuration
         do {
             configuration = try Configuration.fromEnvironment(ProcessInfo.processInfo.environment)
@@ -30,30 +38,37 @@ public enum HeraldMain {
         }
         do {
             try await configure(app, configuration: configuration)
-            let command = environment.arguments.dropFirst().first ?? "serve"
-            if command != "migrate" {
-                // `herald admin create` on a fresh install must work without a separate `herald migrate`.
-                app.lifecycle.use(AutoMigrate())
-            }
-            if isServeCommand(environment.arguments) {
-                app.lifecycle.use(ServeLifecycle())
-            }
-            try await app.execute()
         } catch {
-            // A failed command prints what went wrong and exits non-zero; it is not a crash.
-            FileHandle.standardError.write(Data("error: \(describe(error))\n".utf8))
-            try? await app.asyncShutdown()
-            exit(1)
+            await fail(app, error)
         }
-        try await app.asyncShutdown()
+        let command = environment.arguments.dropFirst().first ?? "serve"
+        if command != "migrate" {
+            // `herald admin create` on a fresh install must work without a separate `herald migrate`.
+            app.lifecycle.use(AutoMigrate())
+        }
+        if isServeCommand(environment.arguments) {
+            app.lifecycle.use(ServeLifecycle())
+        }
+        await runCommand(app)
     }
 
-    static func describe(_ error: any Error) -> String {
-        switch error {
-        case let abort as any AbortError: abort.reason
-        case let printable as any CustomStringConvertible: printable.description
-        default: String(reflecting: error)
+    /// Runs the command the arguments name. Not `Application.execute()`: that logs a failure before rethrowing it,
+    /// so every error was printed twice.
+    private static func runCommand(_ app: Application) async {
+        do {
+            try await app.startup()
+            try await app.running?.onStop.get()
+        } catch {
+            await fail(app, error)
         }
+        try? await app.asyncShutdown()
+    }
+
+    /// A failed command prints what went wrong, once, and exits non-zero; it is not a crash.
+    private static func fail(_ app: Application, _ error: any Error) async -> Never {
+        FileHandle.standardError.write(Data("error: \(CommandFailure.describe(error, arguments: app.environment.arguments, commands: app.asyncCommands))\n".utf8))
+        try? await app.asyncShutdown()
+        exit(1)
     }
 
     /// Vapor's default environment is development, made for a developer's machine; Herald is run by operators, so it

@@ -1,7 +1,7 @@
 import Fluent
 import Vapor
 
-/// `herald admin ...`, `herald token ...` beside Vapor's `serve` and Fluent's `migrate`.
+/// `herald admin ...`, `herald token ...` beside Vapor's `serve` and `routes`; `migrate` replaces Fluent's.
 func registerCommands(_ app: Application) {
     app.asyncCommands.use(AdminCommands(), as: "admin")
     app.asyncCommands.use(TokenCommands(), as: "token")
@@ -10,7 +10,8 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(LicenseCommands(), as: "license")
     app.asyncCommands.use(InviteCommands(), as: "invite")
     app.asyncCommands.use(DirectoryCommands(), as: "directory")
-    app.asyncCommands.use(ActivateCommand(), as: "activate")
+    app.asyncCommands.use(ActivateCommand(), as: ActivateCommand.name)
+    app.asyncCommands.use(MigrateCommand(), as: "migrate")
 }
 
 extension CommandContext {
@@ -34,6 +35,19 @@ enum CommandError: Error, CustomStringConvertible {
         case .usage(let message): message
         case .invalid(let problems): problems.joined(separator: "\n")
         }
+    }
+
+    /// Problems a shared validator words as `field: message`, each named by the option that sets the field:
+    /// `options` maps the fields whose option is named otherwise (`password` is read by `--password-stdin`),
+    /// the rest become `--field` with `-` for `_`.
+    static func fields(_ problems: [String], options: [String: String] = [:]) -> CommandError {
+        .invalid(problems.map { problem in
+            guard let colon = problem.firstIndex(of: ":") else { return problem }
+            let field = String(problem[..<colon])
+            guard field.allSatisfy({ $0.isLetter || $0 == "_" || $0 == "-" }) else { return problem }
+            let option = options[field] ?? field.replacingOccurrences(of: "_", with: "-")
+            return "--\(option)" + problem[colon...]
+        })
     }
 }
 

@@ -29,7 +29,7 @@ struct AdminCreateCommand: AsyncCommand {
             email: email, organization: signature.organization ?? "", password: password
         )
         let problems = request.problems()
-        guard problems.isEmpty else { throw CommandError.invalid(problems.map { "--\($0)" }) }
+        guard problems.isEmpty else { throw CommandError.fields(problems, options: ["password": "password-stdin"]) }
         let hash = try await app.password.async.hash(password)
         let created = try await app.db.transaction { db in
             try await AdministratorRequest.create(request, passwordHash: hash, actor: .commandLine, on: db)

@@ -6,7 +6,7 @@ import Vapor
 ///  [--port 443] [--mode gateway-ssl] [--auth credentials] [--credential-provider GUID] [--language de] [--subject S] [--template-file F]`
 struct InviteClientCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Option(name: "organization") var organization: String?
+        @Option(name: "organization", help: "The organization's name") var organization: String?
         @Option(name: "users", help: "directory users by email, separated by commas") var users: String?
         @Option(name: "groups", help: "directory groups by name, separated by commas (nested groups are expanded)") var groups: String?
         @Option(name: "devices", help: "windows, macos, linux, ios, android, chromeos; separated by commas") var devices: String?
@@ -46,15 +46,9 @@ struct InviteClientCommand: AsyncCommand {
             for user in plan.recipients { context.console.print("queued\t\(user.email)\t\(user.name)") }
             context.console.print("\(sent.recipients) invitations queued (batch \(sent.batchID.uuidString)); devices: \(sent.deviceTypes.joined(separator: ", "))")
         } catch let abort as any AbortError where abort.status.code < 500 {
-            // Field names become flag names: "server: ..." → "--server: ...".
-            throw CommandError.invalid(abort.reason.components(separatedBy: "; ").map { "--" + Self.flag(for: $0) })
+            throw CommandError.fields(abort.reason.components(separatedBy: "; "), options: [
+                "device_types": "devices", "connection_mode": "mode", "authentication": "auth", "template": "template-file",
+            ])
         }
-    }
-
-    static func flag(for problem: String) -> String {
-        let renames = ["device_types:": "devices:", "connection_mode:": "mode:", "authentication:": "auth:",
-                       "credential_provider:": "credential-provider:", "template:": "template-file:"]
-        for (field, flag) in renames where problem.hasPrefix(field) { return flag + problem.dropFirst(field.count) }
-        return problem
     }
 }

@@ -10,7 +10,7 @@ struct DirectoryCommands: AsyncCommandGroup {
 
 struct DirectoryImportCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Option(name: "organization") var organization: String?
+        @Option(name: "organization", help: "The organization's name") var organization: String?
         @Option(name: "csv", help: "a CSV file: name,email[,groups[,enabled]]; groups separated by ;") var csv: String?
     }
 

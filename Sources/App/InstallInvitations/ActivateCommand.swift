@@ -1,5 +1,6 @@
 import Foundation
 import JWTKit
+import NIOCore
 import Vapor
 
 /// The reference client a product vendor would embed:
@@ -10,6 +11,9 @@ import Vapor
 /// The first describes this machine, activates it and saves the certificate; the second checks a certificate
 /// offline against the organization's published JWK Set, exactly as an installed product would at start-up.
 struct ActivateCommand: AsyncCommand {
+    /// Its name on the command line; `Invocation` runs it without configuring the server.
+    static let name = "activate"
+
     struct Signature: CommandSignature {
         @Option(name: "server", help: "The Herald server, e.g. https://herald.example.com") var server: String?
         @Option(name: "code", help: "The temporary activation code from the invitation") var code: String?
@@ -43,7 +47,9 @@ struct ActivateCommand: AsyncCommand {
             operatingSystem: machine.operatingSystem, serialNumber: machine.serialNumber, macAddress: machine.macAddress
         )
         let url = URI(string: ActivationURLs.join(server, "api/v1/activations"))
-        let response = try await context.application.client.post(url) { try $0.content.encode(body, as: .json) }
+        let response = try await Self.reach(server.absoluteString, option: "--server") {
+            try await context.application.client.post(url) { try $0.content.encode(body, as: .json) }
+        }
         guard response.status == .created || response.status == .ok else {
             let reason = (try? response.content.decode(HeraldErrorMiddleware.APIErrorBody.self).reason) ?? response.status.reasonPhrase
             throw CommandError.usage("activation refused (\(response.status.code)): \(reason)")
@@ -67,7 +73,9 @@ struct ActivateCommand: AsyncCommand {
         }
         let jwks: String
         if publicKey.hasPrefix("https://") || publicKey.hasPrefix("http://") {
-            let response = try await context.application.client.get(URI(string: publicKey))
+            let response = try await Self.reach(publicKey, option: "--public-key") {
+                try await context.application.client.get(URI(string: publicKey))
+            }
             guard response.status == .ok, let body = response.body else {
                 throw CommandError.usage("--public-key: \(publicKey) answered \(response.status.code)")
             }
@@ -90,5 +98,17 @@ struct ActivateCommand: AsyncCommand {
         context.console.print("  certificate \(certificate.jti.value), issued \(DisplayDate.format(certificate.iat.value)) by \(certificate.iss.value)")
         context.console.print("  fingerprint \(certificate.machine.fingerprint)")
         context.console.print("  expires \(certificate.exp.map { DisplayDate.format($0.value) } ?? "never"); revocations: \(certificate.revocationListURL)")
+    }
+
+    /// A request to a server, its failure to connect said in words and naming the option that gave the address
+    /// (the HTTP client's own text reads "connection reset (error set): Connection refused) (errno: 111)").
+    static func reach(_ address: String, option: String, _ request: () async throws -> ClientResponse) async throws -> ClientResponse {
+        do {
+            return try await request()
+        } catch let error as IOError {
+            throw CommandError.usage("\(option): could not reach \(address): \(String(cString: strerror(error.errnoCode)))")
+        } catch {
+            throw CommandError.usage("\(option): could not reach \(address): \(error)")
+        }
     }
 }

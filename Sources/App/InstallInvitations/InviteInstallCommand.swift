@@ -31,7 +31,7 @@ struct InviteInstallCommand: AsyncCommand {
             throw CommandError.usage("--language: '\(signature.language ?? "")' is not one of \(Language.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let expiresAt: Date
-        do { expiresAt = try InvitationExpiry.parse(signature.expires) } catch { throw CommandError.invalid(error.problems.map { "--\($0)" }) }
+        do { expiresAt = try InvitationExpiry.parse(signature.expires) } catch { throw CommandError.fields(error.problems) }
         let list = RecipientListParser().parseCSV(fileAtPath: path)
         guard list.errors.isEmpty else { throw CommandError.invalid(list.errors.map { "\(path): \($0)" }) }
         guard !list.recipients.isEmpty else { throw CommandError.invalid(["\(path): the file has no email addresses"]) }

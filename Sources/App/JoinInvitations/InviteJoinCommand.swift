@@ -5,7 +5,7 @@ import Vapor
 /// `herald invite join --organization NAME (--email E ... | --csv FILE) [--language de] [--role admin] [--expires-days 7]`
 struct InviteJoinCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Option(name: "organization") var organization: String?
+        @Option(name: "organization", help: "The organization's name") var organization: String?
         @Option(name: "email", help: "addresses, separated by commas or spaces") var emails: String?
         @Option(name: "csv", help: "a CSV file with one column of email addresses") var csv: String?
         @Option(name: "language", help: "en, de, fr, es, it, ja or zh-Hans (default en)") var language: String?
@@ -40,7 +40,7 @@ struct InviteJoinCommand: AsyncCommand {
         let request = JoinInvitations.Request(recipients: recipients, language: language, message: signature.message,
                                               role: role, expiresInDays: try WholeNumber(signature.expiresDays ?? 7, field: "--expires-days"))
         let problems = JoinInvitations.problems(request)
-        guard problems.isEmpty else { throw CommandError.invalid(problems.map { "--\($0)" }) }
+        guard problems.isEmpty else { throw CommandError.fields(problems, options: ["emails": "email"]) }
         let results = try await JoinInvitations(mailer: app.herald.mailer, configuration: app.herald.configuration)
             .invite(request, organization: organization, inviter: nil, actor: .commandLine, on: app.db)
         for result in results {

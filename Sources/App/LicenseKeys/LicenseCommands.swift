@@ -21,6 +21,9 @@ struct LicenseCreateCommand: AsyncCommand {
         @Flag(name: "key-stdin", help: "Read the real license key from standard input (otherwise one is generated)") var keyStdin: Bool
     }
 
+    /// The validator's fields whose option is named otherwise.
+    static let optionsOfFields = ["key": "key-stdin", "downloads": "download"]
+
     let help = "Add a license key (the real key is stored encrypted and never printed)"
 
     func run(using context: CommandContext, signature: Signature) async throws {
@@ -38,14 +41,14 @@ struct LicenseCreateCommand: AsyncCommand {
         let input = LicenseKeyInput(name: signature.name ?? "", product: signature.product ?? "", seats: seats,
                                     expires: signature.expires, secret: secret, downloads: downloads)
         switch input.validate() {
-        case .failure(let problems): throw CommandError.invalid(problems.problems.map { "--\($0)" })
+        case .failure(let problems): throw CommandError.fields(problems.problems, options: Self.optionsOfFields)
         case .success(let validated):
             do {
                 let key = try await LicenseKeyStore.create(validated, organizationID: organizationID, actor: .commandLine,
                                                            secretBox: app.herald.secretBox, on: app.db)
                 context.console.print("Created license key '\(key.name)' for \(key.product) with \(key.seats) seat(s).")
             } catch let problems as ValidationProblems {
-                throw CommandError.invalid(problems.problems.map { "--\($0)" })
+                throw CommandError.fields(problems.problems, options: Self.optionsOfFields)
             }
         }
     }

@@ -10,14 +10,14 @@ struct MailCommands: AsyncCommandGroup {
 /// `herald mail set --organization NAME --server HOST:PORT --sender ADDR --tls MODE [--username U --password-stdin] [--ca-file F]`
 struct MailSetCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Option(name: "organization") var organization: String?
+        @Option(name: "organization", help: "The organization's name") var organization: String?
         @Option(name: "transport", help: "smtp (default) or file") var transport: String?
         @Option(name: "server", help: "host:port, e.g. mail.example.com:587") var server: String?
         @Option(name: "sender", help: "the From address") var sender: String?
         @Option(name: "sender-name", help: "the From display name") var senderName: String?
         @Option(name: "tls", help: "none, starttls-if-available, starttls or tls") var tls: String?
         @Option(name: "min-tls", help: "1.2 or 1.3") var minimumTLS: String?
-        @Option(name: "username") var username: String?
+        @Option(name: "username", help: "the SMTP user name (then give the password with --password-stdin)") var username: String?
         @Flag(name: "password-stdin", help: "read the SMTP password from standard input") var passwordStdin: Bool
         @Option(name: "ca-file", help: "PEM file of a private CA to trust, read here and stored with the settings") var caFile: String?
         @Flag(name: "insecure-skip-verify", help: "do not verify the server certificate (logged in the audit log)") var skipVerify: Bool
@@ -43,7 +43,10 @@ struct MailSetCommand: AsyncCommand {
             password: signature.passwordStdin ? try readSecretFromStandardInput() : nil
         )
         let problems = input.problems(servers: app.herald.configuration.smtpServers)
-        guard problems.isEmpty else { throw CommandError.invalid(problems.map { "--\($0)" }) }
+        guard problems.isEmpty else { throw CommandError.fields(problems, options: [
+            "sender_address": "sender", "sender_name": "sender-name", "tls_mode": "tls", "minimum_tls_version": "min-tls",
+            "ca_certificate": "ca-file", "password": "password-stdin",
+        ]) }
         if input.requires_authentication == true, input.password == nil {
             throw CommandError.usage("--password-stdin: a password is required with --username")
         }
@@ -55,7 +58,7 @@ struct MailSetCommand: AsyncCommand {
 /// `herald mail test --organization NAME --to "a@example.com;b@example.com"`
 struct MailTestCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Option(name: "organization") var organization: String?
+        @Option(name: "organization", help: "The organization's name") var organization: String?
         @Option(name: "to", help: "addresses separated by ;") var to: String?
     }
 

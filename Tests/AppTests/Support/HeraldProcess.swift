@@ -22,10 +22,12 @@ struct HeraldProcess {
         }
     }
 
-    static func run(_ arguments: [String], environment: [String: String], stdin: String? = nil) throws -> Output {
+    /// Runs `herald arguments` in `directory` (the test's own working directory unless given).
+    static func run(_ arguments: [String], environment: [String: String], stdin: String? = nil, directory: String? = nil) throws -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try binary)
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         process.environment = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "LOG_LEVEL": "error"].merging(environment) { $1 }
         let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out
