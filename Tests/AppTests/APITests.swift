@@ -25,7 +25,7 @@ struct APITests {
             let stored = try #require(try await APIToken.query(on: app.db).first())
             #expect(stored.tokenHash != token)
             // when revoked
-            _ = try await browser.post("/console/api-tokens/\(try stored.requireID().uuidString)/revoke", form: [:], csrfFrom: "/console/api-tokens")
+            _ = try await browser.post("/console/api-tokens/\(try stored.requireID().uuidString)/revoke", form: ["confirm": "yes"], csrfFrom: "/console/api-tokens")
             let refused = try await app.testing().sendRequest(.GET, "/api/v1/members", headers: ["Authorization": "Bearer \(token)"])
             #expect(refused.status == .unauthorized)
             #expect(refused.body.string.contains("\"reason\""))

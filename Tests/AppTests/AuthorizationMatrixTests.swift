@@ -48,7 +48,7 @@ struct AuthorizationMatrixTests {
         let lia = try await membership("lia@example.com")
         _ = try await acmeAdmin.post("/console/members/\(try lia.requireID().uuidString)/license-keys", form: ["license_keys[]": try keyA.requireID().uuidString], csrfFrom: "/console/members")
         let bea = try await membership("bea@example.com")
-        _ = try await acmeAdmin.post("/console/members/\(try bea.requireID().uuidString)/block", form: [:], csrfFrom: "/console/members")
+        _ = try await acmeAdmin.post("/console/members/\(try bea.requireID().uuidString)/block", form: ["confirm": "yes"], csrfFrom: "/console/members")
         var otherAdmin = BrowserSession(app)
         try await otherAdmin.signInAsNewAdministrator(email: "olga@example.com", organization: "Globex")
         let globex = try #require(try await Organization.query(on: app.db).filter(\.$name == "Globex").first())

@@ -59,8 +59,8 @@ struct HeaderBoundTextTests {
             account.name = Self.smuggledBcc + "\u{7}\u{2028}"
             try await account.save(on: app.db)
             // when
-            let blocked = try await admin.post("/console/members/\(try nia.requireID().uuidString)/block", form: [:], csrfFrom: "/console/members")
-            let removed = try await admin.post("/console/members/\(try nia.requireID().uuidString)/remove", form: [:], csrfFrom: "/console/members")
+            let blocked = try await admin.post("/console/members/\(try nia.requireID().uuidString)/block", form: ["confirm": "yes"], csrfFrom: "/console/members")
+            let removed = try await admin.post("/console/members/\(try nia.requireID().uuidString)/remove", form: ["confirm": "yes"], csrfFrom: "/console/members")
             // then
             #expect(blocked.status == .seeOther)
             #expect(removed.status == .seeOther)

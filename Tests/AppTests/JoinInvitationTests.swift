@@ -131,7 +131,7 @@ struct JoinInvitationTests {
             let resent = try await admin.post("/console/invitations/\(try dan.requireID().uuidString)/resend", form: [:], csrfFrom: "/console/invitations")
             let newPath = try await OutboxReader.joinPath(app, to: "dan@example.com")
             let eve = try #require(try await Invitation.query(on: app.db).filter(\.$email == "eve@example.com").first())
-            _ = try await admin.post("/console/invitations/\(try eve.requireID().uuidString)/revoke", form: [:], csrfFrom: "/console/invitations")
+            _ = try await admin.post("/console/invitations/\(try eve.requireID().uuidString)/revoke", form: ["confirm": "yes"], csrfFrom: "/console/invitations")
             let fay = try #require(try await Invitation.query(on: app.db).filter(\.$email == "fay@example.com").first())
             fay.expiresAt = Date().addingTimeInterval(-1)
             try await fay.save(on: app.db)

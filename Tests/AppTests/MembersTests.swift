@@ -39,11 +39,11 @@ struct MembersTests {
             var (admin, _, _) = try await Self.acmeWithMember(app)
             let me = try #require(try await Membership.query(on: app.db).filter(\.$role == .administrator).first())
             for action in ["demote", "block", "remove"] {
-                let response = try await admin.post("/console/members/\(try me.requireID().uuidString)/\(action)", form: [:], csrfFrom: "/console/members")
+                let response = try await admin.post("/console/members/\(try me.requireID().uuidString)/\(action)", form: ["confirm": "yes"], csrfFrom: "/console/members")
                 #expect(response.status == .conflict, "\(action)")
                 #expect(response.body.string.contains("last Account Administrator"))
             }
-            let leave = try await admin.post("/console/leave", form: [:], csrfFrom: "/console")
+            let leave = try await admin.post("/console/leave", form: ["confirm": "yes"], csrfFrom: "/console")
             #expect(leave.status == .conflict)
             #expect(try await Membership.find(me.id, on: app.db)?.role == .administrator)
             #expect(try await Membership.find(me.id, on: app.db)?.status == .active)
@@ -55,7 +55,7 @@ struct MembersTests {
         try await withHerald { app in
             var (admin, member, nia) = try await Self.acmeWithMember(app)
             #expect(try await member.get("/console").status == .ok)
-            _ = try await admin.post("/console/members/\(try nia.requireID().uuidString)/block", form: [:], csrfFrom: "/console/members")
+            _ = try await admin.post("/console/members/\(try nia.requireID().uuidString)/block", form: ["confirm": "yes"], csrfFrom: "/console/members")
             #expect(try await member.get("/console").status == .forbidden)
             let notice = try #require(try await OutboxReader.messages(app, to: "nia@example.com").last)
             #expect(notice.subject == "Votre accès à Acme est bloqué")
@@ -69,7 +69,7 @@ struct MembersTests {
     func removeAndReinvite() async throws {
         try await withHerald { app in
             var (admin, member, nia) = try await Self.acmeWithMember(app)
-            _ = try await admin.post("/console/members/\(try nia.requireID().uuidString)/remove", form: [:], csrfFrom: "/console/members")
+            _ = try await admin.post("/console/members/\(try nia.requireID().uuidString)/remove", form: ["confirm": "yes"], csrfFrom: "/console/members")
             #expect(try await member.get("/console").status == .forbidden)
             #expect(try await OutboxReader.messages(app, to: "nia@example.com").last?.subject == "Vous avez été retiré de Acme")
             let again = try await admin.post("/console/invitations/join", form: ["emails": "nia@example.com"], csrfFrom: "/console/invitations")

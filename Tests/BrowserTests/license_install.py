@@ -76,7 +76,12 @@ def invite_three_to_two_seats_and_activate(ctx, admin):
     # Deactivate the first machine in the console, then the third activates.
     ctx.visit(key_path)
     row = ctx.driver.find_element(By.CSS_SELECTOR, "tr[data-computer='PC-0']")
-    ctx.click_submit(row.find_element(By.CSS_SELECTOR, "form[action$='/deactivate']"))
+    # Deactivate leads to its confirmation step, which names the computer; its form does the POST.
+    ctx.click_submit_button(row.find_element(By.CSS_SELECTOR, "a[href$='/deactivate']"))
+    ctx.check_page("deactivate confirmation")
+    if "PC-0" not in ctx.driver.find_element(By.TAG_NAME, "h1").text:
+        ctx.fail("deactivate confirmation", "the step does not name the computer: %r" % ctx.driver.find_element(By.TAG_NAME, "h1").text)
+    ctx.click_submit(ctx.driver.find_element(By.CSS_SELECTOR, "form.confirm-actions"))
     ctx.check_page("after deactivate")
     if "1 of 2 in use" not in ctx.driver.find_element(By.ID, "seat-use").text:
         ctx.fail("after deactivate", "seat use is %r" % ctx.driver.find_element(By.ID, "seat-use").text)

@@ -544,7 +544,14 @@ def main(argv):
                         help="the herald executable to test (default: %(default)s)")
     parser.add_argument("--keep", action="store_true",
                         help="keep the temp dir (data dir, server log, screenshots) even on success")
+    parser.add_argument("--only", default="",
+                        help="comma-separated flow names to run (with the essential first-run setup), e.g. license_install_invitations")
     args = parser.parse_args(argv)
+    chosen = set(filter(None, args.only.split(",")))
+    unknown = chosen - {f.__name__ for f in FLOWS}
+    if unknown:
+        parser.error("unknown flows: %s" % ", ".join(sorted(unknown)))
+    flows = [f for f in FLOWS if not chosen or f in ESSENTIAL or f.__name__ in chosen]
 
     # SIGTERM (CI timeout, scripts/test being stopped) must still run the
     # `finally` below that stops the server and the browser.
@@ -565,10 +572,10 @@ def main(argv):
         except Exception as e:  # noqa: BLE001 - report any start-up problem as a failure
             print("FAIL start-up: %s" % e, flush=True)
             failed.append("start-up")
-            not_run = [f.__name__ for f in FLOWS]
+            not_run = [f.__name__ for f in flows]
         else:
             ctx = Context(server, driver, artifacts_dir)
-            for i, flow in enumerate(FLOWS):
+            for i, flow in enumerate(flows):
                 name = flow.__name__
                 print("--- %s" % name, flush=True)
                 started = time.monotonic()
@@ -582,7 +589,7 @@ def main(argv):
                         ctx.screenshot(name)
                     print("  page: %s (title %r)" % (driver.current_url, driver.title))
                     if flow in ESSENTIAL:
-                        not_run = [f.__name__ for f in FLOWS[i + 1:]]
+                        not_run = [f.__name__ for f in flows[i + 1:]]
                         print("  %s is a precondition of the rest; not running: %s"
                               % (name, ", ".join(not_run) or "nothing"))
                         break

@@ -6,7 +6,7 @@ func registerAPIRoutes(_ groups: RouteGroups) {
     let tokens = APITokensController()
     groups.admin.get("api-tokens", use: tokens.list)
     groups.admin.post("api-tokens", use: tokens.create)
-    groups.admin.post("api-tokens", ":id", "revoke", use: tokens.revoke)
+    groups.admin.confirmed("api-tokens", ":id", "revoke", section: .apiTokens, describe: tokens.describeRevoke, perform: tokens.revoke)
     groups.api.get("organization", use: apiController.organization)
     groups.api.get("api-tokens", use: apiController.apiTokens)
     groups.api.post("api-tokens", use: apiController.createAPIToken)

@@ -43,6 +43,20 @@ struct APITokensController {
         return req.redirect(to: "/console/api-tokens")
     }
 
+    /// Names the token and its owner for the confirmation step.
+    func describeRevoke(_ req: Request, _: [String: String]) async throws -> Confirmation {
+        let organizationID = try req.console.organizationID
+        guard let id = req.parameters.get("id", as: UUID.self),
+              let token = try await APIToken.query(on: req.db).filter(\.$id == id).filter(\.$organization.$id == organizationID)
+                .with(\.$account).first()
+        else { throw Abort(.notFound, reason: "id: no API token with this id in your organization") }
+        return Confirmation(
+            question: "Revoke the API token '\(token.name)'?",
+            consequences: ["Programs that use it (created by \(token.account.email), \(token.lastUsedAt.map { "last used \(DisplayDate.format($0))" } ?? "never used yet")) are refused from now on.",
+                           "A revoked token cannot be restored: create a new one and give it to the programs instead."],
+            confirmLabel: "Revoke '\(token.name)'", cancelPath: "/console/api-tokens")
+    }
+
     func revoke(_ req: Request) async throws -> Response {
         let context = try req.console
         guard let id = req.parameters.get("id", as: UUID.self) else { throw Abort(.badRequest, reason: "id: is not a valid token id") }

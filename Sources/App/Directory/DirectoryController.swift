@@ -100,11 +100,10 @@ struct DirectoryController {
         }
     }
 
-    /// `enable`, `disable` or `delete` one user.
+    /// `enable` or `disable` one user (`delete` has its confirmation step: `deleteUser`).
     func userAction(_ req: Request) async throws -> Response {
         switch req.parameters.get("action") {
         case "enable", "disable": return try await setEnabled(req)
-        case "delete": return try await deleteUser(req)
         default: throw Abort(.notFound, reason: "action: must be enable, disable or delete")
         }
     }
@@ -119,7 +118,7 @@ struct DirectoryController {
         }
     }
 
-    private func deleteUser(_ req: Request) async throws -> Response {
+    func deleteUser(_ req: Request) async throws -> Response {
         let context = try req.console
         return try await Self.change(req) {
             let user = try await DirectoryStore.user(req.parameters.get("id", as: UUID.self), in: context.organizationID, on: req.db)

@@ -8,14 +8,18 @@ func registerDirectoryRoutes(_ groups: RouteGroups) {
     let admin = groups.admin.grouped("directory")
     admin.get(use: directory.show)
     admin.post("users", use: directory.createUser)
+    admin.confirmed("users", ":id", "delete", section: .directory,
+                    describe: DirectoryConfirmations.describeUserRemoval, perform: directory.deleteUser)
     admin.post("users", ":id", ":action", use: directory.userAction)
     admin.post("import", use: directory.importUsers)
     admin.get("import", ":id", use: directory.importProgress)
     admin.post("groups", use: directoryGroups.create)
     admin.get("groups", ":id", use: directoryGroups.show)
     admin.post("groups", ":id", "members", use: directoryGroups.addMember)
-    admin.post("groups", ":id", "members", "remove", use: directoryGroups.removeMember)
-    admin.post("groups", ":id", "delete", use: directoryGroups.delete)
+    admin.confirmed("groups", ":id", "members", "remove", section: .directory,
+                    describe: DirectoryConfirmations.describeMemberRemoval, perform: directoryGroups.removeMember)
+    admin.confirmed("groups", ":id", "delete", section: .directory,
+                    describe: DirectoryConfirmations.describeGroupDeletion, perform: directoryGroups.delete)
     let api = groups.api.grouped("directory")
     api.get("users", use: apiController.directoryUsers)
     api.post("users", use: apiController.createDirectoryUser)

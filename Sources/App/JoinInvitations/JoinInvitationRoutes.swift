@@ -9,7 +9,8 @@ func registerJoinInvitationRoutes(_ groups: RouteGroups) {
     let invitations = JoinInvitationsController()
     groups.admin.on(.POST, "invitations", "join", body: .collect(maxSize: "10mb"), use: invitations.create)
     groups.admin.post("invitations", ":id", "resend", use: invitations.resend)
-    groups.admin.post("invitations", ":id", "revoke", use: invitations.revoke)
+    groups.admin.confirmed("invitations", ":id", "revoke", section: .invitations,
+                           describe: InvitationConfirmations.describeRevoke, perform: invitations.revoke)
     groups.api.post("invitations", "join", use: apiController.inviteToJoin)
     groups.api.post("invitations", ":id", "resend", use: apiController.resendInvitation)
     groups.api.post("invitations", ":id", "revoke", use: apiController.revokeInvitation)

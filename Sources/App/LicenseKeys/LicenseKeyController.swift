@@ -108,12 +108,15 @@ struct LicenseKeyController {
         }
     }
 
-    /// Deactivate or block one installation (POST from the installations table).
-    func installationAction(_ req: Request) async throws -> Response {
+    /// Deactivate or block one installation (the confirmed POST of its confirmation step).
+    func installationAction(_ action: InstallationActions.Action) -> @Sendable (Request) async throws -> Response {
+        { req in try await Self.apply(action, req) }
+    }
+
+    private static func apply(_ action: InstallationActions.Action, _ req: Request) async throws -> Response {
         let context = try req.console
         let key = try await LicenseAccess.key(req.parameters.get("keyID", as: UUID.self), context: context, on: req.db)
-        guard let installationID = req.parameters.get("installationID", as: UUID.self),
-              let action = req.parameters.get("action").flatMap(InstallationActions.Action.init(rawValue:))
+        guard let installationID = req.parameters.get("installationID", as: UUID.self)
         else { throw Abort(.notFound, reason: "installation: not found") }
         let installation = try await InstallationActions.apply(action, installationID: installationID, keyID: try key.requireID(),
                                                                actor: context.actor, seatLock: req.herald.seatLock, on: req.db)

@@ -12,7 +12,10 @@ func registerLicenseKeyRoutes(_ groups: RouteGroups) {
     key.get(use: licenseKey.show)
     key.post("reveal", use: licenseKey.reveal)
     key.get("installations.csv", use: licenseKey.exportInstallations)
-    key.post("installations", ":installationID", ":action", use: licenseKey.installationAction)
+    for action in [InstallationActions.Action.deactivate, .block] {
+        key.confirmed("installations", ":installationID", .constant(action.rawValue), section: .licenses,
+                      describe: InstallationConfirmations.describe(action), perform: licenseKey.installationAction(action))
+    }
     let keys = groups.api.grouped("license-keys")
     keys.get(use: licenseAPI.list)
     keys.post(use: licenseAPI.create)

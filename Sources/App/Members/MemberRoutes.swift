@@ -4,10 +4,17 @@ import Vapor
 func registerMemberRoutes(_ groups: RouteGroups) {
     let apiController = APIController()
     let members = MembersController()
-    groups.console.post("leave", use: members.leave)
+    groups.console.confirmed("leave", section: .dashboard, describe: MemberConfirmations.describeLeave, perform: members.leave)
     groups.admin.get("members", use: members.list)
-    for change in [MembershipChanges.Change.promote, .demote, .block, .unblock, .remove] {
+    for change in [MembershipChanges.Change.promote, .unblock] {
         groups.admin.post("members", ":id", .constant(change.rawValue), use: members.change(change))
+    }
+    // Taking something away from a person goes through the confirmation step in the console (the API acts at once).
+    for change in [MembershipChanges.Change.demote, .block, .remove] {
+        groups.admin.confirmed("members", ":id", .constant(change.rawValue), section: .members,
+                               describe: MemberConfirmations.describe(change), perform: members.change(change))
+    }
+    for change in [MembershipChanges.Change.promote, .demote, .block, .unblock, .remove] {
         groups.api.post("members", ":id", .constant(change.rawValue), use: apiController.changeMember(change))
     }
     groups.admin.post("members", ":id", "license-keys", use: members.grant)
