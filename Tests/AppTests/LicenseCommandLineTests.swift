@@ -65,7 +65,56 @@ struct LicenseCommandLineTests {
         #expect(second.stderr.contains("activation refused (422): seats:"))
         #expect(verified.status == 0, "\(verified.stderr)")
         #expect(verified.stdout.contains("VALID: Herald Pro (Design)"))
+        #expect(verified.stdout.contains("not revoked: checked against the revocation list of"))
         #expect(rejected.status != 0)
         #expect(!(try String(contentsOfFile: certificate, encoding: .utf8)).isEmpty)
+
+        // when: the administrator deactivates the computer, then the server goes away
+        let token = try HeraldProcess.run(["token", "create", "--organization", "Acme", "--name", "ci"], environment: environment)
+        let bearer = token.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let serial = try #require(activated.stdout.components(separatedBy: "Certificate ").dropFirst().first?.split(separator: " ").first)
+        try await deactivate(certificate: certificate, port: port, bearer: bearer)
+        let revoked = try HeraldProcess.run(["activate", "--verify", certificate, "--public-key", keysURL], environment: environment)
+        let savedKeys = folder + "/keys.json"
+        try jwks.write(to: URL(fileURLWithPath: savedKeys))
+        // A relayed copy with the deactivation taken out of its signed part no longer verifies.
+        let listURL = try #require(URL(string: keysURL.replacingOccurrences(of: "activation-keys", with: "revoked-certificates")))
+        let listJSON = String(decoding: try await URLSession.shared.data(from: listURL).0, as: UTF8.self)
+        let signedMatch = try #require(listJSON.firstMatch(of: /"signed":"([^"]+)"/))
+        let signedParts = signedMatch.1.split(separator: ".")
+        let emptyClaims = Data(#"{"revoked":[]}"#.utf8).base64EncodedString()
+        let emptied = #"{"signed":""# + "\(signedParts[0]).\(emptyClaims).\(signedParts[2])" + #""}"#
+        try emptied.write(toFile: folder + "/tampered.json", atomically: true, encoding: .utf8)
+        let tamperedList = try HeraldProcess.run(["activate", "--verify", certificate, "--public-key", savedKeys,
+                                                  "--revocation-list", folder + "/tampered.json"], environment: environment)
+        server.terminate()
+        server.waitUntilExit()
+        let offline = try HeraldProcess.run(["activate", "--verify", certificate, "--public-key", savedKeys], environment: environment)
+
+        // then: revoked is a no (1); a list that cannot be fetched is "could not check" (2), never a silent VALID
+        #expect(revoked.status == 1, "\(revoked.stdout) \(revoked.stderr)")
+        #expect(revoked.stderr.contains("REVOKED: certificate \(serial)"), "\(revoked.stderr)")
+        #expect(!revoked.stdout.contains("VALID"))
+        #expect(tamperedList.status == 2, "\(tamperedList.stdout) \(tamperedList.stderr)")
+        #expect(tamperedList.stderr.contains("signature does not match"), "\(tamperedList.stderr)")
+        #expect(offline.status == 2, "\(offline.stdout) \(offline.stderr)")
+        #expect(offline.stdout.contains("signature valid, revocation NOT checked"))
+        #expect(offline.stderr.contains("could not check whether the certificate was revoked: --revocation-list: could not reach"), "\(offline.stderr)")
+    }
+
+    /// Deactivates the installation the certificate names (`sub`, `licenseKeyID`) through the API, as an
+    /// administrator's script would.
+    private func deactivate(certificate: String, port: Int, bearer: String) async throws {
+        let jwt = try String(contentsOfFile: certificate, encoding: .utf8).split(separator: ".")
+        var payload = String(jwt[1]).replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while payload.count % 4 != 0 { payload += "=" }
+        let decoded = try #require(Data(base64Encoded: payload))
+        let claims = try #require(try JSONSerialization.jsonObject(with: decoded) as? [String: Any])
+        let keyID = try #require(claims["licenseKeyID"] as? String), installationID = try #require(claims["sub"] as? String)
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/api/v1/license-keys/\(keyID)/installations/\(installationID)/deactivate")!)
+        request.httpMethod = "POST"
+        request.setValue("Bearer \(bearer)", forHTTPHeaderField: "Authorization")
+        let (_, response) = try await URLSession.shared.data(for: request)
+        #expect((response as? HTTPURLResponse)?.statusCode == 204)
     }
 }

@@ -68,7 +68,7 @@ public enum HeraldMain {
     private static func fail(_ app: Application, _ error: any Error) async -> Never {
         FileHandle.standardError.write(Data("error: \(CommandFailure.describe(error, arguments: app.environment.arguments, commands: app.asyncCommands))\n".utf8))
         try? await app.asyncShutdown()
-        exit(1)
+        exit((error as? CommandError)?.exitStatus ?? 1)
     }
 
     /// Vapor's default environment is development, made for a developer's machine; Herald is run by operators, so it

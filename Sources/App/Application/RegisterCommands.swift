@@ -29,12 +29,18 @@ extension CommandContext {
 enum CommandError: Error, CustomStringConvertible {
     case usage(String)
     case invalid([String])
+    /// The command could not tell: exit status 2, so a script can tell "no" (1) from "don't know".
+    case inconclusive(String)
 
     var description: String {
         switch self {
-        case .usage(let message): message
+        case .usage(let message), .inconclusive(let message): message
         case .invalid(let problems): problems.joined(separator: "\n")
         }
+    }
+
+    var exitStatus: Int32 {
+        if case .inconclusive = self { 2 } else { 1 }
     }
 
     /// Problems a shared validator words as `field: message`, each named by the option that sets the field:

@@ -6,10 +6,12 @@ import Vapor
 /// The reference client a product vendor would embed:
 ///
 ///     herald activate --server URL --code CODE [--output FILE]
-///     herald activate --verify FILE --public-key URL-or-FILE
+///     herald activate --verify FILE --public-key URL-or-FILE [--revocation-list URL-or-FILE]
 ///
 /// The first describes this machine, activates it and saves the certificate; the second checks a certificate
-/// offline against the organization's published JWK Set, exactly as an installed product would at start-up.
+/// against the organization's published JWK Set and its signed revocation list, exactly as an installed product
+/// would at start-up. Exit status of --verify: 0 valid and not revoked, 1 invalid or revoked, 2 signature valid
+/// but the revocation list could not be fetched or trusted (the certificate may have been deactivated).
 struct ActivateCommand: AsyncCommand {
     /// Its name on the command line; `Invocation` runs it without configuring the server.
     static let name = "activate"
@@ -22,13 +24,15 @@ struct ActivateCommand: AsyncCommand {
         @Option(name: "fingerprint", help: "Override the machine fingerprint (default: derived from machine-id and MAC)") var fingerprint: String?
         @Option(name: "verify", help: "A saved certificate to check offline") var verify: String?
         @Option(name: "public-key", help: "The organization's JWK Set: its URL, or a saved copy") var publicKey: String?
+        @Option(name: "revocation-list", help: "With --verify: a saved copy of the revocation list (default: fetched from the URL the certificate names)")
+        var revocationList: String?
     }
 
     let help = "Activate this computer with an activation code, or verify a saved activation certificate"
 
     func run(using context: CommandContext, signature: Signature) async throws {
         if let file = signature.verify {
-            try await verify(file: file, publicKey: signature.publicKey, context: context)
+            try await verify(file: file, signature: signature, context: context)
         } else {
             try await activate(signature, context: context)
         }
@@ -66,38 +70,59 @@ struct ActivateCommand: AsyncCommand {
         context.console.print("Verify it offline with: herald activate --verify \(output) --public-key \(activation.publicKeyURL)")
     }
 
-    private func verify(file: String, publicKey: String?, context: CommandContext) async throws {
-        guard let publicKey, !publicKey.isEmpty else { throw CommandError.usage("--public-key URL-or-FILE is required with --verify") }
+    private func verify(file: String, signature: Signature, context: CommandContext) async throws {
+        guard let publicKey = signature.publicKey, !publicKey.isEmpty else {
+            throw CommandError.usage("--public-key URL-or-FILE is required with --verify")
+        }
         guard let token = try? String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) else {
             throw CommandError.usage("--verify: cannot read '\(file)'")
         }
-        let jwks: String
-        if publicKey.hasPrefix("https://") || publicKey.hasPrefix("http://") {
-            let response = try await Self.reach(publicKey, option: "--public-key") {
-                try await context.application.client.get(URI(string: publicKey))
-            }
-            guard response.status == .ok, let body = response.body else {
-                throw CommandError.usage("--public-key: \(publicKey) answered \(response.status.code)")
-            }
-            jwks = String(buffer: body)
-        } else {
-            guard let text = try? String(contentsOfFile: publicKey, encoding: .utf8) else {
-                throw CommandError.usage("--public-key: cannot read '\(publicKey)'")
-            }
-            jwks = text
-        }
         let keys: JWTKeyCollection
-        do { keys = try await JWTKeyCollection().add(jwksJSON: jwks) } catch {
+        do {
+            keys = try await JWTKeyCollection().add(jwksJSON: try await Self.load(publicKey, option: "--public-key", context: context))
+        } catch let error as CommandError { throw error } catch {
             throw CommandError.usage("--public-key: not a JWK Set: \(error)")
         }
         let certificate: ActivationCertificate
         do { certificate = try await keys.verify(token, as: ActivationCertificate.self) } catch {
             throw CommandError.usage("INVALID: \(file) is not a valid activation certificate for these keys (\(error))")
         }
-        context.console.print("VALID: \(certificate.product) (\(certificate.licenseKeyName)) on \(certificate.machine.computerName)")
+        let source = signature.revocationList ?? certificate.revocationListURL
+        let revocation = await RevocationCheck.check(certificate, keys: keys) {
+            try await Self.load(source, option: "--revocation-list", context: context)
+        }
+        switch revocation {
+        case .revoked(let date):
+            throw CommandError.usage("REVOKED: certificate \(certificate.jti.value) of \(certificate.machine.computerName) was revoked\(date.map { " on \(DisplayDate.format($0))" } ?? "") (\(source))")
+        case .unchecked(let reason):
+            Self.describe(certificate, context: context, status: "signature valid, revocation NOT checked")
+            throw CommandError.inconclusive("could not check whether the certificate was revoked: \(reason); it may have been deactivated")
+        case .notRevoked(let listDate):
+            Self.describe(certificate, context: context, status: "VALID")
+            context.console.print("  not revoked: checked against the revocation list of \(DisplayDate.format(listDate)) (\(source))")
+        }
+    }
+
+    private static func describe(_ certificate: ActivationCertificate, context: CommandContext, status: String) {
+        context.console.print("\(status): \(certificate.product) (\(certificate.licenseKeyName)) on \(certificate.machine.computerName)")
         context.console.print("  certificate \(certificate.jti.value), issued \(DisplayDate.format(certificate.iat.value)) by \(certificate.iss.value)")
         context.console.print("  fingerprint \(certificate.machine.fingerprint)")
-        context.console.print("  expires \(certificate.exp.map { DisplayDate.format($0.value) } ?? "never"); revocations: \(certificate.revocationListURL)")
+        context.console.print("  expires \(certificate.exp.map { DisplayDate.format($0.value) } ?? "never")")
+    }
+
+    /// The text at an http(s) URL or in a saved file.
+    private static func load(_ source: String, option: String, context: CommandContext) async throws -> String {
+        if source.hasPrefix("https://") || source.hasPrefix("http://") {
+            let response = try await reach(source, option: option) { try await context.application.client.get(URI(string: source)) }
+            guard response.status == .ok, let body = response.body else {
+                throw CommandError.usage("\(option): \(source) answered \(response.status.code)")
+            }
+            return String(buffer: body)
+        }
+        guard let text = try? String(contentsOfFile: source, encoding: .utf8) else {
+            throw CommandError.usage("\(option): cannot read '\(source)'")
+        }
+        return text
     }
 
     /// A request to a server, its failure to connect said in words and naming the option that gave the address

@@ -59,25 +59,18 @@ struct ActivationAPIController {
         return response
     }
 
-    struct RevocationList: Content {
-        struct Entry: Content {
-            let serial: String
-            let revokedAt: Date?
-        }
-        let organization: UUID
-        let generatedAt: Date
-        let revoked: [Entry]
-    }
-
     func revokedCertificates(_ req: Request) async throws -> Response {
         try await limitReads(req)
         let organizationID = try Self.organizationID(req)
-        guard try await Organization.find(organizationID, on: req.db) != nil else {
-            throw Abort(.notFound, reason: "organization: not found")
+        // Signed with the key that signs the certificates; an organization without one has issued none.
+        guard try await ActivationSigningKey.query(on: req.db).filter(\.$organization.$id == organizationID).count() > 0 else {
+            throw Abort(.notFound, reason: "organization: no activation keys (it has no license keys yet)")
         }
+        let signer = try await activation.signers.signer(organizationID: organizationID, on: req.db)
         let revoked = try await InstallationActions.revokedCertificates(organizationID: organizationID, on: req.db)
-        let list = RevocationList(organization: organizationID, generatedAt: Date(),
-                                  revoked: revoked.map { .init(serial: $0.serial, revokedAt: $0.revokedAt) })
+        let list = try RevocationList.signed(
+            organizationID: organizationID, revoked: revoked, issuer: activation.publicURL, now: activation.clock.now, signer: signer
+        )
         let response = try await list.encodeResponse(for: req)
         // Short: a deactivation should reach products that check within minutes.
         response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=60")

@@ -2,6 +2,7 @@ import Crypto
 import Fluent
 import Foundation
 import HeraldCore
+import JWTKit
 import NIOConcurrencyHelpers
 
 /// Each organization's certificate signer, opened once per application.
@@ -56,8 +57,9 @@ struct ActivationSigner: Sendable {
         encodedHeader = TokenGenerator.base64URL(Array(header))
     }
 
-    func sign(_ certificate: ActivationCertificate) throws -> String {
-        let claims = try Self.claimsEncoder.encode(certificate)
+    /// Certificates and revocation lists alike: anything a product verifies with the organization's JWK Set.
+    func sign(_ payload: some JWTPayload) throws -> String {
+        let claims = try Self.claimsEncoder.encode(payload)
         let signingInput = encodedHeader + "." + TokenGenerator.base64URL(Array(claims))
         let signature = try privateKey.signature(for: Array(signingInput.utf8))
         return signingInput + "." + TokenGenerator.base64URL(Array(signature))
