@@ -72,13 +72,13 @@ struct ActivationTests {
             // when / then
             let unknown = try await LicenseFixtures.activate(app, code: "AAAA-BBBB-CCCC-DDDD-EEEE", fingerprint: "fp-unknown")
             #expect(unknown.status == .notFound)
-            #expect(unknown.body.string.contains("code: unknown activation code"))
+            #expect(unknown.body.string.contains("code: Unknown activation code"))
             let late = try await LicenseFixtures.activate(app, code: expired.codes[0], fingerprint: "fp-late-machine")
             #expect(late.status == .gone, "\(late.body.string)")
             #expect(try await LicenseFixtures.activate(app, code: invited.codes[0], fingerprint: "fp-first").status == .created)
             let full = try await LicenseFixtures.activate(app, code: invited.codes[1], fingerprint: "fp-second")
             #expect(full.status == .unprocessableEntity)
-            #expect(full.body.string.contains("seats: all 1 seats"))
+            #expect(full.body.string.contains("seats: The only seat of this license key is in use"))
             let missing = try await LicenseFixtures.activate(app, code: invited.codes[2], fingerprint: "")
             #expect(missing.status == .badRequest)
             #expect(missing.body.string.contains("fingerprint: is required"))
@@ -109,7 +109,7 @@ struct ActivationTests {
             #expect(blocked.status == .forbidden)
             #expect(blocked.headers.first(name: "Herald-Activation-Error") == "computer-blocked")
             #expect(expiredKey.status == .paymentRequired)
-            #expect(expiredKey.body.string.contains("license: the license key expired"))
+            #expect(expiredKey.body.string.contains("license: The license key expired on"))
         }
     }
 

@@ -52,7 +52,13 @@ struct ActivateCommand: AsyncCommand {
         )
         let url = URI(string: ActivationURLs.join(server, "api/v1/activations"))
         let response = try await Self.reach(server.absoluteString, option: "--server") {
-            try await context.application.client.post(url) { try $0.content.encode(body, as: .json) }
+            try await context.application.client.post(url) {
+                try $0.content.encode(body, as: .json)
+                // The server words its refusals in this person's language.
+                if let language = Self.localeLanguage(ProcessInfo.processInfo.environment) {
+                    $0.headers.replaceOrAdd(name: .acceptLanguage, value: language)
+                }
+            }
         }
         guard response.status == .created || response.status == .ok else {
             let reason = (try? response.content.decode(HeraldErrorMiddleware.APIErrorBody.self).reason) ?? response.status.reasonPhrase
@@ -135,5 +141,13 @@ struct ActivateCommand: AsyncCommand {
         } catch {
             throw CommandError.usage("\(option): could not reach \(address): \(error)")
         }
+    }
+
+    /// The language of this session's locale (LC_ALL, LC_MESSAGES, LANG: `de_DE.UTF-8` → `de-DE`), as POSIX
+    /// programs choose their messages' language; nil for the C/POSIX locale.
+    static func localeLanguage(_ environment: [String: String]) -> String? {
+        let value = ["LC_ALL", "LC_MESSAGES", "LANG"].lazy.compactMap { environment[$0] }.first { !$0.isEmpty }
+        guard let value, let tag = value.split(separator: ".").first, tag != "C", tag != "POSIX" else { return nil }
+        return tag.replacingOccurrences(of: "_", with: "-")
     }
 }

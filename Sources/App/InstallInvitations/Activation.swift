@@ -5,9 +5,9 @@ import MIME
 
 /// Turns an activation code and a machine description into an installation holding one seat.
 ///
-/// Checks, in order: the code exists; the same machine already holds the seat (idempotent success); the code is
-/// unused, its invitation not revoked and not expired; the key not expired; the computer not blocked; a seat
-/// free. Everything after the lookup runs under `SeatLock`, so seats go first come, first served and are never
+/// Checks, in order: the code exists; the same machine already holds the seat (idempotent success); the computer
+/// not blocked; the code unused, or used by this same machine before an administrator deactivated it; its
+/// invitation not revoked and not expired; the key not expired; a seat free. Everything after the lookup runs under `SeatLock`, so seats go first come, first served and are never
 /// overused however many requests arrive at once.
 struct Activation: Sendable {
     /// The code lookup.
@@ -50,21 +50,22 @@ struct Activation: Sendable {
                   let invitation = try await Invitation.find(code.$invitation.id, on: db)
             else { throw ActivationError.unknownCode }
 
-            if code.status == .used {
-                if let existing = try await Installation.query(on: db).filter(\.$activationCode.$id == codeID).first(),
-                   existing.fingerprint == machine.fingerprint, existing.status == .active {
-                    return .alreadyActive(try ActivatedInstallation(existing), try LicenseKeyTerms(key))
-                }
-                throw ActivationError.codeUsed
-            }
-            if invitation.status == .revoked { throw ActivationError.invitationRevoked }
-            if now >= code.expiresAt { throw ActivationError.codeExpired(code.expiresAt) }
-            if let expiry = key.expiresAt, now >= expiry { throw ActivationError.keyExpired(expiry) }
             let keyID = try key.requireID()
+            // Before the code's own state: a blocked computer is told it was blocked, not that its code was used.
             if try await BlockedComputer.query(on: db).filter(\.$licenseKey.$id == keyID)
                 .filter(\.$fingerprint == machine.fingerprint).count() > 0 {
                 throw ActivationError.computerBlocked
             }
+            if code.status == .used {
+                switch try await PreviousUse.of(codeID: codeID, by: machine, on: db) {
+                case .activeHere(let existing): return .alreadyActive(try ActivatedInstallation(existing), try LicenseKeyTerms(key))
+                case .deactivatedHere: break // may take a seat again, first come first served, like any activation
+                case .elsewhere: throw ActivationError.codeUsed
+                }
+            }
+            if invitation.status == .revoked { throw ActivationError.invitationRevoked }
+            if now >= code.expiresAt { throw ActivationError.codeExpired(code.expiresAt) }
+            if let expiry = key.expiresAt, now >= expiry { throw ActivationError.keyExpired(expiry) }
             let used = try await Installation.query(on: db).filter(\.$licenseKey.$id == keyID)
                 .filter(\.$status == .active).count()
             guard SeatPolicy().canActivate(seats: key.seats, used: used) else { throw ActivationError.noFreeSeat(seats: key.seats) }
@@ -97,6 +98,29 @@ struct Activation: Sendable {
                 details: "key \(key.name), invitation to \(invitation.email), seat \(used + 1) of \(key.seats)"
             )
             return .activated(try ActivatedInstallation(installation), try LicenseKeyTerms(key))
+        }
+    }
+}
+
+/// Who used a code before: the one question a used code leaves open.
+enum PreviousUse {
+    /// This machine holds the code's seat now.
+    case activeHere(Installation)
+    /// This machine held it until an administrator deactivated it.
+    case deactivatedHere
+    /// Another machine holds it, or held it last.
+    case elsewhere
+
+    static func of(codeID: UUID, by machine: MachineDescription, on db: any Database) async throws -> PreviousUse {
+        // A handful of rows at most: one per time the code was deactivated and used again.
+        let uses = try await Installation.query(on: db).filter(\.$activationCode.$id == codeID).all()
+        let latest = uses.first { $0.status == .active }
+            ?? uses.max { ($0.deactivatedAt ?? $0.activatedAt) < ($1.deactivatedAt ?? $1.activatedAt) }
+        guard let last = latest, last.fingerprint == machine.fingerprint else { return .elsewhere }
+        switch last.status {
+        case .active: return .activeHere(last)
+        case .deactivated: return .deactivatedHere
+        case .blocked: return .elsewhere // not reached: a blocked computer is refused before
         }
     }
 }

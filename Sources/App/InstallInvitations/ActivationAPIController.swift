@@ -39,7 +39,7 @@ struct ActivationAPIController {
             if error == .unknownCode, let wait = limits.guesses.retryAfter(key: Self.client(req)) {
                 throw Self.tooManyGuesses(wait)
             }
-            throw error.abort
+            throw error.abort(req.herald.catalog, Language.preferred(acceptLanguage: req.headers.first(name: .acceptLanguage)))
         }
         let certificate = try await ActivationCertificates.certificate(
             for: outcome.installation, key: outcome.key, signers: activation.signers, publicURL: activation.publicURL, on: req.db

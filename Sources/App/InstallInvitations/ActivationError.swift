@@ -35,19 +35,21 @@ enum ActivationError: Error, Equatable {
         }
     }
 
-    var reason: String {
+    /// "field: what is wrong", the API's error form, with the message in the asker's language: the person
+    /// activating reads it in the product (or `herald activate`), which sends `Accept-Language`.
+    func reason(_ catalog: MessageCatalog, _ language: Language) -> String {
         switch self {
-        case .unknownCode: "code: unknown activation code; check that it was typed as in the invitation"
-        case .codeExpired(let date): "code: this activation code expired on \(DisplayDate.format(date)); ask for a new invitation"
-        case .invitationRevoked: "code: the invitation with this activation code was revoked"
-        case .codeUsed: "code: this activation code has already been used on another computer"
-        case .noFreeSeat(let seats): "seats: all \(seats) seats of this license key are in use; ask your administrator to free one"
-        case .keyExpired(let date): "license: the license key expired on \(DisplayDate.format(date))"
-        case .computerBlocked: "computer: this computer is blocked from activating this license key"
+        case .unknownCode: "code: " + catalog.text("activation.error.unknownCode", language)
+        case .codeExpired(let date): "code: " + catalog.text("activation.error.codeExpired", language, ["date": DisplayDate.format(date)])
+        case .invitationRevoked: "code: " + catalog.text("activation.error.invitationRevoked", language)
+        case .codeUsed: "code: " + catalog.text("activation.error.codeUsed", language)
+        case .noFreeSeat(let seats): "seats: " + catalog.plural("activation.error.noFreeSeat", count: seats, language)
+        case .keyExpired(let date): "license: " + catalog.text("activation.error.keyExpired", language, ["date": DisplayDate.format(date)])
+        case .computerBlocked: "computer: " + catalog.text("activation.error.computerBlocked", language)
         }
     }
 
-    var abort: Abort {
-        Abort(status, headers: ["Herald-Activation-Error": name], reason: reason)
+    func abort(_ catalog: MessageCatalog, _ language: Language) -> Abort {
+        Abort(status, headers: ["Herald-Activation-Error": name], reason: reason(catalog, language))
     }
 }

@@ -36,5 +36,6 @@ enum HeraldMigrations {
         CreateStoredSession(),
         UpdateMailSettingsAddCACertificate(),
         UpdateOutboxMessageAddOrganizationIndex(),
+        UpdateInstallationOneActivePerCode(),
     ]
 }

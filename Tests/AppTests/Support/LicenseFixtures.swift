@@ -42,12 +42,13 @@ enum LicenseFixtures {
     }
 
     static func activate(_ app: Application, code: String, fingerprint: String, computerName: String = "Ada's MacBook",
-                         extra: [String: String] = [:]) async throws -> TestingHTTPResponse {
+                         extra: [String: String] = [:], acceptLanguage: String? = nil) async throws -> TestingHTTPResponse {
         var body = ["code": code, "fingerprint": fingerprint, "computerName": computerName, "operatingSystem": "macOS 15.1",
                     "serialNumber": "C02XYZ", "macAddress": "a4-83-e7-01-02-03"]
         body.merge(extra) { $1 }
         var headers = HTTPHeaders()
         headers.contentType = .json
+        if let acceptLanguage { headers.replaceOrAdd(name: .acceptLanguage, value: acceptLanguage) }
         return try await app.testing().sendRequest(.POST, "/api/v1/activations", headers: headers,
                                                    body: ByteBuffer(data: try JSONEncoder().encode(body)))
     }
