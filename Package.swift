@@ -111,10 +111,11 @@ let package = Package(
             .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOTLS", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "AppTests", dependencies: [
-            "App", "MailTestSupport", "LiveServerSupport", "HeraldCore", "MIME",
+            "App", "MailTestSupport", "LiveServerSupport", "HeraldCore", "MIME", "SMTP",
             .product(name: "Vapor", package: "vapor"),
             .product(name: "VaporTesting", package: "vapor"),
             .product(name: "Fluent", package: "fluent"),

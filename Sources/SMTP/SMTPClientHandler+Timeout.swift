@@ -53,7 +53,11 @@ extension SMTPClientHandler {
             return SMTPError(.protocolViolation, command: command,
                 message: "invalid reply line \(error.line.prefix(200).debugDescription)")
         case is NIOSSLError, is BoringSSLError, is NIOSSLExtraError:
-            return SMTPError(.tlsFailed, command: command, message: "TLS failed: \(error)")
+            // NIOSSL's text is BoringSSL's error stack with the build's source paths: classified, never passed on.
+            var failure = SMTPError(.tlsFailed, command: command)
+            failure.tlsFailure = TLSFailure.classify(error, expectedHostname: nil, validity: nil)
+            failure.message = "TLS failed: \(failure.tlsFailure?.summary ?? "")"
+            return failure
         default:
             return SMTPError(.connectionFailed, command: command, message: "\(error)")
         }

@@ -72,7 +72,7 @@ public final class SMTPConnection: Sendable {
             return SMTPConnection(channel: channel, capabilities: try await ready.futureResult.get())
         } catch {
             try? await channel.close()
-            throw SMTPClientHandler.smtpError(for: error, command: nil)
+            throw tls.explain(SMTPClientHandler.smtpError(for: error, command: nil))
         }
     }
 

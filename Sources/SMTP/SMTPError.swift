@@ -32,6 +32,8 @@ public struct SMTPError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     public var kind: Kind
+    /// For `.tlsFailed`: what was wrong, when it is known.
+    public var tlsFailure: TLSFailure?
     /// The command that failed, as sent ("RCPT TO:<a@b>"); credentials are never included.
     public var command: String?
     public var reply: SMTPReply?
@@ -47,6 +49,14 @@ public struct SMTPError: Error, Sendable, Equatable, CustomStringConvertible {
 
     static func rejected(_ command: String, _ reply: SMTPReply) -> SMTPError {
         SMTPError(.rejected, command: command, reply: reply)
+    }
+
+    /// Whether the server refused this message or recipient (a reply to MAIL, RCPT or DATA), rather than the session
+    /// failing (greeting, EHLO, STARTTLS, AUTH, a 421 closing the connection) before it was tried.
+    public var refusesTheMessage: Bool {
+        guard kind == .rejected, reply?.code != 421, let command else { return false }
+        let sessionCommands = ["connection greeting", "EHLO", "HELO", "STARTTLS", "AUTH", "session"]
+        return !sessionCommands.contains { command.hasPrefix($0) }
     }
 
     public var code: Int? { reply?.code }

@@ -7,8 +7,13 @@ public struct SMTPTLS: Sendable {
     /// Sent as SNI and checked against the certificate; nil for an IP address, which SNI
     /// cannot carry (RFC 6066 3) and which NIOSSL then checks against the peer's address.
     let serverHostname: String?
+    /// The name the certificate must carry (also for an IP address, which is not sent as SNI).
+    let expectedName: String
+    /// What the certificate check saw on this connection.
+    let probe = CertificateValidityProbe()
 
     init(configuration: SMTPServerConfiguration) throws(SMTPError) {
+        expectedName = configuration.tlsServerName ?? configuration.host
         guard configuration.tlsMode != .none else {
             context = nil
             serverHostname = nil
@@ -42,7 +47,25 @@ public struct SMTPTLS: Sendable {
 
     func makeHandler() throws -> NIOSSLClientHandler {
         guard let context else { throw SMTPError(.invalidConfiguration, message: "TLS is not configured") }
-        return try NIOSSLClientHandler(context: context, serverHostname: serverHostname)
+        return try NIOSSLClientHandler.observing(context: context, serverHostname: serverHostname, callback: probe.observe)
+    }
+
+    /// A TLS failure with what this connection knows: the name expected and why the certificate check failed.
+    func explain(_ error: SMTPError) -> SMTPError {
+        guard error.kind == .tlsFailed else { return error }
+        var explained = error
+        switch error.tlsFailure {
+        case .hostnameMismatch: explained.tlsFailure = .hostnameMismatch(expectedName)
+        case .untrustedCertificate:
+            switch probe.finding {
+            case .expired: explained.tlsFailure = .expiredCertificate
+            case .notYetValid: explained.tlsFailure = .certificateNotYetValid
+            case .untrusted, nil: break
+            }
+        default: break
+        }
+        explained.message = "TLS failed: \(explained.tlsFailure?.summary ?? "")"
+        return explained
     }
 
     /// Why `pem` cannot be used as extra trust roots, or nil when it holds at least one certificate.

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import LiveServerSupport
 import Testing
 
 /// The `herald` binary itself: configuration errors, scripted set-up, and the CLI beside a running server.
@@ -113,5 +114,29 @@ struct CommandLineTests {
         let eml = try String(contentsOfFile: spool + "/" + files[0], encoding: .utf8).replacingOccurrences(of: "=\r\n", with: "")
         #expect(eml.contains("ConnMode=3D1") || eml.contains("ConnMode=1"))
         #expect(eml.contains("gw.example.com"))
+    }
+
+    @Test("mail test reports each address on its own line: sent with the server's reply, invalid with the reason")
+    func mailTestReportsEachAddress() throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // given: the plain aiosmtpd test server
+        let servers = try LiveServers.fromEnvironment()
+        var environment = environment
+        environment["HERALD_SMTP_ALLOWED_HOSTS"] = "127.0.0.1"
+        let setup = try HeraldProcess.run(["admin", "create", "--email", "ops@example.com", "--organization", "Acme", "--password-stdin"], environment: environment, stdin: "Correct-Horse-42\n")
+        #expect(setup.status == 0, "\(setup.stderr)")
+        let mail = try HeraldProcess.run(["mail", "set", "--organization", "Acme", "--server", "127.0.0.1:\(servers.plainPort)", "--sender", "it@example.com",
+                                          "--tls", "none"], environment: environment)
+        #expect(mail.status == 0, "\(mail.stderr)")
+        let to = "cli-\(UUID().uuidString.prefix(8))@example.test"
+        // when
+        let test = try HeraldProcess.run(["mail", "test", "--organization", "Acme", "--to", "\(to); not-an-address"], environment: environment)
+        // then
+        let lines = test.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2, "\(test.stdout)\(test.stderr)")
+        #expect(lines.first?.hasPrefix("\(to)\tsent\t250") == true, "\(lines)")
+        #expect(lines.last?.hasPrefix("not-an-address\tinvalid\tnot an email address") == true, "\(lines)")
+        #expect(test.status != 0)
+        #expect(try servers.received(by: to).count == 1)
     }
 }

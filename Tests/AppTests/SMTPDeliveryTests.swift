@@ -38,13 +38,13 @@ struct SMTPDeliveryTests {
             let admin = try await TestData.administrator(app, email: "admin@example.com", password: "Correct-Horse-42", organization: "Acme")
             try await MailFixtures.useSMTP(app, organizationID: try admin.organization.requireID(), port: servers.startTLSPort, tls: "starttls",
                                            host: "localhost", caFile: servers.caFile, username: servers.username, password: servers.password)
-            let good = try await app.herald.testEmail.send(to: TestEmail.recipients("a@example.com; b@example.com"), organization: admin.organization, on: app.db)
+            let good = try await app.herald.testEmail.send(to: "a@example.com; b@example.com", organization: admin.organization, on: app.db)
             #expect(good.map(\.accepted) == [true, true])
             #expect(good.allSatisfy { $0.detail.hasPrefix("250") })
 
             try await MailFixtures.useSMTP(app, organizationID: try admin.organization.requireID(), port: servers.startTLSPort, tls: "starttls",
                                            host: "localhost", caFile: servers.caFile, username: servers.username, password: "wrong-password")
-            let refused = try await app.herald.testEmail.send(to: TestEmail.recipients("a@example.com"), organization: admin.organization, on: app.db)
+            let refused = try await app.herald.testEmail.send(to: "a@example.com", organization: admin.organization, on: app.db)
             #expect(refused.first?.accepted == false)
             #expect(refused.first?.detail.contains("535") == true)
         }
@@ -56,12 +56,12 @@ struct SMTPDeliveryTests {
         try await withHerald { app in
             let admin = try await TestData.administrator(app, email: "admin@example.com", password: "Correct-Horse-42", organization: "Acme")
             try await MailFixtures.useSMTP(app, organizationID: try admin.organization.requireID(), port: servers.plainPort, tls: "starttls")
-            let noStartTLS = try await app.herald.testEmail.send(to: TestEmail.recipients("a@example.com"), organization: admin.organization, on: app.db)
+            let noStartTLS = try await app.herald.testEmail.send(to: "a@example.com", organization: admin.organization, on: app.db)
             #expect(noStartTLS.first?.accepted == false)
             #expect(noStartTLS.first?.detail.lowercased().contains("starttls") == true)
 
             try await MailFixtures.useSMTP(app, organizationID: try admin.organization.requireID(), port: servers.startTLSPort, tls: "starttls", host: "localhost")
-            let untrusted = try await app.herald.testEmail.send(to: TestEmail.recipients("a@example.com"), organization: admin.organization, on: app.db)
+            let untrusted = try await app.herald.testEmail.send(to: "a@example.com", organization: admin.organization, on: app.db)
             #expect(untrusted.first?.accepted == false)
             #expect(untrusted.first?.detail.lowercased().contains("certificate") == true || untrusted.first?.detail.lowercased().contains("tls") == true)
         }

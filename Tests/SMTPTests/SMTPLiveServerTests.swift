@@ -78,6 +78,8 @@ struct SMTPLiveServerTests {
         // then
         let error = try #require(refused.failureValue)
         #expect(error.kind == .tlsFailed)
+        #expect(error.tlsFailure == .untrustedCertificate)
+        #expect(error.message == "TLS failed: the server's certificate is not trusted", "no BoringSSL error stack, no build paths")
         #expect(error.isTemporary)
         let connection = try accepted.get()
         #expect(connection.isOpen)

@@ -68,11 +68,9 @@ extension ClientWizardController {
         let form = try req.content.decode(TestForm.self)
         var view = ClientWizardView(step: .mail)
         do {
-            let addresses = try TestEmail.recipients(form.to)
-            let results = try await req.herald.testEmail.send(to: addresses, organization: context.organization, on: req.db)
+            let results = try await req.herald.testEmail.send(to: form.to, organization: context.organization, on: req.db)
             try await AuditLog.record(on: req.db, organizationID: context.organization.id, actor: context.actor, action: .mailSettingsTested,
-                                      targetType: "mail_settings", targetLabel: form.to,
-                                      details: results.map { "\($0.address): \($0.accepted ? "accepted" : "refused")" }.joined(separator: ", "))
+                                      targetType: "mail_settings", targetLabel: form.to, details: TestEmail.summary(results))
             return try await render(req, step: .mail, draft: ClientWizardDraft.load(req), view: view, status: .ok, testTo: form.to, testResults: results)
         } catch let abort as any AbortError where abort.status.code < 500 {
             view.errors = [abort.reason]

@@ -39,9 +39,8 @@ extension APIController {
     func sendTestEmail(_ req: Request) async throws -> [TestEmail.Result] {
         let context = try req.api
         let body = try req.content.decode(TestRequest.self)
-        let addresses = try TestEmail.recipients(body.to)
         guard let organization = try await Organization.find(context.organizationID, on: req.db) else { throw Abort(.notFound) }
-        return try await req.herald.testEmail.send(to: addresses, organization: organization, on: req.db)
+        return try await req.herald.testEmail.send(to: body.to, organization: organization, on: req.db)
     }
 
     struct OutboxDTO: Content {

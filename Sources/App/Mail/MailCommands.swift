@@ -67,11 +67,10 @@ struct MailTestCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         let organization = try await context.organization(named: signature.organization, on: app)
-        let addresses = try TestEmail.recipients(signature.to ?? "")
-        let results = try await app.herald.testEmail.send(to: addresses, organization: organization, on: app.db)
+        let results = try await app.herald.testEmail.send(to: signature.to ?? "", organization: organization, on: app.db)
         for result in results {
-            context.console.print("\(result.address)\t\(result.accepted ? "accepted" : "refused")\t\(result.detail)")
+            context.console.print("\(result.address)\t\(result.outcome.rawValue)\t\(result.detail)")
         }
-        if results.contains(where: { !$0.accepted }) { throw CommandError.usage("some addresses were refused") }
+        if results.contains(where: { !$0.accepted }) { throw CommandError.usage("--to: not every address was sent to (see each line above)") }
     }
 }

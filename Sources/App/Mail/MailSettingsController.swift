@@ -55,11 +55,9 @@ struct MailSettingsController {
     func sendTest(_ req: Request) async throws -> View {
         let context = try req.console
         let form = try req.content.decode(TestForm.self)
-        let addresses = try TestEmail.recipients(form.to)
-        let results = try await req.herald.testEmail.send(to: addresses, organization: context.organization, on: req.db)
+        let results = try await req.herald.testEmail.send(to: form.to, organization: context.organization, on: req.db)
         try await AuditLog.record(on: req.db, organizationID: context.organization.id, actor: context.actor, action: .mailSettingsTested,
-                                  targetType: "mail_settings", targetLabel: form.to,
-                                  details: results.map { "\($0.address): \($0.accepted ? "accepted" : "refused")" }.joined(separator: ", "))
+                                  targetType: "mail_settings", targetLabel: form.to, details: TestEmail.summary(results))
         let settings = try await MailSettingsStore.settings(for: context.organizationID, on: req.db)
         return try await render(req, settings: settings, errors: [], testTo: form.to, testResults: results)
     }

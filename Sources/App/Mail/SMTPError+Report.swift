@@ -26,12 +26,34 @@ extension SMTPError {
             return "not an SMTP server: it did not answer with an SMTP greeting"
         case .rejected where beforeGreeting:
             return "the server refused the session (SMTP \(reply.map { String($0.code) } ?? "reply"))"
-        case .tlsFailed where beforeGreeting:
-            return "TLS failed: not a TLS server, or its certificate is not trusted"
+        case .tlsFailed:
+            return Self.explain(tlsFailure ?? .handshakeFailed)
+        case .invalidConfiguration:
+            // Its message may name a file on the server or quote the TLS library.
+            return "the mail settings cannot be used for TLS: check the CA certificate (PEM) and the TLS options"
+        case .connectionFailed:
+            return "the connection to the server was lost\(command.map { " after \($0.split(separator: ":").first ?? "")" } ?? "")"
         case .protocolViolation:
             return "SMTP protocol violation after \(command ?? "the greeting") (the reply is not shown)" + (isTemporary ? " (temporary)" : " (permanent)")
         default:
             return description
+        }
+    }
+
+    /// A TLS failure as a sentence saying what is wrong and what to do; never the TLS library's own text.
+    static func explain(_ failure: TLSFailure) -> String {
+        switch failure {
+        case .untrustedCertificate:
+            "TLS failed: the server's certificate is not trusted (self-signed, or from an authority this server does not know). "
+                + "If the mail server uses a private certificate authority, paste its certificate under CA certificate; otherwise ask its administrator for a certificate from a public authority."
+        case .expiredCertificate:
+            "TLS failed: the server's certificate has expired. Ask the mail server's administrator to renew it."
+        case .certificateNotYetValid:
+            "TLS failed: the server's certificate is not valid yet. Check the date and time of this server and of the mail server."
+        case .hostnameMismatch(let host):
+            "TLS failed: the server's certificate is not issued for \(host). Enter the server by the name on its certificate."
+        case .handshakeFailed:
+            "TLS failed: the server did not complete a TLS handshake. Check the port and TLS mode (587 uses STARTTLS, 465 TLS from the start) and the minimum TLS version."
         }
     }
 }

@@ -16,21 +16,58 @@ struct TestEmail: Sendable {
     let group: any EventLoopGroup
     let logger: Logger
 
-    struct Result: Content, Equatable {
-        let address: String
-        let accepted: Bool
-        /// The server's reply ("250 2.0.0 Ok: queued") or the error, with code and text.
-        let detail: String
+    /// What happened to one address of the test.
+    enum Outcome: String, Content, Equatable {
+        /// The server accepted it (or it was written to the spool folder).
+        case sent
+        /// The server refused it; `detail` has its reply.
+        case refused
+        /// Not an email address; nothing was sent to it.
+        case invalid
+        /// The server could not be reached or the session failed before the address was tried.
+        case failed
     }
 
-    /// Splits "a@example.com; b@example.com" and validates each address, naming any bad one.
-    static func recipients(_ raw: String) throws -> [EmailAddress] {
-        let parts = raw.split(whereSeparator: { $0 == ";" || $0 == "," }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    struct Result: Content, Equatable {
+        let address: String
+        let outcome: Outcome
+        /// `outcome == .sent`, kept for API clients written before `outcome`.
+        let accepted: Bool
+        /// The server's reply ("250 2.0.0 Ok: queued"), why the address is not valid, or why the session failed.
+        let detail: String
+
+        init(address: String, outcome: Outcome, detail: String) {
+            self.address = address
+            self.outcome = outcome
+            self.accepted = outcome == .sent
+            self.detail = detail
+        }
+    }
+
+    /// One entry of the list as typed: an address, or the text and why it is not one.
+    enum Recipient: Equatable {
+        case valid(EmailAddress)
+        case invalid(String, reason: String)
+    }
+
+    /// Splits "a@example.com; not-an-address" into entries; each is sent to or reported on its own. Only an empty
+    /// list or one of more than 20 entries is refused as a whole.
+    static func recipients(_ raw: String) throws -> [Recipient] {
+        let parts = raw.split(whereSeparator: { $0 == ";" || $0 == "," || $0.isNewline }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard !parts.isEmpty else { throw Abort(.badRequest, reason: "to: enter at least one address (separate several with ;)") }
         guard parts.count <= 20 else { throw Abort(.badRequest, reason: "to: at most 20 addresses per test") }
-        return try parts.map { part in
-            do { return try EmailAddress(part) } catch { throw Abort(.badRequest, reason: "to: \(error)") }
+        return parts.map { part in
+            do {
+                return .valid(try EmailAddress(part))
+            } catch {
+                return .invalid(part, reason: "not an email address: \(error)")
+            }
         }
+    }
+
+    /// "a@example.com: sent, x: invalid" for the audit log.
+    static func summary(_ results: [Result]) -> String {
+        results.map { "\($0.address): \($0.outcome.rawValue)" }.joined(separator: ", ")
     }
 
     static func content(organization: Organization, language: Language, catalog: MessageCatalog) -> EmailContent {
@@ -43,6 +80,19 @@ struct TestEmail: Sendable {
 
     /// Seconds per SMTP reply while a person waits for the test result.
     static let replyTimeout: TimeInterval = 20
+
+    /// Sends to every valid entry of `raw` and reports every entry, in the order typed.
+    func send(to raw: String, organization: Organization, language: Language = .en, on db: any Database) async throws -> [Result] {
+        let recipients = try Self.recipients(raw)
+        let addresses = recipients.compactMap { if case .valid(let address) = $0 { address } else { nil } }
+        var sent = addresses.isEmpty ? [] : try await send(to: addresses, organization: organization, language: language, on: db)[...]
+        return recipients.map { recipient in
+            switch recipient {
+            case .valid: sent.removeFirst()
+            case .invalid(let text, let reason): Result(address: text, outcome: .invalid, detail: reason)
+            }
+        }
+    }
 
     func send(to addresses: [EmailAddress], organization: Organization, language: Language = .en, on db: any Database) async throws -> [Result] {
         let settings = try await MailSettingsStore.settings(for: try organization.requireID(), on: db)
@@ -57,7 +107,9 @@ struct TestEmail: Sendable {
         guard settings.transport == "smtp" else {
             let outcomes = await FileMailTransport(folder: resolver.spoolFolder).deliver(messages)
             return zip(addresses, outcomes).map { address, outcome in
-                Result(address: address.description, accepted: outcome == .sent, detail: outcome == .sent ? "written to \(resolver.spoolFolder)" : "\(outcome)")
+                // The spool folder is a path on the server: named in the server's configuration, never in a page.
+                Result(address: address.description, outcome: outcome == .sent ? .sent : .failed,
+                       detail: outcome == .sent ? "written to the mail spool folder (file transport)" : "\(outcome)")
             }
         }
         let configuration: SMTPServerConfiguration
@@ -80,7 +132,7 @@ struct TestEmail: Sendable {
         do {
             connection = try await SMTPConnection.connect(to: shortTimeouts, group: group, logger: logger)
         } catch {
-            return addresses.map { Result(address: $0.description, accepted: false, detail: error.reportForAdministrators) }
+            return addresses.map { Result(address: $0.description, outcome: .failed, detail: error.reportForAdministrators) }
         }
         let results = await connection.send(messages.map {
             SMTPEnvelope(sender: $0.mailFrom, recipients: $0.recipients, message: ByteBuffer(bytes: $0.raw))
@@ -88,8 +140,9 @@ struct TestEmail: Sendable {
         await connection.close()
         return zip(addresses, results).map { address, result in
             switch result {
-            case .success(let receipt): Result(address: address.description, accepted: true, detail: receipt.reply.description)
-            case .failure(let error): Result(address: address.description, accepted: false, detail: error.reportForAdministrators)
+            case .success(let receipt): Result(address: address.description, outcome: .sent, detail: receipt.reply.description)
+            case .failure(let error): Result(address: address.description, outcome: error.refusesTheMessage ? .refused : .failed,
+                                             detail: error.reportForAdministrators)
             }
         }
     }
