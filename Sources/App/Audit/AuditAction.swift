@@ -18,6 +18,9 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
     case joinInvitationRevoked = "invitation.join.revoked"
     case joinInvitationAccepted = "invitation.join.accepted"
     case clientInvitationSent = "invitation.client.sent"
+    case clientInvitationRevoked = "invitation.client.revoked"
+    case installInvitationResent = "invitation.install.resent"
+    case installInvitationRevoked = "invitation.install.revoked"
 
     case licenseCreated = "license.created"
     case licenseKeyViewed = "license.key_viewed"

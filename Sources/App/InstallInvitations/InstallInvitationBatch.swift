@@ -46,6 +46,13 @@ package enum InstallInvitationBatch {
         let licenseKeyID: UUID
         let secrets: String
 
+        /// The stored JSON for one person's code and link token (a resend makes one; a batch writes the same
+        /// shape by concatenation, see `prepareSerially`).
+        static func make(keyID: UUID, code: ActivationCode, token: String, box: SecretBox) throws -> String {
+            let payload = Payload(licenseKeyID: keyID, secrets: try box.seal("\(code.normalized) \(token)"))
+            return String(decoding: try JSONEncoder().encode(payload), as: UTF8.self)
+        }
+
         static func decode(_ text: String?) -> Payload? {
             text.flatMap { try? JSONDecoder().decode(Payload.self, from: Data($0.utf8)) }
         }

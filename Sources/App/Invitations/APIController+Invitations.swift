@@ -62,18 +62,20 @@ extension APIController {
         }, next: shown.next, for: req)
     }
 
+    /// Any kind: a join link or an install code is replaced and emailed again (`InvitationChanges`).
     func resendInvitation(_ req: Request) async throws -> HTTPStatus {
         let context = try req.api
         guard let organization = try await Organization.find(context.organizationID, on: req.db) else { throw Abort(.notFound) }
-        try await JoinInvitations(mailer: req.herald.mailer, configuration: req.herald.configuration).resend(try JoinInvitationsController.id(req), organization: organization,
-                                                              inviter: context.account, actor: context.actor, on: req.db)
+        try await InvitationChanges(services: req.herald).resend(try JoinInvitationsController.id(req), organization: organization,
+                                                                 inviter: context.account, actor: context.actor, on: req.db)
         return .accepted
     }
 
+    /// Any kind: the link or activation code stops working at once.
     func revokeInvitation(_ req: Request) async throws -> HTTPStatus {
         let context = try req.api
-        try await JoinInvitations(mailer: req.herald.mailer, configuration: req.herald.configuration).revoke(try JoinInvitationsController.id(req), organizationID: context.organizationID,
-                                                              actor: context.actor, on: req.db)
+        try await InvitationChanges(services: req.herald).revoke(try JoinInvitationsController.id(req), organizationID: context.organizationID,
+                                                                 actor: context.actor, on: req.db)
         return .noContent
     }
 

@@ -75,12 +75,13 @@ struct InvitationsController {
         let rows = try shown.rows.map { invitation in
             let stored = invitation.status
             let effective = InvitationLifecycle.effectiveStatus(stored: stored, expiresAt: invitation.expiresAt, now: now)
-            let isJoin = invitation.kind == .join
+            // Join links and install codes can be sent again; any kind can be withdrawn while it is open.
+            let resendable = invitation.kind != .client
             return Row(id: try invitation.requireID().uuidString, email: invitation.email, name: invitation.name, kind: invitation.kind,
                        status: effective, language: invitation.language, inviter: invitation.inviter?.email ?? "—",
                        sent: DisplayDate.format(invitation.sentAt), expires: DisplayDate.format(invitation.expiresAt),
-                       canResend: isJoin && InvitationLifecycle.canResend(stored: stored, expiresAt: invitation.expiresAt, now: now),
-                       canRevoke: isJoin && InvitationLifecycle.canRevoke(stored: stored, expiresAt: invitation.expiresAt, now: now))
+                       canResend: resendable && InvitationLifecycle.canResend(stored: stored, expiresAt: invitation.expiresAt, now: now),
+                       canRevoke: InvitationLifecycle.canRevoke(stored: stored, expiresAt: invitation.expiresAt, now: now))
         }
         let model = ViewModel(rows: rows, search: search, status: status?.rawValue ?? "", kind: kind?.rawValue ?? "",
                               statuses: InvitationStatus.allCases, kinds: InvitationKind.allCases,

@@ -37,13 +37,7 @@ extension JoinInvitations {
     func revoke(_ invitationID: UUID, organizationID: UUID, actor: AuditActor, on db: any Database, now: Date = Date()) async throws {
         try await db.transaction { db in
             let invitation = try await Self.find(invitationID, organizationID: organizationID, on: db)
-            do {
-                invitation.status = try InvitationLifecycle.revoke(stored: invitation.status, expiresAt: invitation.expiresAt, now: now)
-            } catch { throw Abort(.conflict, reason: "invitation: \(error)") }
-            invitation.revokedAt = now
-            try await invitation.save(on: db)
-            try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: .joinInvitationRevoked,
-                                      targetType: "invitation", targetID: invitation.id, targetLabel: invitation.email)
+            try await invitation.withdraw(at: now, organizationID: organizationID, actor: actor, action: .joinInvitationRevoked, on: db)
         }
     }
 

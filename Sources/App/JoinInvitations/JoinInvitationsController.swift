@@ -62,16 +62,20 @@ struct JoinInvitationsController {
 
     func resend(_ req: Request) async throws -> Response {
         let context = try req.console
-        try await JoinInvitations(mailer: req.herald.mailer, configuration: req.herald.configuration).resend(try Self.id(req), organization: context.organization,
-                                                              inviter: context.account, actor: context.actor, on: req.db)
-        req.flash("A new invitation link was sent; the old one no longer works.")
+        let kind = try await InvitationChanges(services: req.herald).resend(try Self.id(req), organization: context.organization,
+                                                                            inviter: context.account, actor: context.actor, on: req.db)
+        req.flash(kind == .install
+            ? "A new activation code and download link were sent; the old ones no longer work."
+            : "A new invitation link was sent; the old one no longer works.")
         return req.redirect(to: "/console/invitations")
     }
 
     func revoke(_ req: Request) async throws -> Response {
         let context = try req.console
-        try await JoinInvitations(mailer: req.herald.mailer, configuration: req.herald.configuration).revoke(try Self.id(req), organizationID: context.organizationID, actor: context.actor, on: req.db)
-        req.flash("The invitation was revoked; its link no longer works.")
+        let kind = try await InvitationChanges(services: req.herald).revoke(try Self.id(req), organizationID: context.organizationID,
+                                                                            actor: context.actor, on: req.db)
+        req.flash(kind == .install ? "The invitation was revoked; its activation code and download link no longer work."
+                  : "The invitation was revoked; its link no longer works.")
         return req.redirect(to: "/console/invitations")
     }
 

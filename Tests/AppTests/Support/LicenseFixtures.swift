@@ -28,9 +28,9 @@ enum LicenseFixtures {
         return (org, key)
     }
 
-    static func invite(_ app: Application, seats: Int, people: Int, expiresAt: Date = Date().addingTimeInterval(7 * 86_400),
-                       language: Language = .en) async throws -> Invited {
-        let (org, key) = try await key(app, seats: seats)
+    static func invite(_ app: Application, organization: Organization? = nil, seats: Int, people: Int,
+                       expiresAt: Date = Date().addingTimeInterval(7 * 86_400), language: Language = .en) async throws -> Invited {
+        let (org, key) = try await key(app, organization: organization, seats: seats)
         let recipients = try (0..<people).map { try EmailAddress("person\($0)@example.com") }
         let result = try await InstallInvitationBatch.send(.init(
             keyID: try key.requireID(), recipients: recipients, language: language, expiresAt: expiresAt, inviterID: nil, actor: .commandLine
