@@ -24,6 +24,16 @@ def member_row(ctx, email):
 def member_action(ctx, email, action, note=None):
     ctx.visit("/console/members")
     row = member_row(ctx, email)
+    links = row.find_elements(By.CSS_SELECTOR, "a[href$='/%s']" % action)
+    if links:
+        # A destructive action leads to its confirmation step, which names the member; its form does the POST.
+        ctx.click_submit_button(links[0])
+        ctx.check_page("confirm %s %s" % (action, email))
+        if email not in ctx.driver.find_element(By.TAG_NAME, "h1").text:
+            ctx.fail("confirm %s" % action, "the step does not name %s" % email)
+        ctx.click_submit(ctx.driver.find_element(By.CSS_SELECTOR, "form.confirm-actions"))
+        ctx.check_page("after %s %s" % (action, email))
+        return
     button = row.find_element(By.CSS_SELECTOR, "button[value='%s']" % action)
     form = button.find_element(By.XPATH, "./ancestor::form")
     if note is not None:
@@ -60,14 +70,16 @@ def invite_two_people_and_manage_them(ctx, admin):
         ctx.fail("join page (new person)", "the personal message is missing")
     ctx.submit_form({"name": NEW["name"], "password": NEW["password"], "password_confirmation": NEW["password"]})
     ctx.check_page("after joining (new person)")
-    ctx.expect_path("/console", "after joining (new person)")
+    ctx.expect_path("/console/welcome", "after joining (new person)")
+    if "Welcome to" not in ctx.driver.find_element(By.TAG_NAME, "h1").text:
+        ctx.fail("welcome page", "no welcome heading: %r" % ctx.driver.find_element(By.TAG_NAME, "h1").text)
 
     ctx.driver.delete_all_cookies()
     ctx.driver.get(bob_link)
     ctx.check_page("join page (existing account)")
     ctx.submit_form({"password": BOB["password"]}, form=ctx.driver.find_element(By.XPATH, "//form[.//input[@name='mode' and @value='signin']]"))
     ctx.check_page("after joining (existing account)")
-    ctx.expect_path("/console", "after joining (existing account)")
+    ctx.expect_path("/console/welcome", "after joining (existing account)")
 
     # The administrator manages them.
     sign_in(ctx, admin["email"], admin["password"])

@@ -58,8 +58,11 @@ struct DirectoryGroupsController {
         let resolved = graph.recipients(users: [], groups: [try group.requireID()]).compactMap { userByID[$0].map { "\($0.name) <\($0.email)>" } }
         let model = ViewModel(
             id: try group.requireID().uuidString, name: group.name, members: members,
-            userChoices: try users.map { Choice(id: try $0.requireID().uuidString, label: "\($0.name) <\($0.email)>") },
-            groupChoices: try groups.filter { $0.id != group.id }.map { Choice(id: try $0.requireID().uuidString, label: $0.name) },
+            // Only who can still be added: not the direct members, not the group itself.
+            userChoices: try users.filter { user in !edges.contains { $0.$user.id == user.id } }
+                .map { Choice(id: try $0.requireID().uuidString, label: "\($0.name) <\($0.email)>") },
+            groupChoices: try groups.filter { candidate in candidate.id != group.id && !edges.contains { $0.$memberGroup.id == candidate.id } }
+                .map { Choice(id: try $0.requireID().uuidString, label: $0.name) },
             resolved: resolved, error: error
         )
         return try await req.renderPage("directory-group", section: .directory, title: "Group \(group.name)", model)

@@ -99,7 +99,7 @@ struct JoinController {
         } catch let error as JoinLinkError {
             return try await errorPage(req, error, language: language)
         }
-        let response = req.redirect(to: "/console")
+        let response = req.redirect(to: "/console/welcome")
         if req.auth.get(Account.self)?.id != account.id { try await req.startSession(for: account, response: response) }
         req.session.data[Request.organizationSessionKey] = invitation.organizationID.uuidString
         return response

@@ -6,6 +6,7 @@ func registerJoinInvitationRoutes(_ groups: RouteGroups) {
     let join = JoinController()
     groups.invitee.get("join", ":token", use: join.showNow)
     groups.invitee.post("join", ":token", use: join.join)
+    groups.console.get("welcome", use: WelcomeController().show)
     let invitations = JoinInvitationsController()
     groups.admin.on(.POST, "invitations", "join", body: .collect(maxSize: "10mb"), use: invitations.create)
     groups.admin.post("invitations", ":id", "resend", use: invitations.resend)

@@ -41,6 +41,10 @@ struct MembershipChanges {
             if losesAdministration, try await activeAdministrators(on: db) <= 1 {
                 throw Abort(.conflict, reason: "member: \(membership.account.email) is the last Account Administrator and cannot be \(Self.pastTense(change)); promote someone else first")
             }
+            // A blocked person keeps their role but gets no new one: giving rights to someone locked out is a slip.
+            if membership.status == .blocked, change == .promote {
+                throw Abort(.conflict, reason: "member: \(membership.account.email) is blocked; unblock them before promoting")
+            }
             switch change {
             case .promote: membership.role = .administrator
             case .demote: membership.role = .member
