@@ -1,6 +1,7 @@
 @testable import App
 import Fluent
 import Foundation
+import MIME
 import Testing
 import Vapor
 import VaporTesting
@@ -118,6 +119,46 @@ struct InstallInvitationUploadTests {
         return try await browser.app.testing().sendRequest(.POST, path, headers: headers, body: ByteBuffer(string: body))
     }
 
+    @Test("the review counts new invitations, addresses skipped, earlier pending ones and free seats apart, with plurals")
+    func reviewCountsEarlierPendingInvitations() async throws {
+        try await withHerald { app in
+            // given: 4 seats; ann, ben, cy and fay invited earlier; ann activated, fay's invitation revoked
+            var browser = BrowserSession(app)
+            try await browser.signInAsNewAdministrator()
+            let organization = try #require(try await Organization.query(on: app.db).filter(\.$name == "Acme").first())
+            let (_, key) = try await LicenseFixtures.key(app, organization: organization, seats: 4)
+            let earlier = try ["ann@example.com", "ben@example.com", "cy@example.com", "fay@example.com"].map { try EmailAddress($0) }
+            let batch = try await InstallInvitationBatch.send(.init(keyID: try key.requireID(), recipients: earlier, language: .en,
+                                                                    expiresAt: Date().addingTimeInterval(7 * 86_400), inviterID: nil, actor: .commandLine),
+                                                              mailer: app.herald.mailer, secrets: app.herald.installInvitationSecrets,
+                                                              turns: app.herald.installInvitationTurns, on: app.db)
+            let rows = try await InstallInvitationExport.rows(batchID: batch.batchID, organizationID: try organization.requireID(), limit: 10,
+                                                              secrets: app.herald.installInvitationSecrets, on: app.db)
+            let annCode = try #require(rows.first { $0.email == "ann@example.com" }?.activationCode)
+            #expect(try await LicenseFixtures.activate(app, code: annCode, fingerprint: "fp-ann-laptop").status == .created)
+            let fay = try #require(try await Invitation.query(on: app.db).filter(\.$email == "fay@example.com").first())
+            try await fay.withdraw(at: Date(), organizationID: try organization.requireID(), actor: .commandLine,
+                                   action: .installInvitationRevoked, on: app.db)
+            let base = "/console/licenses/\(try key.requireID().uuidString)"
+            // when: cy again, with dan and eve
+            let review = try await browser.post(base + "/invite/review", form: ["recipients": "cy@example.com\ndan@example.com\neve@example.com",
+                                                                                "language": "de", "expires_in": "7"], csrfFrom: base + "/invite")
+            let one = try await browser.post(base + "/invite/review", form: ["recipients": "gus@example.com", "language": "en", "expires_in": "7"],
+                                             csrfFrom: base + "/invite")
+            // then
+            let page = review.body.string
+            #expect(review.status == .ok)
+            #expect(page.contains("2 new invitations in Deutsch"))
+            #expect(page.contains("1 address already has a pending invitation for this key and is skipped."))
+            #expect(page.contains("2 earlier invitations for this key are still pending (not activated yet)."))
+            #expect(page.contains("3 of 4 seats are free."))
+            #expect(page.contains("Seats go first come, first served: 1 person will not be able to activate until a seat is freed."))
+            #expect(!page.contains("(s)"))
+            #expect(one.body.string.contains("1 new invitation in English"))
+            #expect(!one.body.string.contains("seat-warning"), "gus and the two pending fit the three free seats")
+        }
+    }
+
     @Test("a CSV file with BOM, header and CRLF is reviewed; a file with two columns is refused by line")
     func uploadedCSV() async throws {
         try await withHerald { app in
@@ -134,7 +175,7 @@ struct InstallInvitationUploadTests {
                                             csv: "email\nann@example.com,Ann\n", fields: ["language": "it", "expires_in": "30"])
             // then
             #expect(good.status == .ok, "\(good.body.string.prefix(300))")
-            #expect(good.body.string.contains("2 invitation(s) in Italiano"))
+            #expect(good.body.string.contains("2 new invitations in Italiano"))
             #expect(good.body.string.contains("seat-warning"))
             #expect(bad.status == .badRequest)
             #expect(bad.body.string.contains("csv: line 2: has 2 columns"))

@@ -64,7 +64,7 @@ struct LicenseAccessTests {
             #expect(invited.status == .created)
             let response = try invited.content.decode(LicenseAPIController.InviteResponse.self)
             #expect(response.count == 2 && response.invitations.allSatisfy { !$0.activationCode.isEmpty })
-            #expect(response.warning?.contains("only 1 seat is free") == true)
+            #expect(response.warning?.contains("1 person will not be able to activate until a seat is freed") == true)
             #expect(badInvite.status == .badRequest)
             #expect(badInvite.body.string.contains("emails[1]:") && badInvite.body.string.contains("language: 'xx'"))
             #expect(foreign.status == .notFound)

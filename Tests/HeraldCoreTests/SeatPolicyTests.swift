@@ -21,14 +21,4 @@ struct SeatPolicyTests {
         #expect(policy.freeSeats(seats: 3, used: 10) == 0)
         #expect(policy.shortfall(seats: 10, used: 3, invitations: 12) == 5)
     }
-
-    @Test("warns when invitations outnumber free seats")
-    func warning() {
-        // given / when / then
-        #expect(policy.oversubscriptionWarning(seats: 10, used: 3, invitations: 7) == nil)
-        #expect(policy.oversubscriptionWarning(seats: 10, used: 3, invitations: 12)
-            == "You are inviting 12 people but only 7 seats are free. Seats go first come, first served: 5 people will not be able to activate until a seat is freed.")
-        #expect(policy.oversubscriptionWarning(seats: 1, used: 0, invitations: 2)
-            == "You are inviting 2 people but only 1 seat is free. Seats go first come, first served: 1 person will not be able to activate until a seat is freed.")
-    }
 }

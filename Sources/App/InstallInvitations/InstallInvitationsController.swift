@@ -32,8 +32,10 @@ struct InstallInvitationsController {
     struct ReviewModel: Encodable {
         let keyID: String
         let keyName: String
+        /// New invitations: the recipients without a pending invitation for this key.
         let count: Int
-        let free: Int
+        /// New, skipped, pending already and free seats, a sentence each.
+        let summary: [String]
         let warning: String?
         let sample: [String]
         let recipients: String
@@ -64,14 +66,19 @@ struct InstallInvitationsController {
         let form = try req.content.decode(Form.self)
         do {
             let parsed = try Self.parse(form)
-            let used = try await LicenseKeyStore.usedSeats(keyID: try key.requireID(), on: req.db)
-            let pending = try await Self.pendingInvitations(keyID: try key.requireID(), on: req.db)
+            let keyID = try key.requireID()
+            let used = try await LicenseKeyStore.usedSeats(keyID: keyID, on: req.db)
+            // The same split sending makes: an address with a pending invitation is skipped, not invited again.
+            let pending = try await PendingInstallInvitations.addresses(keyID: keyID, now: Date(), on: req.db)
+            let (invite, skipped) = PendingInstallInvitations.split(parsed.recipients, pending: pending)
+            let forecast = SeatForecast(seats: key.seats, used: used, new: invite.count, skipped: skipped.count, pending: pending.count)
             let list = parsed.recipients.map(\.description)
             let model = ReviewModel(
-                keyID: try key.requireID().uuidString, keyName: key.name, count: list.count,
-                free: SeatPolicy().freeSeats(seats: key.seats, used: used),
-                warning: SeatPolicy().oversubscriptionWarning(seats: key.seats, used: used, invitations: list.count + pending),
-                sample: Array(list.prefix(20)), recipients: list.joined(separator: "\n"),
+                keyID: keyID.uuidString, keyName: key.name, count: invite.count,
+                summary: forecast.sentences(req.herald.catalog, Self.consoleLanguage, languageName: parsed.language.nativeName,
+                                            expires: DisplayDate.format(parsed.expiresAt)),
+                warning: forecast.warning(req.herald.catalog, Self.consoleLanguage),
+                sample: Array(invite.prefix(20).map(\.description)), recipients: list.joined(separator: "\n"),
                 language: parsed.language.rawValue, languageName: parsed.language.nativeName, expires: parsed.expires,
                 expiresDisplay: DisplayDate.format(parsed.expiresAt)
             )
@@ -172,11 +179,9 @@ struct InstallInvitationsController {
         try await LicenseAccess.key(req.parameters.get("keyID", as: UUID.self), context: req.console, on: req.db)
     }
 
-    /// Unexpired invitations of this key nobody has activated yet: they compete for the same free seats.
-    private static func pendingInvitations(keyID: UUID, on db: any Database) async throws -> Int {
-        try await ActivationCodeRecord.query(on: db).filter(\.$licenseKey.$id == keyID)
-            .filter(\.$status == .unused).filter(\.$expiresAt > Date()).count()
-    }
+    /// The console's pages are written in English; the review's counted sentences come from the catalog's plural
+    /// forms, so they follow the console into another language with the rest of the page.
+    static let consoleLanguage = Language.en
 
     private static func renderForm(_ req: Request, key: LicenseKey, form: Form, errors: [String]) async throws -> View {
         let used = try await LicenseKeyStore.usedSeats(keyID: try key.requireID(), on: req.db)

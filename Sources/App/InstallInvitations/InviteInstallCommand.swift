@@ -60,12 +60,13 @@ struct InviteInstallCommand: AsyncCommand {
             try exportHandle.close()
             context.console.print("Wrote \(exportPath).")
         }
-        let used = try await LicenseKeyStore.usedSeats(keyID: try key.requireID(), on: app.db)
         for skipped in result.skipped { context.console.warning("\(skipped.email): \(skipped.reason)") }
-        context.console.print("Queued \(result.count) install invitation(s) for '\(key.name)', expiring \(DisplayDate.format(result.expiresAt)).")
-        if let warning = SeatPolicy().oversubscriptionWarning(seats: key.seats, used: used, invitations: result.count) {
-            context.console.warning(warning)
+        let forecast = try await SeatForecast.after(result, key: key, on: app.db)
+        context.console.print("Queued for '\(key.name)':")
+        for line in forecast.sentences(app.herald.catalog, .en, languageName: language.nativeName, expires: DisplayDate.format(result.expiresAt)) {
+            context.console.print("  \(line)")
         }
+        if let warning = forecast.warning(app.herald.catalog, .en) { context.console.warning(warning) }
         context.console.print("`herald serve` (or `herald deliver --until-empty`) sends them.")
     }
 

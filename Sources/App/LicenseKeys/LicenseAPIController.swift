@@ -42,6 +42,8 @@ struct LicenseAPIController {
         let batchID: UUID
         let count: Int
         let freeSeats: Int
+        /// Earlier invitations of the key still pending: they compete with these for the free seats.
+        let pendingInvitations: Int
         let warning: String?
         let invitations: [InvitationDTO]
         /// Addresses not invited again, each with the reason (a pending invitation of this key exists).
@@ -106,7 +108,6 @@ struct LicenseAPIController {
         do { expiresAt = try InvitationExpiry.parse(body.expires) } catch { problems += error.problems }
         guard problems.isEmpty, let language else { throw ValidationProblems(problems) }
 
-        let used = try await LicenseKeyStore.usedSeats(keyID: try key.requireID(), on: req.db)
         let result = try await InstallInvitationBatch.send(.init(
             keyID: try key.requireID(), recipients: addresses, language: language, expiresAt: expiresAt,
             inviterID: context.account.id, actor: context.actor
@@ -115,9 +116,10 @@ struct LicenseAPIController {
         req.herald.mailer.wakeDelivery()
         let rows = try await InstallInvitationExport.rows(batchID: result.batchID, organizationID: context.organizationID,
                                                           limit: max(1, addresses.count), secrets: req.herald.installInvitationSecrets, on: req.db)
+        let forecast = try await SeatForecast.after(result, key: key, on: req.db)
         return try await InviteResponse(
-            batchID: result.batchID, count: result.count, freeSeats: SeatPolicy().freeSeats(seats: key.seats, used: used),
-            warning: SeatPolicy().oversubscriptionWarning(seats: key.seats, used: used, invitations: result.count),
+            batchID: result.batchID, count: result.count, freeSeats: forecast.free, pendingInvitations: forecast.pending,
+            warning: forecast.warning(req.herald.catalog, .en),
             invitations: rows.map { InvitationDTO(email: $0.email, activationCode: $0.activationCode, downloadURL: $0.downloadURL, expiresAt: $0.expires, status: $0.status) },
             skipped: result.skipped
         ).encodeResponse(status: .created, for: req)
