@@ -9,13 +9,22 @@ struct ClientWizardController {
     enum Direction: String, Codable { case back, next, refresh, preview, defaults }
 
     func start(_ req: Request) async throws -> Response {
-        ClientWizardDraft.clear(req)
+        try await Self.freshDraft(req).save(req)
         return req.redirect(to: ClientWizardStep.mail.path)
+    }
+
+    /// A new wizard, its connection step filled with what the organization used last.
+    static func freshDraft(_ req: Request) async throws -> ClientWizardDraft {
+        var draft = ClientWizardDraft()
+        if let remembered = try await RememberedConnection.latest(organizationID: req.console.organizationID, on: req.db) {
+            draft.request.connection = remembered
+        }
+        return draft
     }
 
     func show(_ req: Request) async throws -> Response {
         let step = try Self.step(req)
-        let draft = ClientWizardDraft.load(req)
+        let draft = ClientWizardDraft.isStarted(req) ? ClientWizardDraft.load(req) : try await Self.freshDraft(req)
         if let blocking = try await firstIncompleteStep(before: step, draft: draft, req: req) {
             req.flash("\(blocking.1) Complete the \(blocking.0.title.lowercased()) step first.")
             return req.redirect(to: blocking.0.path)
@@ -25,7 +34,7 @@ struct ClientWizardController {
 
     func submit(_ req: Request) async throws -> Response {
         let step = try Self.step(req)
-        var draft = ClientWizardDraft.load(req)
+        var draft = ClientWizardDraft.isStarted(req) ? ClientWizardDraft.load(req) : try await Self.freshDraft(req)
         let direction = (try? req.content.get(Direction.self, at: "direction")) ?? .next
         var view = ClientWizardView(step: step)
         switch step {

@@ -21,6 +21,9 @@ struct ClientWizardDraft: Codable, Equatable {
     }
 
     static func clear(_ req: Request) { req.session.data[sessionKey] = nil }
+
+    /// Whether this session has a wizard in progress (a step page opened without "Invite users" starts one).
+    static func isStarted(_ req: Request) -> Bool { req.session.data[sessionKey] != nil }
 }
 
 /// The wizard's pages, in order.
