@@ -61,6 +61,7 @@ import client_wizard  # noqa: E402
 import license_install  # noqa: E402
 import dashboard  # noqa: E402
 import bulk_forms  # noqa: E402
+import accessibility  # noqa: E402
 
 SETUP_LINK_TIMEOUT = 60
 PAGE_LOAD_TIMEOUT = 30
@@ -392,6 +393,7 @@ def first_run_setup(ctx):
     ctx.server.wait_until_listening()
     ctx.driver.get(link)
     ctx.check_page("setup form")
+    accessibility.audit_setup_form(ctx)
     ctx.submit_form({
         "organization": ADMIN["organization"],
         "name": ADMIN["name"],
@@ -517,6 +519,11 @@ def dashboard_shows_the_database(ctx):
     dashboard.dashboard_matches_the_database(ctx, ADMIN)
 
 
+def every_page_accessible_and_fits_a_phone(ctx):
+    """axe-core finds no WCAG 2.1 A/AA violation on any console or invitee page, light or dark; skip link first; 390 px fits."""
+    accessibility.every_page(ctx, ADMIN)
+
+
 def bulk_work_at_documented_sizes(ctx):
     """10,000 pasted addresses, a 100,000-row CSV upload, a long template; an 11 MB upload is 413 (runs last)."""
     bulk_forms.bulk_work_at_documented_sizes(ctx, ADMIN)
@@ -532,14 +539,17 @@ FLOWS = [
     invitee_pages_in_the_invitations_language,
     license_install_invitations,
     dashboard_shows_the_database,
+    every_page_accessible_and_fits_a_phone,
     bulk_work_at_documented_sizes,
 ]
 ESSENTIAL = {first_run_setup}
 
 
 # ----------------------------------------------------------------------- main
-def main(argv):
-    parser = argparse.ArgumentParser(description="Herald browser tests")
+def main(argv, all_flows=None, description="Herald browser tests"):
+    """Runs the flows (default FLOWS); other scripts (screenshots.py) pass their own list."""
+    all_flows = all_flows or FLOWS
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--binary", default=os.path.join(ROOT, ".build", "debug", "herald"),
                         help="the herald executable to test (default: %(default)s)")
     parser.add_argument("--keep", action="store_true",
@@ -548,10 +558,10 @@ def main(argv):
                         help="comma-separated flow names to run (with the essential first-run setup), e.g. license_install_invitations")
     args = parser.parse_args(argv)
     chosen = set(filter(None, args.only.split(",")))
-    unknown = chosen - {f.__name__ for f in FLOWS}
+    unknown = chosen - {f.__name__ for f in all_flows}
     if unknown:
         parser.error("unknown flows: %s" % ", ".join(sorted(unknown)))
-    flows = [f for f in FLOWS if not chosen or f in ESSENTIAL or f.__name__ in chosen]
+    flows = [f for f in all_flows if not chosen or f in ESSENTIAL or f.__name__ in chosen]
 
     # SIGTERM (CI timeout, scripts/test being stopped) must still run the
     # `finally` below that stops the server and the browser.

@@ -41,7 +41,7 @@ extension Request {
     ) -> InviteePage<Content> {
         let catalog = herald.catalog
         var strings: [String: String] = [:]
-        for key in keys + [titleKey, "page.language"] {
+        for key in keys + [titleKey, "page.language", "page.skip_to_content"] {
             // Leaf reads `t.join_title`: a dot would be a path.
             strings[String(decoding: key.utf8.map { $0 == UInt8(ascii: ".") ? UInt8(ascii: "_") : $0 }, as: UTF8.self)] = catalog.text(key, language, arguments)
         }
