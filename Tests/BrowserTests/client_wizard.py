@@ -38,7 +38,7 @@ def expect_text(ctx, needle, label):
 
 
 def wait_for_import(ctx, label, timeout=60):
-    """The import's progress page reloads itself (meta refresh, no script) until the import has finished.
+    """The import's progress page reloads itself (HTTP Refresh header, no script) until the import has finished.
     Returns the states the page showed, in order."""
     states, deadline = [], time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -7,12 +7,12 @@ struct DashboardController {
     /// How often the page reloads itself while messages are being sent.
     static let refreshWhileSending = 5
 
-    func show(_ req: Request) async throws -> View {
+    func show(_ req: Request) async throws -> Response {
         let context = try req.console
         guard context.isAdministrator else {
             // Members see only what is theirs: organization-wide figures are for administrators.
             let keys = switch try await LicenseAccess.scope(for: context, on: req.db) { case .all: 0; case .only(let ids): ids.count }
-            return try await req.renderPage("member-home", section: .dashboard, ["licenseKeys": keys])
+            return try await req.renderPage("member-home", section: .dashboard, ["licenseKeys": keys]).encodeResponse(for: req)
         }
         let organizationID = context.organizationID
         async let stats = DashboardStats.load(organizationID: organizationID, on: req.db)
@@ -23,7 +23,7 @@ struct DashboardController {
             page.mailQuotaNote = "Daily mail quota reached: \(usage.used) of \(usage.limit) messages queued in the last 24 hours. "
                 + "New invitations are refused until older messages leave the 24-hour window."
         }
-        return try await req.renderPage("dashboard", section: .dashboard,
-                                        refreshSeconds: page.isSending ? Self.refreshWhileSending : nil, page)
+        return try await req.renderRefreshingPage("dashboard", section: .dashboard,
+                                                  every: page.isSending ? Self.refreshWhileSending : nil, page)
     }
 }

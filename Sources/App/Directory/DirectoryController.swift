@@ -157,13 +157,13 @@ struct DirectoryController {
 
     /// The progress of one import: rows done of the total while it runs (the page reloads itself every two
     /// seconds, no script), then what it added and updated, or why it stopped.
-    func importProgress(_ req: Request) async throws -> View {
+    func importProgress(_ req: Request) async throws -> Response {
         let organizationID = try req.console.organizationID
         guard let job = req.herald.directoryImports.job(req.parameters.get("id", as: UUID.self), organizationID: organizationID) else {
             throw Abort(.notFound, reason: "import: no such import in your organization (finished imports are shown for an hour)")
         }
         let percent = job.rowsTotal == 0 ? 100 : job.rowsDone * 100 / job.rowsTotal
-        return try await req.renderPage("directory-import", section: .directory, title: "Directory import",
-                                        refreshSeconds: job.state == .running ? 2 : nil, ImportProgress(job: job, percent: percent))
+        return try await req.renderRefreshingPage("directory-import", section: .directory, title: "Directory import",
+                                                  every: job.state == .running ? 2 : nil, ImportProgress(job: job, percent: percent))
     }
 }

@@ -23,10 +23,20 @@ struct Page<Content: Encodable>: Encodable {
     let isAdministrator: Bool
     let nav: [NavItem]
     let flash: String?
-    /// Seconds after which the browser reloads the page (`<meta http-equiv="refresh">`), for pages showing
-    /// work in progress without JavaScript; nil for a page that stays put.
-    var refreshSeconds: Int? = nil
+    /// For a page showing work in progress: whether it reloads itself and the link that turns that off or on.
+    var autoRefresh: AutoRefresh? = nil
     let content: Content
+}
+
+/// A page showing work in progress reloads itself without JavaScript, and says so with a link that stops it
+/// (`?refresh=off`), since WCAG 2.2.1 asks that a person can turn a timed change off. The reload is asked for with
+/// the HTTP `Refresh` header (`Request.renderRefreshingPage`), not `<meta http-equiv="refresh">`, which axe-core
+/// reports on every page whatever control the page offers.
+struct AutoRefresh: Encodable {
+    /// Seconds between reloads; nil when the person turned reloading off.
+    let seconds: Int?
+    /// The same page with reloading turned off (while on) or on again (while off).
+    let toggleURL: String
 }
 
 /// The console's sections, in navigation order.
@@ -70,7 +80,7 @@ enum ConsoleSection: String, CaseIterable {
 extension Request {
     /// Renders a console page inside the shared layout.
     func renderPage<Content: Encodable>(
-        _ template: String, section: ConsoleSection, title: String? = nil, refreshSeconds: Int? = nil, _ content: Content
+        _ template: String, section: ConsoleSection, title: String? = nil, autoRefresh: AutoRefresh? = nil, _ content: Content
     ) async throws -> View {
         let context = try console
         let flash = session.data["flash"]
@@ -88,10 +98,23 @@ extension Request {
             nav: ConsoleSection.allCases.filter { context.isAdministrator || $0.isOpenToMembers }
                 .map { .init(path: $0.path, label: $0.label, active: $0 == section) },
             flash: flash,
-            refreshSeconds: refreshSeconds,
+            autoRefresh: autoRefresh,
             content: content
         )
         return try await view.render(template, page)
+    }
+
+    /// Renders a console page that reloads itself every `seconds` (nil: it stays put) unless the person turned
+    /// reloading off with `?refresh=off`.
+    func renderRefreshingPage<Content: Encodable>(
+        _ template: String, section: ConsoleSection, title: String? = nil, every seconds: Int?, _ content: Content
+    ) async throws -> Response {
+        let stopped = url.query?.isEmpty == false && (try? query.get(String.self, at: "refresh")) == "off"
+        let autoRefresh = seconds.map { AutoRefresh(seconds: stopped ? nil : $0, toggleURL: stopped ? url.path : url.path + "?refresh=off") }
+        let response = try await renderPage(template, section: section, title: title, autoRefresh: autoRefresh, content)
+            .encodeResponse(for: self)
+        if let seconds = autoRefresh?.seconds { response.headers.replaceOrAdd(name: "Refresh", value: String(seconds)) }
+        return response
     }
 
     /// A one-line message shown at the top of the next page (post/redirect/get).
