@@ -89,7 +89,8 @@ struct MailServerLimitsTests {
             let started = Date()
             let result = try await Self.testEmail(app, headers, server: "127.0.0.1:\(port)")
             #expect(result.detail == "SMTP timeout: no SMTP greeting in time (not an SMTP server, or one too slow to answer)")
-            #expect(Date().timeIntervalSince(started) < 15)
+            // Generous: only a missing timeout (a wait without end) may fail this, not a loaded machine.
+            #expect(Date().timeIntervalSince(started) < 60)
         }
     }
 

@@ -100,6 +100,8 @@ struct StoredStringsTests {
         "directory.user_updated": .directoryUserUpdated, "directory.user_deleted": .directoryUserDeleted,
         "directory.group_created": .directoryGroupCreated, "directory.group_deleted": .directoryGroupDeleted,
         "directory.member_added": .directoryMemberAdded, "directory.member_removed": .directoryMemberRemoved,
+        "invitation.client.revoked": .clientInvitationRevoked, "invitation.install.resent": .installInvitationResent,
+        "invitation.install.revoked": .installInvitationRevoked,
     ]
 
     @Test("audit events: every action string")

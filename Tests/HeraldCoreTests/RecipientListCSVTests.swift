@@ -151,25 +151,19 @@ struct RecipientListCSVTests {
         #expect(list.addresses.allSatisfy { $0.requiresSMTPUTF8 })
     }
 
-    @Test("streams 100,000 rows in well under a second")
-    func performance() throws {
+    @Test("reads a 100,000-row file from disk, every row with its line number")
+    func largeFile() throws {
         // given: a 100,000-row file (~3.8 MB) on disk
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("herald-\(UUID().uuidString).csv").path
         var text = "email\r\n"
         for index in 0..<100_000 { text += "first.last\(index)@mail.example.com\r\n" }
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        // when
-        let clock = ContinuousClock()
-        var list = RecipientList()
-        let elapsed = clock.measure { list = parser.parseCSV(fileAtPath: path) }
+        // when (its speed is Benchmarks/bulk-invite's business, not a timed test's)
+        let list = parser.parseCSV(fileAtPath: path)
         // then
         #expect(list.errors.isEmpty)
         #expect(list.recipients.count == 100_000)
         #expect(list.recipients.last?.line == 100_001)
-        // A loose bound that only catches a quadratic slip: debug builds on a busy
-        // CI machine are slow. Release: ~0.15 s (see the report in the commit log).
-        #expect(elapsed < .seconds(10))
-        print("RecipientListParser: 100,000 rows in \(elapsed)")
     }
 }
