@@ -5,7 +5,7 @@ func registerAPIRoutes(_ groups: RouteGroups) {
     let apiController = APIController()
     let tokens = APITokensController()
     groups.admin.get("api-tokens", use: tokens.list)
-    groups.admin.post("api-tokens", use: tokens.create)
+    groups.admin.consoleForm("api-tokens", page: tokens.list, use: tokens.create)
     groups.admin.confirmed("api-tokens", ":id", "revoke", section: .apiTokens, describe: tokens.describeRevoke, perform: tokens.revoke)
     groups.api.get("organization", use: apiController.organization)
     groups.api.get("api-tokens", use: apiController.apiTokens)

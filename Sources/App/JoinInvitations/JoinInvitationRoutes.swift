@@ -9,7 +9,7 @@ func registerJoinInvitationRoutes(_ groups: RouteGroups) {
     groups.console.get("welcome", use: WelcomeController().show)
     let invitations = JoinInvitationsController()
     groups.admin.on(.POST, "invitations", "join", body: .collect(maxSize: "10mb"), use: invitations.create)
-    groups.admin.post("invitations", ":id", "resend", use: invitations.resend)
+    groups.admin.consoleForm("invitations", ":id", "resend", page: InvitationsController().list, use: invitations.resend)
     groups.admin.confirmed("invitations", ":id", "revoke", section: .invitations,
                            describe: InvitationConfirmations.describeRevoke, perform: invitations.revoke)
     groups.api.post("invitations", "join", use: apiController.inviteToJoin)

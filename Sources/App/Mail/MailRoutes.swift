@@ -6,7 +6,7 @@ func registerMailRoutes(_ groups: RouteGroups) {
     let mail = MailSettingsController()
     groups.admin.get("mail", use: mail.form)
     groups.admin.post("mail", use: mail.save)
-    groups.admin.post("mail", "test", use: mail.sendTest)
+    groups.admin.consoleForm("mail", "test", page: mail.form) { req in try await mail.sendTest(req).encodeResponse(for: req) }
     groups.api.get("mail-settings", use: apiController.mailSettings)
     groups.api.put("mail-settings", use: apiController.updateMailSettings)
     groups.api.post("mail-settings", "test", use: apiController.sendTestEmail)

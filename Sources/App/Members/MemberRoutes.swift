@@ -7,7 +7,7 @@ func registerMemberRoutes(_ groups: RouteGroups) {
     groups.console.confirmed("leave", section: .dashboard, describe: MemberConfirmations.describeLeave, perform: members.leave)
     groups.admin.get("members", use: members.list)
     for change in [MembershipChanges.Change.promote, .unblock] {
-        groups.admin.post("members", ":id", .constant(change.rawValue), use: members.change(change))
+        groups.admin.consoleForm("members", ":id", .constant(change.rawValue), page: members.list, use: members.change(change))
     }
     // Taking something away from a person goes through the confirmation step in the console (the API acts at once).
     for change in [MembershipChanges.Change.demote, .block, .remove] {
@@ -17,7 +17,7 @@ func registerMemberRoutes(_ groups: RouteGroups) {
     for change in [MembershipChanges.Change.promote, .demote, .block, .unblock, .remove] {
         groups.api.post("members", ":id", .constant(change.rawValue), use: apiController.changeMember(change))
     }
-    groups.admin.post("members", ":id", "license-keys", use: members.grant)
+    groups.admin.consoleForm("members", ":id", "license-keys", page: members.list, use: members.grant)
     groups.api.get("members", use: apiController.members)
     groups.api.put("members", ":id", "license-keys", use: apiController.grantLicenseKeys)
 }

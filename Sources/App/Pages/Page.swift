@@ -25,6 +25,8 @@ struct Page<Content: Encodable>: Encodable {
     let flash: String?
     /// For a page showing work in progress: whether it reloads itself and the link that turns that off or on.
     var autoRefresh: AutoRefresh? = nil
+    /// A form on this page the server refused, to show in place (`FormRefusal`).
+    var refusal: FormRefusal? = nil
     let content: Content
 }
 
@@ -99,6 +101,7 @@ extension Request {
                 .map { .init(path: $0.path, label: $0.label, active: $0 == section) },
             flash: flash,
             autoRefresh: autoRefresh,
+            refusal: FormRefusal.current(self),
             content: content
         )
         return try await view.render(template, page)
