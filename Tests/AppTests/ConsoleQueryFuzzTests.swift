@@ -12,7 +12,7 @@ import VaporTesting
 @Suite("console query fuzzing")
 struct ConsoleQueryFuzzTests {
     /// Every query parameter a Herald handler reads, and a few a future one may.
-    static let parameterNames = ["page", "limit", "q", "status", "kind", "user", "template", "language", "lang", "batch",
+    static let parameterNames = ["page", "limit", "cursor", "from", "to", "action", "actor", "role", "q", "status", "kind", "user", "template", "language", "lang", "batch",
                                  "days", "after", "offset", "seats", "port"]
 
     static let hostileValues = [
@@ -59,7 +59,7 @@ struct ConsoleQueryFuzzTests {
         }
     }
 
-    @Test("an audit page number too large to multiply is refused naming the parameter; real pages still work")
+    @Test("the retired audit page number is refused naming the parameter; a limit out of range too; cursor pages work")
     func auditPageIsRangeChecked() async throws {
         try await withHerald { app in
             // given
@@ -68,11 +68,14 @@ struct ConsoleQueryFuzzTests {
 
             // when
             let huge = try await browser.get("/console/audit?page=184467440737095517")
-            let second = try await browser.get("/console/audit?page=2")
+            let limit = try await browser.get("/console/audit?limit=184467440737095517")
+            let first = try await browser.get("/console/audit?limit=1")
+            let second = try await browser.get(try #require(KeysetListTests.link("next", in: first.body.string)))
 
             // then
             #expect(huge.status == .badRequest)
-            #expect(huge.body.string.contains("page: must be a whole number from 1 to 200000"), "\(huge.body.string.prefix(500))")
+            #expect(huge.body.string.contains("page: lists are paged with cursor and limit"), "\(huge.body.string.prefix(500))")
+            #expect(limit.body.string.contains("limit: must be a whole number from 1 to 1000"), "\(limit.body.string.prefix(500))")
             #expect(second.status == .ok)
         }
     }

@@ -50,7 +50,8 @@ struct InstallPageTests {
             _ = try await LicenseFixtures.activate(app, code: invited.codes[0], fingerprint: "fp-export-1", computerName: "=HYPERLINK(\"x\")")
             _ = try await LicenseFixtures.activate(app, code: invited.codes[1], fingerprint: "fp-export-2", computerName: "Lab PC, room 2")
             // when
-            let csv = try await InstallationActions.exportCSV(keyID: try invited.key.requireID(), on: app.db)
+            var csv = ""
+            try await InstallationList(status: nil).export(keyID: try invited.key.requireID()).write(from: app.db) { csv += $0 }
             // then
             let lines = csv.split(separator: "\r\n")
             #expect(lines.count == 3)

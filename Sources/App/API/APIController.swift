@@ -3,6 +3,9 @@ import Vapor
 
 /// `/api/v1`: JSON for scripts and integrations, authenticated with a Bearer API token.
 struct APIController {
+    /// Rows per API list page when `?limit=` is not given (at most `ListRequest.maximumLimit`).
+    static let defaultListLimit = 100
+
     struct OrganizationDTO: Content {
         let id: UUID
         let name: String
@@ -18,6 +21,7 @@ struct APIController {
     }
 
     struct AuditEventDTO: Content {
+        let id: UUID?
         let time: Date?
         let actor: String
         let action: AuditAction
@@ -42,16 +46,19 @@ struct APIController {
         return OrganizationDTO(id: try organization.requireID(), name: organization.name)
     }
 
-    /// A page of members (`?page=`, `?per_page=` up to 1,000, the default; `Link` names the next).
+    /// A page of members, oldest first (`?cursor=`, `?limit=` up to 1,000, default 100; `Link` names the next and
+    /// previous pages); filtered by `role`, `status`, `from`, `to` (the days they joined).
     func members(_ req: Request) async throws -> Response {
         let organizationID = try req.api.organizationID
-        let page = try PageRequest(req, defaultSize: PageRequest.maximumSize)
-        let shown = try await page.slice { offset, limit in
-            try await Membership.query(on: req.db)
-                .filter(\.$organization.$id == organizationID).filter(\.$status ~~ [.active, .blocked])
-                .with(\.$account).sort(\.$createdAt).sort(\.$id).range(offset..<(offset + limit)).all()
-        }
-        return try await page.response(shown.rows.map(Self.memberDTO), next: shown.next, for: req)
+        let filter = try MemberList(req)
+        let list = try ListRequest(req, defaultLimit: Self.defaultListLimit)
+        let page = try await list.page(filter.query(organizationID: organizationID, on: req.db), MemberList.oldestFirst)
+        return try await list.response(page, for: req, Self.memberDTO)
+    }
+
+    /// `GET /api/v1/members/export.csv`: the filtered list in full, streamed.
+    func exportMembers(_ req: Request) async throws -> Response {
+        try MemberList(req).export(organizationID: try req.api.organizationID, for: req)
     }
 
     static func memberDTO(_ membership: Membership) throws -> MemberDTO {
@@ -59,11 +66,21 @@ struct APIController {
                   status: membership.status.rawValue, joinedAt: membership.createdAt)
     }
 
-    func auditEvents(_ req: Request) async throws -> [AuditEventDTO] {
-        let limit = try req.query(WholeNumber<ListLimit>.self, "limit")?.value ?? 100
-        return try await AuditEvent.query(on: req.db).filter(\.$organization.$id == req.api.organizationID)
-            .sort(\.$createdAt, .descending).limit(limit).all()
-            .map { AuditEventDTO(time: $0.createdAt, actor: $0.actorLabel, action: $0.action, targetType: $0.targetType, target: $0.targetLabel, details: $0.details) }
+    /// A page of audit events, newest first (`?cursor=`, `?limit=` up to 1,000, default 100; `Link` names the next
+    /// and previous pages); filtered by `action`, `actor` (as recorded) and `from`, `to` (days, UTC).
+    func auditEvents(_ req: Request) async throws -> Response {
+        let filter = try AuditList(req)
+        let list = try ListRequest(req, defaultLimit: Self.defaultListLimit)
+        let page = try await list.page(filter.query(organizationID: try req.api.organizationID, on: req.db), AuditList.newestFirst)
+        return try await list.response(page, for: req) { (event: AuditEvent) in
+            AuditEventDTO(id: event.id, time: event.createdAt, actor: event.actorLabel, action: event.action, targetType: event.targetType,
+                          target: event.targetLabel, details: event.details)
+        }
+    }
+
+    /// `GET /api/v1/audit-events/export.csv`: the filtered log in full, streamed.
+    func exportAuditEvents(_ req: Request) async throws -> Response {
+        try AuditList(req).export(organizationID: try req.api.organizationID, for: req)
     }
 
     func apiTokens(_ req: Request) async throws -> [APITokenDTO] {

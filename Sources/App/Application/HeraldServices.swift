@@ -18,6 +18,8 @@ package final class HeraldServices: Sendable {
     package let secretBox: SecretBox
     /// Signs the link-bound CSRF tokens of invitee forms (`LinkBoundCSRFMiddleware`).
     let linkFormKey: SymmetricKey
+    /// Signs the position tokens of paged lists (`ListCursor`).
+    let listCursorKey: SymmetricKey
     /// The join-link and activation lookups (`JoinLink`, `ActivationLookup`).
     let hotReads: HotReads
     /// Activations of one license key, one at a time (`SeatLock`); also deactivating and blocking installations.
@@ -54,6 +56,7 @@ package final class HeraldServices: Sendable {
         self.clock = configuration.clock
         self.secretBox = SecretBox(serverSecret: secretKey, purpose: "herald stored secrets v1")
         self.linkFormKey = CSRF.linkFormKey(serverSecret: secretKey)
+        self.listCursorKey = ListCursor.signingKey(serverSecret: secretKey)
         self.signInLimits = SignInLimits(serverSecret: secretKey)
         self.tokenRedemptionLimiter = RateLimiter(limit: 30, window: 15 * 60)
         self.eventLoopGroup = group

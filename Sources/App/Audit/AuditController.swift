@@ -1,7 +1,7 @@
 import Fluent
 import Vapor
 
-/// The audit log page: who did what, to what, when; newest first, paged.
+/// The audit log page: who did what, to what, when; newest first, filtered and paged.
 struct AuditController {
     struct Row: Encodable {
         let time: String
@@ -9,37 +9,51 @@ struct AuditController {
         let action: AuditAction
         let target: String
         let details: String?
+
+        init(_ event: AuditEvent) {
+            time = DisplayDate.format(event.createdAt)
+            actor = event.actorLabel
+            action = event.action
+            target = "\(event.targetType) \(event.targetLabel)"
+            details = event.details
+        }
     }
 
     struct ViewModel: Encodable {
         let rows: [Row]
-        let page: Int
-        let previousPage: Int?
-        let nextPage: Int?
+        let actions: [AuditAction]
+        let action: String
+        let actor: String
+        let from: String
+        let to: String
+        let previousPage: String?
+        let nextPage: String?
+        let export: String
     }
 
     static let pageSize = 50
 
     func list(_ req: Request) async throws -> View {
         let organizationID = try req.console.organizationID
-        let page = try req.query(WholeNumber<PageNumber>.self, "page")?.value ?? 1
-        let rows = try await Self.rows(organizationID: organizationID, limit: Self.pageSize + 1, offset: (page - 1) * Self.pageSize, on: req.db)
+        let filter = try AuditList(req)
+        let list = try ListRequest(req, defaultLimit: Self.pageSize)
+        let shown = try await list.page(filter.query(organizationID: organizationID, on: req.db), AuditList.newestFirst)
         let content = ViewModel(
-            rows: Array(rows.prefix(Self.pageSize)), page: page,
-            previousPage: page > 1 ? page - 1 : nil, nextPage: rows.count > Self.pageSize ? page + 1 : nil
+            rows: shown.rows.map(Row.init), actions: AuditAction.allCases, action: filter.action?.rawValue ?? "", actor: filter.actor,
+            from: filter.created.fromText, to: filter.created.toText, previousPage: list.link(shown.previous),
+            nextPage: list.link(shown.next), export: list.exportLink("/console/audit/export.csv")
         )
         return try await req.renderPage("audit", section: .audit, content)
     }
 
-    static func rows(organizationID: UUID, limit: Int, offset: Int = 0, on db: any Database) async throws -> [Row] {
-        try await AuditEvent.query(on: db)
-            .filter(\.$organization.$id == organizationID)
-            .sort(\.$createdAt, .descending)
-            .range(offset..<(offset + limit))
-            .all()
-            .map { event in
-                Row(time: DisplayDate.format(event.createdAt), actor: event.actorLabel, action: event.action,
-                    target: "\(event.targetType) \(event.targetLabel)", details: event.details)
-            }
+    /// `GET /console/audit/export.csv`: the filtered log in full.
+    func export(_ req: Request) async throws -> Response {
+        try AuditList(req).export(organizationID: try req.console.organizationID, for: req)
+    }
+
+    /// The newest events (the dashboard's recent activity).
+    static func rows(organizationID: UUID, limit: Int, on db: any Database) async throws -> [Row] {
+        try await AuditList.newestFirst.page(AuditEvent.query(on: db).filter(\.$organization.$id == organizationID), from: nil, limit: limit)
+            .rows.map(Row.init)
     }
 }

@@ -40,20 +40,23 @@ extension APIController {
         var group: String?
     }
 
-    /// A page of users (`?page=`, `?per_page=` up to 1,000, the default); a `Link: <…>; rel="next"` header names the
-    /// next page while there is one.
+    /// A page of users by name, or by email with `?q=` (an email prefix) (`?cursor=`, `?limit=` up to 1,000, default
+    /// 100; `Link` names the next and previous pages).
     func directoryUsers(_ req: Request) async throws -> Response {
         let organizationID = try req.api.organizationID
-        let page = try PageRequest(req, defaultSize: PageRequest.maximumSize)
-        let users = try await page.slice { offset, limit in
-            try await DirectoryUser.query(on: req.db).filter(\.$organization.$id == organizationID)
-                .sort(\.$name).sort(\.$email).range(offset..<(offset + limit)).all()
-        }
+        let filter = try DirectoryUserList(req)
+        let list = try ListRequest(req, defaultLimit: Self.defaultListLimit)
+        let users = try await list.page(try filter.query(organizationID: organizationID, on: req.db), filter.ordering)
         let groupsOfUser = try await DirectoryStore.groupNames(ofUsers: users.rows.map { try $0.requireID() }, on: req.db)
-        return try await page.response(users.rows.map { user in
+        return try await list.response(users, for: req) { user in
             DirectoryUserDTO(id: try user.requireID(), name: user.name, email: user.email, enabled: user.enabled,
                              groups: (groupsOfUser[try user.requireID()] ?? []).sorted())
-        }, next: users.next, for: req)
+        }
+    }
+
+    /// `GET /api/v1/directory/users/export.csv`: the (searched) users in full, streamed.
+    func exportDirectoryUsers(_ req: Request) async throws -> Response {
+        try DirectoryUserList(req).export(organizationID: try req.api.organizationID, for: req)
     }
 
     func createDirectoryUser(_ req: Request) async throws -> Response {

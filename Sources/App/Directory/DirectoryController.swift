@@ -25,15 +25,13 @@ struct DirectoryController {
         var newName = ""
         var newEmail = ""
         var csv = ""
-        var usersPage = Pager()
-        var groupsPage = Pager()
-    }
-
-    /// Links to the neighbouring pages of one list; each list keeps the other's page in its links.
-    struct Pager: Encodable {
-        var page = 1
-        var previous: Int?
-        var next: Int?
+        var search = ""
+        /// Links to the neighbouring pages of each list; each keeps the other list's position.
+        var previousUsers: String?
+        var nextUsers: String?
+        var previousGroups: String?
+        var nextGroups: String?
+        var export = ""
     }
 
     static let usersPerPage = 100
@@ -45,12 +43,10 @@ struct DirectoryController {
 
     static func render(_ req: Request, _ model: ViewModel) async throws -> View {
         let organizationID = try req.console.organizationID
-        let userPage = try PageRequest(req, defaultSize: usersPerPage)
+        let filter = try DirectoryUserList(req)
+        let userList = try ListRequest(req, defaultLimit: usersPerPage)
         let groupPage = try PageRequest(req, pageField: "groups_page", defaultSize: groupsPerPage)
-        let users = try await userPage.slice { offset, limit in
-            try await DirectoryUser.query(on: req.db).filter(\.$organization.$id == organizationID)
-                .sort(\.$name).sort(\.$email).range(offset..<(offset + limit)).all()
-        }
+        let users = try await userList.page(try filter.query(organizationID: organizationID, on: req.db), filter.ordering)
         let groups = try await groupPage.slice { offset, limit in
             try await DirectoryGroup.query(on: req.db).filter(\.$organization.$id == organizationID)
                 .sort(\.$name).range(offset..<(offset + limit)).all()
@@ -65,9 +61,27 @@ struct DirectoryController {
         content.groups = try groups.rows.map { group in
             GroupRow(id: try group.requireID().uuidString, name: group.name, members: memberCounts[try group.requireID()] ?? 0)
         }
-        content.usersPage = Pager(page: userPage.page, previous: users.previous, next: users.next)
-        content.groupsPage = Pager(page: groupPage.page, previous: groups.previous, next: groups.next)
+        content.search = filter.emailPrefix
+        content.previousUsers = userList.link(users.previous)
+        content.nextUsers = userList.link(users.next)
+        content.previousGroups = groups.previous.map { groupsLink(req, page: $0) }
+        content.nextGroups = groups.next.map { groupsLink(req, page: $0) }
+        content.export = userList.exportLink("/console/directory/users/export.csv")
         return try await req.renderPage("directory", section: .directory, content)
+    }
+
+    /// The directory page with the groups' page set to `page`, the users' position and search kept.
+    private static func groupsLink(_ req: Request, page: Int) -> String {
+        var url = URLComponents()
+        url.path = "/console/directory"
+        url.queryItems = (URLComponents(string: req.url.string)?.queryItems ?? []).filter { $0.name != "groups_page" }
+            + [URLQueryItem(name: "groups_page", value: String(page))]
+        return url.string?.replacingOccurrences(of: "+", with: "%2B") ?? "/console/directory"
+    }
+
+    /// `GET /console/directory/users/export.csv`: the (searched) users in full, as the import reads them.
+    func exportUsers(_ req: Request) async throws -> Response {
+        try DirectoryUserList(req).export(organizationID: try req.console.organizationID, for: req)
     }
 
     /// Runs a change; on a 4xx shows the directory page with the reason (and the input) instead of an error page.

@@ -10,6 +10,7 @@ func registerDirectoryRoutes(_ groups: RouteGroups) {
     admin.post("users", use: directory.createUser)
     admin.confirmed("users", ":id", "delete", section: .directory,
                     describe: DirectoryConfirmations.describeUserRemoval, perform: directory.deleteUser)
+    admin.get("users", "export.csv", use: directory.exportUsers)
     admin.post("users", ":id", ":action", use: directory.userAction)
     admin.post("import", use: directory.importUsers)
     admin.get("import", ":id", use: directory.importProgress)
@@ -22,6 +23,7 @@ func registerDirectoryRoutes(_ groups: RouteGroups) {
                     describe: DirectoryConfirmations.describeGroupDeletion, perform: directoryGroups.delete)
     let api = groups.api.grouped("directory")
     api.get("users", use: apiController.directoryUsers)
+    api.get("users", "export.csv", use: apiController.exportDirectoryUsers)
     api.post("users", use: apiController.createDirectoryUser)
     api.post("users", "import", use: apiController.importDirectoryUsers)
     api.get("import-jobs", ":id", use: apiController.directoryImportJob)

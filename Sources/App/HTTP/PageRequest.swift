@@ -1,8 +1,8 @@
 import Vapor
 
-/// One page of a long list, read from `?page=` (and `?per_page=` on the API): every list an organization can
-/// grow without bound (directory users and groups) is served a page at a time: rendering all of them at once
-/// built megabytes of HTML on an event loop and stalled every connection it served.
+/// One page of a short list by page number (`?groups_page=`: the directory's groups, a few hundred at most). Lists
+/// that grow without bound are read by keyset instead (`ListRequest`, `ListOrdering`): an offset costs as many rows
+/// as it skips.
 struct PageRequest: Sendable, Equatable {
     static let maximumPage = 1_000_000
     static let maximumSize = 1_000
@@ -30,19 +30,5 @@ struct PageRequest: Sendable, Equatable {
     func slice<Row>(_ fetch: (_ offset: Int, _ limit: Int) async throws -> [Row]) async throws -> (rows: [Row], next: Int?, previous: Int?) {
         let rows = try await fetch(offset, size + 1)
         return (Array(rows.prefix(size)), rows.count > size ? page + 1 : nil, page > 1 ? page - 1 : nil)
-    }
-
-    /// One page of an API list: the rows as a JSON array, and a `Link: <…>; rel="next"` header naming the next page
-    /// (the request's own path and query, with `page` and `per_page` set) while there is one.
-    func response<Row: Content>(_ rows: [Row], next: Int?, for request: Request) async throws -> Response {
-        let response = try await rows.encodeResponse(for: request)
-        if let next {
-            var url = URLComponents()
-            url.path = request.url.path
-            url.queryItems = (URLComponents(string: request.url.string)?.queryItems ?? []).filter { !["page", "per_page"].contains($0.name) }
-                + [URLQueryItem(name: "page", value: String(next)), URLQueryItem(name: "per_page", value: String(size))]
-            response.headers.replaceOrAdd(name: .link, value: "<\(url.string ?? request.url.path)>; rel=\"next\"")
-        }
-        return response
     }
 }

@@ -60,11 +60,6 @@ struct WholeNumber<Kind: WholeNumberRange>: Codable, Sendable, Hashable {
 }
 
 /// The numbers Herald takes from requests, each with the range that keeps every computation with it in bounds.
-enum PageNumber: WholeNumberRange {
-    /// Times a page size of 50, far below any overflow; no organization has ten million audit events.
-    static let range = 1...200_000
-}
-
 enum ListLimit: WholeNumberRange {
     static let range = 1...1_000
 }

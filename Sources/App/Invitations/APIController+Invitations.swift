@@ -42,24 +42,24 @@ extension APIController {
         return try await ["results": results].encodeResponse(status: .created, for: req)
     }
 
-    /// A page of invitations, newest first (`?page=`, `?per_page=` up to 1,000, the default; `Link` names the next).
+    /// A page of invitations (`?cursor=`, `?limit=` up to 1,000, default 100; `Link` names the next and previous
+    /// pages), newest first or, with `?q=` (an email prefix), by email; filtered by `status`, `kind`, `from`, `to`.
     func invitations(_ req: Request) async throws -> Response {
         let organizationID = try req.api.organizationID
-        var query = Invitation.query(on: req.db).filter(\.$organization.$id == organizationID)
-        if let kind = try? req.query.get(String.self, at: "kind") {
-            guard let kind = InvitationKind(rawValue: kind) else { throw Abort(.badRequest, reason: "kind: must be join, install or client") }
-            query = query.filter(\.$kind == kind)
-        }
+        let filter = try InvitationList(req)
         let now = Date()
-        let page = try PageRequest(req, defaultSize: PageRequest.maximumSize)
-        let shown = try await page.slice { offset, limit in
-            try await query.sort(\.$createdAt, .descending).sort(\.$id).range(offset..<(offset + limit)).all()
-        }
-        return try await page.response(shown.rows.map {
+        let list = try ListRequest(req, defaultLimit: Self.defaultListLimit)
+        let page = try await list.page(try filter.query(organizationID: organizationID, now: now, on: req.db), filter.ordering)
+        return try await list.response(page, for: req) {
             let status = InvitationLifecycle.effectiveStatus(stored: $0.status, expiresAt: $0.expiresAt, now: now)
             return InvitationDTO(id: try $0.requireID(), kind: $0.kind, email: $0.email, status: status, language: $0.language,
                                  sentAt: $0.sentAt, expiresAt: $0.expiresAt, acceptedAt: $0.acceptedAt)
-        }, next: shown.next, for: req)
+        }
+    }
+
+    /// `GET /api/v1/invitations/export.csv`: the filtered list in full, streamed.
+    func exportInvitations(_ req: Request) async throws -> Response {
+        try InvitationList(req).export(organizationID: try req.api.organizationID, for: req)
     }
 
     /// Any kind: a join link or an install code is replaced and emailed again (`InvitationChanges`).

@@ -5,5 +5,7 @@ func registerInvitationRoutes(_ groups: RouteGroups) {
     let apiController = APIController()
     let invitations = InvitationsController()
     groups.admin.get("invitations", use: invitations.list)
+    groups.admin.get("invitations", "export.csv", use: invitations.export)
     groups.api.get("invitations", use: apiController.invitations)
+    groups.api.get("invitations", "export.csv", use: apiController.exportInvitations)
 }

@@ -58,37 +58,4 @@ enum InstallationActions {
             .all()
             .map { ($0.certificateSerial, $0.deactivatedAt) }
     }
-
-    static let exportHeader = ["computer_name", "operating_system", "serial_number", "mac_address", "status",
-                               "activated", "deactivated", "invitation_email", "certificate_serial"]
-
-    /// The installations list as CSV, one line per installation, spreadsheet-safe.
-    static func exportCSV(keyID: UUID, on db: any Database) async throws -> String {
-        var csv = SpreadsheetSafeCSVWriter.line(exportHeader)
-        for installation in try await list(keyID: keyID, on: db) {
-            csv += SpreadsheetSafeCSVWriter.line([
-                installation.computerName, installation.operatingSystem, installation.serialNumber ?? "",
-                installation.macAddress ?? "", installation.status.rawValue, DisplayDate.format(installation.activatedAt),
-                installation.deactivatedAt.map { DisplayDate.format($0) } ?? "", installation.invitation?.email ?? "",
-                installation.certificateSerial,
-            ])
-        }
-        return csv
-    }
-
-    static func list(keyID: UUID, on db: any Database) async throws -> [Installation] {
-        try await newestFirst(keyID: keyID, on: db).all()
-    }
-
-    /// One page of the key's installations, newest first (a key with 100,000 seats is shown a page at a time).
-    static func page(_ page: PageRequest, keyID: UUID, on db: any Database) async throws -> (rows: [Installation], next: Int?, previous: Int?) {
-        try await page.slice { offset, limit in
-            try await newestFirst(keyID: keyID, on: db).range(offset..<(offset + limit)).all()
-        }
-    }
-
-    private static func newestFirst(keyID: UUID, on db: any Database) -> QueryBuilder<Installation> {
-        Installation.query(on: db).filter(\.$licenseKey.$id == keyID).with(\.$invitation)
-            .sort(\.$activatedAt, .descending).sort(\.$id)
-    }
 }

@@ -125,17 +125,25 @@ struct LicenseAPIController {
         ).encodeResponse(status: .created, for: req)
     }
 
-    /// A page of the key's installations, newest first (`?page=`, `?per_page=` up to 1,000, the default; `Link`
-    /// names the next).
+    /// A page of the key's installations, newest first (`?cursor=`, `?limit=` up to 1,000, default 100; `Link` names
+    /// the next and previous pages); `?status=` filters.
     func installations(_ req: Request) async throws -> Response {
         let key = try await Self.ownKey(req)
-        let page = try PageRequest(req, defaultSize: PageRequest.maximumSize)
-        let shown = try await InstallationActions.page(page, keyID: try key.requireID(), on: req.db)
-        return try await page.response(shown.rows.map {
+        let filter = try InstallationList(req)
+        let list = try ListRequest(req, defaultLimit: APIController.defaultListLimit)
+        let page = try await list.page(filter.query(keyID: try key.requireID(), on: req.db), InstallationList.newestFirst)
+        return try await list.response(page, for: req) {
             InstallationDTO(id: try $0.requireID(), computerName: $0.computerName, operatingSystem: $0.operatingSystem, serialNumber: $0.serialNumber,
                             macAddress: $0.macAddress, fingerprint: $0.fingerprint, status: $0.status, activatedAt: $0.activatedAt,
                             deactivatedAt: $0.deactivatedAt, invitationEmail: $0.invitation?.email, certificateSerial: $0.certificateSerial)
-        }, next: shown.next, for: req)
+        }
+    }
+
+    /// `GET .../installations/export.csv`: the (filtered) installations in full, streamed.
+    func exportInstallations(_ req: Request) async throws -> Response {
+        let key = try await Self.ownKey(req)
+        return try InstallationList(req).export(keyID: try key.requireID())
+            .response(for: req, filename: "installations-\(CSVDownload.slug(key.name)).csv")
     }
 
     /// `POST .../installations/:installationID/deactivate` and `.../block`.

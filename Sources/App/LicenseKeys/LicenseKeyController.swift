@@ -35,8 +35,11 @@ struct LicenseKeyController {
         let expires: String
         let downloads: [[String: String]]
         let installations: [InstallationRow]
-        let previousPage: Int?
-        let nextPage: Int?
+        let status: String
+        let statuses: [InstallationStatus]
+        let previousPage: String?
+        let nextPage: String?
+        let export: String
         let blocked: [String]
         let batches: [BatchRow]
         let isAdministrator: Bool
@@ -65,7 +68,9 @@ struct LicenseKeyController {
         let key = try await LicenseAccess.key(req.parameters.get("keyID", as: UUID.self), context: context, on: req.db)
         let keyID = try key.requireID()
         let used = try await LicenseKeyStore.usedSeats(keyID: keyID, on: req.db)
-        let shown = try await InstallationActions.page(try PageRequest(req, defaultSize: installationsPerPage), keyID: keyID, on: req.db)
+        let filter = try InstallationList(req)
+        let list = try ListRequest(req, defaultLimit: installationsPerPage)
+        let shown = try await list.page(filter.query(keyID: keyID, on: req.db), InstallationList.newestFirst)
         let installations = try shown.rows.map {
             InstallationRow(id: try $0.requireID().uuidString, computerName: $0.computerName, operatingSystem: $0.operatingSystem,
                             serialNumber: $0.serialNumber ?? "—", macAddress: $0.macAddress ?? "—", status: $0.status,
@@ -77,7 +82,9 @@ struct LicenseKeyController {
         return try await req.renderPage("license", section: .licenses, title: "License key \(key.name)", ViewModel(
             id: keyID.uuidString, name: key.name, product: key.product, seats: key.seats, used: used,
             free: SeatPolicy().freeSeats(seats: key.seats, used: used), expires: DisplayDate.format(key.expiresAt),
-            downloads: downloads, installations: installations, previousPage: shown.previous, nextPage: shown.next, blocked: blocked,
+            downloads: downloads, installations: installations, status: filter.status?.rawValue ?? "",
+            statuses: InstallationStatus.allCases, previousPage: list.link(shown.previous), nextPage: list.link(shown.next),
+            export: list.exportLink("/console/licenses/\(keyID)/installations.csv"), blocked: blocked,
             batches: try await batches(keyID: keyID, organizationID: context.organizationID, on: req.db),
             isAdministrator: context.isAdministrator, secret: secret
         ))
@@ -129,8 +136,8 @@ struct LicenseKeyController {
     func exportInstallations(_ req: Request) async throws -> Response {
         let context = try req.console
         let key = try await LicenseAccess.key(req.parameters.get("keyID", as: UUID.self), context: context, on: req.db)
-        let csv = try await InstallationActions.exportCSV(keyID: try key.requireID(), on: req.db)
-        return CSVDownload.response(csv, filename: "installations-\(CSVDownload.slug(key.name)).csv")
+        return try InstallationList(req).export(keyID: try key.requireID())
+            .response(for: req, filename: "installations-\(CSVDownload.slug(key.name)).csv")
     }
 }
 

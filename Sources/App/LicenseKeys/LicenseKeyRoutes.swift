@@ -21,5 +21,6 @@ func registerLicenseKeyRoutes(_ groups: RouteGroups) {
     keys.post(use: licenseAPI.create)
     keys.post(":keyID", "invitations", use: licenseAPI.invite)
     keys.get(":keyID", "installations", use: licenseAPI.installations)
+    keys.get(":keyID", "installations", "export.csv", use: licenseAPI.exportInstallations)
     keys.post(":keyID", "installations", ":installationID", ":action", use: licenseAPI.installationAction)
 }

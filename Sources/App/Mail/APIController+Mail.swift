@@ -60,31 +60,28 @@ extension APIController {
         let messages: [Message]
     }
 
-    /// Status per message and counts per status; `?batch=` narrows both to one batch (its progress).
-    func outbox(_ req: Request) async throws -> OutboxDTO {
+    /// Counts per status and a page of messages, newest first (`?cursor=`, `?limit=` up to 1,000, default 100; `Link`
+    /// names the next and previous pages); `?batch=` narrows both to one batch (its progress), `?status=`, `?from=`,
+    /// `?to=` filter the messages.
+    func outbox(_ req: Request) async throws -> Response {
         let organizationID = try req.api.organizationID
-        let batch = try? req.query.get(UUID.self, at: "batch")
-        let status = try (try? req.query.get(String.self, at: "status")).map { text in
-            guard let status = OutboxStatus(rawValue: text) else {
-                throw Abort(.badRequest, reason: "status: must be one of \(OutboxStatus.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            return status
+        let filter = try OutboxList(req)
+        let list = try ListRequest(req, defaultLimit: Self.defaultListLimit)
+        let counts = try await OutboxQueries.counts(organizationID: organizationID, batchID: filter.batch, on: req.db)
+        let page = try await list.page(filter.query(organizationID: organizationID, on: req.db), OutboxList.newestFirst)
+        let messages = try page.rows.map {
+            OutboxDTO.Message(id: try $0.requireID(), to: $0.recipients, subject: $0.subject, status: $0.status, attempts: $0.attempts,
+                              nextAttemptAt: $0.status == .deferred ? $0.nextAttemptAt : nil, lastError: $0.lastError,
+                              sentAt: $0.sentAt, batchID: $0.batchID)
         }
-        func scoped() -> QueryBuilder<OutboxMessage> {
-            let query = OutboxMessage.query(on: req.db).filter(\.$organization.$id == organizationID)
-            return batch.map { query.filter(\.$batchID == $0) } ?? query
-        }
-        let counts = try await OutboxQueries.counts(organizationID: organizationID, batchID: batch, on: req.db)
-        var query = scoped()
-        if let status { query = query.filter(\.$status == status) }
-        let messages = try await query.sort(\.$createdAt, .descending).limit(200)
-            .field(\.$id).field(\.$recipients).field(\.$subject).field(\.$status).field(\.$attempts)
-            .field(\.$nextAttemptAt).field(\.$lastError).field(\.$sentAt).field(\.$batchID).field(\.$createdAt)
-            .all()
-            .map { OutboxDTO.Message(id: try $0.requireID(), to: $0.recipients, subject: $0.subject, status: $0.status, attempts: $0.attempts,
-                                     nextAttemptAt: $0.status == .deferred ? $0.nextAttemptAt : nil, lastError: $0.lastError,
-                                     sentAt: $0.sentAt, batchID: $0.batchID) }
-        return OutboxDTO(counts: counts, messages: messages)
+        let response = try await OutboxDTO(counts: counts, messages: messages).encodeResponse(for: req)
+        list.setLinks(page, on: response)
+        return response
+    }
+
+    /// `GET /api/v1/outbox/export.csv`: the filtered outbox in full, streamed.
+    func exportOutbox(_ req: Request) async throws -> Response {
+        try OutboxList(req).export(organizationID: try req.api.organizationID, for: req)
     }
 
     private static func dto(_ settings: MailSettings) -> MailSettingsDTO {

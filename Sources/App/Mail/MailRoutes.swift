@@ -4,11 +4,15 @@ import Vapor
 func registerMailRoutes(_ groups: RouteGroups) {
     let apiController = APIController()
     let mail = MailSettingsController()
+    let outbox = OutboxController()
     groups.admin.get("mail", use: mail.form)
+    groups.admin.get("mail", "outbox", use: outbox.list)
+    groups.admin.get("mail", "outbox", "export.csv", use: outbox.export)
     groups.admin.post("mail", use: mail.save)
     groups.admin.consoleForm("mail", "test", page: mail.form) { req in try await mail.sendTest(req).encodeResponse(for: req) }
     groups.api.get("mail-settings", use: apiController.mailSettings)
     groups.api.put("mail-settings", use: apiController.updateMailSettings)
     groups.api.post("mail-settings", "test", use: apiController.sendTestEmail)
     groups.api.get("outbox", use: apiController.outbox)
+    groups.api.get("outbox", "export.csv", use: apiController.exportOutbox)
 }

@@ -6,6 +6,7 @@ func registerMemberRoutes(_ groups: RouteGroups) {
     let members = MembersController()
     groups.console.confirmed("leave", section: .dashboard, describe: MemberConfirmations.describeLeave, perform: members.leave)
     groups.admin.get("members", use: members.list)
+    groups.admin.get("members", "export.csv", use: members.export)
     for change in [MembershipChanges.Change.promote, .unblock] {
         groups.admin.consoleForm("members", ":id", .constant(change.rawValue), page: members.list, use: members.change(change))
     }
@@ -19,5 +20,6 @@ func registerMemberRoutes(_ groups: RouteGroups) {
     }
     groups.admin.consoleForm("members", ":id", "license-keys", page: members.list, use: members.grant)
     groups.api.get("members", use: apiController.members)
+    groups.api.get("members", "export.csv", use: apiController.exportMembers)
     groups.api.put("members", ":id", "license-keys", use: apiController.grantLicenseKeys)
 }

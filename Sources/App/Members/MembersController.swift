@@ -25,8 +25,13 @@ struct MembersController {
 
     struct ViewModel: Encodable {
         let rows: [Row]
-        let previousPage: Int?
-        let nextPage: Int?
+        let role: String
+        let status: String
+        let from: String
+        let to: String
+        let previousPage: String?
+        let nextPage: String?
+        let export: String
     }
 
     /// Members per page: an organization of 100,000 people is shown them a page at a time.
@@ -35,12 +40,9 @@ struct MembersController {
     func list(_ req: Request) async throws -> View {
         let context = try req.console
         let organizationID = context.organizationID
-        let page = try PageRequest(req, defaultSize: Self.pageSize)
-        let shown = try await page.slice { offset, limit in
-            try await Membership.query(on: req.db)
-                .filter(\.$organization.$id == organizationID).filter(\.$status ~~ [.active, .blocked])
-                .with(\.$account).sort(\.$createdAt).sort(\.$id).range(offset..<(offset + limit)).all()
-        }
+        let filter = try MemberList(req)
+        let list = try ListRequest(req, defaultLimit: Self.pageSize)
+        let shown = try await list.page(filter.query(organizationID: organizationID, on: req.db), MemberList.oldestFirst)
         let keys = try await LicenseKey.query(on: req.db).filter(\.$organization.$id == organizationID).sort(\.$name).all()
         // The grants of the members on this page only.
         let grants = try await LicenseKeyAdministrator.query(on: req.db).filter(\.$membership.$id ~~ shown.rows.compactMap(\.id)).all()
@@ -51,8 +53,15 @@ struct MembersController {
                 joined: DisplayDate.format(membership.createdAt), note: membership.note, isSelf: membership.id == context.membership.id,
                 keys: try keys.map { KeyChoice(id: try $0.requireID().uuidString, name: $0.name, granted: granted.contains("\(try membership.requireID()):\(try $0.requireID())")) })
         }
-        return try await req.renderPage("members", section: .members,
-                                        ViewModel(rows: rows, previousPage: shown.previous, nextPage: shown.next))
+        return try await req.renderPage("members", section: .members, ViewModel(
+            rows: rows, role: filter.role?.rawValue ?? "", status: filter.status?.rawValue ?? "", from: filter.joined.fromText,
+            to: filter.joined.toText, previousPage: list.link(shown.previous), nextPage: list.link(shown.next),
+            export: list.exportLink("/console/members/export.csv")))
+    }
+
+    /// `GET /console/members/export.csv`: the filtered list in full.
+    func export(_ req: Request) async throws -> Response {
+        try MemberList(req).export(organizationID: try req.console.organizationID, for: req)
     }
 
     struct ChangeForm: Content {

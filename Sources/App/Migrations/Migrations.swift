@@ -37,5 +37,6 @@ enum HeraldMigrations {
         UpdateMailSettingsAddCACertificate(),
         UpdateOutboxMessageAddOrganizationIndex(),
         UpdateInstallationOneActivePerCode(),
+        UpdateListsAddKeysetIndexes(),
     ]
 }

@@ -1,5 +1,5 @@
 /// What the `status` column of `installations` holds.
-package enum InstallationStatus: String, Codable, Sendable {
+package enum InstallationStatus: String, Codable, Sendable, CaseIterable {
     /// Holds a seat.
     case active
     /// Freed its seat; its certificate serial is on the revocation list.
