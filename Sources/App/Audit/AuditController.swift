@@ -24,11 +24,8 @@ struct AuditController {
         let actions: [AuditAction]
         let action: String
         let actor: String
-        let from: String
-        let to: String
-        let previousPage: String?
-        let nextPage: String?
-        let export: String
+        let created: CreatedRange
+        let pages: ListLinks
     }
 
     static let pageSize = 50
@@ -40,8 +37,7 @@ struct AuditController {
         let shown = try await list.page(filter.query(organizationID: organizationID, on: req.db), AuditList.newestFirst)
         let content = ViewModel(
             rows: shown.rows.map(Row.init), actions: AuditAction.allCases, action: filter.action?.rawValue ?? "", actor: filter.actor,
-            from: filter.created.fromText, to: filter.created.toText, previousPage: list.link(shown.previous),
-            nextPage: list.link(shown.next), export: list.exportLink("/console/audit/export.csv")
+            created: filter.created, pages: list.links(shown, export: "/console/audit/export.csv")
         )
         return try await req.renderPage("audit", section: .audit, content)
     }

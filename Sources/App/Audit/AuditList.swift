@@ -21,8 +21,7 @@ struct AuditList: Sendable {
         var query = AuditEvent.query(on: db).filter(\.$organization.$id == organizationID)
         if let action { query = query.filter(\.$action == action) }
         if !actor.isEmpty { query = query.filter(\.$actorLabel == actor) }
-        if let from = created.from { query = query.filter(\.$createdAt >= from) }
-        if let before = created.before { query = query.filter(\.$createdAt < before) }
+        query = created.filter(query, on: \.$createdAt)
         return query
     }
 

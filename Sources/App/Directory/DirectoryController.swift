@@ -27,11 +27,9 @@ struct DirectoryController {
         var csv = ""
         var search = ""
         /// Links to the neighbouring pages of each list; each keeps the other list's position.
-        var previousUsers: String?
-        var nextUsers: String?
+        var userPages: ListLinks?
         var previousGroups: String?
         var nextGroups: String?
-        var export = ""
     }
 
     static let usersPerPage = 100
@@ -62,11 +60,9 @@ struct DirectoryController {
             GroupRow(id: try group.requireID().uuidString, name: group.name, members: memberCounts[try group.requireID()] ?? 0)
         }
         content.search = filter.emailPrefix
-        content.previousUsers = userList.link(users.previous)
-        content.nextUsers = userList.link(users.next)
+        content.userPages = userList.links(users, export: "/console/directory/users/export.csv")
         content.previousGroups = groups.previous.map { groupsLink(req, page: $0) }
         content.nextGroups = groups.next.map { groupsLink(req, page: $0) }
-        content.export = userList.exportLink("/console/directory/users/export.csv")
         return try await req.renderPage("directory", section: .directory, content)
     }
 

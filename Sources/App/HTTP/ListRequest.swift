@@ -47,6 +47,11 @@ struct ListRequest: Sendable {
         return url.string?.replacingOccurrences(of: "+", with: "%2B")
     }
 
+    /// A console page's links: its neighbours and its CSV export at `exportPath`, every filter kept.
+    func links<Row>(_ page: ListPage<Row>, export exportPath: String) -> ListLinks {
+        ListLinks(previous: link(page.previous), next: link(page.next), export: exportLink(exportPath))
+    }
+
     /// The whole list with the same filters at `path` (its CSV export): no cursor, no limit.
     func exportLink(_ path: String) -> String {
         var url = URLComponents()
@@ -68,4 +73,11 @@ struct ListRequest: Sendable {
         let links = [(link(page.next), "next"), (link(page.previous), "prev")].compactMap { url, rel in url.map { "<\($0)>; rel=\"\(rel)\"" } }
         if !links.isEmpty { response.headers.replaceOrAdd(name: .link, value: links.joined(separator: ", ")) }
     }
+}
+
+/// Where a console list links to: the neighbouring pages (nil at either end) and the whole list as CSV.
+struct ListLinks: Encodable, Sendable {
+    let previous: String?
+    let next: String?
+    let export: String
 }

@@ -35,8 +35,7 @@ struct InvitationList: Sendable {
         case let other?: query = query.filter(\.$status == other)
         }
         if let kind { query = query.filter(\.$kind == kind) }
-        if let from = created.from { query = query.filter(\.$createdAt >= from) }
-        if let before = created.before { query = query.filter(\.$createdAt < before) }
+        query = created.filter(query, on: \.$createdAt)
         if !emailPrefix.isEmpty { query = try Self.byEmail.prefix(emailPrefix, of: query) }
         return query
     }

@@ -24,17 +24,13 @@ struct InvitationsController {
         let search: String
         let status: String
         let kind: String
-        let from: String
-        let to: String
+        let created: CreatedRange
         let statuses: [InvitationStatus]
         let kinds: [InvitationKind]
         let languages: [[String: String]]
         let results: [JoinInvitations.RowResult]
         let errors: [String]
-        /// Links to the neighbouring pages and to the whole list as CSV, keeping the search and filters.
-        let previousPage: String?
-        let nextPage: String?
-        let export: String
+        let pages: ListLinks
     }
 
     /// Invitations per page: an organization that invited a million people is shown them a page at a time.
@@ -67,11 +63,10 @@ struct InvitationsController {
                        canRevoke: InvitationLifecycle.canRevoke(stored: stored, expiresAt: invitation.expiresAt, now: now))
         }
         let model = ViewModel(rows: rows, search: filter.emailPrefix, status: filter.status?.rawValue ?? "", kind: filter.kind?.rawValue ?? "",
-                              from: filter.created.fromText, to: filter.created.toText,
+                              created: filter.created,
                               statuses: InvitationStatus.allCases, kinds: InvitationKind.allCases,
                               languages: Language.allCases.map { ["code": $0.rawValue, "name": $0.nativeName] },
-                              results: results, errors: errors, previousPage: list.link(shown.previous), nextPage: list.link(shown.next),
-                              export: list.exportLink("/console/invitations/export.csv"))
+                              results: results, errors: errors, pages: list.links(shown, export: "/console/invitations/export.csv"))
         return try await req.renderPage("invitations", section: .invitations, model)
     }
 }

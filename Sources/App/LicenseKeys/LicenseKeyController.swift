@@ -37,9 +37,7 @@ struct LicenseKeyController {
         let installations: [InstallationRow]
         let status: String
         let statuses: [InstallationStatus]
-        let previousPage: String?
-        let nextPage: String?
-        let export: String
+        let pages: ListLinks
         let blocked: [String]
         let batches: [BatchRow]
         let isAdministrator: Bool
@@ -83,8 +81,8 @@ struct LicenseKeyController {
             id: keyID.uuidString, name: key.name, product: key.product, seats: key.seats, used: used,
             free: SeatPolicy().freeSeats(seats: key.seats, used: used), expires: DisplayDate.format(key.expiresAt),
             downloads: downloads, installations: installations, status: filter.status?.rawValue ?? "",
-            statuses: InstallationStatus.allCases, previousPage: list.link(shown.previous), nextPage: list.link(shown.next),
-            export: list.exportLink("/console/licenses/\(keyID)/installations.csv"), blocked: blocked,
+            statuses: InstallationStatus.allCases, pages: list.links(shown, export: "/console/licenses/\(keyID)/installations.csv"),
+            blocked: blocked,
             batches: try await batches(keyID: keyID, organizationID: context.organizationID, on: req.db),
             isAdministrator: context.isAdministrator, secret: secret
         ))

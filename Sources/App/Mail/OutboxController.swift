@@ -20,11 +20,8 @@ struct OutboxController {
         let counts: [String: Int]
         let statuses: [OutboxStatus]
         let status: String
-        let from: String
-        let to: String
-        let previousPage: String?
-        let nextPage: String?
-        let export: String
+        let created: CreatedRange
+        let pages: ListLinks
     }
 
     static let pageSize = 100
@@ -42,8 +39,7 @@ struct OutboxController {
         let counts = try await OutboxQueries.counts(organizationID: organizationID, on: req.db)
         return try await req.renderPage("outbox", section: .mail, title: "Outbox", ViewModel(
             rows: rows, counts: counts, statuses: OutboxStatus.allCases, status: filter.status?.rawValue ?? "",
-            from: filter.created.fromText, to: filter.created.toText, previousPage: list.link(shown.previous),
-            nextPage: list.link(shown.next), export: list.exportLink("/console/mail/outbox/export.csv")))
+            created: filter.created, pages: list.links(shown, export: "/console/mail/outbox/export.csv")))
     }
 
     /// `GET /console/mail/outbox/export.csv`: the filtered outbox in full.

@@ -25,8 +25,7 @@ struct OutboxList: Sendable {
             .field(\.$nextAttemptAt).field(\.$lastError).field(\.$sentAt).field(\.$batchID).field(\.$createdAt)
         if let status { query = query.filter(\.$status == status) }
         if let batch { query = query.filter(\.$batchID == batch) }
-        if let from = created.from { query = query.filter(\.$createdAt >= from) }
-        if let before = created.before { query = query.filter(\.$createdAt < before) }
+        query = created.filter(query, on: \.$createdAt)
         return query
     }
 

@@ -25,8 +25,7 @@ struct MemberList: Sendable {
         var query = Membership.query(on: db).filter(\.$organization.$id == organizationID).with(\.$account)
         query = status.map { query.filter(\.$status == $0) } ?? query.filter(\.$status ~~ [.active, .blocked])
         if let role { query = query.filter(\.$role == role) }
-        if let from = joined.from { query = query.filter(\.$createdAt >= from) }
-        if let before = joined.before { query = query.filter(\.$createdAt < before) }
+        query = joined.filter(query, on: \.$createdAt)
         return query
     }
 

@@ -27,11 +27,8 @@ struct MembersController {
         let rows: [Row]
         let role: String
         let status: String
-        let from: String
-        let to: String
-        let previousPage: String?
-        let nextPage: String?
-        let export: String
+        let joined: CreatedRange
+        let pages: ListLinks
     }
 
     /// Members per page: an organization of 100,000 people is shown them a page at a time.
@@ -54,9 +51,8 @@ struct MembersController {
                 keys: try keys.map { KeyChoice(id: try $0.requireID().uuidString, name: $0.name, granted: granted.contains("\(try membership.requireID()):\(try $0.requireID())")) })
         }
         return try await req.renderPage("members", section: .members, ViewModel(
-            rows: rows, role: filter.role?.rawValue ?? "", status: filter.status?.rawValue ?? "", from: filter.joined.fromText,
-            to: filter.joined.toText, previousPage: list.link(shown.previous), nextPage: list.link(shown.next),
-            export: list.exportLink("/console/members/export.csv")))
+            rows: rows, role: filter.role?.rawValue ?? "", status: filter.status?.rawValue ?? "", joined: filter.joined,
+            pages: list.links(shown, export: "/console/members/export.csv")))
     }
 
     /// `GET /console/members/export.csv`: the filtered list in full.
