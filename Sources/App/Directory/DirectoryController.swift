@@ -43,7 +43,7 @@ struct DirectoryController {
         let organizationID = try req.console.organizationID
         let filter = try DirectoryUserList(req)
         let userList = try ListRequest(req, defaultLimit: usersPerPage)
-        let groupPage = try PageRequest(req, pageField: "groups_page", defaultSize: groupsPerPage)
+        let groupPage = try PageRequest(req, pageField: "groups_page", size: groupsPerPage)
         let users = try await userList.page(try filter.query(organizationID: organizationID, on: req.db), filter.ordering)
         let groups = try await groupPage.slice { offset, limit in
             try await DirectoryGroup.query(on: req.db).filter(\.$organization.$id == organizationID)

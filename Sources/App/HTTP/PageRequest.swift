@@ -5,7 +5,6 @@ import Vapor
 /// as it skips.
 struct PageRequest: Sendable, Equatable {
     static let maximumPage = 1_000_000
-    static let maximumSize = 1_000
 
     let page: Int
     let size: Int
@@ -13,9 +12,9 @@ struct PageRequest: Sendable, Equatable {
     var offset: Int { (page - 1) * size }
 
     /// Range-checked at the edge, so that the offset arithmetic cannot overflow.
-    init(_ request: Request, pageField: String = "page", defaultSize: Int) throws {
+    init(_ request: Request, pageField: String, size: Int) throws {
         page = try Self.number(request, pageField, default: 1, in: 1...Self.maximumPage)
-        size = try Self.number(request, "per_page", default: defaultSize, in: 1...Self.maximumSize)
+        self.size = size
     }
 
     private static func number(_ request: Request, _ field: String, default value: Int, in range: ClosedRange<Int>) throws -> Int {
