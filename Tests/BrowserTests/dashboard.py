@@ -78,7 +78,9 @@ def dashboard_matches_the_database(ctx, admin):
     ctx.driver.delete_all_cookies()
     ctx.visit("/signin")
     ctx.submit_form({"email": admin["email"], "password": admin["password"]})
-    ctx.visit("/console")
+    # Messages are queued, so /console reloads itself every 5 s, which can replace the page while it is read:
+    # read the figures with reloading turned off.
+    ctx.visit("/console?refresh=off")
     shown = shown_figures(ctx)
     expected = dashboard_fixture.expected(data_dir, admin["organization"])
 
