@@ -21,7 +21,7 @@ struct ClientInvitationTests {
                                   authentication: "sso", credentialProvider: "25cbb996-92ed-457e-b28c-4774084bd562"),
                 userIDs: [try staff.users["Cat"]!.requireID()], groupIDs: [try staff.all.requireID()], language: .en)
             // when
-            let plan = try await ClientInvitationPlanner.plan(request, organization: admin.organization, catalog: app.herald.catalog, on: app.db)
+            let plan = try await ClientInvitationPlanner.plan(request, organization: admin.organization, catalog: app.herald.catalog, publicURL: app.herald.configuration.publicURL, on: app.db)
             let sent = try await ClientInvitations(mailer: app.herald.mailer).send(plan, inviter: nil, actor: .system, on: app.db)
             // then: Ann, Bob, Cat once each; Dan is disabled
             let rows = try await OutboxMessage.query(on: app.db).filter(\.$batchID == sent.batchID).all()
@@ -55,7 +55,7 @@ struct ClientInvitationTests {
                                                            organizationID: try admin.organization.requireID(), actor: .system, on: app.db)
             let request = ClientInvitationRequest(connection: .init(deviceTypes: ["linux"], server: "10.1.2.3"), userIDs: [try user.requireID()], language: .de)
             // when
-            let plan = try await ClientInvitationPlanner.plan(request, organization: admin.organization, catalog: app.herald.catalog, on: app.db)
+            let plan = try await ClientInvitationPlanner.plan(request, organization: admin.organization, catalog: app.herald.catalog, publicURL: app.herald.configuration.publicURL, on: app.db)
             let message = plan.message(for: user)
             // then
             #expect(message.html.contains("Hallo &lt;b&gt;x&lt;/b&gt;,"))
@@ -74,7 +74,7 @@ struct ClientInvitationTests {
             let request = ClientInvitationRequest(connection: .init(deviceTypes: ["windows"], server: "gw.example.com"), groupIDs: [try staff.all.requireID()])
             // when / then
             await #expect(throws: Abort.self) {
-                _ = try await ClientInvitationPlanner.plan(request, organization: admin.organization, catalog: app.herald.catalog, on: app.db)
+                _ = try await ClientInvitationPlanner.plan(request, organization: admin.organization, catalog: app.herald.catalog, publicURL: app.herald.configuration.publicURL, on: app.db)
             }
             #expect(try await OutboxMessage.query(on: app.db).count() == 0)
         }

@@ -38,7 +38,7 @@ extension APIController {
             mode: body.connection_mode?.value ?? "gateway-ssl", authentication: body.authentication ?? "credentials",
             credentialProvider: body.credential_provider ?? "", users: body.users ?? [], groups: body.groups ?? [],
             language: body.language, subject: body.subject, template: body.template, organizationID: context.organizationID, on: req.db)
-        let plan = try await ClientInvitationPlanner.plan(request, organization: organization, catalog: req.herald.catalog, on: req.db)
+        let plan = try await ClientInvitationPlanner.plan(request, organization: organization, catalog: req.herald.catalog, publicURL: req.herald.configuration.publicURL, on: req.db)
         let sent = try await ClientInvitations(mailer: req.herald.mailer).send(plan, inviter: context.account, actor: context.actor, on: req.db)
         return try await ClientInvitationResponse(
             batchID: sent.batchID, recipients: sent.recipients, deviceTypes: sent.deviceTypes, warnings: sent.warnings,

@@ -92,7 +92,9 @@ enum ClientInvitationPlanner {
         return .success((parsedSubject, parsedTemplate))
     }
 
-    static func plan(_ request: ClientInvitationRequest, organization: Organization, catalog base: MessageCatalog, on db: any Database) async throws -> ClientInvitationPlan {
+    /// `publicURL`: Herald's own download pages, for the platforms the organization set no download link for.
+    static func plan(_ request: ClientInvitationRequest, organization: Organization, catalog base: MessageCatalog, publicURL: URL,
+                     on db: any Database) async throws -> ClientInvitationPlan {
         let organizationID = try organization.requireID()
         // The organization's own wording of shared entries (the footer) applies here as in every other email.
         let catalog = try await MessageOverrides.catalog(for: organizationID, base: base, on: db)
@@ -115,7 +117,9 @@ enum ClientInvitationPlanner {
             throw Abort(.unprocessableEntity, reason: problems.joined(separator: "; "))
         }
         try await MailReadiness.require(organizationID: organizationID, on: db)
-        let downloads = try await ClientDownloadsStore.downloads(for: organizationID, on: db)
+        let downloads = try await ClientDownloadsStore.downloads(for: organizationID, on: db).filled { device in
+            ClientDownloadPage.url(organizationID: organizationID, device: device, base: publicURL)
+        }
         let language = request.language
         let instructions = ClientInstructions(settings: settings, downloads: downloads) { key, arguments in
             catalog.text(key, language, arguments)

@@ -19,4 +19,5 @@ func registerClientInvitationRoutes(_ groups: RouteGroups) {
     admin.get("settings", use: clientSettings.form)
     admin.post("settings", use: clientSettings.save)
     groups.api.post("client-invitations", use: apiController.createClientInvitations)
+    groups.invitee.get("client-downloads", ":organizationID", ":device", use: ClientDownloadPage().show)
 }

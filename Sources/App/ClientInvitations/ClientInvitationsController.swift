@@ -9,6 +9,8 @@ struct ClientInvitationsController {
         let email: String
         let devices: String
         let server: String
+        /// `ClientInvitationState.label`, with the reason when delivery failed.
+        let status: String
         let sent: String
         let batch: String
     }
@@ -16,22 +18,30 @@ struct ClientInvitationsController {
     struct ListView: Encodable {
         let rows: [Row]
         let hasDraft: Bool
+        /// The platforms without a download link, named; empty when every one has a link.
+        let missingDownloads: String
     }
 
     func list(_ req: Request) async throws -> View {
         let organizationID = try req.console.organizationID
-        let rows = try await Invitation.query(on: req.db)
+        let invitations = try await Invitation.query(on: req.db)
             .filter(\.$organization.$id == organizationID).filter(\.$kind == .client)
             .sort(\.$createdAt, .descending).limit(500).all()
-            .map { invitation in
-                let payload = invitation.payload.flatMap { try? JSONDecoder().decode(ClientInvitations.Payload.self, from: Data($0.utf8)) }
-                return Row(name: invitation.name ?? "", email: invitation.email,
-                           devices: payload?.deviceTypes.compactMap(ClientDeviceType.init(name:)).map(ClientChoiceLabels.device).joined(separator: ", ") ?? "",
-                           server: payload.map { "\($0.server):\($0.port)" } ?? "", sent: DisplayDate.format(invitation.sentAt),
-                           batch: invitation.batchID?.uuidString ?? "")
-            }
+        let states = try await ClientInvitationState.of(invitations, on: req.db)
+        let rows = invitations.map { invitation in
+            let payload = invitation.payload.flatMap { try? JSONDecoder().decode(ClientInvitations.Payload.self, from: Data($0.utf8)) }
+            let known = invitation.id.flatMap { states[$0] }
+            return Row(name: invitation.name ?? "", email: invitation.email,
+                       devices: payload?.deviceTypes.compactMap(ClientDeviceType.init(name:)).map(ClientChoiceLabels.device).joined(separator: ", ") ?? "",
+                       server: payload.map { "\($0.server):\($0.port)" } ?? "",
+                       status: (known?.state.label ?? ClientInvitationState.queued.label) + (known?.detail.map { ": \($0)" } ?? ""),
+                       sent: DisplayDate.format(invitation.sentAt), batch: invitation.batchID?.uuidString ?? "")
+        }
         let hasDraft = req.session.data[ClientWizardDraft.sessionKey] != nil
-        return try await req.renderPage("client-invitations", section: .clientInvitations, ListView(rows: rows, hasDraft: hasDraft))
+        let downloads = try await ClientDownloadsStore.downloads(for: organizationID, on: req.db)
+        let missing = ClientDeviceType.allCases.filter { downloads.links[$0] == nil }.map(ClientChoiceLabels.device).joined(separator: ", ")
+        return try await req.renderPage("client-invitations", section: .clientInvitations,
+                                        ListView(rows: rows, hasDraft: hasDraft, missingDownloads: missing))
     }
 
     /// The exact HTML document the chosen recipient will get, for the wizard's sandboxed preview frame.
@@ -39,7 +49,7 @@ struct ClientInvitationsController {
     func preview(_ req: Request) async throws -> Response {
         let context = try req.console
         let draft = ClientWizardDraft.load(req)
-        let plan = try await ClientInvitationPlanner.plan(draft.request, organization: context.organization, catalog: req.herald.catalog, on: req.db)
+        let plan = try await ClientInvitationPlanner.plan(draft.request, organization: context.organization, catalog: req.herald.catalog, publicURL: req.herald.configuration.publicURL, on: req.db)
         let chosen = try? req.query.get(UUID.self, at: "user")
         guard let user = plan.recipients.first(where: { $0.id == chosen }) ?? plan.recipients.first else {
             throw Abort(.notFound, reason: "user: not one of the recipients")
@@ -57,7 +67,7 @@ struct ClientInvitationsController {
         let draft = ClientWizardDraft.load(req)
         let plan: ClientInvitationPlan
         do {
-            plan = try await ClientInvitationPlanner.plan(draft.request, organization: context.organization, catalog: req.herald.catalog, on: req.db)
+            plan = try await ClientInvitationPlanner.plan(draft.request, organization: context.organization, catalog: req.herald.catalog, publicURL: req.herald.configuration.publicURL, on: req.db)
         } catch let abort as any AbortError where abort.status.code < 500 {
             req.flash("Nothing was sent: \(abort.reason)")
             return req.redirect(to: ClientWizardStep.summary.path)

@@ -53,7 +53,7 @@ extension ClientWizardController {
             if case .success(let (_, template)) = messageTemplates(draft, req) { view.warnings = ClientInvitationPlan.warnings(for: template) }
         case .summary:
             do {
-                let plan = try await ClientInvitationPlanner.plan(request, organization: organization, catalog: req.herald.catalog, on: req.db)
+                let plan = try await ClientInvitationPlanner.plan(request, organization: organization, catalog: req.herald.catalog, publicURL: req.herald.configuration.publicURL, on: req.db)
                 view.warnings = plan.warnings
                 view.summary = .init(
                     recipients: plan.recipients.map { .init(name: $0.name, email: $0.email) },

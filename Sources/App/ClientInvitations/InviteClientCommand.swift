@@ -40,7 +40,7 @@ struct InviteClientCommand: AsyncCommand {
                 mode: signature.mode ?? "gateway-ssl", authentication: signature.authentication ?? "credentials",
                 credentialProvider: signature.credentialProvider ?? "", users: list(signature.users), groups: list(signature.groups),
                 language: signature.language, subject: signature.subject, template: template, organizationID: try organization.requireID(), on: app.db)
-            let plan = try await ClientInvitationPlanner.plan(request, organization: organization, catalog: app.herald.catalog, on: app.db)
+            let plan = try await ClientInvitationPlanner.plan(request, organization: organization, catalog: app.herald.catalog, publicURL: app.herald.configuration.publicURL, on: app.db)
             for warning in plan.warnings { context.console.warning("warning: \(warning)") }
             let sent = try await ClientInvitations(mailer: app.herald.mailer).send(plan, inviter: nil, actor: .commandLine, on: app.db)
             for user in plan.recipients { context.console.print("queued\t\(user.email)\t\(user.name)") }

@@ -16,7 +16,8 @@ extension APIController {
         let id: UUID
         let kind: InvitationKind
         let email: String
-        let status: InvitationStatus
+        /// pending, accepted, expired or revoked; a client invitation: queued, sent, failed or revoked.
+        let status: String
         let language: String
         let sentAt: Date?
         let expiresAt: Date
@@ -50,8 +51,10 @@ extension APIController {
         let now = Date()
         let list = try ListRequest(req, defaultLimit: Self.defaultListLimit)
         let page = try await list.page(try filter.query(organizationID: organizationID, now: now, on: req.db), filter.ordering)
+        let clientStates = try await ClientInvitationState.of(page.rows.filter { $0.kind == .client }, on: req.db)
         return try await list.response(page, for: req) {
-            let status = InvitationLifecycle.effectiveStatus(stored: $0.status, expiresAt: $0.expiresAt, now: now)
+            let status = clientStates[try $0.requireID()]?.state.rawValue
+                ?? InvitationLifecycle.effectiveStatus(stored: $0.status, expiresAt: $0.expiresAt, now: now).rawValue
             return InvitationDTO(id: try $0.requireID(), kind: $0.kind, email: $0.email, status: status, language: $0.language,
                                  sentAt: $0.sentAt, expiresAt: $0.expiresAt, acceptedAt: $0.acceptedAt)
         }

@@ -10,7 +10,8 @@ struct InvitationsController {
         let email: String
         let name: String?
         let kind: InvitationKind
-        let status: InvitationStatus
+        /// The lifecycle status; for a client invitation its email's state (`ClientInvitationState`).
+        let status: String
         let language: String
         let inviter: String
         let sent: String
@@ -51,13 +52,14 @@ struct InvitationsController {
         let now = Date()
         let list = try ListRequest(req, defaultLimit: pageSize)
         let shown = try await list.page(try filter.query(organizationID: organizationID, now: now, on: req.db), filter.ordering)
+        let clientStates = try await ClientInvitationState.of(shown.rows.filter { $0.kind == .client }, on: req.db)
         let rows = try shown.rows.map { invitation in
             let stored = invitation.status
             let effective = InvitationLifecycle.effectiveStatus(stored: stored, expiresAt: invitation.expiresAt, now: now)
             // Join links and install codes can be sent again; any kind can be withdrawn while it is open.
             let resendable = invitation.kind != .client
             return Row(id: try invitation.requireID().uuidString, email: invitation.email, name: invitation.name, kind: invitation.kind,
-                       status: effective, language: invitation.language, inviter: invitation.inviter?.email ?? "—",
+                       status: clientStates[try invitation.requireID()]?.state.rawValue ?? effective.rawValue, language: invitation.language, inviter: invitation.inviter?.email ?? "—",
                        sent: DisplayDate.format(invitation.sentAt), expires: DisplayDate.format(invitation.expiresAt),
                        canResend: resendable && InvitationLifecycle.canResend(stored: stored, expiresAt: invitation.expiresAt, now: now),
                        canRevoke: InvitationLifecycle.canRevoke(stored: stored, expiresAt: invitation.expiresAt, now: now))

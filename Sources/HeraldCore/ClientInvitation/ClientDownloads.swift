@@ -1,30 +1,37 @@
 import Foundation
 
-/// Per organization: the client's URL scheme and where each platform's client is downloaded from.
-/// Organizations that rebrand or mirror the client change these; the defaults fit the stock client.
+/// Per organization: the client's URL scheme and where each platform's client is downloaded from, as the
+/// administrator sets them. No vendor's site is assumed: a platform without a link gets Herald's own page for it
+/// (App's `ClientDownloadPage`), which tells the person to ask their IT department for the installer.
 public struct ClientDownloads: Sendable, Hashable, Codable {
     public var urlScheme: String
+    /// Only the platforms the administrator gave a link for.
     public var links: [ClientDeviceType: String]
 
     public init(urlScheme: String, links: [ClientDeviceType: String]) {
         self.urlScheme = urlScheme
-        self.links = links
+        self.links = links.filter { !$0.value.isEmpty }
     }
 
-    /// Parallels Client registers `tuxclient:`; its download page lists every platform's installer and store link.
-    public static let standard = ClientDownloads(
-        urlScheme: "tuxclient",
-        links: Dictionary(uniqueKeysWithValues: ClientDeviceType.allCases.map { ($0, "https://www.parallels.com/products/ras/download/client/") })
-    )
+    /// Parallels Client registers `tuxclient:`; no download links until the administrator adds them.
+    public static let standard = ClientDownloads(urlScheme: "tuxclient", links: [:])
 
-    public func link(for device: ClientDeviceType) -> String { links[device] ?? Self.standard.links[device]! }
+    /// These links, with `fallback(device)` for every platform that has none: what invitations are built from.
+    public func filled(_ fallback: (ClientDeviceType) -> String) -> ClientDownloads {
+        var all = links
+        for device in ClientDeviceType.allCases where all[device] == nil { all[device] = fallback(device) }
+        return ClientDownloads(urlScheme: urlScheme, links: all)
+    }
+
+    /// The platform's link; empty when it has none (invitations use `filled`, which gives every platform one).
+    public func link(for device: ClientDeviceType) -> String { links[device] ?? "" }
 
     /// Every problem with the scheme and links, each naming its field (`url_scheme`, `download_windows`, ...).
     public func problems() -> [FieldProblem] {
         var problems: [FieldProblem] = []
         if let problem = Self.schemeProblem(urlScheme) { problems.append(problem) }
         for device in ClientDeviceType.allCases {
-            let link = self.link(for: device)
+            guard let link = links[device] else { continue }
             guard let url = URL(string: link), let scheme = url.scheme?.lowercased(), ["https", "http"].contains(scheme), url.host?.isEmpty == false else {
                 problems.append(.init(field: "download_\(device.rawValue)", "'\(link)' is not an http(s) URL"))
                 continue
