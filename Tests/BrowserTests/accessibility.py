@@ -126,5 +126,10 @@ def every_page(ctx, admin):
     join = dict(invitee)["join"]
     if pages.refused_join_form(ctx, join):
         check("join refused (passwords differ)", join, phone_check=True, load=False)
+    # A Regular Member's console: the page after joining, then what the member's navigation offers.
+    if pages.join_as_new_member(ctx, join):
+        check("after joining (%s)" % ctx.path(), ctx.path(), phone_check=True, load=False)
+        for path in pages.console_pages(ctx):
+            check("member " + path, path, phone_check=True)
     if failures:
         raise AssertionError("%d pages fail the accessibility/phone checks: %s" % (len(failures), ", ".join(failures)))

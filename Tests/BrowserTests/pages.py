@@ -104,6 +104,18 @@ def refused_join_form(ctx, join_path):
     return True
 
 
+def join_as_new_member(ctx, join_path):
+    """Accepts the join invitation as a new person, leaving the browser signed in as a Regular Member."""
+    ctx.driver.delete_all_cookies()
+    ctx.visit(join_path, check=False)
+    forms = ctx.driver.find_elements(By.XPATH, "//form[.//input[@name='password_confirmation']]")
+    if not forms:
+        return False
+    ctx.submit_form({"name": "Page Audit", "password": "Sturdy-Pass-77", "password_confirmation": "Sturdy-Pass-77"},
+                    form=forms[0])
+    return True
+
+
 # ------------------------------------------------------------------ how the page is looked at
 def set_color_scheme(driver, scheme):
     driver.execute_cdp_cmd("Emulation.setEmulatedMedia",
