@@ -10,27 +10,27 @@ public struct PasswordPolicy: Sendable {
         self.minimumCharacterClasses = minimumCharacterClasses
     }
 
-    /// Every rule the password breaks, as sentences to show next to the field;
-    /// empty when it is acceptable.
-    public func problems(password: String, email: String) -> [String] {
-        var problems = [String]()
+    /// Every rule the password breaks, in the order to show them; empty when it is acceptable. They are values, not
+    /// sentences: the page that shows them words each in its reader's language (`password.*` in the catalogs).
+    public func problems(password: String, email: String) -> [PasswordProblem] {
+        var problems = [PasswordProblem]()
         if password.count < minimumLength {
-            problems.append("Use at least \(minimumLength) characters (this one has \(password.count)).")
+            problems.append(.tooShort(minimum: minimumLength, length: password.count))
         }
         if Self.exceedsHashLimit(password) {
-            problems.append("Use at most \(Self.maximumBytes) bytes (this one has \(password.utf8.count)); accented letters and symbols count as two to four.")
+            problems.append(.tooLong(maximumBytes: Self.maximumBytes, bytes: password.utf8.count))
         }
         if characterClasses(in: password) < minimumCharacterClasses {
-            problems.append("Mix at least two kinds of characters: lowercase, uppercase, digits or symbols.")
+            problems.append(.tooFewKinds(minimum: minimumCharacterClasses))
         }
         let lowered = password.lowercased()
         let trimmedEmail = email.trimmingWhitespace().lowercased()
         let localPart = trimmedEmail.split(separator: "@").first.map(String.init) ?? trimmedEmail
         if !trimmedEmail.isEmpty && (lowered == trimmedEmail || lowered == localPart) {
-            problems.append("Do not use your email address as your password.")
+            problems.append(.emailAddress)
         }
         if CommonPasswords.list.contains(lowered) {
-            problems.append("This password is one of the most common ones; choose another.")
+            problems.append(.common)
         }
         return problems
     }
@@ -58,4 +58,13 @@ public struct PasswordPolicy: Sendable {
         }
         return [lower, upper, digit, symbol].filter { $0 }.count
     }
+}
+
+/// One rule a new password breaks.
+public enum PasswordProblem: Sendable, Equatable {
+    case tooShort(minimum: Int, length: Int)
+    case tooLong(maximumBytes: Int, bytes: Int)
+    case tooFewKinds(minimum: Int)
+    case emailAddress
+    case common
 }

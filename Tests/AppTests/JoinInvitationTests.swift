@@ -139,7 +139,10 @@ struct JoinInvitationTests {
             // then
             #expect(resent.status == .seeOther)
             #expect(newPath != oldPath)
-            #expect(try await visitor.get(oldPath).status == .notFound)
+            let superseded = try await visitor.get(oldPath)
+            #expect(superseded.status == .gone)
+            #expect(superseded.body.string.contains("A newer invitation to Acme was sent to you after this one"))
+            #expect(superseded.body.string.contains("Open the link in the most recent invitation email."))
             #expect(try await visitor.get(newPath).status == .ok)
             let refreshed = try #require(try await Invitation.find(dan.id, on: app.db))
             #expect(refreshed.expiresAt > Date().addingTimeInterval(2.9 * 86_400))

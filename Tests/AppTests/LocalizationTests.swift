@@ -58,6 +58,69 @@ struct LocalizationTests {
         #expect(Self.catalog.plural("common.days", count: 30, .zhHans) == "30 天")
     }
 
+    /// CLDR 46 `plurals.xml`, cardinal, integers: the sample numbers it lists per category.
+    @Test("each language's plural category for CLDR's sample integers", arguments: [
+        (Language.en, [1], [0, 2, 5, 100, 1_000_000]),
+        (.de, [1], [0, 2, 7, 21, 1_000_000]),
+        (.fr, [0, 1], [2, 17, 100, 1_000, 10_000, 100_000]),
+        (.es, [1], [0, 2, 16, 100, 1_000, 10_000, 100_000]),
+        (.it, [1], [0, 2, 16, 100, 1_000, 10_000, 100_000]),
+        (.ja, [], [0, 1, 2, 100, 1_000_000]),
+        (.zhHans, [], [0, 1, 2, 100, 1_000_000]),
+    ])
+    func pluralCategories(language: Language, one: [Int], other: [Int]) {
+        for count in one { #expect(PluralRules.category(for: count, language: language) == "one", "\(language) \(count)") }
+        for count in other { #expect(PluralRules.category(for: count, language: language) == "other", "\(language) \(count)") }
+        // CLDR 42+: French, Spanish and Italian use `many` for whole millions ("1 000 000 de jours").
+        let usesMany = [Language.fr, .es, .it].contains(language)
+        for count in [1_000_000, 2_000_000, 5_000_000] {
+            #expect(PluralRules.category(for: count, language: language) == (usesMany ? "many" : "other"), "\(language) \(count)")
+        }
+        #expect(PluralRules.category(for: 1_000_001, language: language) == "other")
+    }
+
+    @Test("every plural entry gives each category its language uses, and only those")
+    func pluralEntriesHaveTheirLanguagesCategories() {
+        var problems: [String] = []
+        for language in Language.allCases {
+            for (key, entry) in Self.catalog.entries[language] ?? [:] {
+                guard case .plural(let forms) = entry else { continue }
+                let expected = PluralRules.categories(of: language)
+                if Set(forms.keys) != expected { problems.append("\(language.rawValue) \(key): \(forms.keys.sorted()), expected \(expected.sorted())") }
+            }
+        }
+        #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
+    }
+
+    @Test("phrases, not words: the join email's expiry reads right for one, few and a million days in every language", arguments: [
+        (Language.en, 1, "expires in 1 day ("), (.en, 7, "expires in 7 days ("),
+        (.de, 1, "läuft in 1 Tag ab"), (.de, 7, "läuft in 7 Tagen ab"),
+        (.fr, 1, "expire dans 1 jour ("), (.fr, 7, "expire dans 7 jours ("), (.fr, 1_000_000, "de jours ("),
+        (.es, 1, "caduca en 1 día ("), (.es, 7, "caduca en 7 días ("), (.es, 1_000_000, "de días"),
+        (.it, 1, "scade tra 1 giorno ("), (.it, 7, "scade tra 7 giorni ("), (.it, 1_000_000, "di giorni"),
+        (.ja, 7, "7 日後"), (.zhHans, 7, "7 天后"),
+    ])
+    func expiryPhrase(language: Language, days: Int, expected: String) {
+        let text = Self.catalog.plural("join.email.expiry", count: days, language, ["date": "D"])
+        #expect(text.contains(expected), "\(text)")
+    }
+
+    @Test("every audit action has a label in every language, none of them the raw action")
+    func auditActionsHaveLabels() {
+        var problems: [String] = []
+        for action in AuditAction.allCases {
+            for language in Language.allCases {
+                guard case .text(let label)? = Self.catalog.entries[language]?[action.labelKey] else {
+                    problems.append("\(language.rawValue): no label for \(action.rawValue)")
+                    continue
+                }
+                if label.contains(action.rawValue) || label.contains("_") { problems.append("\(language.rawValue) \(action.rawValue): '\(label)'") }
+            }
+        }
+        #expect(AuditAction.allCases.count == 37)
+        #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
+    }
+
     @Test("Accept-Language picks the best supported language", arguments: [
         ("de-CH,de;q=0.9,en;q=0.8", Language.de), ("fr;q=0.2, ja;q=0.9", .ja), ("zh-CN,zh;q=0.9", .zhHans),
         ("pt-BR", .en), ("", .en), ("zh-TW", .en), ("it-IT;q=0, es", .es),

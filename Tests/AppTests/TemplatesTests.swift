@@ -48,7 +48,7 @@ struct TemplatesTests {
             let response = try await admin.post("/console/templates", form: ["template": "join", "language": "fr", "action": "save",
                                                                              "join.email.intro": "Bonjour {firstname} !"], csrfFrom: "/console/templates")
             #expect(response.status == .unprocessableEntity)
-            #expect(response.body.string.contains("join.email.intro: unknown placeholder {firstname}"))
+            #expect(response.body.string.contains("Introduction: unknown placeholder {firstname}"))
             #expect(try await MessageOverride.query(on: app.db).count() == 0)
         }
     }
@@ -67,6 +67,63 @@ struct TemplatesTests {
             #expect(bad.status == .unprocessableEntity)
             #expect(bad.body.string.contains("INSTRUCTIONZ"))
             #expect(try await MessageOverride.query(on: app.db).count() == 0)
+        }
+    }
+
+    @Test("the editor names fields in words and edits a count's phrase per plural form of the language")
+    func labelsAndPluralForms() async throws {
+        try await withHerald { app in
+            // given
+            var admin = BrowserSession(app)
+            try await admin.signInAsNewAdministrator()
+            // when
+            let german = try await admin.get("/console/templates?template=join&language=de").body.string
+            let french = try await admin.get("/console/templates?template=join&language=fr").body.string
+            let saved = try await admin.post("/console/templates", form: [
+                "template": "join", "language": "de", "action": "save",
+                "join.email.expiry#one": "Nur noch {count} Tag gültig ({date}).", "join.email.expiry#other": "Noch {count} Tage gültig ({date}).",
+            ], csrfFrom: "/console/templates")
+            let catalog = try await MessageOverrides.catalog(for: try #require(try await Organization.query(on: app.db).first()).requireID(),
+                                                             base: app.herald.catalog, on: app.db)
+            // then: labels, not catalog keys
+            #expect(german.contains("<label>Subject"))
+            #expect(!german.contains("<code>join.email.subject</code>"))
+            #expect(german.contains("When the link expires, for 1"))
+            #expect(german.contains("name=\"join.email.expiry#one\"") && german.contains("name=\"join.email.expiry#other\""))
+            #expect(!german.contains("name=\"join.email.expiry#many\""))
+            #expect(french.contains("When the link expires, for 0, 1"))
+            #expect(french.contains("name=\"join.email.expiry#many\""))
+            #expect(saved.status == .seeOther)
+            #expect(catalog.plural("join.email.expiry", count: 1, .de, ["date": "D"]) == "Nur noch 1 Tag gültig (D).")
+            #expect(catalog.plural("join.email.expiry", count: 7, .de, ["date": "D"]) == "Noch 7 Tage gültig (D).")
+            #expect(catalog.plural("join.email.expiry", count: 7, .fr, ["date": "D"]).contains("7 jours"))
+        }
+    }
+
+    @Test("the install email gives each step its own line in text and its own list item in HTML")
+    func installStepsAreAList() {
+        // given
+        let catalog = LocalizationTests.catalog
+        let parts = InstallInvitationEmail.Parts(product: "Herald Pro", organization: "Acme", downloadURL: "https://h.test/install/T",
+                                                 code: "K7QH-M3XP-9TRD-WN4C-H2JA", expiresAt: Date(timeIntervalSince1970: 1_800_000_000))
+        for language in Language.allCases {
+            // when
+            let email = InstallInvitationEmail.content(parts, language: language, catalog: catalog)
+            // then
+            #expect(email.steps.count == 3, "\(language)")
+            #expect(email.text.contains("\n1. ") && email.text.contains("\n\n2. ") && email.text.contains("\n\n3. "), "\(language)")
+            #expect(email.html.contains("<ol>\n<li>") && email.html.components(separatedBy: "<li>").count == 4, "\(language)")
+            #expect(!email.steps.contains { $0.hasPrefix("1.") || $0.contains(" 2. ") }, "\(language)")
+        }
+    }
+
+    @Test("the English client template opens properly and no language's starts in lower case after the greeting")
+    func clientTemplateOpening() {
+        let catalog = LocalizationTests.catalog
+        #expect(catalog.text("client.template.default", .en).hasPrefix("Hello %RECIPIENT%,\n\n{organization} invites you"))
+        for language in [Language.en, .fr, .es] {
+            let body = catalog.text("client.template.default", language).components(separatedBy: "\n\n")[1]
+            #expect(body.first.map { $0.isUppercase || $0 == "{" } == true, "\(language): \(body.prefix(30))")
         }
     }
 }

@@ -23,7 +23,7 @@ struct RouteGroups {
 func routes(_ app: Application) throws {
     app.get { req in req.redirect(to: "/console") }
     let browser = app.grouped(app.sessions.middleware, Account.sessionAuthenticator(), CSRFMiddleware())
-    let invitee = app.grouped(InviteeSessionsMiddleware(
+    let invitee = app.grouped(InviteeErrorMiddleware(), InviteeSessionsMiddleware(
         sessions: app.sessions.middleware, authenticator: Account.sessionAuthenticator(), cookieName: app.sessions.configuration.cookieName
     ), LinkBoundCSRFMiddleware())
     let console = browser.grouped("console").grouped(ConsoleContextMiddleware())

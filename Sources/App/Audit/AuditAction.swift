@@ -48,4 +48,7 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
     case directoryGroupDeleted = "directory.group_deleted"
     case directoryMemberAdded = "directory.member_added"
     case directoryMemberRemoved = "directory.member_removed"
+
+    /// The catalog key of the action's name as people read it ("Test email sent", not `mail_settings.tested`).
+    var labelKey: String { "audit.action.\(rawValue)" }
 }

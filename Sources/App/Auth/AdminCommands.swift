@@ -28,7 +28,7 @@ struct AdminCreateCommand: AsyncCommand {
             name: signature.name ?? String(email.split(separator: "@").first ?? ""),
             email: email, organization: signature.organization ?? "", password: password
         )
-        let problems = request.problems()
+        let problems = request.problems(catalog: app.herald.catalog)
         guard problems.isEmpty else { throw CommandError.fields(problems, options: ["password": "password-stdin"]) }
         let hash = try await app.password.async.hash(password)
         let created = try await app.db.transaction { db in

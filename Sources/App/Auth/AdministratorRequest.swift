@@ -10,8 +10,9 @@ struct AdministratorRequest {
     var organization: String
     var password: String
 
-    /// Every problem with the input, each naming its field.
-    func problems() -> [String] {
+    /// Every problem with the input, each naming its field; the password's rules worded by `catalog` (the console and
+    /// the CLI are English).
+    func problems(catalog: MessageCatalog) -> [String] {
         var problems: [String] = []
         if name.trimmingCharacters(in: .whitespaces).isEmpty { problems.append("name: is required") }
         if name.count > 200 { problems.append("name: must be at most 200 characters") }
@@ -21,7 +22,7 @@ struct AdministratorRequest {
         if organizationName.isEmpty { problems.append("organization: is required") }
         if organizationName.count > 200 { problems.append("organization: must be at most 200 characters") }
         if let problem = SafeText.fieldProblem(organizationName, field: "organization") { problems.append(problem) }
-        problems += PasswordPolicy().problems(password: password, email: email).map { "password: \($0)" }
+        problems += PasswordPolicy().problems(password: password, email: email).map { "password: \(catalog.text($0, .en))" }
         return problems
     }
 

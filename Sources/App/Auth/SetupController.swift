@@ -31,10 +31,10 @@ struct SetupController {
         let token = try req.parameters.require("token")
         let form = try req.content.decode(SetupForm.self)
         let request = AdministratorRequest(name: form.name, email: form.email, organization: form.organization, password: form.password)
-        var problems = request.problems()
+        var problems = request.problems(catalog: req.herald.catalog)
         if form.password != form.password_confirmation { problems.append("password_confirmation: the two passwords differ") }
         guard problems.isEmpty else {
-            let page = FormPage(csrf: CSRF.token(for: req), token: token, errors: problems, name: form.name, email: form.email, organization: form.organization)
+            let page = FormPage(csrf: CSRF.token(for: req), token: token, errors: problems.map { ProblemLine.humanized($0, catalog: req.herald.catalog) }, name: form.name, email: form.email, organization: form.organization)
             let response = try await req.view.render("setup", page).encodeResponse(for: req).get()
             response.status = .unprocessableEntity
             return response

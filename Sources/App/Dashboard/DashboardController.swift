@@ -16,7 +16,7 @@ struct DashboardController {
         }
         let organizationID = context.organizationID
         async let stats = DashboardStats.load(organizationID: organizationID, on: req.db)
-        async let events = AuditController.rows(organizationID: organizationID, limit: 10, on: req.db)
+        async let events = AuditController.rows(organizationID: organizationID, limit: 10, catalog: req.herald.catalog, on: req.db)
         async let quota = req.herald.mailQuota.usage(organizationID: organizationID, on: req.db)
         var page = try await DashboardPage(stats, recentEvents: events)
         if let usage = try await quota, usage.isReached {

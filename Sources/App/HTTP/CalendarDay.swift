@@ -19,6 +19,15 @@ struct CalendarDay: Sendable {
         start = date
     }
 
+    /// The day that `end` is the `endOfDay` of, when `end` is 00:00 UTC: how a date-only expiry is shown again.
+    init?(lastDayBefore end: Date) {
+        let seconds = end.timeIntervalSince1970
+        guard seconds.truncatingRemainder(dividingBy: Self.length) == 0 else { return nil }
+        start = end.addingTimeInterval(-Self.length)
+    }
+
+    private static let length: TimeInterval = 24 * 60 * 60
+
     /// The first instant after the day: "expires 2026-12-31" still works on the 31st.
-    var endOfDay: Date { start.addingTimeInterval(24 * 60 * 60) }
+    var endOfDay: Date { start.addingTimeInterval(Self.length) }
 }

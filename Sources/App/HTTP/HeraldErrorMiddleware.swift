@@ -10,6 +10,8 @@ struct HeraldErrorMiddleware: AsyncMiddleware {
         let error: Bool
         let status: Int
         let reason: String
+        /// The reason's problems, each with the field it names (machine-readable) and the message.
+        let problems: [ProblemLine]?
     }
 
     struct ErrorPage: Encodable {
@@ -34,11 +36,14 @@ struct HeraldErrorMiddleware: AsyncMiddleware {
             let (status, reason) = describe(error, request: request)
             if request.url.path.hasPrefix("/api/") || request.url.path == "/healthz" {
                 let response = Response(status: status)
-                try response.content.encode(APIErrorBody(error: true, status: Int(status.code), reason: reason))
+                let problems = ProblemLine.lines(of: error, reason: reason)
+                try response.content.encode(APIErrorBody(error: true, status: Int(status.code), reason: reason, problems: problems))
                 if let abort = error as? any AbortError { response.headers.add(contentsOf: abort.headers) }
                 return response
             }
-            let page = ErrorPage(title: status.reasonPhrase, status: Int(status.code), reason: reason, hint: hint(for: status))
+            // People read fields by their labels: "Repeat the password: ...", not "password_confirmation: ...".
+            let readable = ProblemLine.lines(of: error, reason: reason).map { $0.humanized(catalog: request.herald.catalog) }
+            let page = ErrorPage(title: status.reasonPhrase, status: Int(status.code), reason: readable.joined(separator: "; "), hint: hint(for: status))
             do {
                 let response = try await request.view.render("error", page).encodeResponse(for: request).get()
                 response.status = status

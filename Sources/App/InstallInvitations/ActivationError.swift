@@ -40,11 +40,11 @@ enum ActivationError: Error, Equatable {
     func reason(_ catalog: MessageCatalog, _ language: Language) -> String {
         switch self {
         case .unknownCode: "code: " + catalog.text("activation.error.unknownCode", language)
-        case .codeExpired(let date): "code: " + catalog.text("activation.error.codeExpired", language, ["date": DisplayDate.format(date)])
+        case .codeExpired(let date): "code: " + catalog.text("activation.error.codeExpired", language, ["date": LocalizedDate.format(date, language)])
         case .invitationRevoked: "code: " + catalog.text("activation.error.invitationRevoked", language)
         case .codeUsed: "code: " + catalog.text("activation.error.codeUsed", language)
         case .noFreeSeat(let seats): "seats: " + catalog.plural("activation.error.noFreeSeat", count: seats, language)
-        case .keyExpired(let date): "license: " + catalog.text("activation.error.keyExpired", language, ["date": DisplayDate.format(date)])
+        case .keyExpired(let date): "license: " + catalog.text("activation.error.keyExpired", language, ["date": LocalizedDate.format(date, language)])
         case .computerBlocked: "computer: " + catalog.text("activation.error.computerBlocked", language)
         }
     }

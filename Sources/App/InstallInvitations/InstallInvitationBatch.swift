@@ -113,7 +113,7 @@ package enum InstallInvitationBatch {
             try await AuditLog.record(
                 on: db, organizationID: organizationID, actor: request.actor, action: .licenseInvitationsSent,
                 targetType: "license_key", targetID: request.keyID, targetLabel: key.name,
-                details: "\(recipients.count) install invitation(s), batch \(batch.id.uuidString), expire \(DisplayDate.format(request.expiresAt))"
+                details: "\(recipients.count) install invitation(s), batch \(batch.id.uuidString), expire \(DisplayDate.expiry(request.expiresAt))"
                     + (skipped.isEmpty ? "" : ", \(skipped.count) skipped (pending already)")
             )
             return Result(batchID: batch.id, count: recipients.count, expiresAt: request.expiresAt, skipped: skipped)

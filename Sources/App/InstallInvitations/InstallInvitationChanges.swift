@@ -60,7 +60,7 @@ struct InstallInvitationChanges {
             try await mailer.outbox.enqueue([mail], on: db)
             try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: .installInvitationResent,
                                       targetType: "invitation", targetID: invitation.id, targetLabel: invitation.email,
-                                      details: "key \(key.name), new code, expires \(DisplayDate.format(invitation.expiresAt))")
+                                      details: "key \(key.name), new code, expires \(DisplayDate.expiry(invitation.expiresAt))")
         }
         mailer.wakeDelivery()
     }

@@ -18,7 +18,9 @@ enum InstallInvitationEmail {
         return EmailContent(
             subject: t("install.mail.subject"),
             greeting: t("install.mail.greeting"),
-            paragraphs: [t("install.mail.intro"), t("install.mail.steps")],
+            paragraphs: [t("install.mail.intro")],
+            // One step a line in the catalog; a wording saved before as one line stays one step.
+            steps: t("install.mail.steps").split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
             action: (label: t("install.mail.action"), url: parts.downloadURL),
             details: [(label: t("install.code"), value: parts.code), (label: t("install.validUntil"), value: date)],
             closing: [t("install.temporary")],

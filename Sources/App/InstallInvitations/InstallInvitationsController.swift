@@ -76,11 +76,11 @@ struct InstallInvitationsController {
             let model = ReviewModel(
                 keyID: keyID.uuidString, keyName: key.name, count: invite.count,
                 summary: forecast.sentences(req.herald.catalog, Self.consoleLanguage, languageName: parsed.language.nativeName,
-                                            expires: DisplayDate.format(parsed.expiresAt)),
+                                            expires: DisplayDate.expiry(parsed.expiresAt)),
                 warning: forecast.warning(req.herald.catalog, Self.consoleLanguage),
                 sample: Array(invite.prefix(20).map(\.description)), recipients: list.joined(separator: "\n"),
                 language: parsed.language.rawValue, languageName: parsed.language.nativeName, expires: parsed.expires,
-                expiresDisplay: DisplayDate.format(parsed.expiresAt)
+                expiresDisplay: DisplayDate.expiry(parsed.expiresAt)
             )
             return try await req.renderPage("install-invite-review", section: .licenses, title: "Send install invitations", model).encodeResponse(for: req).get()
         } catch let problems as ValidationProblems {
@@ -191,7 +191,8 @@ struct InstallInvitationsController {
             free: SeatPolicy().freeSeats(seats: key.seats, used: used),
             languages: Language.allCases.map { ["code": $0.rawValue, "name": $0.nativeName, "selected": $0.rawValue == language ? "selected" : ""] },
             language: language, expiryChoices: InvitationExpiry.choices.map { days in
-                ["days": String(days), "selected": String(days) == (form.expires_in ?? String(InvitationExpiry.defaultDays)) ? "selected" : ""]
+                ["days": String(days), "label": req.herald.catalog.plural("common.days", count: days, .en),
+                 "selected": String(days) == (form.expires_in ?? String(InvitationExpiry.defaultDays)) ? "selected" : ""]
             }, expiresIn: form.expires_in ?? String(InvitationExpiry.defaultDays),
             expiresOn: form.expires_on ?? "", recipients: form.recipients ?? "", errors: errors
         ))

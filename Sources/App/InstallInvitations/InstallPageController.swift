@@ -17,7 +17,7 @@ struct InstallPageController {
     }
 
     static let keys = ["install.page.intro", "install.page.noDownloads", "install.code", "install.page.codeHint",
-                       "install.page.expired", "install.page.activated", "install.page.revoked", "install.page.unknown",
+                       "install.page.expired", "install.page.activated", "install.page.revoked", "install.page.unknown", "install.page.superseded",
                        "install.temporary"]
 
     func show(_ req: Request) async throws -> Response {
@@ -28,6 +28,13 @@ struct InstallPageController {
               let key = try await LicenseKey.find(payload.licenseKeyID, on: req.db),
               let organization = try await Organization.find(invitation.$organization.id, on: req.db)
         else {
+            if let superseded = try await SupersededLink.query(on: req.db).filter(\.$id == TokenGenerator.hash(token)).with(\.$invitation).first(),
+               superseded.invitation.kind == .install {
+                // A resend gave this invitation a new link: say so in its language rather than "not valid".
+                return try await req.renderInviteePage("install", language: req.inviteeLanguage(invitation: superseded.invitation.language),
+                                                       titleKey: "link.error.title", keys: Self.keys,
+                                                       ViewModel(state: "superseded", downloads: [], code: nil), status: .gone)
+            }
             let language = req.inviteeLanguage()
             return try await req.renderInviteePage("install", language: language, titleKey: "install.page.unknownTitle", keys: Self.keys,
                                                    ViewModel(state: "unknown", downloads: [], code: nil), status: .notFound)

@@ -63,7 +63,7 @@ struct InviteInstallCommand: AsyncCommand {
         for skipped in result.skipped { context.console.warning("\(skipped.email): \(skipped.reason)") }
         let forecast = try await SeatForecast.after(result, key: key, on: app.db)
         context.console.print("Queued for '\(key.name)':")
-        for line in forecast.sentences(app.herald.catalog, .en, languageName: language.nativeName, expires: DisplayDate.format(result.expiresAt)) {
+        for line in forecast.sentences(app.herald.catalog, .en, languageName: language.nativeName, expires: DisplayDate.expiry(result.expiresAt)) {
             context.console.print("  \(line)")
         }
         if let warning = forecast.warning(app.herald.catalog, .en) { context.console.warning(warning) }

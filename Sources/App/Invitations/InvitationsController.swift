@@ -29,7 +29,7 @@ struct InvitationsController {
         let statuses: [InvitationStatus]
         let kinds: [InvitationKind]
         let languages: [[String: String]]
-        let results: [JoinInvitations.RowResult]
+        let results: [ResultRow]
         let errors: [String]
         let pages: ListLinks
     }
@@ -60,7 +60,7 @@ struct InvitationsController {
             let resendable = invitation.kind != .client
             return Row(id: try invitation.requireID().uuidString, email: invitation.email, name: invitation.name, kind: invitation.kind,
                        status: clientStates[try invitation.requireID()]?.state.rawValue ?? effective.rawValue, language: invitation.language, inviter: invitation.inviter?.email ?? "—",
-                       sent: DisplayDate.format(invitation.sentAt), expires: DisplayDate.format(invitation.expiresAt),
+                       sent: DisplayDate.format(invitation.sentAt), expires: DisplayDate.expiry(invitation.expiresAt),
                        canResend: resendable && InvitationLifecycle.canResend(stored: stored, expiresAt: invitation.expiresAt, now: now),
                        canRevoke: InvitationLifecycle.canRevoke(stored: stored, expiresAt: invitation.expiresAt, now: now))
         }
@@ -68,7 +68,8 @@ struct InvitationsController {
                               created: filter.created,
                               statuses: InvitationStatus.allCases, kinds: InvitationKind.allCases,
                               languages: Language.allCases.map { ["code": $0.rawValue, "name": $0.nativeName] },
-                              results: results, errors: errors, pages: list.links(shown, export: "/console/invitations/export.csv"))
+                              results: results.map { ResultRow($0, catalog: req.herald.catalog) },
+                              errors: errors.map { ProblemLine.humanized($0, catalog: req.herald.catalog) }, pages: list.links(shown, export: "/console/invitations/export.csv"))
         return try await req.renderPage("invitations", section: .invitations, model)
     }
 }

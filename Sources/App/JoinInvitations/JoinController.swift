@@ -33,12 +33,12 @@ struct JoinController {
         let (invitation, status): (JoinLink, InvitationStatus)
         do {
             (invitation, status) = try await JoinRedemption.link(token: token, reads: req.herald.hotReads, on: req.db)
-        } catch let error as JoinLinkError {
-            return try await errorPage(req, error, language: req.inviteeLanguage())
+        } catch JoinLinkError.unknown {
+            return try await unknownLinkPage(req, token: token)
         }
         await InvitationTracking.markOpened(invitation.invitationID, openedAt: invitation.openedAt, on: req.db, logger: req.logger)
         let language = req.inviteeLanguage(invitation: invitation.language)
-        if let problem = JoinLinkError(status: status) { return try await errorPage(req, problem, language: language) }
+        if let problem = JoinLinkError(status: status) { return try await errorPage(req, problem, invitation) }
         return try await page(req, invitation, language: language, error: nil, status: .ok)
     }
 
@@ -46,16 +46,17 @@ struct JoinController {
         let token = try req.parameters.require("token")
         let client = req.clientAddress
         if let wait = req.herald.tokenRedemptionLimiter.retryAfter(key: "join:\(client)") {
-            throw Abort.tooManyRequests(wait: wait, reason: "Too many attempts. Wait a few minutes.")
+            throw InviteeProblem.tooManyAttempts(wait: wait)
         }
         let (invitation, status): (JoinLink, InvitationStatus)
         do {
             (invitation, status) = try await JoinRedemption.link(token: token, reads: req.herald.hotReads, on: req.db)
-        } catch let error as JoinLinkError {
-            return try await errorPage(req, error, language: req.inviteeLanguage())
+        } catch JoinLinkError.unknown {
+            return try await unknownLinkPage(req, token: token)
         }
         let language = req.inviteeLanguage(invitation: invitation.language)
-        if let problem = JoinLinkError(status: status) { return try await errorPage(req, problem, language: language) }
+        req.rememberInviteeLanguage(language)
+        if let problem = JoinLinkError(status: status) { return try await errorPage(req, problem, invitation) }
         let form = try req.content.decode(JoinForm.self)
         let catalog = req.herald.catalog
         let account: Account
@@ -74,8 +75,7 @@ struct JoinController {
             account = existing
         case "create":
             let name = (form.name ?? "").trimmingCharacters(in: .whitespaces)
-            var problems = PasswordPolicy().problems(password: form.password ?? "", email: invitation.email)
-            if PasswordPolicy.exceedsHashLimit(form.password ?? "") { problems = [catalog.text("join.error.password_long", language)] }
+            var problems = PasswordPolicy().problems(password: form.password ?? "", email: invitation.email).map { catalog.text($0, language) }
             if name.isEmpty || name.count > 200 {
                 problems.insert(catalog.text("join.error.name", language), at: 0)
             } else if SafeText.problem(name, .oneLine) != nil {
@@ -92,12 +92,12 @@ struct JoinController {
             account = Account(email: invitation.email, name: name, passwordHash: try await req.password.async.hash(form.password ?? ""))
             try await account.create(on: req.db)
         default:
-            throw Abort(.badRequest, reason: "mode: must be signin, create or join")
+            throw InviteeProblem(.badRequest, "invitee.error.form")
         }
         do {
             _ = try await JoinRedemption.accept(invitation, account: account, on: req.db)
         } catch let error as JoinLinkError {
-            return try await errorPage(req, error, language: language)
+            return try await errorPage(req, error, invitation)
         }
         let response = req.redirect(to: "/console/welcome")
         if req.auth.get(Account.self)?.id != account.id { try await req.startSession(for: account, response: response) }
@@ -121,8 +121,23 @@ struct JoinController {
         return (model, ["organization": model.organization, "inviter": inviter, "email": invitation.email, "role": model.role])
     }
 
-    private func errorPage(_ req: Request, _ error: JoinLinkError, language: Language) async throws -> Response {
-        try await req.renderInviteePage("link-error", language: language, titleKey: "link.error.title", keys: ["link.error.next"],
-                                        ["message": req.herald.catalog.text(error.messageKey, language)], status: error.status)
+    /// A link not found may be one a resend replaced: then say so, in the invitation's language.
+    private func unknownLinkPage(_ req: Request, token: String) async throws -> Response {
+        if let superseded = try await JoinLink.superseded(token: token, reads: req.herald.hotReads, on: req.db) {
+            return try await errorPage(req, .superseded, superseded)
+        }
+        return try await errorPage(req, .unknown, nil)
+    }
+
+    private func errorPage(_ req: Request, _ error: JoinLinkError, _ invitation: JoinLink?) async throws -> Response {
+        let language = req.inviteeLanguage(invitation: invitation?.language)
+        let catalog = req.herald.catalog
+        let arguments = invitation.map { ["organization": $0.organizationName, "email": $0.email] } ?? [:]
+        let content = LinkProblem(
+            message: catalog.text(error.messageKey, language, arguments), next: catalog.text(error.nextKey, language, arguments),
+            action: error.offersSignIn ? .init(label: catalog.text("join.used.signin", language), url: "/signin") : nil
+        )
+        return try await req.renderInviteePage("link-error", language: language, titleKey: "link.error.title", keys: [], content,
+                                               status: error.status)
     }
 }

@@ -12,7 +12,6 @@ struct JoinInvitationEmail {
         let arguments = [
             "organization": organization.name,
             "inviter": inviter.map { "\($0.name) (\($0.email))" } ?? organization.name,
-            "expiry": catalog.plural("common.days", count: days, language),
             "date": LocalizedDate.format(invitation.expiresAt, language),
         ]
         var paragraphs = [catalog.text("join.email.intro", language, arguments)]
@@ -26,7 +25,8 @@ struct JoinInvitationEmail {
             greeting: catalog.text("email.greeting", language, arguments),
             paragraphs: paragraphs,
             action: (catalog.text("join.email.action", language, arguments), configuration.link("join", token)),
-            closing: [catalog.text("join.email.expiry", language, arguments), catalog.text("join.email.ignore", language, arguments)],
+            // A phrase per count, not a word put into a sentence: German says "in 7 Tagen" (dative), not "in 7 Tage".
+            closing: [catalog.plural("join.email.expiry", count: days, language, arguments), catalog.text("join.email.ignore", language, arguments)],
             footer: catalog.text("mail.footer", language, arguments)
         )
     }
@@ -34,7 +34,13 @@ struct JoinInvitationEmail {
 
 /// Dates in emails and invitee pages, written the way the reader's language writes them.
 enum LocalizedDate {
+    /// An expiry: a date-only one (the first instant after the day, see `DisplayDate.expiry`) as the day itself,
+    /// "30. Juni 2027"; any other moment with its time, "30. Juni 2027 um 14:05 UTC".
     static func format(_ date: Date, _ language: Language) -> String {
-        date.formatted(Date.FormatStyle(date: .long, time: .shortened, locale: Locale(identifier: language.rawValue), timeZone: .gmt)) + " UTC"
+        let locale = Locale(identifier: language.rawValue)
+        if let day = CalendarDay(lastDayBefore: date) {
+            return day.start.formatted(Date.FormatStyle(date: .long, time: .omitted, locale: locale, timeZone: .gmt))
+        }
+        return date.formatted(Date.FormatStyle(date: .long, time: .shortened, locale: locale, timeZone: .gmt)) + " UTC"
     }
 }

@@ -5,8 +5,8 @@ import MIME
 import Vapor
 
 extension JoinInvitations {
-    /// Sends a new link: the old token stops working (its hash is replaced) and the expiry restarts with the
-    /// invitation's original validity.
+    /// Sends a new link: the old token stops working (its hash is replaced, and kept as a `SupersededLink` so the old
+    /// link can say a newer invitation was sent) and the expiry restarts with the invitation's original validity.
     func resend(_ invitationID: UUID, organization: Organization, inviter: Account?, actor: AuditActor, on db: any Database, now: Date = Date()) async throws {
         let organizationID = try organization.requireID()
         try await db.transaction { db in
@@ -16,6 +16,9 @@ extension JoinInvitations {
                 invitation.expiresAt = try InvitationLifecycle.resend(stored: invitation.status,
                                                                       expiresAt: invitation.expiresAt, now: now, validFor: validity)
             } catch { throw Abort(.conflict, reason: "invitation: \(error)") }
+            if let old = invitation.tokenHash {
+                try await SupersededLink(tokenHash: old, invitationID: try invitation.requireID(), supersededAt: now).create(on: db)
+            }
             let token = TokenGenerator.newToken()
             invitation.tokenHash = TokenGenerator.hash(token)
             invitation.status = .pending

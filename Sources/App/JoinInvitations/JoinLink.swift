@@ -50,6 +50,15 @@ struct JoinLink: Sendable {
         try await reads.first(query, binds(token), on: db()).map(JoinLink.init(row:))
     }
 
+    /// The invitation a resend took `token` away from: only asked when a link is not found, so it costs the page
+    /// nothing on the way every invitee takes.
+    static func superseded(token: String, reads: HotReads, on db: any Database) async throws -> JoinLink? {
+        try await reads.first(supersededQuery, binds(token), on: db).map(JoinLink.init(row:))
+    }
+
+    static let supersededQuery = query.replacingOccurrences(
+        of: "WHERE i.token_hash = $1", with: "JOIN superseded_links s ON s.invitation_id = i.id WHERE s.token_hash = $1")
+
     static func binds(_ token: String) -> [String] {
         [TokenGenerator.hash(token), InvitationKind.join.stored]
     }

@@ -52,23 +52,25 @@ enum JoinRedemption {
     }
 }
 
-/// Why a join link cannot be used; each maps to a page in the invitation's language with what to do next.
+/// Why a join link cannot be used; each maps to a page in the invitation's language saying what happened and what
+/// to do next.
 enum JoinLinkError: Error {
-    case unknown, expired, revoked, alreadyUsed, blocked, alreadyMember
+    case unknown, superseded, expired, revoked, alreadyUsed, blocked, alreadyMember
 
     var status: HTTPStatus {
         switch self {
         case .unknown: .notFound
-        case .expired, .revoked, .alreadyUsed: .gone
+        case .superseded, .expired, .revoked, .alreadyUsed: .gone
         case .blocked: .forbidden
         case .alreadyMember: .conflict
         }
     }
 
-    /// Catalog key of the explanation.
+    /// Catalog key of what happened.
     var messageKey: String {
         switch self {
         case .unknown: "join.error.unknown"
+        case .superseded: "join.error.superseded"
         case .expired: "join.error.expired"
         case .revoked: "join.error.revoked"
         case .alreadyUsed: "join.error.used"
@@ -76,6 +78,21 @@ enum JoinLinkError: Error {
         case .alreadyMember: "join.error.member"
         }
     }
+
+    /// Catalog key of what to do next: a person who already joined signs in, one holding an old link opens the
+    /// newest email; only the others need a new invitation.
+    var nextKey: String {
+        switch self {
+        case .unknown, .expired, .revoked: "link.error.next"
+        case .superseded: "join.superseded.next"
+        case .alreadyUsed: "join.used.next"
+        case .alreadyMember: "join.member.next"
+        case .blocked: "join.blocked.next"
+        }
+    }
+
+    /// Whether the page offers the sign-in link: the person may well be a member already.
+    var offersSignIn: Bool { self == .alreadyUsed || self == .alreadyMember }
 
     init?(status: InvitationStatus) {
         switch status {

@@ -70,7 +70,7 @@ struct LicenseListCommand: AsyncCommand {
         let used = try await LicenseKeyStore.usedSeats(keyIDs: keys.map { try $0.requireID() }, on: app.db)
         context.console.print("name\tproduct\tseats used/total\texpires")
         for key in keys {
-            context.console.print("\(key.name)\t\(key.product)\t\(used[try key.requireID()] ?? 0)/\(key.seats)\t\(DisplayDate.format(key.expiresAt))")
+            context.console.print("\(key.name)\t\(key.product)\t\(used[try key.requireID()] ?? 0)/\(key.seats)\t\(DisplayDate.expiry(key.expiresAt))")
         }
     }
 }

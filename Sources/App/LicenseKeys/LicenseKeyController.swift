@@ -79,7 +79,7 @@ struct LicenseKeyController {
         let downloads = LicenseKeyStore.downloads(of: key).sorted { $0.key < $1.key }.map { ["platform": $0.key, "url": $0.value] }
         return try await req.renderPage("license", section: .licenses, title: "License key \(key.name)", ViewModel(
             id: keyID.uuidString, name: key.name, product: key.product, seats: key.seats, used: used,
-            free: SeatPolicy().freeSeats(seats: key.seats, used: used), expires: DisplayDate.format(key.expiresAt),
+            free: SeatPolicy().freeSeats(seats: key.seats, used: used), expires: DisplayDate.expiry(key.expiresAt),
             downloads: downloads, installations: installations, status: filter.status?.rawValue ?? "",
             statuses: InstallationStatus.allCases, pages: list.links(shown, export: "/console/licenses/\(keyID)/installations.csv"),
             blocked: blocked,

@@ -75,7 +75,7 @@ struct LicensesController {
         let rows = try keys.map { key in
             let inUse = used[try key.requireID()] ?? 0
             return Row(id: try key.requireID().uuidString, name: key.name, product: key.product, seats: key.seats, used: inUse,
-                       free: max(0, key.seats - inUse), expires: DisplayDate.format(key.expiresAt))
+                       free: max(0, key.seats - inUse), expires: DisplayDate.expiry(key.expiresAt))
         }
         return try await req.renderPage("licenses", section: .licenses, ViewModel(
             rows: rows, canCreate: context.isAdministrator, errors: errors, form: form, platforms: LicenseKeyInput.platforms

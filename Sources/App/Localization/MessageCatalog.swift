@@ -36,14 +36,44 @@ struct MessageCatalog: Sendable {
         return MessageCatalog(entries: entries)
     }
 
-    /// This catalog with an organization's own wording in place of the shipped one, per language.
+    /// This catalog with an organization's own wording in place of the shipped one, per language. A plural entry is
+    /// overridden form by form, as `key#category`, so that reworded counts keep their plural rules.
     func overriding(_ overrides: [Language: [String: String]]) -> MessageCatalog {
         guard !overrides.isEmpty else { return self }
         var entries = self.entries
         for (language, values) in overrides {
-            for (key, value) in values { entries[language, default: [:]][key] = .text(value) }
+            for (field, value) in values {
+                let (key, category) = Self.split(field)
+                guard let category else {
+                    entries[language, default: [:]][key] = .text(value)
+                    continue
+                }
+                var forms: [String: String] = [:]
+                if case .plural(let shipped)? = entries[language]?[key] ?? entries[.en]?[key] { forms = shipped }
+                forms[category] = value
+                entries[language, default: [:]][key] = .plural(forms)
+            }
         }
         return MessageCatalog(entries: entries)
+    }
+
+    /// What the template editor shows for `field`: an entry's text, or one plural form of it (`key#category`).
+    func editable(_ field: String, _ language: Language) -> String {
+        let (key, category) = Self.split(field)
+        guard let category, case .plural(let forms)? = entries[language]?[key] ?? entries[.en]?[key] else { return text(key, language) }
+        return forms[category] ?? forms["other"] ?? key
+    }
+
+    /// Whether `key` is a plural entry (a phrase per count) in `language`.
+    func isPlural(_ key: String, _ language: Language) -> Bool {
+        if case .plural? = entries[language]?[key] ?? entries[.en]?[key] { return true }
+        return false
+    }
+
+    /// `key#category` as its two parts; a plain key has no category.
+    static func split(_ field: String) -> (key: String, category: String?) {
+        guard let mark = field.firstIndex(of: "#") else { return (field, nil) }
+        return (String(field[..<mark]), String(field[field.index(after: mark)...]))
     }
 
     /// The `{placeholders}` a text uses.
@@ -65,7 +95,7 @@ struct MessageCatalog: Sendable {
     func plural(_ key: String, count: Int, _ language: Language, _ arguments: [String: String] = [:]) -> String {
         guard let entry = entries[language]?[key] ?? entries[.en]?[key] else { return key }
         var all = arguments
-        all["count"] = count.formatted(.number.locale(Locale(identifier: language.rawValue)))
+        all["count"] = number(count, language)
         switch entry {
         case .text(let text): return Self.fill(text, all)
         case .plural(let forms):
@@ -97,13 +127,31 @@ struct MessageCatalog: Sendable {
     }
 }
 
-/// CLDR cardinal plural categories for Herald's languages (integers only, which is all Herald counts).
+/// CLDR cardinal plural categories for Herald's languages (integers only, which is all Herald counts), as in
+/// CLDR 42 and later (`common/supplemental/plurals.xml`). For an integer n (v = 0, no exponent):
+/// - en, de: one when n = 1;
+/// - fr: one when n is 0 or 1; many when n ≠ 0 and n % 1,000,000 = 0 ("1 000 000 de jours");
+/// - es: one when n = 1; many as French ("1 000 000 de días");
+/// - it: one when n = 1; many as French ("1 000 000 di giorni");
+/// - ja, zh-Hans: other only (no grammatical plural).
+/// A catalog entry lacking the category falls back to `other`.
 enum PluralRules {
     static func category(for count: Int, language: Language) -> String {
+        let roundMillion = count != 0 && count % 1_000_000 == 0
         switch language {
-        case .ja, .zhHans: "other" // no grammatical plural
-        case .fr: (count == 0 || count == 1) ? "one" : "other"
-        case .en, .de, .es, .it: count == 1 ? "one" : "other"
+        case .ja, .zhHans: return "other"
+        case .en, .de: return count == 1 ? "one" : "other"
+        case .fr: return (count == 0 || count == 1) ? "one" : roundMillion ? "many" : "other"
+        case .es, .it: return count == 1 ? "one" : roundMillion ? "many" : "other"
+        }
+    }
+
+    /// The categories a plural entry must give in `language`: `other` always, and each category the language uses.
+    static func categories(of language: Language) -> Set<String> {
+        switch language {
+        case .ja, .zhHans: ["other"]
+        case .en, .de: ["one", "other"]
+        case .fr, .es, .it: ["one", "many", "other"]
         }
     }
 }

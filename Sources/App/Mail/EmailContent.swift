@@ -9,6 +9,8 @@ struct EmailContent: Sendable {
     /// "Hello Ada," etc. Plain text; escaped for HTML.
     var greeting: String?
     var paragraphs: [String]
+    /// Numbered steps after the paragraphs: each its own line in text, an item of an ordered list in HTML.
+    var steps: [String] = []
     /// The one thing to do, as a button in HTML and a bare URL in text.
     var action: (label: String, url: String)?
     /// Label/value rows (e.g. "Activation code" / "K7QH-...").
@@ -20,6 +22,7 @@ struct EmailContent: Sendable {
         var lines: [String] = []
         if let greeting { lines += [greeting, ""] }
         for paragraph in paragraphs { lines += [paragraph, ""] }
+        for (number, step) in steps.enumerated() { lines += ["\(number + 1). \(step)", ""] }
         if let action { lines += ["\(action.label):", action.url, ""] }
         for detail in details { lines.append("\(detail.label): \(detail.value)") }
         if !details.isEmpty { lines.append("") }
@@ -32,6 +35,7 @@ struct EmailContent: Sendable {
         var body = ""
         if let greeting { body += "<p>\(HTMLText.escape(greeting))</p>\n" }
         for paragraph in paragraphs { body += "<p>\(HTMLText.escape(paragraph))</p>\n" }
+        if !steps.isEmpty { body += "<ol>\n" + steps.map { "<li>\(HTMLText.escape($0))</li>\n" }.joined() + "</ol>\n" }
         if let action {
             body += """
             <p><a href="\(HTMLText.escape(action.url))" style="display:inline-block;padding:10px 18px;background:#0b5cad;color:#ffffff;text-decoration:none;border-radius:4px">\(HTMLText.escape(action.label))</a></p>

@@ -73,7 +73,7 @@ struct MembersController {
             let membership = try await MembershipChanges(mailer: req.herald.mailer, organizationID: context.organizationID, actor: context.actor)
                 .apply(change, to: id, note: form.note, on: req.db)
             req.herald.mailer.wakeDelivery()
-            req.flash("\(membership.account.email): \(change.rawValue) done.")
+            req.flash(req.herald.catalog.text("member.change.done.\(change.rawValue)", .en, ["email": membership.account.email]))
             return req.redirect(to: "/console/members")
         }
     }

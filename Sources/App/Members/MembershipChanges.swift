@@ -39,7 +39,9 @@ struct MembershipChanges {
             let losesAdministration = membership.role == .administrator && membership.status == .active
                 && [.demote, .block, .remove, .leave].contains(change)
             if losesAdministration, try await activeAdministrators(on: db) <= 1 {
-                throw Abort(.conflict, reason: "member: \(membership.account.email) is the last Account Administrator and cannot be \(Self.pastTense(change)); promote someone else first")
+                // A sentence per change: "cannot be \(change)" read "cannot be leave".
+                let sentence = mailer.catalog.text("member.last_admin.\(change.rawValue)", .en, ["email": membership.account.email])
+                throw Abort(.conflict, reason: "member: \(sentence)")
             }
             // A blocked person keeps their role but gets no new one: giving rights to someone locked out is a slip.
             if membership.status == .blocked, change == .promote {
@@ -131,16 +133,5 @@ struct MembershipChanges {
                                         organizationID: organizationID)
         // Counted in the daily quota but never refused by it: blocking or removing someone must not wait for mail.
         try await mailer.outbox.enqueue([mail], on: db, withinQuota: false)
-    }
-
-    static func pastTense(_ change: Change) -> String {
-        switch change {
-        case .promote: "promoted"
-        case .demote: "demoted"
-        case .block: "blocked"
-        case .unblock: "unblocked"
-        case .remove: "removed"
-        case .leave: "leave"
-        }
     }
 }

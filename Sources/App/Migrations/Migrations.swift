@@ -38,5 +38,6 @@ enum HeraldMigrations {
         UpdateOutboxMessageAddOrganizationIndex(),
         UpdateInstallationOneActivePerCode(),
         UpdateListsAddKeysetIndexes(),
+        CreateSupersededLink(),
     ]
 }

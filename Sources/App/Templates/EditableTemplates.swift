@@ -29,6 +29,28 @@ enum EditableTemplate: String, CaseIterable, Sendable {
     }
 }
 
+extension EditableTemplate {
+    /// The editor's fields in `language`: each key, a plural key as one field per CLDR category the language uses
+    /// (`join.email.expiry#one`, `#other`...).
+    func fields(_ language: Language, catalog: MessageCatalog) -> [String] {
+        keys.flatMap { key in
+            guard catalog.isPlural(key, language) else { return [key] }
+            return ["one", "two", "few", "many", "other"].filter(PluralRules.categories(of: language).contains).map { "\(key)#\($0)" }
+        }
+    }
+
+    /// A field's name as the editor shows it ("Subject", "When the link expires, for 2, 3, 4"), from the catalogs.
+    static func label(_ field: String, language: Language, catalog: MessageCatalog) -> String {
+        let (key, category) = MessageCatalog.split(field)
+        let label = catalog.text("template.field.\(key)", .en)
+        guard let category else { return label }
+        let samples = (0...1_000).lazy.filter { PluralRules.category(for: $0, language: language) == category }.prefix(3)
+        let examples = samples.isEmpty ? [1_000_000, 2_000_000] : Array(samples)
+        let list = examples.map { catalog.number($0, .en) }.joined(separator: ", ") + (examples.count > 1 ? "…" : "")
+        return catalog.text("template.plural.form", .en, ["label": label, "examples": list])
+    }
+}
+
 /// Loading and saving an organization's overrides.
 enum MessageOverrides {
     static let maximumLength = 5000
@@ -45,17 +67,20 @@ enum MessageOverrides {
     }
 
     /// Problems with submitted wording: each names the entry. Only the placeholders the shipped text offers are allowed.
-    static func problems(_ values: [String: String], template: EditableTemplate, base: MessageCatalog) -> [String] {
+    /// Each problem names the field by its label, as the editor shows it.
+    static func problems(_ values: [String: String], template: EditableTemplate, language: Language, base: MessageCatalog) -> [String] {
         var problems: [String] = []
-        for key in template.keys {
-            guard let value = values[key] else { continue }
-            let allowed = MessageCatalog.placeholders(in: base.text(key, .en))
-            if value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { problems.append("\(key): must not be empty") }
-            if value.count > maximumLength { problems.append("\(key): must be at most \(maximumLength) characters") }
+        for field in template.fields(language, catalog: base) {
+            guard let value = values[field] else { continue }
+            let label = EditableTemplate.label(field, language: language, catalog: base)
+            let allowed = MessageCatalog.placeholders(in: base.editable(field, .en))
+            if value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { problems.append("\(label): must not be empty") }
+            if value.count > maximumLength { problems.append("\(label): must be at most \(maximumLength) characters") }
+            let key = MessageCatalog.split(field).key
             let oneLine = key.hasSuffix(".subject") || key.hasSuffix(".action") || key == "client.subject.default"
-            if let problem = SafeText.fieldProblem(value, field: key, oneLine ? .oneLine : .multiLine) { problems.append(problem) }
+            if let problem = SafeText.fieldProblem(value, field: label, oneLine ? .oneLine : .multiLine) { problems.append(problem) }
             for unknown in MessageCatalog.placeholders(in: value).subtracting(allowed).sorted() {
-                problems.append("\(key): unknown placeholder {\(unknown)}; available: \(allowed.sorted().map { "{\($0)}" }.joined(separator: " "))")
+                problems.append("\(label): unknown placeholder {\(unknown)}; available: \(allowed.sorted().map { "{\($0)}" }.joined(separator: " "))")
             }
         }
         if template == .client {
@@ -73,10 +98,10 @@ enum MessageOverrides {
     static func save(_ values: [String: String], template: EditableTemplate, language: Language, organizationID: UUID,
                      base: MessageCatalog, actor: AuditActor, on db: any Database) async throws {
         try await db.transaction { db in
-            for key in template.keys {
+            for key in template.fields(language, catalog: base) {
                 try await MessageOverride.query(on: db).filter(\.$organization.$id == organizationID)
                     .filter(\.$language == language.rawValue).filter(\.$key == key).delete()
-                guard let value = values[key], value != base.text(key, language) else { continue }
+                guard let value = values[key], value != base.editable(key, language) else { continue }
                 let row = MessageOverride()
                 row.$organization.id = organizationID
                 row.language = language.rawValue
@@ -89,10 +114,13 @@ enum MessageOverrides {
         }
     }
 
-    static func reset(template: EditableTemplate, language: Language, organizationID: UUID, actor: AuditActor, on db: any Database) async throws {
+    static func reset(template: EditableTemplate, language: Language, organizationID: UUID, base: MessageCatalog, actor: AuditActor,
+                      on db: any Database) async throws {
         try await db.transaction { db in
+            // The plain keys too: an override saved before plural entries were edited form by form.
+            let fields = template.keys + template.fields(language, catalog: base)
             try await MessageOverride.query(on: db).filter(\.$organization.$id == organizationID)
-                .filter(\.$language == language.rawValue).filter(\.$key ~~ template.keys).delete()
+                .filter(\.$language == language.rawValue).filter(\.$key ~~ fields).delete()
             try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: .templateReset,
                                       targetType: "template", targetLabel: "\(template.title) (\(language.rawValue))")
         }

@@ -5,6 +5,8 @@ import Vapor
 struct TemplatesController {
     struct Field: Encodable {
         let key: String
+        /// What the field is, in words (the catalog's `template.field.*`), not its catalog key.
+        let label: String
         let value: String
         let shipped: String
         let placeholders: String
@@ -25,7 +27,7 @@ struct TemplatesController {
     func show(_ req: Request) async throws -> View {
         let (template, language) = try selection(req, query: true)
         let catalog = try await MessageOverrides.catalog(for: req.console.organizationID, base: req.herald.catalog, on: req.db)
-        let values = Dictionary(uniqueKeysWithValues: template.keys.map { ($0, catalog.text($0, language)) })
+        let values = Dictionary(uniqueKeysWithValues: template.fields(language, catalog: catalog).map { ($0, catalog.editable($0, language)) })
         return try await render(req, template: template, language: language, values: values, errors: [], preview: nil)
     }
 
@@ -36,16 +38,17 @@ struct TemplatesController {
         let action = (try? req.content.get(String.self, at: "action")) ?? "save"
         let base = req.herald.catalog
         if action == "reset" {
-            try await MessageOverrides.reset(template: template, language: language, organizationID: context.organizationID, actor: context.actor, on: req.db)
+            try await MessageOverrides.reset(template: template, language: language, organizationID: context.organizationID, base: base,
+                                             actor: context.actor, on: req.db)
             req.flash("\(template.title) (\(language.nativeName)) reset to the shipped text.")
             return req.redirect(to: "/console/templates?template=\(template.rawValue)&language=\(language.rawValue)")
         }
         var values: [String: String] = [:]
-        for key in template.keys {
+        for key in template.fields(language, catalog: base) {
             values[key] = (try? req.content.get(String.self, at: key))?
                 .replacingOccurrences(of: "\r\n", with: "\n")
         }
-        let problems = MessageOverrides.problems(values, template: template, base: base)
+        let problems = MessageOverrides.problems(values, template: template, language: language, base: base)
         guard problems.isEmpty else {
             return try await render(req, template: template, language: language, values: values, errors: problems, preview: nil)
                 .encodeResponse(status: .unprocessableEntity, for: req)
@@ -78,9 +81,10 @@ struct TemplatesController {
     private func render(_ req: Request, template: EditableTemplate, language: Language, values: [String: String?],
                         errors: [String], preview: EmailContent?) async throws -> View {
         let base = req.herald.catalog
-        let fields = template.keys.map { key in
-            Field(key: key, value: (values[key] ?? nil) ?? base.text(key, language), shipped: base.text(key, language),
-                  placeholders: MessageCatalog.placeholders(in: base.text(key, .en)).sorted().map { "{\($0)}" }.joined(separator: " "),
+        let fields = template.fields(language, catalog: base).map { key in
+            Field(key: key, label: EditableTemplate.label(key, language: language, catalog: base),
+                  value: (values[key] ?? nil) ?? base.editable(key, language), shipped: base.editable(key, language),
+                  placeholders: MessageCatalog.placeholders(in: base.editable(key, .en)).sorted().map { "{\($0)}" }.joined(separator: " "),
                   multiline: !(key.hasSuffix(".subject") || key.hasSuffix(".action")))
         }
         let model = ViewModel(

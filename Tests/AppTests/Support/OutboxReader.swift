@@ -22,8 +22,10 @@ enum OutboxReader {
 
     /// The path of the last join link sent to `email` (e.g. `/join/abc`).
     static func joinPath(_ app: Application, to email: String) async throws -> String {
+        // Decoded as a mail reader does: Japanese and Chinese emails are base64, where the link is not readable raw.
         guard let message = try await messages(app, to: email).last,
-              let match = text(message).firstMatch(of: /https:\/\/herald\.test(\/join\/[A-Za-z0-9_-]+)/) else {
+              let match = ((try? MIMEParts(raw: Data(raw(message))).text) ?? text(message))
+                .firstMatch(of: /https:\/\/herald\.test(\/join\/[A-Za-z0-9_-]+)/) else {
             throw TestSetupError("no join link was sent to \(email)")
         }
         return String(match.1)
