@@ -62,6 +62,9 @@ struct InstallInvitationChangesTests {
             #expect(old.status == .notFound)
             #expect(new.status == .created, "\(new.body.string)")
             #expect(try await OutboxMessage.query(on: app.db).count() == queuedBefore + 1)
+            let oldPage = try await app.testing().sendRequest(.GET, try #require(URL(string: invited.rows[0].downloadURL)).path)
+            #expect(oldPage.status == .gone)
+            #expect(oldPage.body.string.contains("A newer invitation was sent to you after this one"))
             let accepted = try await app.testing().sendRequest(.POST, "/api/v1/invitations/\(id)/resend", headers: headers)
             #expect(accepted.status == .conflict, "an accepted invitation is not resent")
         }

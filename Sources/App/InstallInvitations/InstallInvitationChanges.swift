@@ -37,6 +37,10 @@ struct InstallInvitationChanges {
                 invitation.expiresAt = try InvitationLifecycle.resend(stored: invitation.status, expiresAt: invitation.expiresAt,
                                                                       now: now, validFor: validity)
             } catch { throw Abort(.conflict, reason: "invitation: \(error)") }
+            // Kept so the old download link says a newer invitation was sent, in the invitation's language.
+            if let old = invitation.tokenHash {
+                try await SupersededLink(tokenHash: old, invitationID: invitationID, supersededAt: now).create(on: db)
+            }
             let token = TokenGenerator.newToken()
             let newCode = ActivationCode.generate()
             invitation.tokenHash = TokenGenerator.hash(token)
