@@ -91,8 +91,6 @@ struct StoredStringsTests {
         "member.license_keys_granted": .memberLicenseKeysGranted, "invitation.join.sent": .joinInvitationSent,
         "invitation.join.resent": .joinInvitationResent, "invitation.join.revoked": .joinInvitationRevoked,
         "invitation.join.accepted": .joinInvitationAccepted, "invitation.client.sent": .clientInvitationSent,
-        "invitation.client.revoked": .clientInvitationRevoked, "invitation.install.resent": .installInvitationResent,
-        "invitation.install.revoked": .installInvitationRevoked,
         "license.created": .licenseCreated, "license.key_viewed": .licenseKeyViewed, "license.invitations.sent": .licenseInvitationsSent,
         "license.invitations.exported": .licenseInvitationsExported, "installation.activated": .installationActivated,
         "installation.deactivated": .installationDeactivated, "installation.blocked": .installationBlocked,
