@@ -52,6 +52,22 @@ def skip_link_first(driver):
     return None
 
 
+def layout_problems(driver, size):
+    """At this window width the page must not scroll sideways, and no date in a table may break over lines."""
+    pages.set_width(driver, size)
+    try:
+        problems = []
+        over, culprits = pages.horizontal_overflow(driver, size["width"])
+        if over:
+            problems.append("at %d px the page is %d px too wide: %s" % (size["width"], over, ", ".join(culprits)))
+        wrapped = pages.wrapped_dates(driver)
+        if wrapped:
+            problems.append("dates wrap in table cells at %d px: %s" % (size["width"], ", ".join(wrapped)))
+        return problems
+    finally:
+        pages.reset_view(driver)
+
+
 def audit_page(ctx, label, path, script, phone_check, load=True):
     """axe in light and dark; the skip link; at 1280 and 390 px the page must not scroll sideways nor wrap a date."""
     driver = ctx.driver
@@ -67,24 +83,12 @@ def audit_page(ctx, label, path, script, phone_check, load=True):
         pages.set_color_scheme(driver, scheme)
         problems += ["%s: %s" % (scheme, v) for v in axe_violations(driver, script)]
     pages.set_color_scheme(driver, "light")
-    pages.set_width(driver, pages.DESKTOP)
-    over, culprits = pages.horizontal_overflow(driver, pages.DESKTOP["width"])
-    if over:
-        problems.append("at 1280 px the page is %d px too wide: %s" % (over, ", ".join(culprits)))
-    wrapped = pages.wrapped_dates(driver)
-    if wrapped:
-        problems.append("dates wrap in table cells at 1280 px: %s" % ", ".join(wrapped))
-    pages.reset_view(driver)
+    problems += layout_problems(driver, pages.DESKTOP)
     if phone_check:
+        problems += layout_problems(driver, pages.PHONE)
+        # The phone layout has its own ways to fail (tables that scroll need keyboard access).
         pages.set_width(driver, pages.PHONE)
         try:
-            over, culprits = pages.horizontal_overflow(driver, pages.PHONE["width"])
-            if over:
-                problems.append("at 390 px the page is %d px too wide: %s" % (over, ", ".join(culprits)))
-            wrapped = pages.wrapped_dates(driver)
-            if wrapped:
-                problems.append("dates wrap in table cells at 390 px: %s" % ", ".join(wrapped))
-            # The phone layout has its own ways to fail (tables that scroll need keyboard access).
             problems += ["390 px: %s" % v for v in axe_violations(driver, script)]
         finally:
             pages.reset_view(driver)

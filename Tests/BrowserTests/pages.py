@@ -93,27 +93,26 @@ def invitee_pages(ctx, admin):
     ]
 
 
-def refused_join_form(ctx, join_path):
-    """The join page showing a refusal (passwords that do not match): its error state must pass the checks too."""
+def submit_new_account_form(ctx, join_path, repeated_password):
+    """Fills the join page's new-account form; False when the page has none (the link was used up)."""
     ctx.visit(join_path, check=False)
     forms = ctx.driver.find_elements(By.XPATH, "//form[.//input[@name='password_confirmation']]")
     if not forms:
         return False
-    ctx.submit_form({"name": "Page Audit", "password": "Sturdy-Pass-77", "password_confirmation": "Other-Pass-77"},
+    ctx.submit_form({"name": "Page Audit", "password": "Sturdy-Pass-77", "password_confirmation": repeated_password},
                     form=forms[0])
     return True
+
+
+def refused_join_form(ctx, join_path):
+    """The join page showing a refusal (passwords that do not match): its error state must pass the checks too."""
+    return submit_new_account_form(ctx, join_path, "Other-Pass-77")
 
 
 def join_as_new_member(ctx, join_path):
     """Accepts the join invitation as a new person, leaving the browser signed in as a Regular Member."""
     ctx.driver.delete_all_cookies()
-    ctx.visit(join_path, check=False)
-    forms = ctx.driver.find_elements(By.XPATH, "//form[.//input[@name='password_confirmation']]")
-    if not forms:
-        return False
-    ctx.submit_form({"name": "Page Audit", "password": "Sturdy-Pass-77", "password_confirmation": "Sturdy-Pass-77"},
-                    form=forms[0])
-    return True
+    return submit_new_account_form(ctx, join_path, "Sturdy-Pass-77")
 
 
 # ------------------------------------------------------------------ how the page is looked at
