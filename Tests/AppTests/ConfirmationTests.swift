@@ -205,10 +205,12 @@ struct ConfirmationTests {
             var world = try await World.make(app)
             let ada = try #require(try await Membership.query(on: app.db).filter(\.$role == .administrator).first())
             // when
+            let step = try await world.admin.get("/console/members/\(try ada.requireID())/block").body.string
             let response = try await world.admin.post("/console/members/\(try ada.requireID())/block",
                                                       form: [Confirmation.field: Confirmation.value], csrfFrom: "/console")
             // then
             let html = response.body.string
+            #expect(step.contains("This is you"), "the step warns before someone locks themselves out")
             #expect(response.status == .conflict)
             #expect(html.contains(#"id="confirm-refused""#))
             #expect(html.contains("last Account Administrator"))

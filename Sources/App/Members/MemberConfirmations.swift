@@ -15,7 +15,9 @@ enum MemberConfirmations {
             let person = "\(membership.account.name) <\(membership.account.email)>"
             let organization = context.organization.name
             let told = "\(membership.account.name) is told by email at \(membership.account.email), in their language."
-            let tokens = membership.role == .administrator ? ["Their API tokens stop working for good (promoting them again does not bring them back)."] : []
+            // The list offers the actions on one's own row too: say so before someone locks themselves out.
+            let tokens = (membership.id == context.membership.id ? ["This is you: you lose this at once."] : [])
+                + (membership.role == .administrator ? ["Their API tokens stop working for good (promoting them again does not bring them back)."] : [])
             switch change {
             case .demote:
                 return Confirmation(question: "Demote \(person) to Regular Member?",
