@@ -60,7 +60,8 @@ struct TestEmail: Sendable {
             do {
                 return .valid(try EmailAddress(part))
             } catch {
-                return .invalid(part, reason: "not an email address: \(error)")
+                // The outcome already says "invalid"; the detail says why ("'x' has no '@'").
+                return .invalid(part, reason: "\(error)")
             }
         }
     }
