@@ -14,7 +14,9 @@ struct ScaleOutTests {
         let deployment = try HeraldDeployment(postgres: true)
         defer { deployment.tearDown() }
         // given: migrations run once, then two instances that do not migrate
-        let token = try deployment.organization(smtpPort: try server.port("accept"))
+        // A server taking 10 ms a message, so the batch lasts seconds: against a fast one, the first worker to poll
+        // could send all of it before the other's next poll, and the test then said nothing about sharing the work.
+        let token = try deployment.organization(smtpPort: try server.port("accept-slow"))
         let settings = ["HERALD_AUTO_MIGRATE": "false", "HERALD_DELIVERY_CONCURRENCY": "4"]
         async let startA = deployment.serve(settings)
         async let startB = deployment.serve(settings)
@@ -58,7 +60,9 @@ struct ScaleOutTests {
         let deployment = try HeraldDeployment(postgres: true)
         defer { deployment.tearDown() }
         // given: a key with 3 seats and 12 install invitations, two instances
-        let token = try deployment.organization(smtpPort: try server.port("accept"))
+        // A server taking 10 ms a message, so the batch lasts seconds: against a fast one, the first worker to poll
+        // could send all of it before the other's next poll, and the test then said nothing about sharing the work.
+        let token = try deployment.organization(smtpPort: try server.port("accept-slow"))
         let settings = ["HERALD_AUTO_MIGRATE": "false"]
         async let startA = deployment.serve(settings)
         async let startB = deployment.serve(settings)

@@ -56,9 +56,10 @@ def invite_two_people_and_manage_them(ctx, admin):
     ctx.driver.find_element(By.CSS_SELECTOR, "details.panel summary").click()
     ctx.submit_form({"emails": "%s\n%s" % (BOB["email"], NEW["email"]), "message": "Welcome to the team"})
     ctx.check_page("invitation results")
-    outcomes = [td.text for td in ctx.driver.find_elements(By.CSS_SELECTOR, "#invite-results td[class^='outcome-']")]
-    if outcomes != ["invited", "invited"]:
-        ctx.fail("invitation results", "expected two 'invited' rows, got %r" % outcomes)
+    cells = ctx.driver.find_elements(By.CSS_SELECTOR, "#invite-results td[class^='outcome-']")
+    outcomes = [(td.get_attribute("class"), td.text) for td in cells]
+    if outcomes != [("outcome-invited", "Invited")] * 2:
+        ctx.fail("invitation results", "expected two rows labelled 'Invited', got %r" % outcomes)
 
     # Both join from the links in the delivered messages.
     new_link = mail_spool.link_in(mail_spool.messages_to(server.data_dir, NEW["email"])[-1], "/join/")
@@ -119,8 +120,15 @@ def invite_two_people_and_manage_them(ctx, admin):
 
     ctx.visit("/console/audit")
     audit = ctx.body_text()
+    actions = {td.get_attribute("data-action") for td in ctx.driver.find_elements(By.CSS_SELECTOR, "td[data-action]")}
     for expected in ["invitation.join.sent", "invitation.join.accepted", "member.joined", "member.promote",
-                     "note: Leads the IT team", "member.block", "member.unblock", "member.license_keys_granted",
-                     "keys: Granted key", "member.remove"]:
+                     "member.block", "member.unblock", "member.license_keys_granted", "member.remove"]:
+        if expected not in actions:
+            ctx.fail("audit log", "%r is missing from the audit log's actions %r" % (expected, sorted(actions)))
+    # The page shows each action by its label, never the code, with the details given.
+    for expected in ["Join invitation sent", "Member made administrator", "Member removed",
+                     "note: Leads the IT team", "keys: Granted key"]:
         if expected not in audit:
-            ctx.fail("audit log", "%r is missing from the audit log" % expected)
+            ctx.fail("audit log", "%r is missing from the audit log's text" % expected)
+    if "member.promote" in audit:
+        ctx.fail("audit log", "an action is shown by its code instead of its label")
