@@ -76,9 +76,10 @@ package enum BulkInsert {
     }
 
     static func directoryUsers(_ rows: [DirectoryUser], on db: any Database, now: Date) async throws {
-        try await insert(DirectoryUser.schema, ["id", "organization_id", "name", "email", "enabled", "created_at", "updated_at"],
+        try await insert(DirectoryUser.schema, ["id", "organization_id", "name", "email", "enabled", "source", "created_at", "updated_at"],
                          rows.map { row -> [Value] in
-            [.uuid(row.id), .uuid(row.$organization.id), .text(row.name), .text(row.email), .bool(row.enabled), .date(now), .date(now)]
+            [.uuid(row.id), .uuid(row.$organization.id), .text(row.name), .text(row.email), .bool(row.enabled), .text(row.source.rawValue),
+             .date(now), .date(now)]
         }, on: db)
     }
 

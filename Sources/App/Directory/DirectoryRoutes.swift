@@ -5,6 +5,7 @@ func registerDirectoryRoutes(_ groups: RouteGroups) {
     let apiController = APIController()
     let directory = DirectoryController()
     let directoryGroups = DirectoryGroupsController()
+    let source = DirectorySourceController()
     let admin = groups.admin.grouped("directory")
     admin.get(use: directory.show)
     admin.post("users", use: directory.createUser)
@@ -21,6 +22,10 @@ func registerDirectoryRoutes(_ groups: RouteGroups) {
                     describe: DirectoryConfirmations.describeMemberRemoval, perform: directoryGroups.removeMember)
     admin.confirmed("groups", ":id", "delete", section: .directory,
                     describe: DirectoryConfirmations.describeGroupDeletion, perform: directoryGroups.delete)
+    admin.post("settings", use: source.saveSettings)
+    admin.post("scim-tokens", use: source.createToken)
+    admin.confirmed("scim-tokens", ":id", "revoke", section: .directory,
+                    describe: DirectorySourceController.describeRevoke, perform: source.revokeToken)
     let api = groups.api.grouped("directory")
     api.get("users", use: apiController.directoryUsers)
     api.get("users", "export.csv", use: apiController.exportDirectoryUsers)

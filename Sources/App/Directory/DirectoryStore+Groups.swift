@@ -11,6 +11,11 @@ extension DirectoryStore {
         return trimmed
     }
 
+    /// 409 while the group belongs to the source that provisions the directory.
+    static func refuseHandEdit(of group: DirectoryGroup, on db: any Database) async throws {
+        try await DirectorySettingsStore.refuseHandEdit(of: group.source, what: "group '\(group.name)'", organizationID: group.$organization.id, on: db)
+    }
+
     static func createGroup(name: String, organizationID: UUID, actor: AuditActor, on db: any Database) async throws -> DirectoryGroup {
         let name = try validGroupName(name)
         if try await DirectoryGroup.query(on: db).filter(\.$organization.$id == organizationID).filter(\.$name == name).first() != nil {
@@ -28,6 +33,7 @@ extension DirectoryStore {
     }
 
     static func deleteGroup(_ group: DirectoryGroup, actor: AuditActor, on db: any Database) async throws {
+        try await refuseHandEdit(of: group, on: db)
         try await db.transaction { db in
             let groupID = try group.requireID()
             try await DirectoryGroupMember.query(on: db).group(.or) { $0.filter(\.$group.$id == groupID).filter(\.$memberGroup.$id == groupID) }.delete()
@@ -39,6 +45,7 @@ extension DirectoryStore {
 
     /// Puts a user into a group (again is a no-op).
     static func addUser(_ user: DirectoryUser, to group: DirectoryGroup, actor: AuditActor, on db: any Database) async throws {
+        try await refuseHandEdit(of: group, on: db)
         try await db.transaction { db in
             let (groupID, userID) = (try group.requireID(), try user.requireID())
             let existing = try await DirectoryGroupMember.query(on: db).filter(\.$group.$id == groupID).filter(\.$user.$id == userID).first()
@@ -54,6 +61,7 @@ extension DirectoryStore {
 
     /// Puts a group into a group, refusing an edge that would make a group contain itself.
     static func addGroup(_ child: DirectoryGroup, to parent: DirectoryGroup, actor: AuditActor, on db: any Database) async throws {
+        try await refuseHandEdit(of: parent, on: db)
         try await db.transaction { db in
             let structure = try await Self.graph(of: parent.$organization.id, on: db)
             let (childID, parentID) = (try child.requireID(), try parent.requireID())
@@ -73,6 +81,7 @@ extension DirectoryStore {
     }
 
     static func removeMember(from group: DirectoryGroup, user: UUID?, memberGroup: UUID?, actor: AuditActor, on db: any Database) async throws {
+        try await refuseHandEdit(of: group, on: db)
         try await db.transaction { db in
             let groupID = try group.requireID()
             var query = DirectoryGroupMember.query(on: db).filter(\.$group.$id == groupID)

@@ -39,5 +39,8 @@ enum HeraldMigrations {
         UpdateInstallationOneActivePerCode(),
         UpdateListsAddKeysetIndexes(),
         CreateSupersededLink(),
+        UpdateDirectoryAddExternalSources(),
+        CreateDirectorySettings(),
+        CreateSCIMToken(),
     ]
 }
