@@ -133,7 +133,7 @@ struct SCIMProtocolTests {
                 #expect(response.status == status, "\(method) \(path.prefix(40)) \(body?.prefix(60) ?? "")")
                 let json = try SCIMFixture.decode(response)
                 #expect(json["schemas"] == .array([.string(SCIMError.errorSchema)]), "\(path.prefix(40))")
-                #expect(json["scimType"]?.stringValue == scimType, "\(body?.prefix(60) ?? path)")
+                #expect(json["scimType"]?.stringValue == scimType, "\(body.map { String($0.prefix(60)) } ?? path)")
             }
             let user = try #require(try await scim.createUser("ann@example.com").id)
             let badPatch = try await scim.json(.PATCH, "/scim/v2/Users/\(user)", #"{"Operations":[{"op":"jump","path":"x"}]}"#, expect: .badRequest)

@@ -9,16 +9,10 @@ organization whose directory is provisioned by SCIM and a SCIM token (`herald di
 attributes) on /scim/v2. Prints each check; exits non-zero if any check failed (status ERROR or CRITICAL).
 Always stops the server it started.
 """
-import os, pathlib, shutil, socket, subprocess, sys, tempfile, time, urllib.request
+import pathlib, sys
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-HERALD = ROOT / ".build" / "debug" / "herald"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "PythonSupport"))
+from served_herald import served_herald  # noqa: E402
 
 
 def run_checks(base, token):
@@ -29,53 +23,29 @@ def run_checks(base, token):
     client = SyncSCIMClient(Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30))
     results = check_server(client)
     failed = [r for r in results if r.status in (Status.ERROR, Status.CRITICAL)]
-    for result in results:
-        where = f" [{result.resource_type}]" if result.resource_type else ""
-        print(f"{result.status.name:10} {result.title}{where}: {result.reason or ''}".rstrip()[:400])
     counts = {}
     for result in results:
         counts[result.status.name] = counts.get(result.status.name, 0) + 1
+        where = f" [{result.resource_type}]" if result.resource_type else ""
+        print(f"{result.status.name:10} {result.title}{where}: {result.reason or ''}".rstrip()[:400])
     print("scim2-tester:", ", ".join(f"{n} {s.lower()}" for s, n in sorted(counts.items())))
     for result in failed:
         print(f"FAILED {result.title}: {result.reason}\n  data: {str(result.data)[:1500]}")
-    return not failed and bool(results)
+    return bool(results) and not failed
 
 
 def main():
-    if not HERALD.exists():
-        sys.exit(f"{HERALD} is missing: run `swift build --build-tests` first")
-    folder = tempfile.mkdtemp(prefix="herald-scim-")
-    port = free_port()
-    env = dict(os.environ, HERALD_DATA_DIR=folder, HERALD_SECRET_KEY="s" * 40, LOG_LEVEL="error",
-               HERALD_PUBLIC_URL=f"http://127.0.0.1:{port}", HERALD_MAIL_TRANSPORT="file")
-
-    def herald(*argv, stdin=None):
-        return subprocess.run([str(HERALD), *argv], env=env, input=stdin, capture_output=True, text=True, check=True).stdout
-
-    herald("admin", "create", "--email", "ops@example.com", "--organization", "SCIM", "--password-stdin", stdin="Correct-Horse-42-Staple\n")
-    herald("directory", "source", "--organization", "SCIM", "--set", "scim")
-    token = herald("directory", "scim-token", "create", "--organization", "SCIM", "--name", "scim2-tester").strip()
-    log = open(os.path.join(folder, "serve.log"), "w")
-    server = subprocess.Popen([str(HERALD), "serve", "--hostname", "127.0.0.1", "--port", str(port)], env=env, stdout=log, stderr=log)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=2)
-                break
-            except Exception:
-                time.sleep(0.1)
-        else:
-            sys.exit("herald serve did not answer /healthz")
-        ok = run_checks(base + "/scim/v2", token)
+    with served_herald("herald-scim-") as herald:
+        herald.cli("admin", "create", "--email", "ops@example.com", "--organization", "SCIM", "--password-stdin",
+                   stdin="Correct-Horse-42-Staple\n")
+        herald.cli("directory", "source", "--organization", "SCIM", "--set", "scim")
+        token = herald.cli("directory", "scim-token", "create", "--organization", "SCIM", "--name", "scim2-tester").strip()
+        herald.start()
+        ok = run_checks(herald.base + "/scim/v2", token)
         if not ok:
             print("----- herald serve log (last lines) -----")
-            print(open(os.path.join(folder, "serve.log")).read()[-4000:])
+            print(herald.log_tail())
         sys.exit(0 if ok else 1)
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ struct UpdateDirectoryAddExternalSources: AsyncMigration {
             try await database.schema(users).field(.string(column), .string).update()
         }
         for column in ["deactivated_at", "removed_at"] { try await database.schema(users).field(.string(column), .datetime).update() }
+        try await database.schema(users).field("email_primary", .bool).update()
         try await database.schema(groups).field("external_id", .string).update()
         try await database.schema(groups).field("updated_at", .datetime).update()
         let sql = try database.sql
@@ -33,7 +34,7 @@ struct UpdateDirectoryAddExternalSources: AsyncMigration {
     func revert(on database: any Database) async throws {
         let sql = try database.sql
         for index in [Self.groupExternalIndex, Self.userExternalIndex, Self.userNameIndex] { try await sql.drop(index: index).run() }
-        for column in Self.userTextColumns + ["deactivated_at", "removed_at", "source", "version"] {
+        for column in Self.userTextColumns + ["deactivated_at", "removed_at", "email_primary", "source", "version"] {
             try await database.schema(DirectoryUser.schema).deleteField(.string(column)).update()
         }
         for column in ["external_id", "updated_at", "source", "version"] {

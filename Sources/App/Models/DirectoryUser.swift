@@ -26,6 +26,8 @@ final class DirectoryUser: Model, @unchecked Sendable {
     @OptionalField(key: "family_name") var familyName: String?
     /// The type of the email as the source labelled it ("work").
     @OptionalField(key: "email_type") var emailType: String?
+    /// The email's `primary` flag as the source sent it (returned as sent, so a SCIM round trip is exact).
+    @OptionalField(key: "email_primary") var emailPrimary: Bool?
     @OptionalField(key: "employee_number") var employeeNumber: String?
     @OptionalField(key: "department") var department: String?
     /// The manager's id in the source (SCIM: a user id of this directory).

@@ -51,6 +51,10 @@ enum SCIMResponse {
     /// A request body as JSON: any media type is read (clients send `application/scim+json` or `application/json`).
     static func body(_ req: Request) throws -> JSONValue {
         guard let buffer = req.body.data, buffer.readableBytes > 0 else { throw SCIMError(.badRequest, "invalidSyntax", "body: is empty; send a JSON object") }
+        // The routes collect at most this much; a body that arrived whole (HTTP/2, tests) is held to the same limit.
+        guard buffer.readableBytes <= SCIMSchemas.maxBody.value else {
+            throw SCIMError(.payloadTooLarge, nil, "body: larger than the \(SCIMSchemas.maxBody.value / 1_048_576) MB a SCIM request may send")
+        }
         do {
             let value = try JSONDecoder().decode(JSONValue.self, from: Data(buffer: buffer))
             guard value.objectValue != nil else { throw SCIMError(.badRequest, "invalidSyntax", "body: must be a JSON object") }

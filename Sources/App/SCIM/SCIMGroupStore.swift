@@ -69,7 +69,7 @@ struct SCIMGroupStore {
         group.name = input.displayName
         group.externalID = input.externalID
         group.source = .scim
-        group.version += 1
+        if group.id != nil { group.version += 1 }
         try await group.save(on: db)
         let groupID = try group.requireID()
         let wanted = try await resolve(input.members, on: db)

@@ -50,7 +50,7 @@ struct SCIMProjection {
             guard let text = req.query[String.self, at: name] else { return [] }
             guard text.utf8.count <= 4_096 else { throw SCIMError.invalidValue("\(name): is longer than 4,096 bytes") }
             return try text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map { part in
-                do { return try SCIMAttributePath.parse(part, schemas: schemas) } catch { throw SCIMError.invalidValue("\(name): \(error.description)") }
+                do { return try SCIMAttributePath.parse(part, schemas: schemas) } catch { throw SCIMError.invalidValue("\(name): \(error)") }
             }
         }
         included = try paths("attributes")

@@ -7,6 +7,7 @@ struct SCIMUserInput {
     var userName: String
     var email: String
     var emailType: String?
+    var emailPrimary: Bool?
     var active: Bool
     var externalID: String?
     var displayName: String?
@@ -28,6 +29,7 @@ struct SCIMUserInput {
         let primary = try Self.primaryEmail(json["emails"], userName: userName)
         email = primary.address
         emailType = primary.type
+        emailPrimary = primary.primary
         let enterprise = json[SCIMSchemas.enterpriseUser]
         employeeNumber = try SCIMText.optional(enterprise?["employeeNumber"], "employeeNumber")
         department = try SCIMText.optional(enterprise?["department"], "department")
@@ -38,7 +40,7 @@ struct SCIMUserInput {
 
     /// The address Herald keeps: the primary one, else the work one, else the first; else the user name when it
     /// is an address (Entra ID's userPrincipalName usually is).
-    private static func primaryEmail(_ emails: JSONValue?, userName: String) throws -> (address: String, type: String?) {
+    private static func primaryEmail(_ emails: JSONValue?, userName: String) throws -> (address: String, type: String?, primary: Bool?) {
         if let emails, emails.arrayValue == nil, !emails.isNull { throw SCIMError.invalidValue("emails: must be a list") }
         let list = emails?.arrayValue ?? []
         guard list.count <= 20 else { throw SCIMError.invalidValue("emails: at most 20 addresses") }
@@ -46,11 +48,13 @@ struct SCIMUserInput {
             ?? list.first { $0["type"]?.stringValue?.lowercased() == "work" } ?? list.first
         guard let chosen else {
             guard let address = try? EmailAddress(userName) else { throw SCIMError.invalidValue("emails: give the user's email address") }
-            return (address.normalized, nil)
+            return (address.normalized, nil, nil)
         }
         let text = try SCIMText.required(chosen["value"], "emails.value")
         do {
-            return (try EmailAddress(text).normalized, try SCIMText.optional(chosen["type"], "emails.type", maxLength: 40))
+            let flag = chosen["primary"]
+            let primary: Bool? = flag == nil || flag == .null ? nil : try SCIMText.boolean(flag, "emails.primary", default: false)
+            return (try EmailAddress(text).normalized, try SCIMText.optional(chosen["type"], "emails.type", maxLength: 40), primary)
         } catch let error as SCIMError { throw error } catch {
             throw SCIMError.invalidValue("emails.value: '\(text.prefix(100))' is not an email address")
         }
@@ -66,6 +70,7 @@ struct SCIMUserInput {
         user.userName = userName
         user.email = email
         user.emailType = emailType
+        user.emailPrimary = emailPrimary
         user.enabled = active
         user.externalID = externalID
         user.displayName = displayName

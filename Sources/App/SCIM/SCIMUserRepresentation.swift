@@ -9,8 +9,9 @@ enum SCIMUserRepresentation {
             "userName": .string(user.userName ?? user.email),
             "active": .bool(user.enabled),
         ]
-        var email: [String: JSONValue] = ["value": .string(user.email), "primary": .bool(true)]
-        if let type = user.emailType { email["type"] = .string(type) }
+        var email: [String: JSONValue] = ["value": .string(user.email)]
+        email["type"] = user.emailType.map(JSONValue.string)
+        email["primary"] = user.emailPrimary.map(JSONValue.bool)
         object["emails"] = .array([.object(email)])
         object["externalId"] = user.externalID.map(JSONValue.string)
         object["displayName"] = user.displayName.map(JSONValue.string)

@@ -74,7 +74,8 @@ struct SCIMUserStore {
             user.deactivatedAt = Date()
             user.deactivatedReason = "disabled in the directory by SCIM"
         }
-        user.version += 1
+        // A new row starts at version 1; each later write raises it.
+        if user.id != nil { user.version += 1 }
         try await user.save(on: db)
         if wasEnabled, !input.active {
             try await DirectoryDeprovisioning(services: services).apply(.disabled, to: user, source: "SCIM", actor: context.actor, on: db)

@@ -15,21 +15,27 @@ extension SCIMFilter {
                 Self.compare($0, comparison, expected, caseExact: caseExact(path))
             }
         case .valuePath(let path, let inner):
-            Self.values(at: path, in: resource).contains { element in
+            Self.elements(at: path, in: resource).contains { element in
                 inner.matches(element) { sub in caseExact(SCIMAttributePath(schema: path.schema, name: path.name, subAttribute: sub.name)) }
             }
         }
     }
 
-    /// The values at `path`, multi-valued attributes flattened: `emails.value` is every email's value.
-    static func values(at path: SCIMAttributePath, in resource: JSONValue) -> [JSONValue] {
+    /// The elements of the attribute `path` names, as stored: a multi-valued attribute's complex values.
+    static func elements(at path: SCIMAttributePath, in resource: JSONValue) -> [JSONValue] {
         var base = resource
         if let schema = path.schema {
             guard let extensionObject = resource[schema] else { return [] }
             base = extensionObject
         }
-        guard let name = path.name, let attribute = base[name] else { return path.name == nil ? [base] : [] }
-        let elements = attribute.arrayValue ?? [attribute]
+        guard let name = path.name else { return [base] }
+        guard let attribute = base[name] else { return [] }
+        return attribute.arrayValue ?? [attribute]
+    }
+
+    /// The values at `path`, multi-valued attributes flattened: `emails.value` is every email's value.
+    static func values(at path: SCIMAttributePath, in resource: JSONValue) -> [JSONValue] {
+        let elements = elements(at: path, in: resource)
         guard let sub = path.subAttribute else {
             // A complex value compared as a whole compares its `value` (RFC 7644 §3.4.2.2, "emails co ...").
             return elements.map { $0.objectValue != nil ? ($0["value"] ?? .null) : $0 }
