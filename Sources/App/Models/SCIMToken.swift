@@ -19,3 +19,15 @@ final class SCIMToken: Model, @unchecked Sendable {
 
     init() {}
 }
+
+extension SCIMToken: OrganizationToken {
+    static let kind = "SCIM token"
+    static let auditTargetType = "scim_token"
+    static let createdAction = AuditAction.scimTokenCreated
+    static let revokedAction = AuditAction.scimTokenRevoked
+
+    var organizationID: UUID {
+        get { $organization.id }
+        set { $organization.id = newValue }
+    }
+}

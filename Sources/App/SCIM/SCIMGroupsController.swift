@@ -3,16 +3,8 @@ import HeraldCore
 import Vapor
 
 /// `/scim/v2/Groups` (RFC 7644 §3): the organization's directory groups as SCIM Group resources.
-struct SCIMGroupsController {
-    func register(on routes: any RoutesBuilder) {
-        let groups = routes.grouped("Groups")
-        groups.get(use: list)
-        groups.get(":id", use: show)
-        groups.on(.POST, body: .collect(maxSize: SCIMSchemas.maxBody), use: create)
-        groups.on(.PUT, ":id", body: .collect(maxSize: SCIMSchemas.maxBody), use: replace)
-        groups.on(.PATCH, ":id", body: .collect(maxSize: SCIMSchemas.maxBody), use: patch)
-        groups.delete(":id", use: delete)
-    }
+struct SCIMGroupsController: SCIMResourceController {
+    let path: PathComponent = "Groups"
 
     func list(_ req: Request) async throws -> Response {
         let context = try req.scim

@@ -11,32 +11,14 @@ enum SCIMTokenService {
     }
 
     static func create(name: String, organizationID: UUID, actor: AuditActor, on db: any Database) async throws -> Created {
-        let name = try APITokenService.validateName(name)
-        let token = "hrld_scim_" + TokenGenerator.newToken()
         let record = SCIMToken()
         record.$organization.id = organizationID
-        record.name = name
-        record.tokenHash = TokenGenerator.hash(token)
-        try await db.transaction { db in
-            try await record.create(on: db)
-            try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: .scimTokenCreated,
-                                      targetType: "scim_token", targetID: record.id, targetLabel: name)
-        }
+        let token = try await OrganizationTokens.create(record, name: name, prefix: "hrld_scim_", actor: actor, on: db)
         return Created(record: record, token: token)
     }
 
     static func revoke(id: UUID, organizationID: UUID, actor: AuditActor, on db: any Database) async throws -> SCIMToken {
-        guard let record = try await SCIMToken.query(on: db).filter(\.$id == id).filter(\.$organization.$id == organizationID).first() else {
-            throw Abort(.notFound, reason: "id: no SCIM token with this id in your organization")
-        }
-        guard record.revokedAt == nil else { return record }
-        record.revokedAt = Date()
-        try await db.transaction { db in
-            try await record.save(on: db)
-            try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: .scimTokenRevoked,
-                                      targetType: "scim_token", targetID: record.id, targetLabel: record.name)
-        }
-        return record
+        try await OrganizationTokens.revoke(SCIMToken.self, id: id, organizationID: organizationID, actor: actor, on: db)
     }
 
     static func list(organizationID: UUID, on db: any Database) async throws -> [SCIMToken] {

@@ -3,16 +3,8 @@ import HeraldCore
 import Vapor
 
 /// `/scim/v2/Users` (RFC 7644 §3): users of the token's organization as SCIM User resources.
-struct SCIMUsersController {
-    func register(on routes: any RoutesBuilder) {
-        let users = routes.grouped("Users")
-        users.get(use: list)
-        users.get(":id", use: show)
-        users.on(.POST, body: .collect(maxSize: SCIMSchemas.maxBody), use: create)
-        users.on(.PUT, ":id", body: .collect(maxSize: SCIMSchemas.maxBody), use: replace)
-        users.on(.PATCH, ":id", body: .collect(maxSize: SCIMSchemas.maxBody), use: patch)
-        users.delete(":id", use: delete)
-    }
+struct SCIMUsersController: SCIMResourceController {
+    let path: PathComponent = "Users"
 
     func list(_ req: Request) async throws -> Response {
         let context = try req.scim
