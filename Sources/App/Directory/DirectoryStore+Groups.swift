@@ -16,6 +16,12 @@ extension DirectoryStore {
         try await DirectorySettingsStore.refuseHandEdit(of: group.source, what: "group '\(group.name)'", organizationID: group.$organization.id, on: db)
     }
 
+    /// A change of members is a new version of the group (its SCIM ETag).
+    private static func touch(_ group: DirectoryGroup, on db: any Database) async throws {
+        group.version += 1
+        try await group.save(on: db)
+    }
+
     static func createGroup(name: String, organizationID: UUID, actor: AuditActor, on db: any Database) async throws -> DirectoryGroup {
         let name = try validGroupName(name)
         if try await DirectoryGroup.query(on: db).filter(\.$organization.$id == organizationID).filter(\.$name == name).first() != nil {
@@ -54,6 +60,7 @@ extension DirectoryStore {
             edge.$group.id = groupID
             edge.$user.id = userID
             try await edge.create(on: db)
+            try await touch(group, on: db)
             try await AuditLog.record(on: db, organizationID: group.$organization.id, actor: actor, action: .directoryMemberAdded,
                                       targetType: "directory_group", targetID: group.id, targetLabel: group.name, details: "user: \(user.email)")
         }
@@ -75,6 +82,7 @@ extension DirectoryStore {
             edge.$group.id = parentID
             edge.$memberGroup.id = childID
             try await edge.create(on: db)
+            try await touch(parent, on: db)
             try await AuditLog.record(on: db, organizationID: parent.$organization.id, actor: actor, action: .directoryMemberAdded,
                                       targetType: "directory_group", targetID: parent.id, targetLabel: parent.name, details: "group: \(child.name)")
         }
@@ -89,6 +97,7 @@ extension DirectoryStore {
                 throw Abort(.badRequest, reason: "member: name a user or a group to remove")
             }
             try await query.delete()
+            try await touch(group, on: db)
             try await AuditLog.record(on: db, organizationID: group.$organization.id, actor: actor, action: .directoryMemberRemoved,
                                       targetType: "directory_group", targetID: group.id, targetLabel: group.name)
         }
