@@ -35,7 +35,8 @@ struct SCIMEntraTests {
             let renamed = try await scim.json(.PATCH, "/scim/v2/Users/\(id)", """
                 {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[
                  {"op":"Replace","path":"emails[type eq \\"work\\"].value","value":"updatedEmail@microsoft.com"},
-                 {"op":"Replace","path":"name.familyName","value":"updatedFamilyName"}]}
+                 {"op":"Replace","path":"name.familyName","value":"updatedFamilyName"},
+                 {"op":"Add","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager","value":"c8a84f1e-1c3e-4f7b-9b8e-6a7f5f0f2a11"}]}
                 """)
             // then
             #expect(created["emails"]?.arrayValue?.first?["value"] == .string("test_user_fd0ea19b-0777-472c-9f96-4f70d2226f2e@contoso.com"))
@@ -48,6 +49,8 @@ struct SCIMEntraTests {
             #expect(disabled["active"] == .bool(false))
             #expect(renamed["emails"]?.arrayValue?.first?["value"] == .string("updatedemail@microsoft.com"))
             #expect(renamed["name"]?["familyName"] == .string("updatedFamilyName"))
+            #expect(renamed[SCIMSchemas.enterpriseUser]?["manager"]?["value"] == .string("c8a84f1e-1c3e-4f7b-9b8e-6a7f5f0f2a11"))
+            #expect(renamed[SCIMSchemas.enterpriseUser]?["department"] == .string("Tour Operations"))
             let stored = try await scim.user(id)
             #expect(!stored.enabled && stored.source == .scim && stored.deactivatedReason == "disabled in the directory by SCIM")
             #expect(stored.name == "givenName updatedFamilyName")

@@ -127,6 +127,8 @@ struct SCIMProtocolTests {
                 (.POST, "/scim/v2/Schemas", "{}", .methodNotAllowed, nil),
                 (.POST, "/scim/v2/.search", "{}", .notImplemented, nil),
                 (.POST, "/scim/v2/Users", "{\"userName\":\"" + String(repeating: "a", count: 5_000_000) + "\"}", .payloadTooLarge, nil),
+                (.POST, "/scim/v2/Users", String(repeating: "[", count: 1_000_000), .badRequest, "invalidSyntax"),
+                (.POST, "/scim/v2/Users", "{\"userName\":\"x@example.com\",\"a\":" + String(repeating: "{\"a\":", count: 100_000) + "1" + String(repeating: "}", count: 100_001), .badRequest, "invalidSyntax"),
             ]
             for (method, path, body, status, scimType) in cases {
                 let response = try await scim.send(method, path, body)
