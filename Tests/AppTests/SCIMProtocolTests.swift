@@ -25,6 +25,21 @@ struct SCIMProtocolTests {
         }
     }
 
+    @Test("eight identity-provider retries of one POST at once: one 201, the rest 409 uniqueness, never 500")
+    func racingCreates() async throws {
+        try await withHerald { app in
+            let scim = try await SCIMFixture.make(app)
+            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for _ in 0..<8 {
+                    group.addTask { try await scim.send(.POST, "/scim/v2/Users", #"{"userName":"race@example.com"}"#).status }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == .created }.count == 1)
+            #expect(statuses.filter { $0 == .conflict }.count == 7, "\(statuses)")
+        }
+    }
+
     @Test("a bad filter is 400 invalidFilter naming the problem")
     func badFilter() async throws {
         try await withHerald { app in
@@ -140,7 +155,10 @@ struct SCIMProtocolTests {
             let user = try #require(try await scim.createUser("ann@example.com").id)
             let badPatch = try await scim.json(.PATCH, "/scim/v2/Users/\(user)", #"{"Operations":[{"op":"jump","path":"x"}]}"#, expect: .badRequest)
             let badPath = try await scim.json(.PATCH, "/scim/v2/Users/\(user)", #"{"Operations":[{"op":"remove"}]}"#, expect: .badRequest)
+            let many = "{\"Operations\":[" + Array(repeating: #"{"op":"replace","path":"displayName","value":"A"}"#, count: 1_001).joined(separator: ",") + "]}"
+            let tooMany = try await scim.json(.PATCH, "/scim/v2/Users/\(user)", many, expect: .badRequest)
             #expect(badPatch["scimType"] == .string("invalidSyntax") && badPath["scimType"] == .string("noTarget"))
+            #expect(tooMany["scimType"] == .string("tooMany"))
         }
     }
 }

@@ -32,7 +32,7 @@ struct SCIMError: AbortError {
 }
 
 extension SCIMPatchError {
-    var abort: SCIMError { SCIMError(scimType == "tooMany" ? .payloadTooLarge : .badRequest, scimType, description) }
+    var abort: SCIMError { SCIMError(.badRequest, scimType, description) }
 }
 
 /// SCIM JSON out: `application/scim+json`, keys sorted so responses are stable.

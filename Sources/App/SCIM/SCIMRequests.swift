@@ -10,7 +10,7 @@ enum SCIMRequests {
             throw SCIMError(.badRequest, "invalidSyntax", "Operations: give a list of at least one operation")
         }
         guard operations.count <= SCIMPatcher.maxOperations else {
-            throw SCIMError(.payloadTooLarge, "tooMany", "Operations: at most \(SCIMPatcher.maxOperations) in one request")
+            throw SCIMError(.badRequest, "tooMany", "Operations: at most \(SCIMPatcher.maxOperations) in one request")
         }
         return try operations.enumerated().map { index, operation in
             guard let op = operation["op"]?.stringValue, let kind = SCIMPatchOperation.Kind(rawValue: op.lowercased()) else {

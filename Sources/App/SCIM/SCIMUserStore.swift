@@ -26,7 +26,7 @@ struct SCIMUserStore {
     }
 
     func create(_ input: SCIMUserInput) async throws -> DirectoryUser {
-        try await database.transaction { db in
+        try await Self.racing { try await database.transaction { db in
             let user = try await adoptable(input, on: db) ?? DirectoryUser()
             let adopted = user.id != nil
             let wasEnabled = adopted && user.removedAt == nil && user.enabled
@@ -37,16 +37,23 @@ struct SCIMUserStore {
                                       action: adopted ? .directoryUserUpdated : .directoryUserCreated, targetType: "directory_user",
                                       targetID: user.id, targetLabel: user.email, details: adopted ? "provisioned by SCIM" : nil)
             return user
-        }
+        } }
     }
 
     func replace(_ user: DirectoryUser, with input: SCIMUserInput) async throws {
-        try await database.transaction { db in
+        try await Self.racing { try await database.transaction { db in
             try await checkUnique(input, except: user, on: db)
             try await write(input, to: user, wasEnabled: user.enabled, on: db)
             try await AuditLog.record(on: db, organizationID: organizationID, actor: context.actor, action: .directoryUserUpdated,
                                       targetType: "directory_user", targetID: user.id, targetLabel: user.email,
                                       details: "enabled: \(user.enabled ? "yes" : "no")")
+        } }
+    }
+
+    /// Two requests writing the same user name or email at once: the unique index decides, the loser gets SCIM's 409.
+    private static func racing<T>(_ body: () async throws -> T) async throws -> T {
+        do { return try await body() } catch where UniqueViolation.table(of: error) == DirectoryUser.schema {
+            throw SCIMError(.conflict, "uniqueness", "userName or emails: written at the same moment by another request for another user")
         }
     }
 
