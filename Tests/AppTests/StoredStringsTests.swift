@@ -103,7 +103,8 @@ struct StoredStringsTests {
         "invitation.client.revoked": .clientInvitationRevoked, "invitation.install.resent": .installInvitationResent,
         "invitation.install.revoked": .installInvitationRevoked,
         "directory.group_updated": .directoryGroupUpdated, "directory.user_deprovisioned": .directoryUserDeprovisioned,
-        "directory.settings_changed": .directorySettingsChanged, "scim_token.created": .scimTokenCreated,
+        "directory.settings_changed": .directorySettingsChanged,
+        "directory.synced": .directorySynced, "directory.ldap_settings_changed": .ldapSettingsChanged, "scim_token.created": .scimTokenCreated,
         "scim_token.revoked": .scimTokenRevoked,
     ]
 

@@ -38,6 +38,7 @@ Exported variables:
                              slapd's limits apply to it)
   LDAP_TEST_BASE_DN          dc=herald,dc=test; the entries are test_servers/ldap_fixture.py's (its docstring)
   LDAP_TEST_USERS / LDAP_TEST_GROUPS   2500 / 120, the fixture's counts
+  LDAP_TEST_ADMIN_DN / LDAP_TEST_ADMIN_PASSWORD   slapd's rootdn: tests that change entries (their own units)
   LDAP_TEST_SIZE_LIMIT       500: searches without paging stop there (sizeLimitExceeded); paged ones do not
   HERALD_TEST_CHROMEDRIVER, HERALD_TEST_CHROMIUM   browser test binaries
   HERALD_TEST_SERVERS_STATE_DIR       the state directory (used by `stop`)

@@ -105,6 +105,9 @@ def start_slapd(state, timeout, users=2500, groups=120):
         "LDAP_TEST_USERS": users,
         "LDAP_TEST_GROUPS": groups,
         "LDAP_TEST_SIZE_LIMIT": SIZE_LIMIT,
+        # slapd's rootdn, for tests that change the directory between two syncs (under units of their own).
+        "LDAP_TEST_ADMIN_DN": f"cn=admin,{ldap_fixture.SUFFIX}",
+        "LDAP_TEST_ADMIN_PASSWORD": ldap_fixture.BIND_PASSWORD,
     }
 
 

@@ -51,6 +51,8 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
     case directoryGroupUpdated = "directory.group_updated"
     case directoryUserDeprovisioned = "directory.user_deprovisioned"
     case directorySettingsChanged = "directory.settings_changed"
+    case directorySynced = "directory.synced"
+    case ldapSettingsChanged = "directory.ldap_settings_changed"
     case scimTokenCreated = "scim_token.created"
     case scimTokenRevoked = "scim_token.revoked"
 

@@ -6,7 +6,7 @@ import Vapor
 struct DirectoryCommands: AsyncCommandGroup {
     let help = "Manage an organization's directory of users and groups"
     let commands: [String: any AnyAsyncCommand] = [
-        "import": DirectoryImportCommand(), "scim-token": SCIMTokenCommands(), "source": DirectorySourceCommand(),
+        "import": DirectoryImportCommand(), "scim-token": SCIMTokenCommands(), "source": DirectorySourceCommand(), "sync": DirectorySyncCommand(), "ldap": LDAPSetCommand(),
     ]
 }
 

@@ -42,5 +42,6 @@ enum HeraldMigrations {
         UpdateDirectoryAddExternalSources(),
         CreateDirectorySettings(),
         CreateSCIMToken(),
+        CreateLDAPSettings(),
     ]
 }
