@@ -37,6 +37,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         // zlib for queued message bodies (Mail/Delivery/OutboxSealer.swift).
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        // BER for the LDAP client (Sources/LDAP); swift-certificates brings it too.
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
     ],
     targets: [
         .executableTarget(name: "herald", dependencies: ["App"]),
@@ -57,10 +59,14 @@ let package = Package(
             .product(name: "Fluent", package: "fluent"),
             .product(name: "SQLKit", package: "sql-kit"),
         ], path: "Benchmarks/ActivationRace"),
+        // Benchmarks/ldap-search drives this: our LDAP client's paged search against ldapsearch's.
+        .executableTarget(name: "ldap-search-bench", dependencies: [
+            "LDAP", .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+        ], path: "Benchmarks/LDAPSearch"),
         .target(name: "BenchmarkSupport", dependencies: ["App", .product(name: "Vapor", package: "vapor")],
                 path: "Benchmarks/Support"),
         .target(name: "App", dependencies: [
-            "HeraldCore", "MIME", "SMTP", "SQLiteTuning",
+            "HeraldCore", "LDAP", "MIME", "SMTP", "SQLiteTuning",
             .product(name: "Vapor", package: "vapor"),
             .product(name: "Fluent", package: "fluent"),
             .product(name: "FluentKit", package: "fluent-kit"),
@@ -98,6 +104,24 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "NIOTLS", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // Herald's own LDAP client (directory sync, issue 17); see Sources/LDAP/LDAPClient.swift for why.
+        .target(name: "LDAP", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "NIOTLS", package: "swift-nio"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "LDAPTests", dependencies: [
+            "LDAP", "LiveServerSupport",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOTLS", package: "swift-nio"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore"]),

@@ -1,7 +1,7 @@
 /// The directory's group structure as plain values: which users and groups each group contains.
 ///
-/// Groups may contain groups; the console and the import refuse an edge that would close a cycle, but the
-/// expansion still guards against one (a row written by an older version or by hand must not hang a send).
+/// Groups may contain groups. The console and the import refuse an edge that would close a cycle, but SCIM and LDAP
+/// store what the identity provider sends, cycles included, so the expansion visits each group once and terminates.
 public struct DirectoryGraph<ID: Hashable & Sendable>: Sendable {
     public struct Person: Sendable {
         public let id: ID

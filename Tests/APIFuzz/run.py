@@ -9,46 +9,22 @@ an administrator, an API token and a little data (a license key, a directory use
 (`not_a_server_error`), and every 4xx is a JSON body with a non-empty `reason` (Tests/APIFuzz/hooks.py).
 Exits non-zero on any failure; always stops the server it started.
 """
-import argparse, json, os, pathlib, shutil, socket, subprocess, sys, tempfile, time, urllib.request
+import argparse, json, os, pathlib, subprocess, sys, urllib.request
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-HERALD = ROOT / ".build" / "debug" / "herald"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "PythonSupport"))
+from served_herald import served_herald  # noqa: E402
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--max-examples", type=int, default=int(os.environ.get("HERALD_FUZZ_EXAMPLES", "30")))
     args = parser.parse_args()
-    if not HERALD.exists():
-        sys.exit(f"{HERALD} is missing: run `swift build --build-tests` first")
-    folder = tempfile.mkdtemp(prefix="herald-fuzz-")
-    port = free_port()
-    env = dict(os.environ, HERALD_DATA_DIR=folder, HERALD_SECRET_KEY="f" * 40, LOG_LEVEL="error",
-               HERALD_PUBLIC_URL=f"http://127.0.0.1:{port}", HERALD_MAIL_TRANSPORT="file")
-
-    def herald(*argv, stdin=None):
-        return subprocess.run([str(HERALD), *argv], env=env, input=stdin, capture_output=True, text=True, check=True).stdout
-
-    herald("admin", "create", "--email", "ops@example.com", "--organization", "Fuzz", "--password-stdin", stdin="Correct-Horse-42-Staple\n")
-    token = herald("token", "create", "--organization", "Fuzz", "--name", "fuzz").strip()
-    log = open(os.path.join(folder, "serve.log"), "w")
-    server = subprocess.Popen([str(HERALD), "serve", "--hostname", "127.0.0.1", "--port", str(port)], env=env, stdout=log, stderr=log)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=2)
-                break
-            except Exception:
-                time.sleep(0.1)
-        else:
-            sys.exit("herald serve did not answer /healthz")
+    with served_herald("herald-fuzz-") as herald:
+        herald.cli("admin", "create", "--email", "ops@example.com", "--organization", "Fuzz", "--password-stdin",
+                   stdin="Correct-Horse-42-Staple\n")
+        token = herald.cli("token", "create", "--organization", "Fuzz", "--name", "fuzz").strip()
+        herald.start()
+        base = herald.base
 
         def call(method, path, body):
             request = urllib.request.Request(base + "/api/v1" + path, method=method, data=json.dumps(body).encode(),
@@ -68,15 +44,11 @@ def main():
         hooks_env = dict(os.environ, SCHEMATHESIS_HOOKS="hooks", PYTHONPATH=str(pathlib.Path(__file__).parent))
         print("$ " + " ".join(c if "Bearer" not in c else "Authorization: Bearer ***" for c in command), flush=True)
         # cwd: schemathesis keeps a cache folder (.schemathesis/) where it runs; not in the repository.
-        status = subprocess.run(command, env=hooks_env, cwd=folder).returncode
+        status = subprocess.run(command, env=hooks_env, cwd=herald.folder).returncode
         if status != 0:
             print("----- herald serve log (last lines) -----")
-            print(open(os.path.join(folder, "serve.log")).read()[-4000:])
+            print(herald.log_tail())
         sys.exit(status)
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -102,6 +102,10 @@ struct StoredStringsTests {
         "directory.member_added": .directoryMemberAdded, "directory.member_removed": .directoryMemberRemoved,
         "invitation.client.revoked": .clientInvitationRevoked, "invitation.install.resent": .installInvitationResent,
         "invitation.install.revoked": .installInvitationRevoked,
+        "directory.group_updated": .directoryGroupUpdated, "directory.user_deprovisioned": .directoryUserDeprovisioned,
+        "directory.settings_changed": .directorySettingsChanged,
+        "directory.synced": .directorySynced, "directory.ldap_settings_changed": .ldapSettingsChanged, "scim_token.created": .scimTokenCreated,
+        "scim_token.revoked": .scimTokenRevoked,
     ]
 
     @Test("audit events: every action string")

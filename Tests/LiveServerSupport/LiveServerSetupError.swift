@@ -18,3 +18,8 @@ func environmentPort(_ name: String) throws -> Int {
     guard let port = Int(try environmentValue(name)) else { throw LiveServerSetupError("\(name) is not a port number") }
     return port
 }
+
+func environmentInteger(_ name: String) throws -> Int {
+    guard let number = Int(try environmentValue(name)) else { throw LiveServerSetupError("\(name) is not a number") }
+    return number
+}

@@ -30,6 +30,16 @@ Exported variables:
   HERALD_TEST_RESTARTABLE_POSTGRES_URL  a second PostgreSQL cluster, only for the test that restarts the database
                              under a running Herald
   HERALD_TEST_RESTARTABLE_POSTGRES_CTL  an executable: `CTL stop` / `CTL start` for it
+  LDAP_TEST_URL              ldap://localhost:PORT of OpenLDAP slapd (test_servers/ldap.py): StartTLS offered
+  LDAP_TEST_LDAPS_URL        ldaps://localhost:PORT of the same slapd
+  LDAP_TEST_LDAPS_UNNAMED_URL  the same LDAPS listener on 127.0.0.2, an address its certificate does not name
+  LDAP_TEST_CA_PEM           PEM file of the CA that issued slapd's certificate (CN/SAN localhost, 127.0.0.1)
+  LDAP_TEST_BIND_DN / LDAP_TEST_BIND_PASSWORD   a plain user that may read everything (not the rootdn, so
+                             slapd's limits apply to it)
+  LDAP_TEST_BASE_DN          dc=herald,dc=test; the entries are test_servers/ldap_fixture.py's (its docstring)
+  LDAP_TEST_USERS / LDAP_TEST_GROUPS   2500 / 120, the fixture's counts
+  LDAP_TEST_ADMIN_DN / LDAP_TEST_ADMIN_PASSWORD   slapd's rootdn: tests that change entries (their own units)
+  LDAP_TEST_SIZE_LIMIT       500: searches without paging stop there (sizeLimitExceeded); paged ones do not
   HERALD_TEST_CHROMEDRIVER, HERALD_TEST_CHROMIUM   browser test binaries
   HERALD_TEST_SERVERS_STATE_DIR       the state directory (used by `stop`)
 """
@@ -41,7 +51,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import postgres, smtp
+from . import ldap, postgres, smtp
 from .processes import StartFailed, log, stop_pid
 
 STATE_PREFIX = "/tmp/herald-test-servers."
@@ -120,6 +130,7 @@ def start(envfile):
         smtp.start_aiosmtpd(state, envfile, STARTUP_TIMEOUT)
         smtp.start_sinks(state, envfile, STARTUP_TIMEOUT)
         smtp.start_fault_server(state, envfile, STARTUP_TIMEOUT)
+        ldap.start(state, envfile, STARTUP_TIMEOUT)
         envfile("HERALD_TEST_CHROMEDRIVER", os.environ.get("HERALD_TEST_CHROMEDRIVER", "/usr/bin/chromedriver"))
         envfile("HERALD_TEST_CHROMIUM", os.environ.get("HERALD_TEST_CHROMIUM", "/usr/bin/chromium"))
     except BaseException as failure:

@@ -1,24 +1,17 @@
 """The SMTP servers: aiosmtpd (scripts/smtp-test-server.py), Postfix's smtp-sink, and the scripted fault server
 (scripts/smtp-fault-server.py), with a throwaway CA for the TLS listeners."""
 import os
-import subprocess
 import sys
 from pathlib import Path
 
-from .processes import StartFailed, free_port, log, print_log_tail, spawn, wait_for_port
+from .certificates import make_ca_and_server_certificate
+from .processes import free_port, log, spawn, wait_for_port
 
 SCRIPTS = Path(__file__).resolve().parent.parent
 SMTP_SINK = os.environ.get("SMTP_SINK", "/usr/sbin/smtp-sink")
 PYTHON = os.environ.get("PYTHON", sys.executable)
 USERNAME, PASSWORD = "herald", "herald-test-password"
 
-SERVER_EXTENSIONS = """basicConstraints=critical,CA:FALSE
-keyUsage=critical,digitalSignature,keyEncipherment
-extendedKeyUsage=serverAuth
-subjectAltName=DNS:localhost,IP:127.0.0.1
-subjectKeyIdentifier=hash
-authorityKeyIdentifier=keyid,issuer
-"""
 
 # smtp-sink flags (see `man smtp-sink`, verified with smtplib probes):
 #   -f CMD  reject CMD with a hard 5xx error ("550 5.0.0 Error: command failed"); implies -p (no PIPELINING)
@@ -41,27 +34,8 @@ FAULT_MODES = ["accept", "accept-slow", "greeting-421", "greeting-drop", "greeti
 def make_certificates(state, export):
     """A self-signed CA and a server certificate it issued for localhost and 127.0.0.1, proven valid for both."""
     directory = state / "tls"
-    directory.mkdir()
-    (directory / "server.ext").write_text(SERVER_EXTENSIONS)
-    steps = [
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha256", "-days", "30", "-keyout", "ca.key",
-         "-out", "ca.pem", "-subj", "/CN=Herald Test CA", "-addext", "basicConstraints=critical,CA:TRUE",
-         "-addext", "keyUsage=critical,keyCertSign,cRLSign"],
-        ["openssl", "req", "-newkey", "rsa:2048", "-nodes", "-sha256", "-keyout", "server.key", "-out", "server.csr",
-         "-subj", "/CN=localhost"],
-        ["openssl", "x509", "-req", "-sha256", "-days", "30", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-         "-CAcreateserial", "-extfile", "server.ext", "-out", "server.pem"],
-        ["openssl", "verify", "-CAfile", "ca.pem", "-verify_hostname", "localhost", "server.pem"],
-        ["openssl", "verify", "-CAfile", "ca.pem", "-verify_ip", "127.0.0.1", "server.pem"],
-    ]
-    logfile = state / "logs" / "openssl.log"
-    with open(logfile, "wb") as output:
-        for step in steps:
-            if subprocess.run(step, cwd=directory, stdin=subprocess.DEVNULL, stdout=output,
-                              stderr=subprocess.STDOUT).returncode != 0:
-                log("creating certificates failed")
-                print_log_tail(logfile)
-                raise StartFailed("certificates")
+    make_ca_and_server_certificate(directory, state / "logs" / "openssl.log", "DNS:localhost,IP:127.0.0.1",
+                                   checks=[["-verify_hostname", "localhost"], ["-verify_ip", "127.0.0.1"]])
     export("SMTP_TEST_CA_FILE", directory / "ca.pem")
 
 

@@ -19,33 +19,15 @@ enum APITokenService {
     }
 
     static func create(name: String, organizationID: UUID, accountID: UUID, actor: AuditActor, on db: any Database) async throws -> Created {
-        let name = try validateName(name)
-        let token = "hrld_" + TokenGenerator.newToken()
         let record = APIToken()
         record.$organization.id = organizationID
         record.$account.id = accountID
-        record.name = name
-        record.tokenHash = TokenGenerator.hash(token)
-        try await db.transaction { db in
-            try await record.create(on: db)
-            try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: .apiTokenCreated,
-                                      targetType: "api_token", targetID: record.id, targetLabel: name)
-        }
+        let token = try await OrganizationTokens.create(record, name: name, prefix: "hrld_", actor: actor, on: db)
         return Created(record: record, token: token)
     }
 
     static func revoke(id: UUID, organizationID: UUID, actor: AuditActor, on db: any Database) async throws -> APIToken {
-        guard let record = try await APIToken.query(on: db).filter(\.$id == id).filter(\.$organization.$id == organizationID).first() else {
-            throw Abort(.notFound, reason: "id: no API token with this id in your organization")
-        }
-        guard record.revokedAt == nil else { return record }
-        record.revokedAt = Date()
-        try await db.transaction { db in
-            try await record.save(on: db)
-            try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: .apiTokenRevoked,
-                                      targetType: "api_token", targetID: record.id, targetLabel: record.name)
-        }
-        return record
+        try await OrganizationTokens.revoke(APIToken.self, id: id, organizationID: organizationID, actor: actor, on: db)
     }
 
     static func list(organizationID: UUID, on db: any Database) async throws -> [APIToken] {

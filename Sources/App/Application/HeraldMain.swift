@@ -119,9 +119,11 @@ struct ServeLifecycle: LifecycleHandler {
             app.herald.deliveryWorker.start()
         }
         app.herald.sessionSweeper.start(settings: configuration.sessions, database: app.db, logger: app.logger)
+        app.herald.directorySyncs.start(services: app.herald, database: app.db)
     }
 
     func shutdownAsync(_ app: Application) async {
+        await app.herald.directorySyncs.stop()
         await app.herald.sessionSweeper.stop()
         await app.herald.deliveryWorker.stop()
     }

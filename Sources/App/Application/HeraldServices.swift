@@ -40,6 +40,8 @@ package final class HeraldServices: Sendable {
     let sessionSweeper = SessionSweeper()
     /// Directory imports written after their upload was answered (`DirectoryImportJobs`).
     let directoryImports = DirectoryImportJobs()
+    /// Scheduled LDAP syncs (`DirectorySyncScheduler`), started by `herald serve`.
+    let directorySyncs = DirectorySyncScheduler()
     let eventLoopGroup: any EventLoopGroup
     let logger: Logger
 

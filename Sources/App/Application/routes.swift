@@ -50,4 +50,5 @@ func routes(_ app: Application) throws {
     registerAPIRoutes(groups)
     registerLicenseKeyRoutes(groups)
     registerInstallInvitationRoutes(groups)
+    registerSCIMRoutes(groups, schemas: try SCIMSchemas.load(directory: app.directory.resourcesDirectory))
 }

@@ -48,6 +48,13 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
     case directoryGroupDeleted = "directory.group_deleted"
     case directoryMemberAdded = "directory.member_added"
     case directoryMemberRemoved = "directory.member_removed"
+    case directoryGroupUpdated = "directory.group_updated"
+    case directoryUserDeprovisioned = "directory.user_deprovisioned"
+    case directorySettingsChanged = "directory.settings_changed"
+    case directorySynced = "directory.synced"
+    case ldapSettingsChanged = "directory.ldap_settings_changed"
+    case scimTokenCreated = "scim_token.created"
+    case scimTokenRevoked = "scim_token.revoked"
 
     /// The catalog key of the action's name as people read it ("Test email sent", not `mail_settings.tested`).
     var labelKey: String { "audit.action.\(rawValue)" }

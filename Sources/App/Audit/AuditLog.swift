@@ -7,11 +7,13 @@ package enum AuditActor: Sendable {
     case apiToken(accountID: UUID, tokenName: String)
     case commandLine
     case system
+    /// An external directory source: "SCIM token 'okta'", "LDAP sync".
+    case directorySync(source: String)
 
     var accountID: UUID? {
         switch self {
         case .account(let id, _), .apiToken(let id, _): id
-        case .commandLine, .system: nil
+        case .commandLine, .system, .directorySync: nil
         }
     }
 
@@ -21,6 +23,7 @@ package enum AuditActor: Sendable {
         case .apiToken(_, let name): "API token '\(name)'"
         case .commandLine: "command line"
         case .system: "Herald"
+        case .directorySync(let source): source
         }
     }
 }

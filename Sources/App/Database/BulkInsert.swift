@@ -76,9 +76,21 @@ package enum BulkInsert {
     }
 
     static func directoryUsers(_ rows: [DirectoryUser], on db: any Database, now: Date) async throws {
-        try await insert(DirectoryUser.schema, ["id", "organization_id", "name", "email", "enabled", "created_at", "updated_at"],
+        try await insert(DirectoryUser.schema, ["id", "organization_id", "name", "email", "enabled", "source", "created_at", "updated_at"],
                          rows.map { row -> [Value] in
-            [.uuid(row.id), .uuid(row.$organization.id), .text(row.name), .text(row.email), .bool(row.enabled), .date(now), .date(now)]
+            [.uuid(row.id), .uuid(row.$organization.id), .text(row.name), .text(row.email), .bool(row.enabled), .text(row.source.rawValue),
+             .date(now), .date(now)]
+        }, on: db)
+    }
+
+    /// People a directory sync found that Herald did not have yet (`LDAPSyncUsers`).
+    static func syncedDirectoryUsers(_ rows: [DirectoryUser], on db: any Database, now: Date) async throws {
+        try await insert(DirectoryUser.schema, ["id", "organization_id", "name", "email", "enabled", "source", "external_id", "user_name",
+                                                "display_name", "deactivated_at", "deactivated_reason", "version", "created_at", "updated_at"],
+                         rows.map { row -> [Value] in
+            [.uuid(row.id), .uuid(row.$organization.id), .text(row.name), .text(row.email), .bool(row.enabled), .text(row.source.rawValue),
+             .text(row.externalID), .text(row.userName), .text(row.displayName), .date(row.deactivatedAt), .text(row.deactivatedReason),
+             .integer(row.version), .date(now), .date(now)]
         }, on: db)
     }
 

@@ -88,6 +88,7 @@ extension APIController {
     func importDirectoryUsers(_ req: Request) async throws -> Response {
         let context = try req.api
         let data = req.body.data.map { Data(buffer: $0) } ?? Data()
+        try await DirectorySettingsStore.refuseImport(organizationID: context.organizationID, on: req.db)
         let rows = try await DirectoryImport.validRows(data)
         let job = req.herald.directoryImports.start(rows, organizationID: context.organizationID, actor: context.actor,
                                                     on: req.application.db, logger: req.application.logger)

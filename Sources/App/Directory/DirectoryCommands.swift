@@ -2,10 +2,12 @@ import Fluent
 import HeraldCore
 import Vapor
 
-/// `herald directory import --organization NAME --csv FILE`: name,email[,groups[,enabled]] rows.
+/// `herald directory import --organization NAME --csv FILE`: name,email[,groups[,enabled]] rows; `scim-token` and `source`.
 struct DirectoryCommands: AsyncCommandGroup {
     let help = "Manage an organization's directory of users and groups"
-    let commands: [String: any AnyAsyncCommand] = ["import": DirectoryImportCommand()]
+    let commands: [String: any AnyAsyncCommand] = [
+        "import": DirectoryImportCommand(), "scim-token": SCIMTokenCommands(), "source": DirectorySourceCommand(), "sync": DirectorySyncCommand(), "ldap": LDAPSetCommand(),
+    ]
 }
 
 struct DirectoryImportCommand: AsyncCommand {

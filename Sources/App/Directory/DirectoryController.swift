@@ -30,6 +30,8 @@ struct DirectoryController {
         var userPages: ListLinks?
         var previousGroups: String?
         var nextGroups: String?
+        /// How the directory is provisioned, and the SCIM tokens.
+        var source: DirectorySourceController.Section?
     }
 
     static let usersPerPage = 100
@@ -63,6 +65,7 @@ struct DirectoryController {
         content.userPages = userList.links(users, export: "/console/directory/users/export.csv")
         content.previousGroups = groups.previous.map { groupsLink(req, page: $0) }
         content.nextGroups = groups.next.map { groupsLink(req, page: $0) }
+        content.source = try await DirectorySourceController.section(req, organizationID: organizationID)
         return try await req.renderPage("directory", section: .directory, content)
     }
 
@@ -150,6 +153,7 @@ struct DirectoryController {
         if let file = form.file, file.data.readableBytes > 0 { data = Data(buffer: file.data) }
         let job: DirectoryImportJob
         do {
+            try await DirectorySettingsStore.refuseImport(organizationID: context.organizationID, on: req.db)
             let rows = try await DirectoryImport.validRows(data)
             job = req.herald.directoryImports.start(rows, organizationID: context.organizationID, actor: context.actor,
                                                     on: req.application.db, logger: req.application.logger)

@@ -24,6 +24,7 @@ enum DirectoryImport {
 
     static func run(_ data: Data, organizationID: UUID, actor: AuditActor, on db: any Database,
                     progress: @escaping @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in }) async throws -> Summary {
+        try await DirectorySettingsStore.refuseImport(organizationID: organizationID, on: db)
         let rows = try await validRows(data)
         return try await write(rows, organizationID: organizationID, actor: actor, on: db, progress: progress)
     }
@@ -89,6 +90,7 @@ enum DirectoryImport {
                 guard user.name != row.name || user.enabled != row.enabled else { continue }
                 user.name = row.name
                 user.enabled = row.enabled
+                user.version += 1
                 try await user.save(on: db)
                 summary.updated += 1
             } else {
@@ -98,6 +100,7 @@ enum DirectoryImport {
                 user.name = row.name
                 user.email = row.email.normalized
                 user.enabled = row.enabled
+                user.source = .csv
                 users[user.email] = user
                 newUsers.append(user)
             }

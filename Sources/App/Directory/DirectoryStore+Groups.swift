@@ -11,6 +11,17 @@ extension DirectoryStore {
         return trimmed
     }
 
+    /// 409 while the group belongs to the source that provisions the directory.
+    static func refuseHandEdit(of group: DirectoryGroup, on db: any Database) async throws {
+        try await DirectorySettingsStore.refuseHandEdit(of: group.source, what: "group '\(group.name)'", organizationID: group.$organization.id, on: db)
+    }
+
+    /// A change of members is a new version of the group (its SCIM ETag).
+    private static func touch(_ group: DirectoryGroup, on db: any Database) async throws {
+        group.version += 1
+        try await group.save(on: db)
+    }
+
     static func createGroup(name: String, organizationID: UUID, actor: AuditActor, on db: any Database) async throws -> DirectoryGroup {
         let name = try validGroupName(name)
         if try await DirectoryGroup.query(on: db).filter(\.$organization.$id == organizationID).filter(\.$name == name).first() != nil {
@@ -28,6 +39,7 @@ extension DirectoryStore {
     }
 
     static func deleteGroup(_ group: DirectoryGroup, actor: AuditActor, on db: any Database) async throws {
+        try await refuseHandEdit(of: group, on: db)
         try await db.transaction { db in
             let groupID = try group.requireID()
             try await DirectoryGroupMember.query(on: db).group(.or) { $0.filter(\.$group.$id == groupID).filter(\.$memberGroup.$id == groupID) }.delete()
@@ -39,6 +51,7 @@ extension DirectoryStore {
 
     /// Puts a user into a group (again is a no-op).
     static func addUser(_ user: DirectoryUser, to group: DirectoryGroup, actor: AuditActor, on db: any Database) async throws {
+        try await refuseHandEdit(of: group, on: db)
         try await db.transaction { db in
             let (groupID, userID) = (try group.requireID(), try user.requireID())
             let existing = try await DirectoryGroupMember.query(on: db).filter(\.$group.$id == groupID).filter(\.$user.$id == userID).first()
@@ -47,6 +60,7 @@ extension DirectoryStore {
             edge.$group.id = groupID
             edge.$user.id = userID
             try await edge.create(on: db)
+            try await touch(group, on: db)
             try await AuditLog.record(on: db, organizationID: group.$organization.id, actor: actor, action: .directoryMemberAdded,
                                       targetType: "directory_group", targetID: group.id, targetLabel: group.name, details: "user: \(user.email)")
         }
@@ -54,6 +68,7 @@ extension DirectoryStore {
 
     /// Puts a group into a group, refusing an edge that would make a group contain itself.
     static func addGroup(_ child: DirectoryGroup, to parent: DirectoryGroup, actor: AuditActor, on db: any Database) async throws {
+        try await refuseHandEdit(of: parent, on: db)
         try await db.transaction { db in
             let structure = try await Self.graph(of: parent.$organization.id, on: db)
             let (childID, parentID) = (try child.requireID(), try parent.requireID())
@@ -67,12 +82,14 @@ extension DirectoryStore {
             edge.$group.id = parentID
             edge.$memberGroup.id = childID
             try await edge.create(on: db)
+            try await touch(parent, on: db)
             try await AuditLog.record(on: db, organizationID: parent.$organization.id, actor: actor, action: .directoryMemberAdded,
                                       targetType: "directory_group", targetID: parent.id, targetLabel: parent.name, details: "group: \(child.name)")
         }
     }
 
     static func removeMember(from group: DirectoryGroup, user: UUID?, memberGroup: UUID?, actor: AuditActor, on db: any Database) async throws {
+        try await refuseHandEdit(of: group, on: db)
         try await db.transaction { db in
             let groupID = try group.requireID()
             var query = DirectoryGroupMember.query(on: db).filter(\.$group.$id == groupID)
@@ -80,6 +97,7 @@ extension DirectoryStore {
                 throw Abort(.badRequest, reason: "member: name a user or a group to remove")
             }
             try await query.delete()
+            try await touch(group, on: db)
             try await AuditLog.record(on: db, organizationID: group.$organization.id, actor: actor, action: .directoryMemberRemoved,
                                       targetType: "directory_group", targetID: group.id, targetLabel: group.name)
         }

@@ -95,6 +95,7 @@ enum DirectoryStore {
     }
 
     static func updateUser(_ user: DirectoryUser, name: String?, enabled: Bool?, actor: AuditActor, on db: any Database) async throws {
+        try await DirectorySettingsStore.refuseHandEdit(of: user.source, what: user.email, organizationID: user.$organization.id, on: db)
         if let name {
             let trimmed = name.trimmingCharacters(in: .whitespaces)
             if let problem = DirectoryNames.problem(trimmed, what: "name", maxLength: DirectoryUserCSV.maxNameLength) {
@@ -103,6 +104,7 @@ enum DirectoryStore {
             user.name = trimmed
         }
         if let enabled { user.enabled = enabled }
+        user.version += 1
         try await db.transaction { db in
             try await user.save(on: db)
             try await AuditLog.record(on: db, organizationID: user.$organization.id, actor: actor, action: .directoryUserUpdated,
@@ -112,6 +114,7 @@ enum DirectoryStore {
     }
 
     static func deleteUser(_ user: DirectoryUser, actor: AuditActor, on db: any Database) async throws {
+        try await DirectorySettingsStore.refuseHandEdit(of: user.source, what: user.email, organizationID: user.$organization.id, on: db)
         try await db.transaction { db in
             let userID = try user.requireID()
             try await DirectoryGroupMember.query(on: db).filter(\.$user.$id == userID).delete()

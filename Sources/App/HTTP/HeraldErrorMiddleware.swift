@@ -1,6 +1,7 @@
 import Vapor
 
-/// Turns every error into a response a person can act on: JSON under `/api`, an HTML page elsewhere.
+/// Turns every error into a response a person can act on: JSON under `/api`, SCIM error JSON under `/scim`, an HTML
+/// page elsewhere.
 /// Internal details of unexpected errors are logged, never shown, in every environment: a database or file error's
 /// text carries SQL, server paths and schema names, which are of use to an attacker and of none to the person asking.
 struct HeraldErrorMiddleware: AsyncMiddleware {
@@ -34,6 +35,11 @@ struct HeraldErrorMiddleware: AsyncMiddleware {
                 error = conflict
             }
             let (status, reason) = describe(error, request: request)
+            if request.url.path.hasPrefix("/scim/") {
+                // SCIM clients read `scimType`; a lost race on a unique index is SCIM's "uniqueness".
+                let scimType = (error as? SCIMError)?.scimType ?? (status == .conflict ? "uniqueness" : nil)
+                return SCIMError.response(status: status, scimType: scimType, detail: reason, headers: (error as? any AbortError)?.headers ?? [:])
+            }
             if request.url.path.hasPrefix("/api/") || request.url.path == "/healthz" {
                 let response = Response(status: status)
                 let problems = ProblemLine.lines(of: error, reason: reason)
@@ -62,6 +68,9 @@ struct HeraldErrorMiddleware: AsyncMiddleware {
         // DecodingError is also an AbortError in Vapor; ours names the field the way every other error does.
         case let decoding as DecodingError:
             return (.badRequest, DecodingErrorDescription.describe(decoding))
+        // SCIM's refusals, including 501 for what it does not offer.
+        case let scim as SCIMError:
+            return (scim.status, scim.detail)
         // Herald's own words (and Vapor's `Abort`): written for the person who sent the request.
         case let abort as Abort:
             if abort.status.code >= 500 { request.logger.report(error: error) }

@@ -39,5 +39,9 @@ enum HeraldMigrations {
         UpdateInstallationOneActivePerCode(),
         UpdateListsAddKeysetIndexes(),
         CreateSupersededLink(),
+        UpdateDirectoryAddExternalSources(),
+        CreateDirectorySettings(),
+        CreateSCIMToken(),
+        CreateLDAPSettings(),
     ]
 }

@@ -20,3 +20,15 @@ final class APIToken: Model, @unchecked Sendable {
 
     init() {}
 }
+
+extension APIToken: OrganizationToken {
+    static let kind = "API token"
+    static let auditTargetType = "api_token"
+    static let createdAction = AuditAction.apiTokenCreated
+    static let revokedAction = AuditAction.apiTokenRevoked
+
+    var organizationID: UUID {
+        get { $organization.id }
+        set { $organization.id = newValue }
+    }
+}

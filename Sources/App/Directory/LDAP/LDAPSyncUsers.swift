@@ -1,0 +1,140 @@
+import Fluent
+import Foundation
+
+/// The user half of a sync, a page of entries at a time: each page is written in one transaction, matched to
+/// Herald's records by the stable id, else by email (a record typed by hand or imported before the organization
+/// switched to LDAP is adopted, not duplicated). What a sync saw is kept as ids and DNs only, so memory grows by
+/// a few dozen bytes per person, never by whole entries.
+struct LDAPSyncUsers {
+    let organizationID: UUID
+    let deprovisioning: DirectoryDeprovisioning
+    let actor: AuditActor
+    let now: Date
+
+    /// What the sync has seen so far.
+    struct Seen {
+        var userIDs = Set<UUID>()
+        /// DN key (`DistinguishedName.key`) to user id: how group members are resolved.
+        var byDN: [String: UUID] = [:]
+        var emails = Set<String>()
+        var userNames = Set<String>()
+    }
+
+    /// Writes one page; returns the entries skipped (a duplicate email or user name in the directory).
+    func write(_ page: [SyncedUser], seen: inout Seen, report: DirectorySyncRun, on db: any Database) async throws -> [SkippedEntry] {
+        var skipped: [SkippedEntry] = []
+        let fresh = page.compactMap { user -> SyncedUser? in
+            guard seen.emails.insert(user.email).inserted else {
+                skipped.append(SkippedEntry(dn: user.dn, reason: "has the email \(user.email) of another entry"))
+                return nil
+            }
+            guard let name = user.userName, !seen.userNames.insert(name.lowercased()).inserted else { return user }
+            skipped.append(SkippedEntry(dn: user.dn, reason: "has the user name \(name) of another entry; kept without it"))
+            return SyncedUser(externalID: user.externalID, dn: user.dn, userName: nil, email: user.email, name: user.name, enabled: user.enabled)
+        }
+        let written = try await db.transaction { db in
+            let existing = try await existingRecords(for: fresh, on: db)
+            var written: [(dn: String, id: UUID)] = [], created: [DirectoryUser] = []
+            for user in fresh {
+                if let record = existing.byExternalID[user.externalID] ?? existing.byEmail[user.email] {
+                    written.append((user.dn, try await update(record, to: user, report: report, on: db)))
+                } else {
+                    let record = newRecord(user)
+                    created.append(record)
+                    written.append((user.dn, try record.requireID()))
+                }
+            }
+            // New people in multi-row statements: a first sync of 100,000 is mostly these.
+            for chunk in created.chunked(500) { try await BulkInsert.syncedDirectoryUsers(Array(chunk), on: db, now: now) }
+            report.usersAdded += created.count
+            return written
+        }
+        for (dn, id) in written {
+            seen.userIDs.insert(id)
+            seen.byDN[DistinguishedName.key(dn)] = id
+        }
+        return skipped
+    }
+
+    private struct Existing {
+        var byExternalID: [String: DirectoryUser] = [:]
+        var byEmail: [String: DirectoryUser] = [:]
+    }
+
+    private func existingRecords(for page: [SyncedUser], on db: any Database) async throws -> Existing {
+        var existing = Existing()
+        guard !page.isEmpty else { return existing }
+        let byID = try await DirectoryUser.query(on: db).filter(\.$organization.$id == organizationID)
+            .filter(\.$externalID ~~ page.map(\.externalID)).all()
+        for user in byID where user.source == .ldap { if let id = user.externalID { existing.byExternalID[id] = user } }
+        let byEmail = try await DirectoryUser.query(on: db).filter(\.$organization.$id == organizationID)
+            .filter(\.$email ~~ page.map(\.email)).all()
+        for user in byEmail { existing.byEmail[user.email] = user }
+        return existing
+    }
+
+    private func newRecord(_ user: SyncedUser) -> DirectoryUser {
+        let record = DirectoryUser()
+        record.id = UUID()
+        record.$organization.id = organizationID
+        apply(user, to: record)
+        if !user.enabled { record.deactivatedAt = now; record.deactivatedReason = "disabled in the directory" }
+        return record
+    }
+
+    private func update(_ record: DirectoryUser, to user: SyncedUser, report: DirectorySyncRun, on db: any Database) async throws -> UUID {
+        let wasActive = record.enabled && record.removedAt == nil
+        let changed = record.name != user.name || record.email != user.email || record.userName != user.userName
+            || record.enabled != user.enabled || record.source != .ldap || record.externalID != user.externalID || record.removedAt != nil
+        guard changed else { return try record.requireID() }
+        apply(user, to: record)
+        record.version += 1
+        if user.enabled { record.removedAt = nil; record.deactivatedAt = nil; record.deactivatedReason = nil }
+        try await record.save(on: db)
+        if wasActive && !user.enabled {
+            record.deactivatedAt = now
+            record.deactivatedReason = "disabled in the directory"
+            try await record.save(on: db)
+            try await deprovisioning.apply(.disabled, to: record, source: "LDAP sync", actor: actor, on: db)
+            report.usersDisabled += 1
+        } else {
+            report.usersUpdated += 1
+        }
+        return try record.requireID()
+    }
+
+    private func apply(_ user: SyncedUser, to record: DirectoryUser) {
+        record.name = user.name
+        record.displayName = user.name
+        record.email = user.email
+        record.userName = user.userName
+        record.enabled = user.enabled
+        record.source = .ldap
+        record.externalID = user.externalID
+    }
+
+    /// Records of this source the sync did not see: gone from the directory (or out of its base and filter).
+    /// Kept with their history, disabled and marked removed; what they were invited to is revoked.
+    func removeUnseen(_ seen: Seen, report: DirectorySyncRun, on db: any Database) async throws {
+        let candidates = try await DirectoryUser.query(on: db).filter(\.$organization.$id == organizationID)
+            .filter(\.$source == .ldap).filter(\.$removedAt == nil).field(\.$id).all()
+        let gone = try candidates.map { try $0.requireID() }.filter { !seen.userIDs.contains($0) }
+        for chunk in gone.chunked(200) {
+            try await db.transaction { db in
+                for user in try await DirectoryUser.query(on: db).filter(\.$id ~~ chunk).all() {
+                    let wasActive = user.enabled
+                    user.enabled = false
+                    user.removedAt = now
+                    user.deactivatedAt = user.deactivatedAt ?? now
+                    user.deactivatedReason = "removed from the directory"
+                    // The user name is unique among live records: a new entry may take it.
+                    user.userName = nil
+                    user.version += 1
+                    try await user.save(on: db)
+                    if wasActive { try await deprovisioning.apply(.removed, to: user, source: "LDAP sync", actor: actor, on: db) }
+                    report.usersRemoved += 1
+                }
+            }
+        }
+    }
+}
