@@ -140,7 +140,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "AppTests", dependencies: [
-            "App", "MailTestSupport", "LiveServerSupport", "HeraldCore", "MIME", "SMTP",
+            "App", "MailTestSupport", "LiveServerSupport", "HeraldCore", "LDAP", "MIME", "SMTP",
             .product(name: "Vapor", package: "vapor"),
             .product(name: "VaporTesting", package: "vapor"),
             .product(name: "Fluent", package: "fluent"),

@@ -112,6 +112,26 @@ struct LDAPSyncTests {
         }
     }
 
+    @Test("the schedule runs a sync that is due, and only then, and moves the next one on by the interval")
+    func scheduledSync() async throws {
+        try await withHerald { app in
+            let fixture = try await LDAPSyncFixture.make(app)
+            let unit = try fixture.makeUnit(people: 3)
+            var input = fixture.input(users: unit, groups: unit)
+            input.sync_interval_minutes = 15
+            try await fixture.configure(input)
+            let settings = try #require(try await LDAPSettingsStore.settings(of: fixture.organizationID, on: app.db))
+            let due = try #require(settings.nextSyncAt)
+            await DirectorySyncScheduler.runDue(services: app.herald, database: app.db, now: due.addingTimeInterval(-1))
+            #expect(try await DirectorySyncRun.query(on: app.db).count() == 0, "not due yet")
+            await DirectorySyncScheduler.runDue(services: app.herald, database: app.db, now: due.addingTimeInterval(1))
+            let run = try #require(try await DirectorySyncRun.query(on: app.db).first())
+            #expect(run.trigger == .schedule && run.status == .succeeded && run.usersAdded == 3)
+            let next = try #require(try await LDAPSettingsStore.settings(of: fixture.organizationID, on: app.db)?.nextSyncAt)
+            #expect(next.timeIntervalSince(run.startedAt) >= 14 * 60, "the next sync is an interval later")
+        }
+    }
+
     @Test("Test connection names what failed: wrong password, untrusted CA, refused port, unknown host; LDAPS and StartTLS work")
     func connectionTest() async throws {
         try await withHerald { app in
