@@ -40,7 +40,7 @@ extension LDAPError {
         case .invalidFilter:
             return "The filter is not valid LDAP filter syntax: \(message)."
         case .protocolError:
-            return "The server sent an answer that is not valid LDAP: is this URL an LDAP server?"
+            return "The server sent an answer that is not valid LDAP: check that the URL points to an LDAP server."
         case .busy:
             return "Another request is still running on this LDAP connection."
         case .closed:

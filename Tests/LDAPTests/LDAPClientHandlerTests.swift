@@ -171,9 +171,11 @@ import Testing
 
     @Test func aSecondOperationWhileOneRunsIsBusy() async throws {
         let session = try await Session()
-        _ = try session.client.search(LDAPSearchRequest(baseDN: "dc=test"))
+        // Kept until the end: a dropped result sequence abandons its search, and the connection would be free.
+        let results = try session.client.search(LDAPSearchRequest(baseDN: "dc=test"))
         let error = await #expect(throws: LDAPError.self) { try await session.client.bind(dn: "cn=a", password: "pw") }
         #expect(error?.kind == .busy)
+        withExtendedLifetime(results) {}
     }
 }
 
