@@ -6,9 +6,15 @@ public struct LDAPEntry: Equatable, Sendable {
     /// values up with `values(_:)`, which lowercases for you.
     public var attributes: [String: [[UInt8]]]
 
+    /// `attributes` may be keyed in any case: the keys are lowercased here (values of keys that differ only in case
+    /// are joined), so `values(_:)` finds them.
     public init(dn: String, attributes: [String: [[UInt8]]]) {
         self.dn = dn
-        self.attributes = attributes
+        if attributes.keys.allSatisfy({ !$0.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) }) {
+            self.attributes = attributes
+        } else {
+            self.attributes = Dictionary(attributes.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: +)
+        }
     }
 
     /// All values of an attribute (empty when the entry has none).
