@@ -64,3 +64,11 @@ func readSecretFromStandardInput() throws -> String {
     }
     return line
 }
+
+/// The PEM text of `--ca-file`, or nil without the option. The operator runs the command on the server, so reading
+/// a file here is theirs to do; what is stored is the certificate itself, as the console and the API send it.
+func readCAFile(_ path: String?) throws -> String? {
+    guard let path else { return nil }
+    guard let data = FileManager.default.contents(atPath: path) else { throw CommandError.usage("--ca-file: cannot read \(path)") }
+    return String(decoding: data, as: UTF8.self)
+}

@@ -28,13 +28,7 @@ struct MailSetCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         let organization = try await context.organization(named: signature.organization, on: app)
-        // The operator runs this command on the server, so reading a file here is theirs to do; what is stored is
-        // the certificate itself, as the console and the API send it.
-        var caCertificate: String?
-        if let path = signature.caFile {
-            guard let data = FileManager.default.contents(atPath: path) else { throw CommandError.usage("--ca-file: cannot read \(path)") }
-            caCertificate = String(decoding: data, as: UTF8.self)
-        }
+        let caCertificate = try readCAFile(signature.caFile)
         let input = MailSettingsInput(
             transport: signature.transport ?? "smtp", server: signature.server, sender_address: signature.sender ?? "",
             sender_name: signature.senderName, tls_mode: signature.tls, minimum_tls_version: signature.minimumTLS,

@@ -23,11 +23,7 @@ struct LDAPSetCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         let organization = try await context.organization(named: signature.organization, on: app)
-        var caCertificate: String?
-        if let path = signature.caFile {
-            guard let data = FileManager.default.contents(atPath: path) else { throw CommandError.usage("--ca-file: cannot read \(path)") }
-            caCertificate = String(decoding: data, as: UTF8.self)
-        }
+        let caCertificate = try readCAFile(signature.caFile)
         let preset = signature.type ?? "active_directory"
         let input = LDAPSettingsInput(
             url: signature.url ?? "", ca_certificate_pem: caCertificate, bind_dn: signature.bindDN ?? "",
