@@ -60,6 +60,10 @@ def invitee_pages(ctx, admin):
     ctx.driver.delete_all_cookies()
     ctx.visit("/signin")
     ctx.submit_form({"email": admin["email"], "password": admin["password"]})
+    # A directory group: its page (auto-invite form) is then linked from /console/directory, and both invitation
+    # forms show their group picker.
+    ctx.visit("/console/directory")
+    ctx.submit_form({"name": "Page audit group"}, form=ctx.driver.find_element(By.ID, "add-group"))
     # A join invitation.
     ctx.visit("/console/invitations")
     summary = ctx.driver.find_elements(By.CSS_SELECTOR, "details.panel summary")

@@ -21,6 +21,7 @@ struct DirectoryGroupsController {
         let userChoices: [Choice]
         let groupChoices: [Choice]
         let resolved: [String]
+        let autoInvite: DirectoryAutoInviteController.PageModel
         var error: String?
     }
 
@@ -39,7 +40,7 @@ struct DirectoryGroupsController {
         try await Self.render(req, error: nil)
     }
 
-    private static func render(_ req: Request, error: String?) async throws -> View {
+    static func render(_ req: Request, error: String?) async throws -> View {
         let organizationID = try req.console.organizationID
         let group = try await DirectoryStore.group(req.parameters.get("id", as: UUID.self), in: organizationID, on: req.db)
         let users = try await DirectoryStore.users(of: organizationID, on: req.db)
@@ -63,7 +64,9 @@ struct DirectoryGroupsController {
                 .map { Choice(id: try $0.requireID().uuidString, label: "\($0.name) <\($0.email)>") },
             groupChoices: try groups.filter { candidate in candidate.id != group.id && !edges.contains { $0.$memberGroup.id == candidate.id } }
                 .map { Choice(id: try $0.requireID().uuidString, label: $0.name) },
-            resolved: resolved, error: error
+            resolved: resolved,
+            autoInvite: try await DirectoryAutoInviteController.pageModel(groupID: try group.requireID(), organizationID: organizationID, on: req.db),
+            error: error
         )
         return try await req.renderPage("directory-group", section: .directory, title: "Group \(group.name)", model)
     }

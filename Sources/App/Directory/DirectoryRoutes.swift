@@ -7,6 +7,7 @@ func registerDirectoryRoutes(_ groups: RouteGroups) {
     let directoryGroups = DirectoryGroupsController()
     let source = DirectorySourceController()
     let ldap = LDAPController()
+    let autoInvite = DirectoryAutoInviteController()
     let admin = groups.admin.grouped("directory")
     admin.get(use: directory.show)
     admin.post("users", use: directory.createUser)
@@ -23,6 +24,7 @@ func registerDirectoryRoutes(_ groups: RouteGroups) {
                     describe: DirectoryConfirmations.describeMemberRemoval, perform: directoryGroups.removeMember)
     admin.confirmed("groups", ":id", "delete", section: .directory,
                     describe: DirectoryConfirmations.describeGroupDeletion, perform: directoryGroups.delete)
+    admin.post("groups", ":id", "auto-invite", use: autoInvite.save)
     admin.post("settings", use: source.saveSettings)
     admin.post("scim-tokens", use: source.createToken)
     admin.confirmed("scim-tokens", ":id", "revoke", section: .directory,
@@ -49,4 +51,6 @@ func registerDirectoryRoutes(_ groups: RouteGroups) {
     api.delete("groups", ":id", use: apiController.deleteDirectoryGroup)
     api.post("groups", ":id", "members", use: apiController.addDirectoryMember)
     api.delete("groups", ":id", "members", use: apiController.removeDirectoryMember)
+    api.get("groups", ":id", "auto-invite", use: autoInvite.apiShow)
+    api.put("groups", ":id", "auto-invite", use: autoInvite.apiSave)
 }

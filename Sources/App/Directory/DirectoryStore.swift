@@ -46,8 +46,11 @@ enum DirectoryStore {
         return counts
     }
 
-    static func graph(of organizationID: UUID, on db: any Database) async throws -> DirectoryGraph<UUID> {
-        let people = try await users(of: organizationID, on: db).map { DirectoryGraph.Person(id: try $0.requireID(), enabled: $0.enabled) }
+    /// The group structure; a person counts as enabled only while enabled and not removed by the source.
+    static func graph(of organizationID: UUID, users known: [DirectoryUser]? = nil, on db: any Database) async throws -> DirectoryGraph<UUID> {
+        let everyone: [DirectoryUser]
+        if let known { everyone = known } else { everyone = try await users(of: organizationID, on: db) }
+        let people = try everyone.map { DirectoryGraph.Person(id: try $0.requireID(), enabled: $0.enabled && $0.removedAt == nil) }
         var memberUsers: [UUID: [UUID]] = [:]
         var memberGroups: [UUID: [UUID]] = [:]
         for edge in try await edges(of: organizationID, on: db) {

@@ -12,6 +12,8 @@ struct InstallInvitationsController {
         var language: String?
         var expires_in: String?
         var expires_on: String?
+        /// Directory group ids or names (`groups[]`), expanded to their enabled people.
+        var groups: [String]?
     }
 
     struct FormModel: Encodable {
@@ -26,6 +28,7 @@ struct InstallInvitationsController {
         let expiresIn: String
         let expiresOn: String
         let recipients: String
+        let groups: [[String: String]]
         let errors: [String]
     }
 
@@ -65,7 +68,8 @@ struct InstallInvitationsController {
         let key = try await Self.accessibleKey(req)
         let form = try req.content.decode(Form.self)
         do {
-            let parsed = try Self.parse(form)
+            let groups = try await Self.groups(form, key: key, on: req.db)
+            let parsed = try Self.parse(form, groups: groups)
             let keyID = try key.requireID()
             let used = try await LicenseKeyStore.usedSeats(keyID: keyID, on: req.db)
             // The same split sending makes: an address with a pending invitation is skipped, not invited again.
@@ -78,7 +82,9 @@ struct InstallInvitationsController {
                 summary: forecast.sentences(req.herald.catalog, Self.consoleLanguage, languageName: parsed.language.nativeName,
                                             expires: DisplayDate.expiry(parsed.expiresAt)),
                 warning: forecast.warning(req.herald.catalog, Self.consoleLanguage),
-                sample: Array(invite.prefix(20).map(\.description)), recipients: list.joined(separator: "\n"),
+                sample: Array(invite.prefix(20).map { address in
+                    parsed.origins[address.normalized].map { "\(address) (group \($0))" } ?? address.description
+                }), recipients: list.joined(separator: "\n"),
                 language: parsed.language.rawValue, languageName: parsed.language.nativeName, expires: parsed.expires,
                 expiresDisplay: DisplayDate.expiry(parsed.expiresAt)
             )
@@ -95,7 +101,8 @@ struct InstallInvitationsController {
         let key = try await Self.accessibleKey(req)
         let form = try req.content.decode(Form.self)
         do {
-            let parsed = try Self.parse(form)
+            let groups = try await Self.groups(form, key: key, on: req.db)
+            let parsed = try Self.parse(form, groups: groups)
             let result = try await InstallInvitationBatch.send(.init(
                 keyID: try key.requireID(), recipients: parsed.recipients, language: parsed.language, expiresAt: parsed.expiresAt,
                 inviterID: context.account.id, actor: context.actor
@@ -143,11 +150,13 @@ struct InstallInvitationsController {
         let language: Language
         let expires: String
         let expiresAt: Date
+        /// The directory group of each address a chosen group reached (not typed).
+        var origins: [String: String] = [:]
     }
 
     /// Reads the form's recipients (typed or pasted, plus an optional CSV file), language and expiry; every
     /// problem at once, each naming its field and line.
-    static func parse(_ form: Form) throws -> Parsed {
+    static func parse(_ form: Form, groups: GroupRecipients = GroupRecipients()) throws -> Parsed {
         var problems: [String] = []
         let parser = RecipientListParser()
         var addresses: [EmailAddress] = []
@@ -163,16 +172,30 @@ struct InstallInvitationsController {
             problems += list.errors.map { "csv: \($0)" }
             addresses += list.addresses
         }
-        // The same person typed and in the file gets one invitation.
+        // The same person typed, in the file and in a chosen group gets one invitation.
         addresses = addresses.filter { seen.insert($0.description.lowercased()).inserted }
-        if addresses.isEmpty && problems.isEmpty { problems.append("recipients: type at least one email address or choose a CSV file") }
+        let reached = groups.excluding(addresses)
+        addresses += reached.recipients.map(\.address)
+        if addresses.isEmpty && problems.isEmpty {
+            problems.append((form.groups ?? []).isEmpty ? "recipients: type at least one email address or choose a CSV file"
+                                                        : "groups: the chosen groups reach nobody enabled")
+        }
         let language = Language(code: form.language ?? "en")
         if language == nil { problems.append("language: '\(form.language ?? "")' is not one of \(Language.allCases.map(\.rawValue).joined(separator: ", "))") }
         let expires = (form.expires_on ?? "").trimmingCharacters(in: .whitespaces).nilIfEmpty ?? form.expires_in ?? ""
         var expiresAt = Date()
         do { expiresAt = try InvitationExpiry.parse(expires, field: "expires") } catch { problems += error.problems }
         guard problems.isEmpty, let language else { throw ValidationProblems(problems) }
-        return Parsed(recipients: addresses, language: language, expires: expires, expiresAt: expiresAt)
+        return Parsed(recipients: addresses, language: language, expires: expires, expiresAt: expiresAt, origins: reached.origins)
+    }
+
+    /// The chosen directory groups' people; an unknown group is shown on the form like any other problem.
+    private static func groups(_ form: Form, key: LicenseKey, on db: any Database) async throws -> GroupRecipients {
+        do {
+            return try await GroupRecipients.resolve(form.groups, organizationID: key.$organization.id, on: db)
+        } catch let abort as any AbortError where abort.status == .badRequest {
+            throw ValidationProblems([abort.reason])
+        }
     }
 
     private static func accessibleKey(_ req: Request) async throws -> LicenseKey {
@@ -194,7 +217,11 @@ struct InstallInvitationsController {
                 ["days": String(days), "label": req.herald.catalog.plural("common.days", count: days, .en),
                  "selected": String(days) == (form.expires_in ?? String(InvitationExpiry.defaultDays)) ? "selected" : ""]
             }, expiresIn: form.expires_in ?? String(InvitationExpiry.defaultDays),
-            expiresOn: form.expires_on ?? "", recipients: form.recipients ?? "", errors: errors
+            expiresOn: form.expires_on ?? "", recipients: form.recipients ?? "",
+            groups: try await DirectoryStore.groups(of: key.$organization.id, on: req.db).map { group in
+                let id = try group.requireID().uuidString
+                return ["id": id, "name": group.name, "selected": (form.groups ?? []).contains(id) ? "selected" : ""]
+            }, errors: errors
         ))
     }
 }

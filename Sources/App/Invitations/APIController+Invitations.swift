@@ -5,7 +5,9 @@ import Vapor
 /// `/api/v1/invitations` (join kind) and `/api/v1/members/:id/...`: the console's actions for scripts.
 extension APIController {
     struct JoinInvitationBody: Content {
-        var emails: [String]
+        var emails: [String]?
+        /// Directory group ids or names, expanded to their enabled people.
+        var groups: [String]?
         var language: String?
         var message: String?
         var role: String?
@@ -27,14 +29,16 @@ extension APIController {
     func inviteToJoin(_ req: Request) async throws -> Response {
         let context = try req.api
         let body = try req.content.decode(JoinInvitationBody.self)
-        guard body.emails.count <= 10_000 else { throw Abort(.payloadTooLarge, reason: "emails: at most 10000 per request") }
+        let emails = body.emails ?? []
+        guard emails.count <= 10_000 else { throw Abort(.payloadTooLarge, reason: "emails: at most 10000 per request") }
         // One address per line keeps each result's line number equal to its index + 1 in `emails`.
-        if let bad = body.emails.firstIndex(where: { $0.contains(where: \.isNewline) }) {
+        if let bad = emails.firstIndex(where: { $0.contains(where: \.isNewline) }) {
             throw Abort(.badRequest, reason: "emails[\(bad)]: must be a single address")
         }
-        let form = JoinInvitationsController.InviteForm(emails: body.emails.joined(separator: "\n"), csv: nil, language: body.language,
-                                                        message: body.message, role: body.role, expires_in_days: body.expires_in_days)
-        let request = try JoinInvitationsController.request(from: form)
+        let form = JoinInvitationsController.InviteForm(emails: emails.joined(separator: "\n"), csv: nil, language: body.language,
+                                                        message: body.message, role: body.role, expires_in_days: body.expires_in_days,
+                                                        groups: body.groups)
+        let request = try await JoinInvitationsController.request(from: form, organizationID: context.organizationID, on: req.db)
         let problems = JoinInvitations.problems(request)
         guard problems.isEmpty else { throw Abort(.badRequest, reason: problems.joined(separator: "; ")) }
         guard let organization = try await Organization.find(context.organizationID, on: req.db) else { throw Abort(.notFound) }

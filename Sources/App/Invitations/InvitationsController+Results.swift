@@ -7,6 +7,7 @@ extension InvitationsController {
         let outcome: JoinInvitations.RowResult.Outcome
         let outcomeLabel: String
         let detail: String?
+        let group: String?
 
         init(_ result: JoinInvitations.RowResult, catalog: MessageCatalog) {
             line = result.line
@@ -14,6 +15,7 @@ extension InvitationsController {
             outcome = result.outcome
             outcomeLabel = catalog.text("invitation.outcome.\(result.outcome.rawValue)", .en)
             detail = result.detail
+            group = result.group
         }
     }
 }

@@ -29,6 +29,8 @@ struct InvitationsController {
         let statuses: [InvitationStatus]
         let kinds: [InvitationKind]
         let languages: [[String: String]]
+        /// The directory's groups, offered as invitation targets.
+        let groups: [[String: String]]
         let results: [ResultRow]
         let errors: [String]
         let pages: ListLinks
@@ -68,6 +70,8 @@ struct InvitationsController {
                               created: filter.created,
                               statuses: InvitationStatus.allCases, kinds: InvitationKind.allCases,
                               languages: Language.allCases.map { ["code": $0.rawValue, "name": $0.nativeName] },
+                              groups: try await DirectoryStore.groups(of: organizationID, on: req.db)
+                                .map { ["id": try $0.requireID().uuidString, "name": $0.name] },
                               results: results.map { ResultRow($0, catalog: req.herald.catalog) },
                               errors: errors.map { ProblemLine.humanized($0, catalog: req.herald.catalog) }, pages: list.links(shown, export: "/console/invitations/export.csv"))
         return try await req.renderPage("invitations", section: .invitations, model)

@@ -12,6 +12,10 @@ struct JoinInvitations {
         var message: String?
         var role: MembershipRole = .member
         var expiresInDays = WholeNumber<InvitationValidityDays>(default: 7)
+        /// The directory group each address came from, for addresses reached only through groups.
+        var groupOrigins: [String: String] = [:]
+        /// Directory groups were chosen (then an empty list is theirs to explain, not the typed addresses').
+        var groupsChosen = false
     }
 
     /// What happened to one line of the input.
@@ -23,6 +27,8 @@ struct JoinInvitations {
         let email: String
         let outcome: Outcome
         let detail: String?
+        /// The directory group that reached the address, when it was not typed.
+        var group: String? = nil
     }
 
     static let maximumExpiryDays = InvitationValidityDays.range.upperBound
@@ -40,7 +46,8 @@ struct JoinInvitations {
         }
         if let problem = SafeText.fieldProblem(request.message, field: "message", .multiLine) { problems.append(problem) }
         if request.recipients.recipients.isEmpty && request.recipients.errors.isEmpty {
-            problems.append("emails: enter at least one email address")
+            problems.append(request.groupsChosen ? "groups: the chosen groups reach nobody enabled"
+                                                 : "emails: enter at least one email address or choose a group")
         }
         return problems
     }
@@ -60,13 +67,17 @@ struct JoinInvitations {
         let catalog = try await mailer.catalog(for: organizationID, on: db)
         let batchID = UUID()
         var toCreate: [(line: Int, address: EmailAddress)] = []
+        func row(_ line: Int, _ address: EmailAddress, _ outcome: RowResult.Outcome, _ detail: String?) -> RowResult {
+            let group = request.groupOrigins[address.normalized]
+            return RowResult(line: group == nil ? line : nil, email: address.description, outcome: outcome, detail: detail, group: group)
+        }
         for (line, address) in request.recipients.recipients {
             switch members[address.normalized] {
-            case .active?: results.append(RowResult(line: line, email: address.description, outcome: .alreadyMember, detail: nil))
-            case .blocked?: results.append(RowResult(line: line, email: address.description, outcome: .blocked, detail: "unblock the member instead"))
+            case .active?: results.append(row(line, address, .alreadyMember, nil))
+            case .blocked?: results.append(row(line, address, .blocked, "unblock the member instead"))
             default:
                 if pending.contains(address.normalized) {
-                    results.append(RowResult(line: line, email: address.description, outcome: .alreadyInvited, detail: "a pending invitation exists: resend it instead"))
+                    results.append(row(line, address, .alreadyInvited, "a pending invitation exists: resend it instead"))
                 } else {
                     toCreate.append((line, address))
                 }
@@ -114,9 +125,10 @@ struct JoinInvitations {
             }
             try await mailer.outbox.enqueue(mails, on: db, withinQuota: false)
         } }
-        results += creating.map { RowResult(line: $0.line, email: $0.address.description, outcome: .invited, detail: nil) }
+        results += creating.map { row($0.line, $0.address, .invited, nil) }
         mailer.wakeDelivery()
-        return results.sorted { ($0.line ?? 0) < ($1.line ?? 0) }
+        // Typed lines in their order, then the addresses the groups reached.
+        return results.sorted { ($0.group == nil ? 0 : 1, $0.line ?? 0) < ($1.group == nil ? 0 : 1, $1.line ?? 0) }
     }
 
     private func memberStatuses(organizationID: UUID, emails: [String], on db: any Database) async throws -> [String: MembershipStatus] {

@@ -11,6 +11,8 @@ struct JoinInvitationsController {
         var message: String?
         var role: String?
         var expires_in_days: WholeNumber<InvitationValidityDays>?
+        /// Directory group ids or names (`groups[]` in the console's form).
+        var groups: [String]?
     }
 
     func create(_ req: Request) async throws -> Response {
@@ -18,8 +20,8 @@ struct JoinInvitationsController {
         let form = try req.content.decode(InviteForm.self)
         let request: JoinInvitations.Request
         do {
-            request = try Self.request(from: form)
-        } catch let abort as Abort {
+            request = try await Self.request(from: form, organizationID: context.organizationID, on: req.db)
+        } catch let abort as any AbortError where abort.status == .badRequest {
             return try await InvitationsController.render(req, results: [], errors: [abort.reason]).encodeResponse(status: .badRequest, for: req)
         }
         let problems = JoinInvitations.problems(request)
@@ -38,12 +40,25 @@ struct JoinInvitationsController {
         return try await InvitationsController.render(req, results: results, errors: []).encodeResponse(for: req)
     }
 
+    /// The request with the chosen directory groups' people added after the typed addresses.
+    static func request(from form: InviteForm, organizationID: UUID, on db: any Database) async throws -> JoinInvitations.Request {
+        var request = try request(from: form)
+        let groups = try await GroupRecipients.resolve(form.groups, organizationID: organizationID, on: db)
+            .excluding(request.recipients.addresses)
+        request.recipients = groups.merged(into: request.recipients)
+        request.groupOrigins = groups.origins
+        request.groupsChosen = !(form.groups ?? []).isEmpty
+        return request
+    }
+
     /// Parses the form (or API body) fields into a request; a CSV upload wins over typed addresses.
     static func request(from form: InviteForm) throws -> JoinInvitations.Request {
         let parser = RecipientListParser()
         let recipients: RecipientList
         if let csv = form.csv, csv.data.readableBytes > 0 {
             recipients = parser.parseCSV(data: Data(buffer: csv.data))
+        } else if (form.emails ?? "").allSatisfy(\.isWhitespace), !(form.groups ?? []).isEmpty {
+            recipients = RecipientList() // only groups chosen: no typed list to complain about
         } else {
             recipients = parser.parse(text: form.emails ?? "")
         }

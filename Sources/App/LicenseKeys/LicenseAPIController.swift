@@ -26,6 +26,8 @@ struct LicenseAPIController {
 
     struct InviteBody: Content {
         var emails: [String]?
+        /// Directory group ids or names, expanded to their enabled people.
+        var groups: [String]?
         var language: String?
         var expires: String?
     }
@@ -36,6 +38,8 @@ struct LicenseAPIController {
         let downloadURL: String
         let expiresAt: String
         let status: String
+        /// The directory group that reached the address, when it was not typed.
+        var group: String? = nil
     }
 
     struct InviteResponse: Content {
@@ -101,7 +105,11 @@ struct LicenseAPIController {
                 problems.append("emails[\(index)]: \(error)")
             }
         }
-        if body.emails?.isEmpty ?? true { problems.append("emails: at least one email address is required") }
+        let groups = try await GroupRecipients.resolve(body.groups, organizationID: context.organizationID, on: req.db).excluding(addresses)
+        addresses += groups.recipients.map(\.address)
+        if addresses.isEmpty && problems.isEmpty {
+            problems.append((body.groups ?? []).isEmpty ? "emails: at least one email address is required" : "groups: the chosen groups reach nobody enabled")
+        }
         let language = Language(code: body.language ?? "en")
         if language == nil { problems.append("language: '\(body.language ?? "")' is not one of \(Language.allCases.map(\.rawValue).joined(separator: ", "))") }
         var expiresAt = Date()
@@ -117,10 +125,12 @@ struct LicenseAPIController {
         let rows = try await InstallInvitationExport.rows(batchID: result.batchID, organizationID: context.organizationID,
                                                           limit: max(1, addresses.count), secrets: req.herald.installInvitationSecrets, on: req.db)
         let forecast = try await SeatForecast.after(result, key: key, on: req.db)
+        let origins = Dictionary(groups.origins.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
         return try await InviteResponse(
             batchID: result.batchID, count: result.count, freeSeats: forecast.free, pendingInvitations: forecast.pending,
             warning: forecast.warning(req.herald.catalog, .en),
-            invitations: rows.map { InvitationDTO(email: $0.email, activationCode: $0.activationCode, downloadURL: $0.downloadURL, expiresAt: $0.expires, status: $0.status) },
+            invitations: rows.map { InvitationDTO(email: $0.email, activationCode: $0.activationCode, downloadURL: $0.downloadURL, expiresAt: $0.expires,
+                                                  status: $0.status, group: origins[$0.email.lowercased()]) },
             skipped: result.skipped
         ).encodeResponse(status: .created, for: req)
     }

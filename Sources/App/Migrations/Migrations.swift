@@ -43,5 +43,6 @@ enum HeraldMigrations {
         CreateDirectorySettings(),
         CreateSCIMToken(),
         CreateLDAPSettings(),
+        CreateDirectoryGroupAutoInvite(),
     ]
 }

@@ -38,6 +38,7 @@ struct SCIMGroupsController: SCIMResourceController {
 
     func create(_ req: Request) async throws -> Response {
         let (group, members) = try await SCIMGroupStore(req).create(try SCIMGroupInput(try SCIMResponse.body(req)))
+        try await inviteNewMembers(req)
         return try respond(group, members: members, req, status: .created)
     }
 
@@ -46,6 +47,7 @@ struct SCIMGroupsController: SCIMResourceController {
         let group = try await store.find(req.parameters.get("id"))
         try SCIMRequests.checkIfMatch(req, version: group.version)
         let members = try await store.replace(group, with: try SCIMGroupInput(try SCIMResponse.body(req)))
+        try await inviteNewMembers(req)
         return try respond(group, members: members, req)
     }
 
@@ -61,6 +63,7 @@ struct SCIMGroupsController: SCIMResourceController {
         let patched: JSONValue
         do { patched = try SCIMGroupRepresentation.patcher.apply(operations, to: current) } catch { throw error.abort }
         let members = try await store.replace(group, with: try SCIMGroupInput(patched))
+        try await inviteNewMembers(req)
         return try respond(group, members: members, req)
     }
 
@@ -70,6 +73,12 @@ struct SCIMGroupsController: SCIMResourceController {
         try SCIMRequests.checkIfMatch(req, version: group.version)
         try await store.delete(group)
         return .noContent
+    }
+
+    /// After the change is committed: new members of groups with an auto-invite rule get their invitations.
+    private func inviteNewMembers(_ req: Request) async throws {
+        let context = try req.scim
+        try await DirectoryAutoInvites(services: req.herald).run(organizationID: context.organizationID, actor: context.actor, on: req.db)
     }
 
     private func respond(_ group: DirectoryGroup, members: [SCIMGroupRepresentation.Member], _ req: Request,

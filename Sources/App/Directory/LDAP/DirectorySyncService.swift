@@ -18,6 +18,7 @@ struct DirectorySyncService {
         let connection = try await LDAPSettingsStore(box: services.secretBox).connection(of: organizationID, on: db)
         let sync = LDAPDirectorySync(organizationID: organizationID, connection: connection,
                                      deprovisioning: DirectoryDeprovisioning(services: services),
+                                     autoInvites: DirectoryAutoInvites(services: services),
                                      eventLoopGroup: services.eventLoopGroup, logger: services.logger, holder: Self.holder)
         do {
             return try await sync.run(trigger: trigger, on: db)

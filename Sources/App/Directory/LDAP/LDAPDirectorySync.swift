@@ -17,6 +17,8 @@ struct LDAPDirectorySync {
     let organizationID: UUID
     let connection: LDAPConnectionSettings
     let deprovisioning: DirectoryDeprovisioning
+    /// New members of groups with an auto-invite rule are invited once the directory is written.
+    let autoInvites: DirectoryAutoInvites
     let eventLoopGroup: any EventLoopGroup
     let logger: Logger
     let holder: String
@@ -80,6 +82,7 @@ struct LDAPDirectorySync {
         skipped += try await LDAPSyncGroups(organizationID: organizationID).write(groups, users: seen, report: report, on: db)
         // Only after both searches finished: a sync cut short must not take a partial answer for people removed.
         try await users.removeUnseen(seen, report: report, on: db)
+        try await autoInvites.run(organizationID: organizationID, actor: .directorySync(source: "LDAP sync"), on: db)
         return skipped
     }
 
