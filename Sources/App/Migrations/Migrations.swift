@@ -44,5 +44,6 @@ enum HeraldMigrations {
         CreateSCIMToken(),
         CreateLDAPSettings(),
         CreateDirectoryGroupAutoInvite(),
+        UpdateDirectoryGroupMemberAddIndexes(),
     ]
 }

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 
 /// The user half of a sync, a page of entries at a time: each page is written in one transaction, matched to
 /// Herald's records by the stable id, else by email (a record typed by hand or imported before the organization
@@ -116,9 +117,11 @@ struct LDAPSyncUsers {
     /// Records of this source the sync did not see: gone from the directory (or out of its base and filter).
     /// Kept with their history, disabled and marked removed; what they were invited to is revoked.
     func removeUnseen(_ seen: Seen, report: DirectorySyncRun, on db: any Database) async throws {
-        let candidates = try await DirectoryUser.query(on: db).filter(\.$organization.$id == organizationID)
-            .filter(\.$source == .ldap).filter(\.$removedAt == nil).field(\.$id).all()
-        let gone = try candidates.map { try $0.requireID() }.filter { !seen.userIDs.contains($0) }
+        // Ids only: 100,000 Fluent models held at once cost hundreds of megabytes, 100,000 one-column rows a few.
+        let rows = try await db.sql.select().column("id").from(DirectoryUser.schema)
+            .where("organization_id", .equal, organizationID).where("source", .equal, DirectorySource.ldap.rawValue)
+            .where("removed_at", .is, SQLLiteral.null).all()
+        let gone = try rows.map { try $0.decode(column: "id", as: UUID.self) }.filter { !seen.userIDs.contains($0) }
         for chunk in gone.chunked(200) {
             try await db.transaction { db in
                 for user in try await DirectoryUser.query(on: db).filter(\.$id ~~ chunk).all() {
