@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 
 /// The group half of a sync, after every user is written: groups matched by their stable id, then each group's
 /// members (users and groups, by DN) set to what the directory says. Groups inside groups are kept as edges, cycles
@@ -98,12 +99,14 @@ struct LDAPSyncGroups {
             let key = DistinguishedName.key(dn)
             if let user = users[key] { wantUsers.insert(user) } else if let group = groups[key], group != groupID { wantGroups.insert(group) }
         }
-        let edges = try await DirectoryGroupMember.query(on: db).filter(\.$group.$id == groupID).all()
+        // Plain rows, not models: an unchanged sync reads every edge of every group and writes none.
+        let edges = try await db.sql.select().column("id").column("user_id").column("member_group_id")
+            .from(DirectoryGroupMember.schema).where("group_id", .equal, groupID).all()
         var haveUsers = Set<UUID>(), haveGroups = Set<UUID>(), stale: [UUID] = []
         for edge in edges {
-            if let user = edge.$user.id, wantUsers.contains(user), haveUsers.insert(user).inserted { continue }
-            if let group = edge.$memberGroup.id, wantGroups.contains(group), haveGroups.insert(group).inserted { continue }
-            stale.append(try edge.requireID())
+            if let user = try edge.decode(column: "user_id", as: UUID?.self), wantUsers.contains(user), haveUsers.insert(user).inserted { continue }
+            if let group = try edge.decode(column: "member_group_id", as: UUID?.self), wantGroups.contains(group), haveGroups.insert(group).inserted { continue }
+            stale.append(try edge.decode(column: "id", as: UUID.self))
         }
         if !stale.isEmpty { try await DirectoryGroupMember.query(on: db).filter(\.$id ~~ stale).delete() }
         var newEdges: [DirectoryGroupMember] = []

@@ -68,8 +68,11 @@ struct LDAPSyncUsers {
         let byID = try await DirectoryUser.query(on: db).filter(\.$organization.$id == organizationID)
             .filter(\.$externalID ~~ page.map(\.externalID)).all()
         for user in byID where user.source == .ldap { if let id = user.externalID { existing.byExternalID[id] = user } }
+        // By email only for the entries their id did not find: people typed or imported before, or a new id.
+        let unmatched = page.filter { existing.byExternalID[$0.externalID] == nil }.map(\.email)
+        guard !unmatched.isEmpty else { return existing }
         let byEmail = try await DirectoryUser.query(on: db).filter(\.$organization.$id == organizationID)
-            .filter(\.$email ~~ page.map(\.email)).all()
+            .filter(\.$email ~~ unmatched).all()
         for user in byEmail { existing.byEmail[user.email] = user }
         return existing
     }
