@@ -22,9 +22,10 @@ struct CrashRecoveryTests {
         // given: a batch of invitations queued by the CLI, for a server that takes 10 ms per message (1 connection: about 100 a second)
         let count = ProcessInfo.processInfo.environment["HERALD_CRASH_MESSAGES"].flatMap(Int.init) ?? 1000
         try deployment.organization(smtpPort: try server.port("accept-slow"))
-        // A short lease, so the restarted instance takes over the killed one's claims within seconds; one lane, so
-        // the batch takes about ten seconds.
-        let settings = ["HERALD_DELIVERY_LEASE": "3", "HERALD_DELIVERY_CONCURRENCY": "1"]
+        // A short lease, so the restarted instance takes over the killed one's claims within seconds, yet long enough
+        // that a slice slowed down by a loaded machine does not outlast half of it (a 3 s lease did, in CI's
+        // PostgreSQL pass, and a message arrived three times); one lane, so the batch takes about ten seconds.
+        let settings = ["HERALD_DELIVERY_LEASE": "10", "HERALD_DELIVERY_CONCURRENCY": "1"]
         // The kill must land while messages are in flight, or this test checks nothing. On a loaded machine it did
         // not always: the test process polled only after the whole batch was sent, or the worker, refused a database
         // connection, had deferred the rest. Such a run is a missed precondition, not a result: it is run again, at
