@@ -21,8 +21,16 @@ enum ActivationSigningKeys {
         // RFC 7638-style: a short, stable name derived from the key itself.
         record.keyID = String(TokenGenerator.hash(record.publicKey).prefix(16))
         record.privateKeyCiphertext = try secretBox.seal(TokenGenerator.base64URL(Array(privateKey.rawRepresentation)))
-        try await record.create(on: db)
-        return record
+        do {
+            try await record.create(on: db)
+            return record
+        } catch where (error as? any DatabaseError)?.isConstraintFailure == true {
+            // Another request opened the organization's first signer at the same moment (200 activations of a new
+            // organization's codes at once do): its key won the unique index, and every certificate uses that one.
+            guard let winner = try await ActivationSigningKey.query(on: db).filter(\.$organization.$id == organizationID).first()
+            else { throw error }
+            return winner
+        }
     }
 
     /// The organization's private key, decrypted with the server secret.
