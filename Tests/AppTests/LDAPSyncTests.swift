@@ -89,9 +89,15 @@ struct LDAPSyncTests {
             #expect(after.first { $0.userName == "p2" }?.enabled == false)
             let invitation = try #require(try await Invitation.query(on: app.db).filter(\.$email == removed.email).first())
             #expect(invitation.status == .revoked)
-            // The group lost the removed person's edge? No: the entry is gone, so the group's member value went too.
             let memberEdges = try await DirectoryGroupMember.query(on: app.db).filter(\.$user.$id == removed.id).count()
             #expect(memberEdges == 0)
+            // A change of members is a change of the group: counted, and its version (the SCIM ETag) raised.
+            #expect(second.groupsUpdated == 1 && second.groupsAdded == 0 && second.groupsRemoved == 0, "\(LDAPDirectorySync.summary(second))")
+            let group = try #require(try await DirectoryGroup.query(on: app.db).filter(\.$source == .ldap).first())
+            #expect(group.version == 2)
+            // p0 and p1's old DN still stand in the group's member values (this slapd has no referential-integrity
+            // overlay) but name nobody now: their edges went, the other three stayed.
+            #expect(try await DirectoryGroupMember.query(on: app.db).filter(\.$group.$id == group.requireID()).count() == 3)
         }
     }
 

@@ -95,8 +95,28 @@ package enum BulkInsert {
     }
 
     static func directoryMemberships(_ edges: [(group: UUID, user: UUID)], on db: any Database) async throws {
-        try await insert(DirectoryGroupMember.schema, ["id", "group_id", "user_id"], edges.map { edge -> [Value] in
-            [.uuid(UUID()), .uuid(edge.group), .uuid(edge.user)]
+        try await directoryGroupEdges(edges.map { GroupEdge(group: $0.group, user: $0.user) }, on: db)
+    }
+
+    /// One edge of the group graph: the group contains a user or another group.
+    struct GroupEdge: Hashable {
+        let group: UUID
+        var user: UUID? = nil
+        var memberGroup: UUID? = nil
+    }
+
+    static func directoryGroupEdges(_ edges: [GroupEdge], on db: any Database) async throws {
+        try await insert(DirectoryGroupMember.schema, ["id", "group_id", "user_id", "member_group_id"], edges.map { edge -> [Value] in
+            [.uuid(UUID()), .uuid(edge.group), .uuid(edge.user), .uuid(edge.memberGroup)]
+        }, on: db)
+    }
+
+    /// Groups a directory sync found that Herald did not have yet (`LDAPSyncGroups`).
+    static func syncedDirectoryGroups(_ rows: [DirectoryGroup], on db: any Database, now: Date) async throws {
+        try await insert(DirectoryGroup.schema, ["id", "organization_id", "name", "source", "external_id", "version", "created_at", "updated_at"],
+                         rows.map { row -> [Value] in
+            [.uuid(row.id), .uuid(row.$organization.id), .text(row.name), .text(row.source.rawValue), .text(row.externalID),
+             .integer(row.version), .date(now), .date(now)]
         }, on: db)
     }
 

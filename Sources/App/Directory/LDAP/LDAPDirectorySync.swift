@@ -79,7 +79,7 @@ struct LDAPDirectorySync {
         for try await entry in try client.search(groupSearch) {
             do throws(SkippedEntry) { groups.append(try mapping.group(from: entry)) } catch { skipped.append(error) }
         }
-        skipped += try await LDAPSyncGroups(organizationID: organizationID).write(groups, users: seen, report: report, on: db)
+        skipped += try await LDAPSyncGroups(organizationID: organizationID, now: users.now).write(groups, users: seen, report: report, on: db)
         // Only after both searches finished: a sync cut short must not take a partial answer for people removed.
         try await users.removeUnseen(seen, report: report, on: db)
         try await autoInvites.run(organizationID: organizationID, actor: .directorySync(source: "LDAP sync"), on: db)

@@ -7,18 +7,18 @@ import SQLKit
 /// included: `DirectoryGraph` expands them and stops on a cycle. Members outside the sync's base DNs and filters are
 /// not Herald's to know and are left out. Groups gone from the directory are deleted with their edges: unlike
 /// people, they carry no history of their own.
+///
+/// Every group's edges are read in one statement and compared in memory; new groups and edges are written in
+/// multi-row statements: a query per group made 2,000 groups cost more than 100,000 people (BENCHMARKS.md).
 struct LDAPSyncGroups {
     let organizationID: UUID
+    let now: Date
+    /// Edges written per transaction, so that another organization's write waits for at most one of them.
+    static let edgesPerTransaction = 2000
 
     func write(_ groups: [SyncedGroup], users: LDAPSyncUsers.Seen, report: DirectorySyncRun, on db: any Database) async throws -> [SkippedEntry] {
         var skipped: [SkippedEntry] = []
-        var byDN: [String: UUID] = [:]
         var names = Set<String>()
-        var written: [(SyncedGroup, UUID)] = []
-        var added = Set<UUID>(), changed = Set<UUID>()
-        let existing = try await DirectoryGroup.query(on: db).filter(\.$organization.$id == organizationID).all()
-        let byExternalID = Dictionary(existing.compactMap { group in group.externalID.map { ($0, group) } }, uniquingKeysWith: { first, _ in first })
-        let byName = Dictionary(existing.map { ($0.name.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
         let unique = groups.filter { group in
             guard names.insert(group.name.lowercased()).inserted else {
                 skipped.append(SkippedEntry(dn: group.dn, reason: "has the name \(group.name) of another group"))
@@ -26,36 +26,101 @@ struct LDAPSyncGroups {
             }
             return true
         }
-        for chunk in unique.chunked(200) {
-            let results = try await db.transaction { db in
-                var results: [(SyncedGroup, UUID, isNew: Bool, changed: Bool)] = []
-                for group in chunk {
-                    let record = byExternalID[group.externalID] ?? byName[group.name.lowercased()]
-                    let (id, changed) = try await upsert(group, into: record, on: db)
-                    results.append((group, id, record == nil, changed))
-                }
-                return results
-            }
-            for (group, id, isNew, wasChanged) in results {
-                byDN[DistinguishedName.key(group.dn)] = id
-                written.append((group, id))
-                if isNew { added.insert(id) } else if wasChanged { changed.insert(id) }
-            }
+        let existing = try await DirectoryGroup.query(on: db).filter(\.$organization.$id == organizationID).all()
+        let records = try matchRecords(unique, existing: existing)
+        try await db.transaction { db in
+            for chunk in records.created.chunked(500) { try await BulkInsert.syncedDirectoryGroups(Array(chunk), on: db, now: now) }
+            for record in records.renamed { try await record.save(on: db) }
         }
-        let groupsByDN = byDN
-        for chunk in written.chunked(100) {
-            let changedMembers = try await db.transaction { db in
-                var ids: [UUID] = []
-                for (group, id) in chunk where try await setMembers(of: id, to: group.memberDNs, users: users.byDN, groups: groupsByDN, on: db) {
-                    ids.append(id)
-                }
-                return ids
-            }
-            changed.formUnion(changedMembers)
+        let membersChanged = try await writeEdges(records.written, users: users.byDN, groups: records.byDN, on: db)
+        // A change of members is a change of the group (its SCIM ETag); a group new or renamed is already counted.
+        let bumped = membersChanged.subtracting(records.added).subtracting(records.renamed.compactMap(\.id))
+        for chunk in Array(bumped).chunked(500) {
+            try await db.sql.update(DirectoryGroup.schema).set("version", to: SQLRaw("version + 1")).where("id", .in, Array(chunk)).run()
         }
-        report.groupsAdded += added.count
-        report.groupsUpdated += changed.subtracting(added).count
-        let kept = Set(written.map(\.1))
+        report.groupsAdded += records.added.count
+        report.groupsUpdated += records.renamed.count + bumped.count
+        try await removeGone(existing, kept: Set(records.written.map(\.id)), report: report, on: db)
+        return skipped
+    }
+
+    private struct Records {
+        var written: [(group: SyncedGroup, id: UUID)] = []
+        var byDN: [String: UUID] = [:]
+        var created: [DirectoryGroup] = []
+        var added = Set<UUID>()
+        /// Existing groups whose name, source or id changed (adopted from a hand-made group of the same name).
+        var renamed: [DirectoryGroup] = []
+    }
+
+    private func matchRecords(_ groups: [SyncedGroup], existing: [DirectoryGroup]) throws -> Records {
+        let byExternalID = Dictionary(existing.compactMap { group in group.externalID.map { ($0, group) } }, uniquingKeysWith: { first, _ in first })
+        let byName = Dictionary(existing.map { ($0.name.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
+        var records = Records()
+        for group in groups {
+            let id: UUID
+            if let record = byExternalID[group.externalID] ?? byName[group.name.lowercased()] {
+                id = try record.requireID()
+                if record.name != group.name || record.source != .ldap || record.externalID != group.externalID {
+                    record.name = group.name
+                    record.source = .ldap
+                    record.externalID = group.externalID
+                    record.version += 1
+                    records.renamed.append(record)
+                }
+            } else {
+                let created = DirectoryGroup()
+                id = UUID()
+                created.id = id
+                created.$organization.id = organizationID
+                created.name = group.name
+                created.source = .ldap
+                created.externalID = group.externalID
+                records.created.append(created)
+                records.added.insert(id)
+            }
+            records.byDN[DistinguishedName.key(group.dn)] = id
+            records.written.append((group, id))
+        }
+        return records
+    }
+
+    /// Adds and removes only the edges that changed, so an unchanged directory writes nothing; returns the groups
+    /// whose members changed.
+    private func writeEdges(_ written: [(group: SyncedGroup, id: UUID)], users: [String: UUID], groups: [String: UUID],
+                            on db: any Database) async throws -> Set<UUID> {
+        var have = try await StoredGroupEdges.load(organizationID: organizationID, on: db)
+        var stale: [UUID] = [], fresh: [BulkInsert.GroupEdge] = [], changed = Set<UUID>()
+        for (group, groupID) in written {
+            var want = Set<BulkInsert.GroupEdge>()
+            for dn in group.memberDNs {
+                let key = DistinguishedName.key(dn)
+                if let user = users[key] {
+                    want.insert(.init(group: groupID, user: user))
+                } else if let member = groups[key], member != groupID {
+                    want.insert(.init(group: groupID, memberGroup: member))
+                }
+            }
+            var kept = Set<BulkInsert.GroupEdge>(), staleHere = 0
+            for (edgeID, edge) in have.removeValue(forKey: groupID) ?? [] {
+                if want.contains(edge), kept.insert(edge).inserted { continue }
+                stale.append(edgeID)
+                staleHere += 1
+            }
+            let added = want.subtracting(kept)
+            fresh += added
+            if !added.isEmpty || staleHere > 0 { changed.insert(groupID) }
+        }
+        for chunk in stale.chunked(500) {
+            try await db.transaction { db in try await db.sql.delete(from: DirectoryGroupMember.schema).where("id", .in, Array(chunk)).run() }
+        }
+        for chunk in fresh.chunked(Self.edgesPerTransaction) {
+            try await db.transaction { db in try await BulkInsert.directoryGroupEdges(Array(chunk), on: db) }
+        }
+        return changed
+    }
+
+    private func removeGone(_ existing: [DirectoryGroup], kept: Set<UUID>, report: DirectorySyncRun, on db: any Database) async throws {
         let gone = try existing.filter { $0.source == .ldap }.map { try $0.requireID() }.filter { !kept.contains($0) }
         for chunk in gone.chunked(200) {
             try await db.transaction { db in
@@ -64,63 +129,5 @@ struct LDAPSyncGroups {
             }
             report.groupsRemoved += chunk.count
         }
-        return skipped
-    }
-
-    /// The group's id, and whether an existing group changed.
-    private func upsert(_ group: SyncedGroup, into record: DirectoryGroup?, on db: any Database) async throws -> (UUID, Bool) {
-        guard let record else {
-            let created = DirectoryGroup()
-            created.$organization.id = organizationID
-            created.name = group.name
-            created.source = .ldap
-            created.externalID = group.externalID
-            try await created.create(on: db)
-            return (try created.requireID(), true)
-        }
-        guard record.name != group.name || record.source != .ldap || record.externalID != group.externalID else {
-            return (try record.requireID(), false)
-        }
-        if record.name != group.name || record.source != .ldap || record.externalID != group.externalID {
-            record.name = group.name
-            record.source = .ldap
-            record.externalID = group.externalID
-            record.version += 1
-            try await record.save(on: db)
-        }
-        return (try record.requireID(), true)
-    }
-
-    /// Adds and removes only the edges that changed, so an unchanged directory writes nothing; true when any did.
-    private func setMembers(of groupID: UUID, to memberDNs: [String], users: [String: UUID], groups: [String: UUID],
-                            on db: any Database) async throws -> Bool {
-        var wantUsers = Set<UUID>(), wantGroups = Set<UUID>()
-        for dn in memberDNs {
-            let key = DistinguishedName.key(dn)
-            if let user = users[key] { wantUsers.insert(user) } else if let group = groups[key], group != groupID { wantGroups.insert(group) }
-        }
-        // Plain rows, not models: an unchanged sync reads every edge of every group and writes none.
-        let edges = try await db.sql.select().column("id").column("user_id").column("member_group_id")
-            .from(DirectoryGroupMember.schema).where("group_id", .equal, groupID).all()
-        var haveUsers = Set<UUID>(), haveGroups = Set<UUID>(), stale: [UUID] = []
-        for edge in edges {
-            if let user = try edge.decode(column: "user_id", as: UUID?.self), wantUsers.contains(user), haveUsers.insert(user).inserted { continue }
-            if let group = try edge.decode(column: "member_group_id", as: UUID?.self), wantGroups.contains(group), haveGroups.insert(group).inserted { continue }
-            stale.append(try edge.decode(column: "id", as: UUID.self))
-        }
-        if !stale.isEmpty { try await DirectoryGroupMember.query(on: db).filter(\.$id ~~ stale).delete() }
-        var newEdges: [DirectoryGroupMember] = []
-        for user in wantUsers.subtracting(haveUsers) { newEdges.append(Self.edge(groupID, user: user)) }
-        for group in wantGroups.subtracting(haveGroups) { newEdges.append(Self.edge(groupID, group: group)) }
-        if !newEdges.isEmpty { try await newEdges.create(on: db) }
-        return !stale.isEmpty || !newEdges.isEmpty
-    }
-
-    private static func edge(_ groupID: UUID, user: UUID? = nil, group: UUID? = nil) -> DirectoryGroupMember {
-        let edge = DirectoryGroupMember()
-        edge.$group.id = groupID
-        edge.$user.id = user
-        edge.$memberGroup.id = group
-        return edge
     }
 }

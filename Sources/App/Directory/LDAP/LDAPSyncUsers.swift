@@ -37,7 +37,10 @@ struct LDAPSyncUsers {
             let existing = try await existingRecords(for: fresh, on: db)
             var written: [(dn: String, id: UUID)] = [], created: [DirectoryUser] = []
             for user in fresh {
-                if let record = existing.byExternalID[user.externalID] ?? existing.byEmail[user.email] {
+                if let stored = existing.byExternalID[user.externalID] ?? existing.byEmail[user.email] {
+                    // Only a record that differs is loaded as a model: an unchanged sync reads plain rows and writes nothing.
+                    if stored.matches(user) { written.append((user.dn, stored.id)); continue }
+                    guard let record = try await DirectoryUser.find(stored.id, on: db) else { continue }
                     written.append((user.dn, try await update(record, to: user, report: report, on: db)))
                 } else {
                     let record = newRecord(user)
@@ -58,22 +61,23 @@ struct LDAPSyncUsers {
     }
 
     private struct Existing {
-        var byExternalID: [String: DirectoryUser] = [:]
-        var byEmail: [String: DirectoryUser] = [:]
+        var byExternalID: [String: StoredDirectoryUser] = [:]
+        var byEmail: [String: StoredDirectoryUser] = [:]
     }
 
     private func existingRecords(for page: [SyncedUser], on db: any Database) async throws -> Existing {
         var existing = Existing()
         guard !page.isEmpty else { return existing }
-        let byID = try await DirectoryUser.query(on: db).filter(\.$organization.$id == organizationID)
-            .filter(\.$externalID ~~ page.map(\.externalID)).all()
-        for user in byID where user.source == .ldap { if let id = user.externalID { existing.byExternalID[id] = user } }
+        for user in try await StoredDirectoryUser.all(organizationID: organizationID, column: "external_id", in: page.map(\.externalID), on: db)
+        where user.source == .ldap {
+            if let id = user.externalID { existing.byExternalID[id] = user }
+        }
         // By email only for the entries their id did not find: people typed or imported before, or a new id.
         let unmatched = page.filter { existing.byExternalID[$0.externalID] == nil }.map(\.email)
         guard !unmatched.isEmpty else { return existing }
-        let byEmail = try await DirectoryUser.query(on: db).filter(\.$organization.$id == organizationID)
-            .filter(\.$email ~~ unmatched).all()
-        for user in byEmail { existing.byEmail[user.email] = user }
+        for user in try await StoredDirectoryUser.all(organizationID: organizationID, column: "email", in: unmatched, on: db) {
+            existing.byEmail[user.email] = user
+        }
         return existing
     }
 
@@ -86,11 +90,9 @@ struct LDAPSyncUsers {
         return record
     }
 
+    /// Called for a record that differs from its entry (`StoredDirectoryUser.matches`).
     private func update(_ record: DirectoryUser, to user: SyncedUser, report: DirectorySyncRun, on db: any Database) async throws -> UUID {
         let wasActive = record.enabled && record.removedAt == nil
-        let changed = record.name != user.name || record.email != user.email || record.userName != user.userName
-            || record.enabled != user.enabled || record.source != .ldap || record.externalID != user.externalID || record.removedAt != nil
-        guard changed else { return try record.requireID() }
         apply(user, to: record)
         record.version += 1
         if user.enabled { record.removedAt = nil; record.deactivatedAt = nil; record.deactivatedReason = nil }
