@@ -18,9 +18,15 @@ protocol OrganizationToken: Model where IDValue == UUID {
 }
 
 enum OrganizationTokens {
-    /// Names and saves `record` with a new secret (`prefix` + 256 random bits), audited; returns the secret, which
-    /// exists nowhere else afterwards (only its hash is stored).
-    static func create<T: OrganizationToken>(_ record: T, name: String, prefix: String, actor: AuditActor, on db: any Database) async throws -> String {
+    struct Created<T: OrganizationToken> {
+        let record: T
+        /// Shown exactly once; only its hash is stored.
+        let token: String
+    }
+
+    /// Names and saves `record` with a new secret (`prefix` + 256 random bits), audited; returns it with the secret,
+    /// which exists nowhere else afterwards (only its hash is stored).
+    static func create<T: OrganizationToken>(_ record: T, name: String, prefix: String, actor: AuditActor, on db: any Database) async throws -> Created<T> {
         let token = prefix + TokenGenerator.newToken()
         record.name = try APITokenService.validateName(name)
         record.tokenHash = TokenGenerator.hash(token)
@@ -29,7 +35,7 @@ enum OrganizationTokens {
             try await AuditLog.record(on: db, organizationID: record.organizationID, actor: actor, action: T.createdAction,
                                       targetType: T.auditTargetType, targetID: record.id, targetLabel: record.name)
         }
-        return token
+        return Created(record: record, token: token)
     }
 
     /// Revokes the organization's token `id` (again is a no-op), audited; 404 for another organization's.
