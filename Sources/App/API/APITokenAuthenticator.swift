@@ -49,11 +49,7 @@ struct APITokenMiddleware: AsyncMiddleware {
         guard let membership, membership.status == .active, membership.role == .administrator else {
             throw Abort(.forbidden, reason: "Authorization: the token's owner is no longer an active administrator.")
         }
-        // Record use at most once a minute: a write per request would serialise API traffic on SQLite.
-        if token.lastUsedAt.map({ Date().timeIntervalSince($0) > 60 }) ?? true {
-            token.lastUsedAt = Date()
-            try await token.save(on: request.db)
-        }
+        try await OrganizationTokens.recordUse(of: token, on: request.db)
         request.setAPI(APIContext(token: token, organizationID: token.$organization.id, account: token.account))
         return try await next.respond(to: request)
     }

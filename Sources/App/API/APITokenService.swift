@@ -4,11 +4,7 @@ import Vapor
 
 /// Creating and revoking API tokens, shared by the console, the API and `herald token`.
 enum APITokenService {
-    struct Created {
-        let record: APIToken
-        /// Shown exactly once; only its hash is stored.
-        let token: String
-    }
+    typealias Created = OrganizationTokens.Created<APIToken>
 
     static func validateName(_ name: String) throws -> String {
         let trimmed = name.trimmingCharacters(in: .whitespaces)
@@ -22,8 +18,7 @@ enum APITokenService {
         let record = APIToken()
         record.$organization.id = organizationID
         record.$account.id = accountID
-        let token = try await OrganizationTokens.create(record, name: name, prefix: "hrld_", actor: actor, on: db)
-        return Created(record: record, token: token)
+        return try await OrganizationTokens.create(record, name: name, prefix: "hrld_", actor: actor, on: db)
     }
 
     static func revoke(id: UUID, organizationID: UUID, actor: AuditActor, on db: any Database) async throws -> APIToken {

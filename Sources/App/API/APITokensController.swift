@@ -45,23 +45,14 @@ struct APITokensController {
 
     /// Names the token and its owner for the confirmation step.
     func describeRevoke(_ req: Request, _: [String: String]) async throws -> Confirmation {
-        let organizationID = try req.console.organizationID
-        guard let id = req.parameters.get("id", as: UUID.self),
-              let token = try await APIToken.query(on: req.db).filter(\.$id == id).filter(\.$organization.$id == organizationID)
-                .with(\.$account).first()
-        else { throw Abort(.notFound, reason: "id: no API token with this id in your organization") }
-        return Confirmation(
-            question: "Revoke the API token '\(token.name)'?",
-            consequences: ["Programs that use it (created by \(token.account.email), \(token.lastUsedAt.map { "last used \(DisplayDate.format($0))" } ?? "never used yet")) are refused from now on.",
-                           "A revoked token cannot be restored: create a new one and give it to the programs instead."],
-            confirmLabel: "Revoke '\(token.name)'", cancelPath: "/console/api-tokens")
+        let token = try await OrganizationTokens.consoleToken(APIToken.self, req)
+        let owner = try await token.$account.get(on: req.db)
+        return OrganizationTokens.revokeConfirmation(
+            of: token, users: "Programs that use it (created by \(owner.email), \(token.lastUseDescription)) are refused from now on.",
+            replacement: "give it to the programs", cancelPath: "/console/api-tokens")
     }
 
     func revoke(_ req: Request) async throws -> Response {
-        let context = try req.console
-        guard let id = req.parameters.get("id", as: UUID.self) else { throw Abort(.badRequest, reason: "id: is not a valid token id") }
-        let token = try await APITokenService.revoke(id: id, organizationID: context.organizationID, actor: context.actor, on: req.db)
-        req.flash("API token '\(token.name)' revoked.")
-        return req.redirect(to: "/console/api-tokens")
+        try await OrganizationTokens.revokeFromConsole(APIToken.self, req, returnTo: "/console/api-tokens")
     }
 }

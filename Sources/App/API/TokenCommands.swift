@@ -10,19 +10,19 @@ struct TokenCommands: AsyncCommandGroup {
     ]
 }
 
-struct TokenSignature: CommandSignature {
+struct TokenSignature: OrganizationSignature {
     @Option(name: "organization", help: "The organization's name") var organization: String?
     @Option(name: "name", help: "A label for the token, e.g. 'ci'") var name: String?
     init() {}
 }
 
 /// `herald token create --organization NAME --name LABEL` prints the token once.
-struct TokenCreateCommand: AsyncCommand {
+struct TokenCreateCommand: OrganizationCommand {
+    typealias Signature = TokenSignature
     let help = "Create an API token (printed once) acting as the organization's first administrator"
 
-    func run(using context: CommandContext, signature: TokenSignature) async throws {
+    func run(for organization: Organization, using context: CommandContext, signature: TokenSignature) async throws {
         let app = context.application
-        let organization = try await context.organization(named: signature.organization, on: app)
         let organizationID = try organization.requireID()
         guard let administrator = try await Membership.query(on: app.db).filter(\.$organization.$id == organizationID)
             .filter(\.$role == .administrator).filter(\.$status == .active).sort(\.$createdAt).first() else {
@@ -36,12 +36,12 @@ struct TokenCreateCommand: AsyncCommand {
     }
 }
 
-struct TokenRevokeCommand: AsyncCommand {
+struct TokenRevokeCommand: OrganizationCommand {
+    typealias Signature = TokenSignature
     let help = "Revoke every active API token with this name"
 
-    func run(using context: CommandContext, signature: TokenSignature) async throws {
+    func run(for organization: Organization, using context: CommandContext, signature: TokenSignature) async throws {
         let app = context.application
-        let organization = try await context.organization(named: signature.organization, on: app)
         let organizationID = try organization.requireID()
         let name = try APITokenService.validateName(signature.name ?? "")
         let tokens = try await APIToken.query(on: app.db).filter(\.$organization.$id == organizationID)
@@ -54,12 +54,12 @@ struct TokenRevokeCommand: AsyncCommand {
     }
 }
 
-struct TokenListCommand: AsyncCommand {
+struct TokenListCommand: OrganizationCommand {
+    typealias Signature = TokenSignature
     let help = "List the organization's API tokens"
 
-    func run(using context: CommandContext, signature: TokenSignature) async throws {
+    func run(for organization: Organization, using context: CommandContext, signature: TokenSignature) async throws {
         let app = context.application
-        let organization = try await context.organization(named: signature.organization, on: app)
         let organizationID = try organization.requireID()
         for token in try await APITokenService.list(organizationID: organizationID, on: app.db) {
             let state = token.revokedAt == nil ? "active" : "revoked"

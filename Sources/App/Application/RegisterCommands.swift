@@ -14,17 +14,6 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(MigrateCommand(), as: "migrate")
 }
 
-extension CommandContext {
-    /// Resolves `--organization NAME` or fails with a message naming the flag.
-    func organization(named name: String?, on app: Application) async throws -> Organization {
-        guard let name, !name.isEmpty else { throw CommandError.usage("--organization NAME is required") }
-        guard let organization = try await Organization.query(on: app.db).filter(\.$name == name).first() else {
-            throw CommandError.usage("--organization: no organization named '\(name)'")
-        }
-        return organization
-    }
-}
-
 /// A command-line mistake: printed as is, exit status non-zero, nothing changed.
 enum CommandError: Error, CustomStringConvertible {
     case usage(String)

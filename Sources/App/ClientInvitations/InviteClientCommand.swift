@@ -4,8 +4,8 @@ import Vapor
 
 /// `herald invite client --organization NAME (--users a@x,b@y | --groups G,H) --devices windows,macos --server gw.example.com
 ///  [--port 443] [--mode gateway-ssl] [--auth credentials] [--credential-provider GUID] [--language de] [--subject S] [--template-file F]`
-struct InviteClientCommand: AsyncCommand {
-    struct Signature: CommandSignature {
+struct InviteClientCommand: OrganizationCommand {
+    struct Signature: OrganizationSignature {
         @Option(name: "organization", help: "The organization's name") var organization: String?
         @Option(name: "users", help: "directory users by email, separated by commas") var users: String?
         @Option(name: "groups", help: "directory groups by name, separated by commas (nested groups are expanded)") var groups: String?
@@ -22,9 +22,8 @@ struct InviteClientCommand: AsyncCommand {
 
     let help = "Send remote-access client invitations to directory users and groups"
 
-    func run(using context: CommandContext, signature: Signature) async throws {
+    func run(for organization: Organization, using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        let organization = try await context.organization(named: signature.organization, on: app)
         func list(_ value: String?) -> [String] {
             (value ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }

@@ -10,17 +10,16 @@ struct DirectoryCommands: AsyncCommandGroup {
     ]
 }
 
-struct DirectoryImportCommand: AsyncCommand {
-    struct Signature: CommandSignature {
+struct DirectoryImportCommand: OrganizationCommand {
+    struct Signature: OrganizationSignature {
         @Option(name: "organization", help: "The organization's name") var organization: String?
         @Option(name: "csv", help: "a CSV file: name,email[,groups[,enabled]]; groups separated by ;") var csv: String?
     }
 
     let help = "Import directory users (and their groups) from a CSV file"
 
-    func run(using context: CommandContext, signature: Signature) async throws {
+    func run(for organization: Organization, using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        let organization = try await context.organization(named: signature.organization, on: app)
         guard let path = signature.csv, let data = FileManager.default.contents(atPath: path) else {
             throw CommandError.usage("--csv: give a readable CSV file")
         }

@@ -75,22 +75,13 @@ struct DirectorySourceController {
     }
 
     static func describeRevoke(_ req: Request, _: [String: String]) async throws -> Confirmation {
-        let organizationID = try req.console.organizationID
-        guard let id = req.parameters.get("id", as: UUID.self),
-              let token = try await SCIMToken.query(on: req.db).filter(\.$id == id).filter(\.$organization.$id == organizationID).first()
-        else { throw Abort(.notFound, reason: "id: no SCIM token with this id in your organization") }
-        return Confirmation(
-            question: "Revoke the SCIM token '\(token.name)'?",
-            consequences: ["The identity provider that uses it (\(token.lastUsedAt.map { "last used \(DisplayDate.format($0))" } ?? "never used yet")) is refused from now on, and its changes stop reaching Herald.",
-                           "A revoked token cannot be restored: create a new one and enter it in the identity provider instead."],
-            confirmLabel: "Revoke '\(token.name)'", cancelPath: "/console/directory")
+        let token = try await OrganizationTokens.consoleToken(SCIMToken.self, req)
+        return OrganizationTokens.revokeConfirmation(
+            of: token, users: "The identity provider that uses it (\(token.lastUseDescription)) is refused from now on, and its changes stop reaching Herald.",
+            replacement: "enter it in the identity provider", cancelPath: "/console/directory")
     }
 
     func revokeToken(_ req: Request) async throws -> Response {
-        let context = try req.console
-        guard let id = req.parameters.get("id", as: UUID.self) else { throw Abort(.badRequest, reason: "id: is not a valid token id") }
-        let token = try await SCIMTokenService.revoke(id: id, organizationID: context.organizationID, actor: context.actor, on: req.db)
-        req.flash("SCIM token '\(token.name)' revoked.")
-        return req.redirect(to: "/console/directory")
+        try await OrganizationTokens.revokeFromConsole(SCIMToken.self, req, returnTo: "/console/directory")
     }
 }

@@ -4,8 +4,8 @@ import HeraldCore
 import Vapor
 
 /// `herald invite install --organization NAME --key KEY-NAME --csv FILE [--expires 7d] [--language fr] [--export FILE]`
-struct InviteInstallCommand: AsyncCommand {
-    struct Signature: CommandSignature {
+struct InviteInstallCommand: OrganizationCommand {
+    struct Signature: OrganizationSignature {
         @Option(name: "organization", help: "The organization's name") var organization: String?
         @Option(name: "key", help: "The license key's name") var key: String?
         @Option(name: "csv", help: "A CSV file with a single column of email addresses") var csv: String?
@@ -16,9 +16,8 @@ struct InviteInstallCommand: AsyncCommand {
 
     let help = "Invite everyone in a CSV file to install with a license key: a personal code and download link each"
 
-    func run(using context: CommandContext, signature: Signature) async throws {
+    func run(for organization: Organization, using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        let organization = try await context.organization(named: signature.organization, on: app)
         let organizationID = try organization.requireID()
         guard let keyName = signature.key, !keyName.isEmpty else { throw CommandError.usage("--key KEY-NAME is required") }
         guard let key = try await LicenseKey.query(on: app.db).filter(\.$organization.$id == organizationID)

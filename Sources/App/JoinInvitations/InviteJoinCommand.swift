@@ -3,8 +3,8 @@ import HeraldCore
 import Vapor
 
 /// `herald invite join --organization NAME (--email E ... | --csv FILE) [--language de] [--role admin] [--expires-days 7]`
-struct InviteJoinCommand: AsyncCommand {
-    struct Signature: CommandSignature {
+struct InviteJoinCommand: OrganizationCommand {
+    struct Signature: OrganizationSignature {
         @Option(name: "organization", help: "The organization's name") var organization: String?
         @Option(name: "email", help: "addresses, separated by commas or spaces") var emails: String?
         @Option(name: "csv", help: "a CSV file with one column of email addresses") var csv: String?
@@ -16,9 +16,8 @@ struct InviteJoinCommand: AsyncCommand {
 
     let help = "Invite people to join an organization, printing one result per line of input"
 
-    func run(using context: CommandContext, signature: Signature) async throws {
+    func run(for organization: Organization, using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        let organization = try await context.organization(named: signature.organization, on: app)
         let parser = RecipientListParser()
         let recipients: RecipientList
         switch (signature.emails, signature.csv) {

@@ -10,8 +10,8 @@ struct LicenseCommands: AsyncCommandGroup {
 }
 
 /// `herald license create --organization NAME --name KEY-NAME --product P --seats N [--expires YYYY-MM-DD] [--key-stdin]`
-struct LicenseCreateCommand: AsyncCommand {
-    struct Signature: CommandSignature {
+struct LicenseCreateCommand: OrganizationCommand {
+    struct Signature: OrganizationSignature {
         @Option(name: "organization", help: "The organization's name") var organization: String?
         @Option(name: "name", help: "A name for the key, unique in the organization") var name: String?
         @Option(name: "product", help: "The product the key licenses") var product: String?
@@ -26,9 +26,8 @@ struct LicenseCreateCommand: AsyncCommand {
 
     let help = "Add a license key (the real key is stored encrypted and never printed)"
 
-    func run(using context: CommandContext, signature: Signature) async throws {
+    func run(for organization: Organization, using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        let organization = try await context.organization(named: signature.organization, on: app)
         let organizationID = try organization.requireID()
         var downloads: [String: String] = [:]
         for pair in (signature.download ?? "").split(separator: ",") {
@@ -55,16 +54,15 @@ struct LicenseCreateCommand: AsyncCommand {
 }
 
 /// `herald license list --organization NAME`: name, product, seats used/total, expiry. Never the real key.
-struct LicenseListCommand: AsyncCommand {
-    struct Signature: CommandSignature {
+struct LicenseListCommand: OrganizationCommand {
+    struct Signature: OrganizationSignature {
         @Option(name: "organization", help: "The organization's name") var organization: String?
     }
 
     let help = "List the organization's license keys with their seat use"
 
-    func run(using context: CommandContext, signature: Signature) async throws {
+    func run(for organization: Organization, using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        let organization = try await context.organization(named: signature.organization, on: app)
         let organizationID = try organization.requireID()
         let keys = try await LicenseKey.query(on: app.db).filter(\.$organization.$id == organizationID).sort(\.$name).all()
         let used = try await LicenseKeyStore.usedSeats(keyIDs: keys.map { try $0.requireID() }, on: app.db)

@@ -8,8 +8,8 @@ struct MailCommands: AsyncCommandGroup {
 }
 
 /// `herald mail set --organization NAME --server HOST:PORT --sender ADDR --tls MODE [--username U --password-stdin] [--ca-file F]`
-struct MailSetCommand: AsyncCommand {
-    struct Signature: CommandSignature {
+struct MailSetCommand: OrganizationCommand {
+    struct Signature: OrganizationSignature {
         @Option(name: "organization", help: "The organization's name") var organization: String?
         @Option(name: "transport", help: "smtp (default) or file") var transport: String?
         @Option(name: "server", help: "host:port, e.g. mail.example.com:587") var server: String?
@@ -25,9 +25,8 @@ struct MailSetCommand: AsyncCommand {
 
     let help = "Set an organization's mail settings"
 
-    func run(using context: CommandContext, signature: Signature) async throws {
+    func run(for organization: Organization, using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        let organization = try await context.organization(named: signature.organization, on: app)
         let caCertificate = try readCAFile(signature.caFile)
         let input = MailSettingsInput(
             transport: signature.transport ?? "smtp", server: signature.server, sender_address: signature.sender ?? "",
@@ -50,17 +49,16 @@ struct MailSetCommand: AsyncCommand {
 }
 
 /// `herald mail test --organization NAME --to "a@example.com;b@example.com"`
-struct MailTestCommand: AsyncCommand {
-    struct Signature: CommandSignature {
+struct MailTestCommand: OrganizationCommand {
+    struct Signature: OrganizationSignature {
         @Option(name: "organization", help: "The organization's name") var organization: String?
         @Option(name: "to", help: "addresses separated by ;") var to: String?
     }
 
     let help = "Send a test email and print each address's result"
 
-    func run(using context: CommandContext, signature: Signature) async throws {
+    func run(for organization: Organization, using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        let organization = try await context.organization(named: signature.organization, on: app)
         let results = try await app.herald.testEmail.send(to: signature.to ?? "", organization: organization, on: app.db)
         for result in results {
             context.console.print("\(result.address)\t\(result.outcome.rawValue)\t\(result.detail)")

@@ -5,15 +5,9 @@ struct CreateAPIToken: AsyncMigration {
 
     func prepare(on database: any Database) async throws {
         try await database.schema(APIToken.schema)
-            .id()
-            .field("organization_id", .uuid, .required, .references(Organization.schema, .id, onDelete: .cascade))
-            .field("account_id", .uuid, .required, .references(Account.schema, .id, onDelete: .cascade))
-            .field("name", .string, .required)
-            .field("token_hash", .string, .required)
-            .field("last_used_at", .datetime)
-            .field("revoked_at", .datetime)
-            .field("created_at", .datetime)
-            .unique(on: "token_hash", name: Self.uniqueTokenHash)
+            .organizationTokenColumns(uniqueTokenHash: Self.uniqueTokenHash) {
+                $0.field("account_id", .uuid, .required, .references(Account.schema, .id, onDelete: .cascade))
+            }
             .create()
     }
 

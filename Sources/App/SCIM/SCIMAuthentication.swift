@@ -42,11 +42,7 @@ struct SCIMAuthenticationMiddleware: AsyncMiddleware {
         guard provisioning == .scim else {
             throw SCIMError(.forbidden, nil, "the organization's directory is provisioned by \(provisioning.label), not SCIM; an administrator can switch it on the console's Directory page")
         }
-        // Use is recorded at most once a minute: a write per request would serialise a bulk push on SQLite.
-        if token.lastUsedAt.map({ Date().timeIntervalSince($0) > 60 }) ?? true {
-            token.lastUsedAt = Date()
-            try await token.save(on: request.db)
-        }
+        try await OrganizationTokens.recordUse(of: token, on: request.db)
         var root = request.herald.configuration.publicURL.absoluteString
         while root.hasSuffix("/") { root.removeLast() }
         let base = root + "/scim/v2"

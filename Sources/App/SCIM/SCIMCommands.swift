@@ -8,25 +8,24 @@ struct SCIMTokenCommands: AsyncCommandGroup {
     let commands: [String: any AnyAsyncCommand] = ["create": SCIMTokenCreateCommand()]
 }
 
-struct SCIMTokenCreateCommand: AsyncCommand {
-    struct Signature: CommandSignature {
+struct SCIMTokenCreateCommand: OrganizationCommand {
+    struct Signature: OrganizationSignature {
         @Option(name: "organization", help: "The organization's name") var organization: String?
         @Option(name: "name", help: "A label for the token, e.g. 'entra'") var name: String?
     }
 
     let help = "Create a SCIM token (printed once)"
 
-    func run(using context: CommandContext, signature: Signature) async throws {
+    func run(for organization: Organization, using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        let organization = try await context.organization(named: signature.organization, on: app)
         let created = try await SCIMTokenService.create(name: signature.name ?? "scim", organizationID: try organization.requireID(),
                                                         actor: .commandLine, on: app.db)
         context.console.print(created.token)
     }
 }
 
-struct DirectorySourceCommand: AsyncCommand {
-    struct Signature: CommandSignature {
+struct DirectorySourceCommand: OrganizationCommand {
+    struct Signature: OrganizationSignature {
         @Option(name: "organization", help: "The organization's name") var organization: String?
         @Option(name: "set", help: "csv, ldap or scim") var source: String?
         @Flag(name: "block-members-on-deprovision", help: "Block the membership of people the source disables or removes") var block: Bool
@@ -34,9 +33,8 @@ struct DirectorySourceCommand: AsyncCommand {
 
     let help = "Choose how the organization's directory is provisioned (csv, ldap or scim)"
 
-    func run(using context: CommandContext, signature: Signature) async throws {
+    func run(for organization: Organization, using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        let organization = try await context.organization(named: signature.organization, on: app)
         guard let provisioning = signature.source.flatMap(DirectoryProvisioning.init(rawValue:)) else {
             throw CommandError.usage("--set: must be csv, ldap or scim")
         }

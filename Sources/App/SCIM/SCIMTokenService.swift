@@ -4,17 +4,12 @@ import Vapor
 
 /// Creating and revoking SCIM tokens, shared by the console and `herald directory scim-token`.
 enum SCIMTokenService {
-    struct Created {
-        let record: SCIMToken
-        /// Shown exactly once; only its hash is stored.
-        let token: String
-    }
+    typealias Created = OrganizationTokens.Created<SCIMToken>
 
     static func create(name: String, organizationID: UUID, actor: AuditActor, on db: any Database) async throws -> Created {
         let record = SCIMToken()
         record.$organization.id = organizationID
-        let token = try await OrganizationTokens.create(record, name: name, prefix: "hrld_scim_", actor: actor, on: db)
-        return Created(record: record, token: token)
+        return try await OrganizationTokens.create(record, name: name, prefix: "hrld_scim_", actor: actor, on: db)
     }
 
     static func revoke(id: UUID, organizationID: UUID, actor: AuditActor, on db: any Database) async throws -> SCIMToken {

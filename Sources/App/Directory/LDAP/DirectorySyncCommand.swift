@@ -2,16 +2,15 @@ import Fluent
 import Vapor
 
 /// `herald directory sync --organization NAME`: one LDAP sync now, with its report; exits non-zero when it failed.
-struct DirectorySyncCommand: AsyncCommand {
-    struct Signature: CommandSignature {
+struct DirectorySyncCommand: OrganizationCommand {
+    struct Signature: OrganizationSignature {
         @Option(name: "organization", help: "The organization's name") var organization: String?
     }
 
     let help = "Sync the organization's directory from its LDAP server now and print the report"
 
-    func run(using context: CommandContext, signature: Signature) async throws {
+    func run(for organization: Organization, using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        let organization = try await context.organization(named: signature.organization, on: app)
         let run: DirectorySyncRun
         do {
             run = try await DirectorySyncService(services: app.herald).sync(organizationID: try organization.requireID(), trigger: .cli, on: app.db)

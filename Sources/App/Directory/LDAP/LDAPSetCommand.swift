@@ -4,8 +4,8 @@ import Vapor
 /// `herald directory ldap --organization NAME --url URL --bind-dn DN --password-stdin --users-base DN --groups-base DN
 /// [--type active_directory|openldap] [--ca-file F] [--interval MINUTES] [--test]`: the console's LDAP form for
 /// scripts and first set-up, checked the same way; `--test` then runs "Test connection".
-struct LDAPSetCommand: AsyncCommand {
-    struct Signature: CommandSignature {
+struct LDAPSetCommand: OrganizationCommand {
+    struct Signature: OrganizationSignature {
         @Option(name: "organization", help: "The organization's name") var organization: String?
         @Option(name: "url", help: "ldaps://host[:port], or ldap://host[:port] (StartTLS is required)") var url: String?
         @Option(name: "bind-dn", help: "the DN Herald signs in as, e.g. CN=herald-sync,OU=Service Accounts,DC=example,DC=com") var bindDN: String?
@@ -20,9 +20,8 @@ struct LDAPSetCommand: AsyncCommand {
 
     let help = "Set the organization's LDAP / Active Directory connection"
 
-    func run(using context: CommandContext, signature: Signature) async throws {
+    func run(for organization: Organization, using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        let organization = try await context.organization(named: signature.organization, on: app)
         let caCertificate = try readCAFile(signature.caFile)
         let preset = signature.type ?? "active_directory"
         let input = LDAPSettingsInput(
