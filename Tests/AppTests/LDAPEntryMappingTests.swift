@@ -1,4 +1,5 @@
 @testable import App
+import Foundation
 import HeraldCore
 import LDAP
 import Testing
@@ -41,9 +42,27 @@ struct LDAPEntryMappingTests {
         #expect(!user.name.contains("\r") && !user.name.contains("\n") && user.name.count <= 200)
     }
 
+    /// The Foundation form `clean` replaced for speed: both must agree on every kind of value.
+    static func foundationClean(_ text: String) -> String? {
+        let scalars = text.unicodeScalars.filter { !CharacterSet.controlCharacters.contains($0) }
+        let cleaned = String(String.UnicodeScalarView(scalars)).trimmingCharacters(in: .whitespaces)
+        return cleaned.isEmpty ? nil : String(cleaned.prefix(200))
+    }
+
+    @Test("cleaning on scalars agrees with Foundation's control characters and whitespace", arguments: [
+        "Ada Lovelace", " Ada ", "\tAda\t", "Ada\r\nBcc: x", "\u{200B}Ada\u{FEFF}", "\u{3000}山田 太郎\u{3000}", "Zoë\u{0301}",
+        "\u{00A0}nbsp\u{00A0}", "", "   ", "\u{7F}\u{1B}[31m", "e\u{202E}vil", String(repeating: "é", count: 300),
+        String(repeating: "x", count: 199) + " y", "👩‍💻 dev", "a\u{0085}b",
+    ])
+    func cleanMatchesFoundation(_ text: String) {
+        #expect(LDAPAttributeMapping.clean(text) == Self.foundationClean(text))
+    }
+
     @Test("DNs compare without case and spaces around separators")
     func distinguishedNames() {
         #expect(DistinguishedName.key("CN=Ann Lee, OU=People,DC=Example,DC=com") == DistinguishedName.key("cn=ann lee,ou=people,dc=example,dc=com"))
         #expect(DistinguishedName.key("cn=a,ou=x") != DistinguishedName.key("cn=b,ou=x"))
+        #expect(DistinguishedName.key("CN=Ann\u{3000}Lee ,\tOU = People") == "cn=ann\u{3000}lee,ou=people")
+        #expect(DistinguishedName.key("UID=Ö,OU=Ü") == "uid=ö,ou=ü")
     }
 }

@@ -9,8 +9,10 @@ import NIOCore
 /// one organization twice at once; the report (`DirectorySyncRun`) is written as it goes and finished at the end,
 /// and the audit log gets one `directory.synced` event with the counts.
 struct LDAPDirectorySync {
-    /// Entries written per transaction: a page of Active Directory's.
+    /// Entries asked for per page: Active Directory's most.
     static let pageSize = 1000
+    /// Entries written per transaction.
+    static let writeBatch = 5000
     /// Skipped entries kept in the report word for word; the rest are counted.
     static let warningsKept = 20
 
@@ -62,12 +64,12 @@ struct LDAPDirectorySync {
         let users = LDAPSyncUsers(organizationID: organizationID, deprovisioning: deprovisioning,
                                   actor: .directorySync(source: "LDAP sync"), now: Date())
         var seen = LDAPSyncUsers.Seen(), skipped: [SkippedEntry] = [], page: [SyncedUser] = []
-        page.reserveCapacity(Self.pageSize)
+        page.reserveCapacity(Self.writeBatch)
         let userSearch = LDAPSearchRequest(baseDN: connection.userBaseDN, filter: mapping.userFilter,
                                            attributes: mapping.userAttributes, pageSize: Self.pageSize)
         for try await entry in try client.search(userSearch) {
             do throws(SkippedEntry) { page.append(try mapping.user(from: entry)) } catch { skipped.append(error) }
-            guard page.count == Self.pageSize else { continue }
+            guard page.count == Self.writeBatch else { continue }
             skipped += try await users.write(page, seen: &seen, report: report, on: db)
             page.removeAll(keepingCapacity: true)
             guard try await lease.renew(on: db, now: Date()) else { throw SyncFailure(message: "another instance took over this sync") }

@@ -14,7 +14,7 @@ struct LDAPSyncGroups {
     let organizationID: UUID
     let now: Date
     /// Edges written per transaction, so that another organization's write waits for at most one of them.
-    static let edgesPerTransaction = 2000
+    static let edgesPerTransaction = 10_000
 
     func write(_ groups: [SyncedGroup], users: LDAPSyncUsers.Seen, report: DirectorySyncRun, on db: any Database) async throws -> [SkippedEntry] {
         var skipped: [SkippedEntry] = []
@@ -32,7 +32,7 @@ struct LDAPSyncGroups {
             for chunk in records.created.chunked(500) { try await BulkInsert.syncedDirectoryGroups(Array(chunk), on: db, now: now) }
             for record in records.renamed { try await record.save(on: db) }
         }
-        let membersChanged = try await writeEdges(records.written, users: users.byDN, groups: records.byDN, on: db)
+        let membersChanged = try await writeEdges(records.written, isNew: records.added, users: users.byDN, groups: records.byDN, on: db)
         // A change of members is a change of the group (its SCIM ETag); a group new or renamed is already counted.
         let bumped = membersChanged.subtracting(records.added).subtracting(records.renamed.compactMap(\.id))
         for chunk in Array(bumped).chunked(500) {
@@ -87,9 +87,10 @@ struct LDAPSyncGroups {
 
     /// Adds and removes only the edges that changed, so an unchanged directory writes nothing; returns the groups
     /// whose members changed.
-    private func writeEdges(_ written: [(group: SyncedGroup, id: UUID)], users: [String: UUID], groups: [String: UUID],
+    private func writeEdges(_ written: [(group: SyncedGroup, id: UUID)], isNew: Set<UUID>, users: [String: UUID], groups: [String: UUID],
                             on db: any Database) async throws -> Set<UUID> {
-        var have = try await StoredGroupEdges.load(organizationID: organizationID, on: db)
+        // New groups have no edges yet: only the groups that were there before are read.
+        var have = try await StoredGroupEdges.load(groups: written.map(\.id).filter { !isNew.contains($0) }, on: db)
         var stale: [UUID] = [], fresh: [BulkInsert.GroupEdge] = [], changed = Set<UUID>()
         for (group, groupID) in written {
             var want = Set<BulkInsert.GroupEdge>()
@@ -115,7 +116,10 @@ struct LDAPSyncGroups {
             try await db.transaction { db in try await db.sql.delete(from: DirectoryGroupMember.schema).where("id", .in, Array(chunk)).run() }
         }
         for chunk in fresh.chunked(Self.edgesPerTransaction) {
-            try await db.transaction { db in try await BulkInsert.directoryGroupEdges(Array(chunk), on: db) }
+            try await db.transaction { db in
+                try await BulkInsert.prepareConnection(db)
+                try await BulkInsert.directoryGroupEdges(Array(chunk), on: db)
+            }
         }
         return changed
     }

@@ -34,8 +34,10 @@ struct LDAPSyncUsers {
             return SyncedUser(externalID: user.externalID, dn: user.dn, userName: nil, email: user.email, name: user.name, enabled: user.enabled)
         }
         let written = try await db.transaction { db in
+            // The people's unique indexes take random keys (ids, emails): a small page cache re-reads them from disk.
+            try await BulkInsert.prepareConnection(db)
             let existing = try await existingRecords(for: fresh, on: db)
-            var written: [(dn: String, id: UUID)] = [], created: [DirectoryUser] = []
+            var written: [(dn: String, id: UUID)] = [], created: [BulkInsert.NewSyncedUser] = []
             for user in fresh {
                 if let stored = existing.byExternalID[user.externalID] ?? existing.byEmail[user.email] {
                     // Only a record that differs is loaded as a model: an unchanged sync reads plain rows and writes nothing.
@@ -43,13 +45,13 @@ struct LDAPSyncUsers {
                     guard let record = try await DirectoryUser.find(stored.id, on: db) else { continue }
                     written.append((user.dn, try await update(record, to: user, report: report, on: db)))
                 } else {
-                    let record = newRecord(user)
-                    created.append(record)
-                    written.append((user.dn, try record.requireID()))
+                    let id = UUID()
+                    created.append(.init(id: id, user: user))
+                    written.append((user.dn, id))
                 }
             }
             // New people in multi-row statements: a first sync of 100,000 is mostly these.
-            for chunk in created.chunked(500) { try await BulkInsert.syncedDirectoryUsers(Array(chunk), on: db, now: now) }
+            for chunk in created.chunked(500) { try await BulkInsert.syncedDirectoryUsers(Array(chunk), organizationID: organizationID, on: db, now: now) }
             report.usersAdded += created.count
             return written
         }
@@ -79,15 +81,6 @@ struct LDAPSyncUsers {
             existing.byEmail[user.email] = user
         }
         return existing
-    }
-
-    private func newRecord(_ user: SyncedUser) -> DirectoryUser {
-        let record = DirectoryUser()
-        record.id = UUID()
-        record.$organization.id = organizationID
-        apply(user, to: record)
-        if !user.enabled { record.deactivatedAt = now; record.deactivatedReason = "disabled in the directory" }
-        return record
     }
 
     /// Called for a record that differs from its entry (`StoredDirectoryUser.matches`).

@@ -2,21 +2,23 @@ import Fluent
 import Foundation
 import SQLKit
 
-/// Every edge of an organization's group graph, read in one statement as plain rows, by group.
+/// The edges of a set of groups, read as plain rows, by group: a statement per 200 groups rather than one per
+/// group (2,000 groups made that the slowest part of an unchanged sync) or one for all (100,000 rows held at once
+/// as driver rows added 70 MB to the sync's peak).
 enum StoredGroupEdges {
-    static func load(organizationID: UUID, on db: any Database) async throws -> [UUID: [(id: UUID, edge: BulkInsert.GroupEdge)]] {
-        var byGroup: [UUID: [(id: UUID, edge: BulkInsert.GroupEdge)]] = [:]
-        let query = try db.sql.select().column(SQLColumn("id", table: "m")).column(SQLColumn("group_id", table: "m"))
-            .column(SQLColumn("user_id", table: "m")).column(SQLColumn("member_group_id", table: "m"))
-            .from(SQLAlias(SQLIdentifier(DirectoryGroupMember.schema), as: SQLIdentifier("m")))
-            .join(SQLAlias(SQLIdentifier(DirectoryGroup.schema), as: SQLIdentifier("g")), method: SQLJoinMethod.inner,
-                  on: SQLColumn("id", table: "g"), .equal, SQLColumn("group_id", table: "m"))
-            .where(SQLColumn("organization_id", table: "g"), .equal, SQLBind(organizationID))
-        for row in try await query.all() {
-            let group = try row.decode(column: "group_id", as: UUID.self)
-            let edge = BulkInsert.GroupEdge(group: group, user: try row.decode(column: "user_id", as: UUID?.self),
-                                            memberGroup: try row.decode(column: "member_group_id", as: UUID?.self))
-            byGroup[group, default: []].append((try row.decode(column: "id", as: UUID.self), edge))
+    typealias Stored = (id: UUID, edge: BulkInsert.GroupEdge)
+
+    static func load(groups: [UUID], on db: any Database) async throws -> [UUID: [Stored]] {
+        var byGroup: [UUID: [Stored]] = [:]
+        for chunk in groups.chunked(200) {
+            let rows = try await db.sql.select().column("id").column("group_id").column("user_id").column("member_group_id")
+                .from(DirectoryGroupMember.schema).where("group_id", .in, Array(chunk)).all()
+            for row in rows {
+                let group = try row.decode(column: "group_id", as: UUID.self)
+                let edge = BulkInsert.GroupEdge(group: group, user: try row.decode(column: "user_id", as: UUID?.self),
+                                                memberGroup: try row.decode(column: "member_group_id", as: UUID?.self))
+                byGroup[group, default: []].append((try row.decode(column: "id", as: UUID.self), edge))
+            }
         }
         return byGroup
     }
