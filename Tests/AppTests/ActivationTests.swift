@@ -140,31 +140,41 @@ struct ActivationTests {
             // given
             let invited = try await LicenseFixtures.invite(app, seats: 20, people: 200)
             // when
-            let answers = try await withThrowingTaskGroup(of: (status: UInt, body: String).self) { group in
+            let answers = try await withThrowingTaskGroup(of: RaceAnswer.self) { group in
                 for (index, code) in invited.codes.enumerated() {
                     group.addTask {
                         // As a product does: a 503 (the database's connections all busy for the pool's 10 s, which a
-                        // test process starved by 280 parallel tests can reach) is asked again; it took no seat.
+                        // test process starved by 280 parallel tests can reach) is asked again.
                         var response = try await LicenseFixtures.activate(app, code: code, fingerprint: "fp-race-\(index)")
+                        var retried = false
                         for _ in 0..<5 where response.status == .serviceUnavailable {
                             try await Task.sleep(for: .seconds(1))
+                            retried = true
                             response = try await LicenseFixtures.activate(app, code: code, fingerprint: "fp-race-\(index)")
                         }
-                        return (response.status.code, response.body.string)
+                        return RaceAnswer(status: response.status.code, retried: retried, body: response.body.string)
                     }
                 }
-                return try await group.reduce(into: [(status: UInt, body: String)]()) { $0.append($1) }
+                return try await group.reduce(into: [RaceAnswer]()) { $0.append($1) }
             }
             let statuses = answers.map(\.status)
             // then
             #expect(statuses.count == 200)
-            let unexpected = answers.filter { ![201, 422].contains($0.status) }
+            // 200 only for a request asked again after a 503 that came once its seat was taken: the same machine's
+            // repeat, answered as the idempotent success it is.
+            let unexpected = answers.filter { ![201, 422].contains($0.status) && !($0.status == 200 && $0.retried) }
             #expect(unexpected.isEmpty, "answers other than 201 and 422: \(unexpected.prefix(5))")
-            #expect(statuses.filter { $0 == 201 }.count == 20)
+            #expect(statuses.filter { $0 == 201 || $0 == 200 }.count == 20)
             #expect(statuses.filter { $0 == 422 }.count == 180)
             #expect(try await Installation.query(on: app.db).filter(\.$status == .active).count() == 20)
             #expect(try await ActivationCodeRecord.query(on: app.db).filter(\.$status == .used).count() == 20)
         }
+    }
+
+    struct RaceAnswer: Sendable {
+        let status: UInt
+        let retried: Bool
+        let body: String
     }
 
     static func padded(_ part: Substring) -> String {
