@@ -144,7 +144,7 @@ struct LDAPSyncTests {
             let fixture = try await LDAPSyncFixture.make(app)
             func test(_ input: LDAPSettingsInput) async throws -> LDAPConnectionTest.Result {
                 try await fixture.configure(input)
-                let connection = try await LDAPSettingsStore(box: app.herald.secretBox).connection(of: fixture.organizationID, on: app.db)
+                let connection = try await LDAPSettingsStore(box: app.herald.secretBox, servers: .anyServer).connection(of: fixture.organizationID, on: app.db)
                 return await LDAPConnectionTest(settings: connection, eventLoopGroup: app.eventLoopGroup, logger: app.logger).run()
             }
             let startTLS = try await test(fixture.input())
@@ -174,7 +174,7 @@ struct LDAPSyncTests {
             bad.login_attribute = "bad attr"
             bad.sync_interval_minutes = 5
             bad.bind_dn = ""
-            let problems = bad.problems(hasStoredPassword: false)
+            let problems = bad.problems(hasStoredPassword: false, servers: .anyServer)
             for field in ["url", "user_filter", "login_attribute", "sync_interval_minutes", "bind_dn"] {
                 #expect(problems.contains { $0.hasPrefix("\(field): ") }, "\(field) in \(problems)")
             }

@@ -21,7 +21,7 @@ struct MailServerLimitsTests {
 
     @Test("a server outside HERALD_SMTP_ALLOWED_HOSTS is refused by the API, the console and the test email")
     func serverOutsideTheOperatorsListIsRefused() async throws {
-        try await withHerald({ $0.smtpServers = try! SMTPServerPolicy.parse("smtp.example.com:587, *:25").get() }) { app in
+        try await withHerald({ $0.smtpServers = try! ServerPolicy.parse("smtp.example.com:587, *:25", variable: "HERALD_SMTP_ALLOWED_HOSTS").get() }) { app in
             // given
             let headers = try await HeaderBoundTextTests.apiHeaders(app)
             var admin = BrowserSession(app)
@@ -42,7 +42,7 @@ struct MailServerLimitsTests {
 
     @Test("settings saved before the operator narrowed the list are refused when used, not connected to")
     func storedServerOutsideTheListIsNotUsed() async throws {
-        try await withHerald({ $0.smtpServers = .standard }) { app in
+        try await withHerald({ $0.smtpServers = .smtpStandard }) { app in
             // given: a row as an older Herald would have stored it
             let headers = try await HeaderBoundTextTests.apiHeaders(app)
             _ = try await Self.put(app, headers, Self.smtp.merging(["server": "127.0.0.1:25"]) { $1 })

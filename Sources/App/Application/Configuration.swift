@@ -43,8 +43,10 @@ public struct Configuration: Sendable {
     public var passwordHashCost: Int = 12
     /// Read Leaf views from disk on every render (for editing them while the server runs). Off: parsed once.
     public var reloadViews = false
-    /// The SMTP servers organizations may use (see `SMTPServerPolicy` for the default and why).
-    public var smtpServers = SMTPServerPolicy.standard
+    /// The SMTP servers organizations may use (see `ServerPolicy` for the default and why).
+    public var smtpServers = ServerPolicy.smtpStandard
+    /// The LDAP servers organizations may sync from (`ServerPolicy.ldapStandard` unless the operator lists them).
+    public var ldapServers = ServerPolicy.ldapStandard
     /// Messages one organization may queue per 24 hours (`MailQuota`); nil: no limit. The default lets the largest
     /// documented bulk send (100,000 install invitations) go out in one day and bounds everything beyond it.
     public var dailyMailQuota: Int? = 100_000
@@ -89,6 +91,7 @@ public struct Configuration: Sendable {
         ("HERALD_METRICS_TOKEN", "at least 16 characters: /metrics then requires `Authorization: Bearer <token>` (default unset: /metrics is open)"),
         ("HERALD_TRUST_PROXY", "true behind a reverse proxy or load balancer that appends the client's address to X-Forwarded-For; rate limits then count that address (default false: the TCP peer)"),
         ("HERALD_RELOAD_VIEWS", "true while editing Resources/Views: each page re-reads its templates (default false: parsed once; reloading makes pages ~10× slower)"),
+        ("HERALD_LDAP_ALLOWED_HOSTS", "LDAP servers organizations may sync from, in the same form (default *:389, *:636, *:3268, *:3269)"),
         ("HERALD_SMTP_ALLOWED_HOSTS", "SMTP servers organizations may use: comma-separated host, *.domain or *, each optionally :port (default *:25, *:465, *:587, *:2525: any host on the mail ports)"),
         ("HERALD_ORG_DAILY_MAIL_QUOTA", "messages (invitations of every kind, resends, member notices) one organization may queue per 24 hours, 0 for no limit (default 100000)"),
         ("LOG_LEVEL", "trace, debug, info, notice, warning, error or critical (default info)"),
@@ -180,10 +183,17 @@ public struct Configuration: Sendable {
         let trustProxy = flag("HERALD_TRUST_PROXY", default: false)
         let reloadViews = flag("HERALD_RELOAD_VIEWS", default: false)
         let dailyMailQuota = positive("HERALD_ORG_DAILY_MAIL_QUOTA", default: 100_000, allowZero: true)
-        var smtpServers = SMTPServerPolicy.standard
+        var smtpServers = ServerPolicy.smtpStandard
         if let raw = value("HERALD_SMTP_ALLOWED_HOSTS") {
-            switch SMTPServerPolicy.parse(raw) {
+            switch ServerPolicy.parse(raw, variable: "HERALD_SMTP_ALLOWED_HOSTS") {
             case .success(let policy): smtpServers = policy
+            case .failure(let problem): problems.append(problem.description)
+            }
+        }
+        var ldapServers = ServerPolicy.ldapStandard
+        if let raw = value("HERALD_LDAP_ALLOWED_HOSTS") {
+            switch ServerPolicy.parse(raw, variable: "HERALD_LDAP_ALLOWED_HOSTS") {
+            case .success(let policy): ldapServers = policy
             case .failure(let problem): problems.append(problem.description)
             }
         }
@@ -199,6 +209,7 @@ public struct Configuration: Sendable {
         configuration.trustProxy = trustProxy
         configuration.reloadViews = reloadViews
         configuration.smtpServers = smtpServers
+        configuration.ldapServers = ldapServers
         configuration.dailyMailQuota = dailyMailQuota == 0 ? nil : dailyMailQuota
         return configuration
     }

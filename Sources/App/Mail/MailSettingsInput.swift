@@ -27,7 +27,7 @@ package struct MailSettingsInput: Content {
     static let tlsVersions = ["1.2", "1.3"]
 
     /// Every problem, each naming its field. `servers` is the operator's limit (HERALD_SMTP_ALLOWED_HOSTS).
-    func problems(servers: SMTPServerPolicy) -> [String] {
+    func problems(servers: ServerPolicy) -> [String] {
         var problems: [String] = []
         if !["file", "smtp"].contains(transport) { problems.append("transport: must be file or smtp") }
         if let caFile = ca_file, !caFile.isEmpty {
@@ -108,7 +108,7 @@ struct ServerAddress: Equatable {
     }
 
     /// Why the operator does not let organizations use this server, or nil.
-    func refusal(by servers: SMTPServerPolicy) -> String? {
+    func refusal(by servers: ServerPolicy) -> String? {
         guard !servers.allows(host: host, port: port) else { return nil }
         return "\(host):\(port) is not allowed on this Herald (its operator allows \(servers))"
     }

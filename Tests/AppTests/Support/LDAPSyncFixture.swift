@@ -46,7 +46,7 @@ struct LDAPSyncFixture {
     }
 
     func configure(_ input: LDAPSettingsInput) async throws {
-        try await LDAPSettingsStore(box: app.herald.secretBox).save(input, organizationID: organizationID, actor: .commandLine, on: app.db)
+        try await LDAPSettingsStore(box: app.herald.secretBox, servers: app.herald.configuration.ldapServers).save(input, organizationID: organizationID, actor: .commandLine, on: app.db)
     }
 
     func apiToken() async throws -> String {

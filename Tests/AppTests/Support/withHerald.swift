@@ -39,6 +39,7 @@ func withHerald<T>(
     configuration.passwordHashCost = 4
     // The test SMTP servers listen on random loopback ports.
     configuration.smtpServers = .anyServer
+    configuration.ldapServers = .anyServer
     let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
     if TestDatabase.isPostgres {
         configuration.database = .postgres(url: try TestDatabase.postgresURL)

@@ -15,7 +15,7 @@ struct DirectorySyncService {
         guard provisioning == .ldap else {
             throw Abort(.conflict, reason: "source: the directory is provisioned by \(provisioning.label); set its source to LDAP sync before syncing")
         }
-        let connection = try await LDAPSettingsStore(box: services.secretBox).connection(of: organizationID, on: db)
+        let connection = try await LDAPSettingsStore(box: services.secretBox, servers: services.configuration.ldapServers).connection(of: organizationID, on: db)
         let sync = LDAPDirectorySync(organizationID: organizationID, connection: connection,
                                      deprovisioning: DirectoryDeprovisioning(services: services),
                                      autoInvites: DirectoryAutoInvites(services: services),

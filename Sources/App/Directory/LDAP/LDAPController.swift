@@ -78,7 +78,7 @@ struct LDAPController {
         let context = try req.console
         var input = try req.content.decode(LDAPSettingsInput.self)
         do {
-            try await LDAPSettingsStore(box: req.herald.secretBox).save(input, organizationID: context.organizationID, actor: context.actor, on: req.db)
+            try await LDAPSettingsStore(box: req.herald.secretBox, servers: req.herald.configuration.ldapServers).save(input, organizationID: context.organizationID, actor: context.actor, on: req.db)
         } catch let problems as ValidationProblems {
             input.password = nil
             return try await respond(req, ViewModel(form: input, errors: problems.problems), status: .badRequest)
@@ -89,7 +89,7 @@ struct LDAPController {
 
     func test(_ req: Request) async throws -> Response {
         let organizationID = try req.console.organizationID
-        let connection = try await LDAPSettingsStore(box: req.herald.secretBox).connection(of: organizationID, on: req.db)
+        let connection = try await LDAPSettingsStore(box: req.herald.secretBox, servers: req.herald.configuration.ldapServers).connection(of: organizationID, on: req.db)
         let result = await LDAPConnectionTest(settings: connection, eventLoopGroup: req.herald.eventLoopGroup, logger: req.logger).run()
         let settings = try await LDAPSettingsStore.settings(of: organizationID, on: req.db)
         return try await respond(req, ViewModel(form: Self.form(from: settings), test: result), status: .ok)
@@ -123,12 +123,12 @@ struct LDAPController {
     func apiSave(_ req: Request) async throws -> SettingsDTO {
         let context = try req.api
         let input = try req.content.decode(LDAPSettingsInput.self)
-        let saved = try await LDAPSettingsStore(box: req.herald.secretBox).save(input, organizationID: context.organizationID, actor: context.actor, on: req.db)
+        let saved = try await LDAPSettingsStore(box: req.herald.secretBox, servers: req.herald.configuration.ldapServers).save(input, organizationID: context.organizationID, actor: context.actor, on: req.db)
         return SettingsDTO(settings: Self.form(from: saved), hasPassword: saved.passwordCiphertext != nil)
     }
 
     func apiTest(_ req: Request) async throws -> Response {
-        let connection = try await LDAPSettingsStore(box: req.herald.secretBox).connection(of: try req.api.organizationID, on: req.db)
+        let connection = try await LDAPSettingsStore(box: req.herald.secretBox, servers: req.herald.configuration.ldapServers).connection(of: try req.api.organizationID, on: req.db)
         let result = await LDAPConnectionTest(settings: connection, eventLoopGroup: req.herald.eventLoopGroup, logger: req.logger).run()
         let response = Response(status: .ok)
         try response.content.encode(result, as: .json)

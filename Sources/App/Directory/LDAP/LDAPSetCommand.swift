@@ -31,7 +31,7 @@ struct LDAPSetCommand: OrganizationCommand {
             disabled_attribute: preset == "openldap" ? "employeeType" : nil, disabled_value: preset == "openldap" ? "disabled" : nil,
             sync_interval_minutes: signature.interval)
         let organizationID = try organization.requireID()
-        let store = LDAPSettingsStore(box: app.herald.secretBox)
+        let store = LDAPSettingsStore(box: app.herald.secretBox, servers: app.herald.configuration.ldapServers)
         do {
             try await store.save(input, organizationID: organizationID, actor: .commandLine, on: app.db)
         } catch let problems as ValidationProblems {

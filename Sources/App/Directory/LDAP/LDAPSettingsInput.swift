@@ -43,10 +43,16 @@ struct LDAPSettingsInput: Content {
         return mapping
     }
 
-    func problems(hasStoredPassword: Bool) -> [String] {
+    /// `servers` is the operator's limit (HERALD_LDAP_ALLOWED_HOSTS).
+    func problems(hasStoredPassword: Bool, servers: ServerPolicy) -> [String] {
         var problems: [String] = []
         func add(_ field: String, _ message: String) { problems.append("\(field): \(message)") }
-        do { _ = try LDAPConfiguration(url: url.trimmingCharacters(in: .whitespaces)) } catch { add("url", error.explanation) }
+        do {
+            _ = try LDAPConfiguration(url: url.trimmingCharacters(in: .whitespaces))
+            if let refusal = Self.refusal(url: url, by: servers) { add("url", refusal) }
+        } catch {
+            add("url", error.explanation)
+        }
         if let pem = ca_certificate_pem?.trimmingCharacters(in: .whitespacesAndNewlines), !pem.isEmpty {
             if pem.utf8.count > 64 * 1024 || !pem.contains("-----BEGIN CERTIFICATE-----") {
                 add("ca_certificate_pem", "must be PEM text (-----BEGIN CERTIFICATE-----), at most 64 KB")
@@ -73,6 +79,14 @@ struct LDAPSettingsInput: Content {
             add("sync_interval_minutes", "must be 0 (only when asked) or \(Self.intervals.lowerBound)-\(Self.intervals.upperBound) minutes")
         }
         return problems
+    }
+
+    /// Why the operator does not let Herald connect to the server of `url`, if it does not: Herald connects from
+    /// inside the operator's network, so directory settings must not reach its other machines and ports.
+    static func refusal(url: String, by servers: ServerPolicy) -> String? {
+        guard let configuration = try? LDAPConfiguration(url: url.trimmingCharacters(in: .whitespaces)),
+              !servers.allows(host: configuration.host, port: configuration.port) else { return nil }
+        return "\(configuration.host):\(configuration.port) is not allowed on this Herald (its operator allows \(servers))"
     }
 
     static func dnProblem(_ dn: String) -> String? {

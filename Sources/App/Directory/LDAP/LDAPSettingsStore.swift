@@ -5,6 +5,9 @@ import Vapor
 /// Reads and saves an organization's LDAP settings (`LDAPSettings`); saving is audited, never with the password.
 struct LDAPSettingsStore {
     let box: SecretBox
+    /// The operator's limit (HERALD_LDAP_ALLOWED_HOSTS), checked on saving and again on connecting: settings saved
+    /// before the operator narrowed it are refused too.
+    let servers: ServerPolicy
 
     static func settings(of organizationID: UUID, on db: any Database) async throws -> LDAPSettings? {
         try await LDAPSettings.query(on: db).filter(\.$organization.$id == organizationID).first()
@@ -15,6 +18,9 @@ struct LDAPSettingsStore {
         guard let settings = try await Self.settings(of: organizationID, on: db) else {
             throw Abort(.conflict, reason: "ldap: no LDAP server is set up for this organization yet")
         }
+        if let refusal = LDAPSettingsInput.refusal(url: settings.url, by: servers) {
+            throw Abort(.conflict, reason: "url: " + refusal)
+        }
         do { return try LDAPConnectionSettings(settings, box: box) } catch {
             throw Abort(.conflict, reason: "password: the stored bind password cannot be read with this server's secret key; enter it again")
         }
@@ -23,7 +29,7 @@ struct LDAPSettingsStore {
     @discardableResult
     func save(_ input: LDAPSettingsInput, organizationID: UUID, actor: AuditActor, on db: any Database, now: Date = Date()) async throws -> LDAPSettings {
         let settings = try await Self.settings(of: organizationID, on: db) ?? LDAPSettings()
-        let problems = input.problems(hasStoredPassword: settings.passwordCiphertext != nil)
+        let problems = input.problems(hasStoredPassword: settings.passwordCiphertext != nil, servers: servers)
         guard problems.isEmpty, let mapping = input.mapping, let preset = LDAPAttributeMapping.Preset(rawValue: input.preset) else {
             throw ValidationProblems(problems)
         }

@@ -18,7 +18,7 @@ struct TransportResolver: Sendable {
     let pacer: SendingPacer?
     var replyTimeout: TimeInterval? = nil
     /// Checked at every use too: the operator may have narrowed it since the settings were saved.
-    var servers = SMTPServerPolicy.anyServer
+    var servers = ServerPolicy.anyServer
 
     func transport(for organizationID: UUID?, on db: any Database) async throws -> any MailTransport {
         guard let organizationID,
