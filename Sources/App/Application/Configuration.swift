@@ -34,6 +34,10 @@ public struct Configuration: Sendable {
     public var sessions = SessionSettings()
     /// Tests isolate each PostgreSQL run in its own schema; deployments leave this `nil` (the `public` schema).
     public var postgresSchema: String?
+    /// How long a request waits for a pooled database connection before it is answered 503 with Retry-After
+    /// (`DatabaseUnavailable`). Fluent's 10 s in deployments; the tests, which run 280 applications on two cores
+    /// against one PostgreSQL, wait longer, since they check answers, not how fast a starved machine gives them.
+    public var databasePoolTimeout: TimeInterval = 10
     /// When set, `GET /metrics` answers only requests with `Authorization: Bearer <token>`; when nil it is open,
     /// as Prometheus scrapers expect, and should be reachable only from the monitoring network.
     public var metricsToken: String?

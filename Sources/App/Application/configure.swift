@@ -14,7 +14,8 @@ public func configure(_ app: Application, configuration: Configuration) async th
     let secret = try configuration.secretKey
         ?? SecretKeyStore.loadOrCreate(dataDirectory: configuration.dataDirectory, logger: app.logger)
     let writeQueue = WriteQueue()
-    try await configureDatabase(app, configuration.database, schema: configuration.postgresSchema, writeQueue: writeQueue)
+    try await configureDatabase(app, configuration.database, schema: configuration.postgresSchema, poolTimeout: configuration.databasePoolTimeout,
+                                writeQueue: writeQueue)
     let catalog = try MessageCatalog.load(directory: app.directory.resourcesDirectory + "Locales")
     app.herald = HeraldServices(
         configuration: configuration, secretKey: secret, catalog: catalog, database: app.db, writeQueue: writeQueue,
@@ -52,7 +53,7 @@ public func configure(_ app: Application, configuration: Configuration) async th
 }
 
 /// SQLite by default (one file, zero set-up); PostgreSQL when `DATABASE_URL` says so.
-private func configureDatabase(_ app: Application, _ database: Configuration.Database, schema: String?,
+private func configureDatabase(_ app: Application, _ database: Configuration.Database, schema: String?, poolTimeout: TimeInterval,
                                writeQueue: WriteQueue) async throws {
     switch database {
     case .sqlite(let path):
@@ -60,7 +61,7 @@ private func configureDatabase(_ app: Application, _ database: Configuration.Dat
         if !folder.isEmpty {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
-        let driver = DatabaseConfigurationFactory.sqlite(.file(path)).make()
+        let driver = DatabaseConfigurationFactory.sqlite(.file(path), connectionPoolTimeout: .milliseconds(Int64(poolTimeout * 1000))).make()
         app.databases.use(SQLiteWriteRetry.Configuration(base: driver, queue: writeQueue), as: .sqlite)
         // WAL lets `herald` CLI commands read and write while `herald serve` runs on the same file.
         // The mode is stored in the file, so setting it once is enough; SQLiteNIO installs a busy handler
@@ -71,7 +72,7 @@ private func configureDatabase(_ app: Application, _ database: Configuration.Dat
         do {
             var config = try SQLPostgresConfiguration(url: url)
             config.searchPath = [schema ?? "public"]
-            app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: 8), as: .psql)
+            app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: 8, connectionPoolTimeout: .milliseconds(Int64(poolTimeout * 1000))), as: .psql)
         } catch {
             throw ConfigurationError(problems: ["DATABASE_URL: \(DatabaseURLParser.redacted(url)) cannot be used: \(error)"])
         }

@@ -37,6 +37,7 @@ func withHerald<T>(
         runMigrationsOnStart: false, runDeliveryWorker: false
     )
     configuration.passwordHashCost = 4
+    configuration.databasePoolTimeout = 120
     // The test SMTP servers listen on random loopback ports.
     configuration.smtpServers = .anyServer
     configuration.ldapServers = .anyServer
