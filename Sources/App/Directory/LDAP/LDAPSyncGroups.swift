@@ -8,8 +8,9 @@ import SQLKit
 /// not Herald's to know and are left out. Groups gone from the directory are deleted with their edges: unlike
 /// people, they carry no history of their own.
 ///
-/// Every group's edges are read in one statement and compared in memory; new groups and edges are written in
-/// multi-row statements: a query per group made 2,000 groups cost more than 100,000 people (BENCHMARKS.md).
+/// The groups' edges are read a statement per 200 groups (`StoredGroupEdges`) and compared in memory; new groups
+/// and edges are written in multi-row statements: a query per group made 2,000 groups cost more than 100,000
+/// people (BENCHMARKS.md).
 struct LDAPSyncGroups {
     let organizationID: UUID
     let now: Date
