@@ -15,7 +15,8 @@ struct LDAPMessageDecoder: ByteToMessageDecoder {
             return .needMoreData
         }
         let bytes = buffer.readBytes(length: length)!  // frameLength counted them
-        let message = try LDAPMessage(berEncoded: bytes[...])
+        // Entries, nearly all of a search's messages, are read by the scanner; it leaves anything else to the plain path.
+        let message = try SearchResultEntryScanner.scan(bytes[...]) ?? LDAPMessage(berEncoded: bytes[...])
         if let boundary = startTLSBoundary, boundary.isArmed, case .extendedResponse = message.operation {
             // The server must send nothing else before the handshake: bytes here were sent in cleartext and could
             // have been injected (the STARTTLS command injection class of attacks).

@@ -24,7 +24,7 @@ package enum BulkInsert {
         var sqlite: SQLiteData {
             switch self {
             case .text(let value): value.map(SQLiteData.text) ?? .null
-            case .uuid(let value): value.map { .text($0.uuidString) } ?? .null
+            case .uuid(let value): value.map { .text(UUIDText.string($0)) } ?? .null
             case .date(let value): value?.sqliteData ?? .null
             case .integer(let value): .integer(value)
             case .bool(let value): value.sqliteData ?? .null
@@ -115,7 +115,7 @@ package enum BulkInsert {
 
     static func directoryGroupEdges(_ edges: [GroupEdge], on db: any Database) async throws {
         try await insert(DirectoryGroupMember.schema, ["id", "group_id", "user_id", "member_group_id"], edges.map { edge -> [Value] in
-            [.uuid(UUID()), .uuid(edge.group), .uuid(edge.user), .uuid(edge.memberGroup)]
+            [.uuid(UUID.timeOrdered()), .uuid(edge.group), .uuid(edge.user), .uuid(edge.memberGroup)]
         }, on: db)
     }
 

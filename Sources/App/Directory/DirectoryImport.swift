@@ -95,7 +95,7 @@ enum DirectoryImport {
                 summary.updated += 1
             } else {
                 let user = DirectoryUser()
-                user.id = UUID()
+                user.id = UUID.timeOrdered()
                 user.$organization.id = organizationID
                 user.name = row.name
                 user.email = row.email.normalized

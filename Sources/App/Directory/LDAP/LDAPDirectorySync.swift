@@ -63,27 +63,45 @@ struct LDAPDirectorySync {
         let mapping = connection.mapping
         let users = LDAPSyncUsers(organizationID: organizationID, deprovisioning: deprovisioning,
                                   actor: .directorySync(source: "LDAP sync"), now: Date())
+        let clock = ContinuousClock(), started = clock.now
+        func phase(_ name: String) { logger.debug("directory sync: \(name) after \(clock.now - started)", metadata: ["organization": "\(organizationID)"]) }
         var seen = LDAPSyncUsers.Seen(), skipped: [SkippedEntry] = [], page: [SyncedUser] = []
         page.reserveCapacity(Self.writeBatch)
         let userSearch = LDAPSearchRequest(baseDN: connection.userBaseDN, filter: mapping.userFilter,
                                            attributes: mapping.userAttributes, pageSize: Self.pageSize)
-        for try await entry in try client.search(userSearch) {
-            do throws(SkippedEntry) { page.append(try mapping.user(from: entry)) } catch { skipped.append(error) }
-            guard page.count == Self.writeBatch else { continue }
-            skipped += try await users.write(page, seen: &seen, report: report, on: db)
-            page.removeAll(keepingCapacity: true)
-            guard try await lease.renew(on: db, now: Date()) else { throw SyncFailure(message: "another instance took over this sync") }
+        // A page is written while the next one is read: the directory server and Herald's database work at once.
+        // At most one write is in flight, and the next starts only after it, so pages are written in order.
+        try await withThrowingTaskGroup(of: LDAPSyncUsers.PageWritten.self) { writing in
+            var inFlight = false
+            func startWriting(_ page: [SyncedUser]) async throws {
+                if inFlight, let done = try await writing.next() { done.record(into: &seen, report: report) }
+                guard try await lease.renew(on: db, now: Date()) else { throw SyncFailure(message: "another instance took over this sync") }
+                let fresh = users.admit(page, seen: &seen, skipped: &skipped)
+                writing.addTask { try await users.write(fresh, on: db) }
+                inFlight = true
+            }
+            for try await entry in try client.search(userSearch) {
+                do throws(SkippedEntry) { page.append(try mapping.user(from: entry)) } catch { skipped.append(error) }
+                guard page.count == Self.writeBatch else { continue }
+                try await startWriting(page)
+                page.removeAll(keepingCapacity: true)
+            }
+            try await startWriting(page)
+            if let done = try await writing.next() { done.record(into: &seen, report: report) }
         }
-        skipped += try await users.write(page, seen: &seen, report: report, on: db)
+        phase("people read and written")
         var groups: [SyncedGroup] = []
         let groupSearch = LDAPSearchRequest(baseDN: connection.groupBaseDN, filter: mapping.groupFilter,
                                             attributes: mapping.groupAttributes, pageSize: Self.pageSize)
         for try await entry in try client.search(groupSearch) {
             do throws(SkippedEntry) { groups.append(try mapping.group(from: entry)) } catch { skipped.append(error) }
         }
+        phase("groups read")
         skipped += try await LDAPSyncGroups(organizationID: organizationID, now: users.now).write(groups, users: seen, report: report, on: db)
+        phase("groups written")
         // Only after both searches finished: a sync cut short must not take a partial answer for people removed.
         try await users.removeUnseen(seen, report: report, on: db)
+        phase("removed people marked")
         try await autoInvites.run(organizationID: organizationID, actor: .directorySync(source: "LDAP sync"), on: db)
         return skipped
     }

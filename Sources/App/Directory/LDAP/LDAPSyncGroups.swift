@@ -71,7 +71,7 @@ struct LDAPSyncGroups {
                 }
             } else {
                 let created = DirectoryGroup()
-                id = UUID()
+                id = UUID.timeOrdered(now: now)
                 created.id = id
                 created.$organization.id = organizationID
                 created.name = group.name

@@ -21,10 +21,11 @@ struct LDAPSyncUsers {
         var userNames = Set<String>()
     }
 
-    /// Writes one page; returns the entries skipped (a duplicate email or user name in the directory).
-    func write(_ page: [SyncedUser], seen: inout Seen, report: DirectorySyncRun, on db: any Database) async throws -> [SkippedEntry] {
-        var skipped: [SkippedEntry] = []
-        let fresh = page.compactMap { user -> SyncedUser? in
+    /// The entries of a page the sync keeps: a second entry with an email already seen is skipped, one with a user
+    /// name already seen is kept without it. Runs before the page is written, so the next page can be admitted while
+    /// this one is.
+    func admit(_ page: [SyncedUser], seen: inout Seen, skipped: inout [SkippedEntry]) -> [SyncedUser] {
+        page.compactMap { user -> SyncedUser? in
             guard seen.emails.insert(user.email).inserted else {
                 skipped.append(SkippedEntry(dn: user.dn, reason: "has the email \(user.email) of another entry"))
                 return nil
@@ -33,33 +34,48 @@ struct LDAPSyncUsers {
             skipped.append(SkippedEntry(dn: user.dn, reason: "has the user name \(name) of another entry; kept without it"))
             return SyncedUser(externalID: user.externalID, dn: user.dn, userName: nil, email: user.email, name: user.name, enabled: user.enabled)
         }
-        let written = try await db.transaction { db in
+    }
+
+    /// What writing a page did, for the report and for `Seen`.
+    struct PageWritten: Sendable {
+        var written: [(dn: String, id: UUID)] = []
+        var added = 0, updated = 0, disabled = 0
+
+        func record(into seen: inout Seen, report: DirectorySyncRun) {
+            for (dn, id) in written {
+                seen.userIDs.insert(id)
+                seen.byDN[DistinguishedName.key(dn)] = id
+            }
+            report.usersAdded += added
+            report.usersUpdated += updated
+            report.usersDisabled += disabled
+        }
+    }
+
+    /// Writes admitted entries in one transaction.
+    func write(_ fresh: [SyncedUser], on db: any Database) async throws -> PageWritten {
+        try await db.transaction { db in
             // The people's unique indexes take random keys (ids, emails): a small page cache re-reads them from disk.
             try await BulkInsert.prepareConnection(db)
             let existing = try await existingRecords(for: fresh, on: db)
-            var written: [(dn: String, id: UUID)] = [], created: [BulkInsert.NewSyncedUser] = []
+            var result = PageWritten(), created: [BulkInsert.NewSyncedUser] = []
             for user in fresh {
                 if let stored = existing.byExternalID[user.externalID] ?? existing.byEmail[user.email] {
                     // Only a record that differs is loaded as a model: an unchanged sync reads plain rows and writes nothing.
-                    if stored.matches(user) { written.append((user.dn, stored.id)); continue }
+                    if stored.matches(user) { result.written.append((user.dn, stored.id)); continue }
                     guard let record = try await DirectoryUser.find(stored.id, on: db) else { continue }
-                    written.append((user.dn, try await update(record, to: user, report: report, on: db)))
+                    result.written.append((user.dn, try await update(record, to: user, result: &result, on: db)))
                 } else {
-                    let id = UUID()
+                    let id = UUID.timeOrdered(now: now)
                     created.append(.init(id: id, user: user))
-                    written.append((user.dn, id))
+                    result.written.append((user.dn, id))
                 }
             }
             // New people in multi-row statements: a first sync of 100,000 is mostly these.
             for chunk in created.chunked(500) { try await BulkInsert.syncedDirectoryUsers(Array(chunk), organizationID: organizationID, on: db, now: now) }
-            report.usersAdded += created.count
-            return written
+            result.added = created.count
+            return result
         }
-        for (dn, id) in written {
-            seen.userIDs.insert(id)
-            seen.byDN[DistinguishedName.key(dn)] = id
-        }
-        return skipped
     }
 
     private struct Existing {
@@ -84,7 +100,7 @@ struct LDAPSyncUsers {
     }
 
     /// Called for a record that differs from its entry (`StoredDirectoryUser.matches`).
-    private func update(_ record: DirectoryUser, to user: SyncedUser, report: DirectorySyncRun, on db: any Database) async throws -> UUID {
+    private func update(_ record: DirectoryUser, to user: SyncedUser, result: inout PageWritten, on db: any Database) async throws -> UUID {
         let wasActive = record.enabled && record.removedAt == nil
         apply(user, to: record)
         record.version += 1
@@ -95,9 +111,9 @@ struct LDAPSyncUsers {
             record.deactivatedReason = "disabled in the directory"
             try await record.save(on: db)
             try await deprovisioning.apply(.disabled, to: record, source: "LDAP sync", actor: actor, on: db)
-            report.usersDisabled += 1
+            result.disabled += 1
         } else {
-            report.usersUpdated += 1
+            result.updated += 1
         }
         return try record.requireID()
     }
@@ -119,7 +135,7 @@ struct LDAPSyncUsers {
         let rows = try await db.sql.select().column("id").from(DirectoryUser.schema)
             .where("organization_id", .equal, organizationID).where("source", .equal, DirectorySource.ldap.rawValue)
             .where("removed_at", .is, SQLLiteral.null).all()
-        let gone = try rows.map { try $0.decode(column: "id", as: UUID.self) }.filter { !seen.userIDs.contains($0) }
+        let gone = try rows.map { try $0.decodeUUID(column: "id") }.filter { !seen.userIDs.contains($0) }
         for chunk in gone.chunked(200) {
             try await db.transaction { db in
                 for user in try await DirectoryUser.query(on: db).filter(\.$id ~~ chunk).all() {

@@ -32,7 +32,7 @@ struct StoredDirectoryUser {
 
 extension StoredDirectoryUser {
     init(row: any SQLRow) throws {
-        id = try row.decode(column: "id", as: UUID.self)
+        id = try row.decodeUUID(column: "id")
         externalID = try row.decode(column: "external_id", as: String?.self)
         email = try row.decode(column: "email", as: String.self)
         name = try row.decode(column: "name", as: String.self)

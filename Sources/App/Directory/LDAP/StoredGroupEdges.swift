@@ -14,10 +14,10 @@ enum StoredGroupEdges {
             let rows = try await db.sql.select().column("id").column("group_id").column("user_id").column("member_group_id")
                 .from(DirectoryGroupMember.schema).where("group_id", .in, Array(chunk)).all()
             for row in rows {
-                let group = try row.decode(column: "group_id", as: UUID.self)
-                let edge = BulkInsert.GroupEdge(group: group, user: try row.decode(column: "user_id", as: UUID?.self),
-                                                memberGroup: try row.decode(column: "member_group_id", as: UUID?.self))
-                byGroup[group, default: []].append((try row.decode(column: "id", as: UUID.self), edge))
+                let group = try row.decodeUUID(column: "group_id")
+                let edge = BulkInsert.GroupEdge(group: group, user: try row.decodeUUIDIfPresent(column: "user_id"),
+                                                memberGroup: try row.decodeUUIDIfPresent(column: "member_group_id"))
+                byGroup[group, default: []].append((try row.decodeUUID(column: "id"), edge))
             }
         }
         return byGroup
