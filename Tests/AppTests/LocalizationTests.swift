@@ -31,6 +31,25 @@ struct LocalizationTests {
         #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
     }
 
+    /// JSON parsers keep the last of two equal keys without a word: an entry written twice is one translation lost.
+    @Test("no catalog names a key twice")
+    func noKeyTwice() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let folder = root.appendingPathComponent("Resources/Locales")
+        var problems: [String] = []
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder.path) where file.hasSuffix(".json") {
+            var seen: Set<Substring> = []
+            // The catalogs are written one top-level key per line, indented by two spaces.
+            for line in try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8).split(separator: "\n")
+            where line.hasPrefix("  \"") {
+                let key = line.dropFirst(3).prefix { $0 != "\"" }
+                if !seen.insert(key).inserted { problems.append("\(file): '\(key)' twice") }
+            }
+            #expect(seen.count > 100, "\(file): the catalog's layout changed; this test no longer sees its keys")
+        }
+        #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
+    }
+
     @Test("every placeholder of the English text appears in each translation")
     func placeholdersSurviveTranslation() {
         func placeholders(_ entry: MessageCatalog.Entry) -> Set<String> {
