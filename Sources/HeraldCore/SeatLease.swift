@@ -18,6 +18,10 @@ public enum SeatLease {
     /// "Per month" as a rolling 30 days: the same length for every computer whatever its time zone or the calendar.
     public static let deactivationPeriod: TimeInterval = 30 * 24 * 60 * 60
 
+    /// A check-in this soon after the recorded one is not written again: windows are whole days, so a product that
+    /// checks in every few seconds (or a retry loop) costs a read, not a write.
+    public static let recordingGranularity: TimeInterval = 60
+
     /// The last check-in a leased seat may have had at `now` and still be held.
     public static func cutoff(now: Date, windowDays: Int) -> Date {
         now.addingTimeInterval(-TimeInterval(windowDays) * 24 * 60 * 60)

@@ -103,12 +103,18 @@ struct SeatLeaseTests {
             // when: it checks in after six days, and the sweep runs six days later (12 days after activation)
             clock.advance(by: 6 * 86_400)
             let kept = try await Self.heartbeat(app, laptop)
+            clock.advance(by: 30)
+            let soonAfter = try await Self.heartbeat(app, laptop)
             clock.advance(by: 6 * 86_400)
             let sweptEarly = try await Self.sweep(app)
             // then
             #expect(kept.status == .ok, "\(kept.body.string)")
             let lease = try kept.content.decode(InstallationCheckInController.HeartbeatResponse.self)
             #expect(lease.leaseExpiresAt == lease.lastSeenAt.addingTimeInterval(7 * 86_400))
+            let recorded = try await Installation.find(laptop.installationID, on: app.db)?.lastSeenAt
+            #expect(try soonAfter.content.decode(InstallationCheckInController.HeartbeatResponse.self).lastSeenAt == lease.lastSeenAt,
+                    "a check-in 30 s after the last is not written again")
+            #expect(recorded == lease.lastSeenAt)
             #expect(sweptEarly == 0)
 
             // when: eight days of silence; two sweeps (as two instances would)

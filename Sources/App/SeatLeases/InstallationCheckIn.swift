@@ -21,12 +21,21 @@ struct InstallationCheckIn: Sendable {
         let leaseExpiresAt: Date?
         /// The seat had lapsed and this check-in took one back.
         let resumed: Bool
+
+        /// An active seat seen at `seen`, under a key leasing for `window` days (nil: node-locked).
+        init(seen: Date, window: Int?, resumed: Bool) {
+            status = .active
+            lastSeenAt = seen
+            leaseExpiresAt = window.map { SeatLease.expiry(lastSeen: seen, windowDays: $0) }
+            self.resumed = resumed
+        }
     }
 
     /// One indexed read: the installation and what its key says about seats.
     private struct Row: Decodable {
         let status: InstallationStatus
         let license_key_id: UUID
+        let last_seen_at: Date?
         let seat_mode: SeatMode
         let lease_window_days: Int?
         let expires_at: Date?
@@ -39,13 +48,17 @@ struct InstallationCheckIn: Sendable {
         let window = row.seat_mode == .leased ? row.lease_window_days ?? SeatLease.defaultWindowDays : nil
         switch row.status {
         case .active:
+            if let seen = row.last_seen_at, seen <= now, now.timeIntervalSince(seen) < SeatLease.recordingGranularity {
+                // Recorded moments ago; the sweep cannot lapse a seat seen within a day.
+                return Lease(seen: seen, window: window, resumed: false)
+            }
             // The common case, one statement; the status in the WHERE clause, because the sweep may have lapsed the
             // seat since the read, and then the seat is taken back under the lock below like any lapsed one.
             let updated = try await db.sql.raw("""
                 UPDATE \(ident: Installation.schema) SET last_seen_at = \(bind: now)
                 WHERE id = \(bind: installationID) AND status = \(bind: InstallationStatus.active) RETURNING id
                 """).all()
-            if !updated.isEmpty { return Lease(status: .active, lastSeenAt: now, leaseExpiresAt: window.map { SeatLease.expiry(lastSeen: now, windowDays: $0) }, resumed: false) }
+            if !updated.isEmpty { return Lease(seen: now, window: window, resumed: false) }
         case .lapsed: break
         case .deactivated: throw ActivationError.installationDeactivated
         case .blocked: throw ActivationError.computerBlocked
@@ -60,8 +73,7 @@ struct InstallationCheckIn: Sendable {
             else { throw ActivationError.wrongInstallationKey }
             let window = key.leaseWindow
             let resumed = try await Self.resume(installation, key: key, now: now, on: db)
-            return Lease(status: .active, lastSeenAt: now, leaseExpiresAt: window.map { SeatLease.expiry(lastSeen: now, windowDays: $0) },
-                         resumed: resumed)
+            return Lease(seen: now, window: window, resumed: resumed)
         }
     }
 
@@ -131,7 +143,7 @@ struct InstallationCheckIn: Sendable {
 
     private func read(_ installationID: UUID, on db: any Database) async throws -> Row {
         let rows = try await db.sql.raw("""
-            SELECT n.status, n.license_key_id, k.seat_mode, k.lease_window_days, k.expires_at
+            SELECT n.status, n.license_key_id, n.last_seen_at, k.seat_mode, k.lease_window_days, k.expires_at
             FROM \(ident: Installation.schema) n JOIN \(ident: LicenseKey.schema) k ON k.id = n.license_key_id
             WHERE n.id = \(bind: installationID)
             """).all(decoding: Row.self)
