@@ -82,6 +82,34 @@ struct SeatLeaseTests {
         }
     }
 
+    @Test("the key page shows the seat policy and its form saves it; a bad window is named and nothing changes")
+    func policyOnTheKeyPage() async throws {
+        try await withHerald { app in
+            // given
+            var browser = BrowserSession(app)
+            try await browser.signInAsNewAdministrator()
+            let organization = try #require(try await Organization.query(on: app.db).first())
+            let (_, key) = try await LicenseFixtures.key(app, organization: organization, seats: 2)
+            let page = "/console/licenses/\(try key.requireID())"
+            // when
+            let before = try await browser.get(page)
+            let refused = try await browser.post(page + "/seat-policy", form: ["seat_mode": "leased", "lease_window_days": "400",
+                                                                                "deactivations_per_month": "3"], csrfFrom: page)
+            let saved = try await browser.post(page + "/seat-policy", form: ["seat_mode": "leased", "lease_window_days": "30",
+                                                                              "deactivations_per_month": "5"], csrfFrom: page)
+            let after = try await browser.get(page)
+            // then
+            #expect(before.body.string.contains("node-locked: a seat stays with its computer"))
+            #expect(refused.status == .badRequest)
+            #expect(refused.body.string.contains("leaseWindowDays: must be between 1 and 365"))
+            #expect(saved.status == .seeOther, "\(saved.body.string)")
+            #expect(after.body.string.contains("leased: a seat is freed when its computer has not checked in for 30 days"))
+            let stored = try #require(try await LicenseKey.find(try key.requireID(), on: app.db))
+            #expect(stored.seatMode == .leased && stored.leaseWindowDays == 30 && stored.deactivationsPerMonth == 5)
+            #expect(try await Self.audits(app, .licenseSeatPolicyChanged).first?.actorLabel == "admin@example.com")
+        }
+    }
+
     @Test("heartbeats keep a leased seat; a silent computer lapses once, by the sweep; it takes its seat back only when one is free")
     func leaseLapsesAndComesBack() async throws {
         let clock = ManualClock()
