@@ -20,8 +20,8 @@ enum ActivationError: Error, Equatable {
     case installationDeactivated
     /// The key's computers may not deactivate themselves (limit 0).
     case clientDeactivationOff
-    /// The computer deactivated itself `count` times in 30 days; it may again at `until`.
-    case deactivationLimit(count: Int, until: Date)
+    /// The computer deactivated itself `count` times in 30 days; it may again at `until`, `wait` seconds from now.
+    case deactivationLimit(count: Int, until: Date, wait: TimeInterval)
 
     var status: HTTPResponseStatus {
         switch self {
@@ -71,7 +71,7 @@ enum ActivationError: Error, Equatable {
         case .lapsedNoFreeSeat(let days): "seats: " + catalog.plural("activation.error.lapsedNoFreeSeat", count: days, language)
         case .installationDeactivated: "installation: " + catalog.text("activation.error.installationDeactivated", language)
         case .clientDeactivationOff: "installation: " + catalog.text("activation.error.clientDeactivationOff", language)
-        case .deactivationLimit(let count, let until):
+        case .deactivationLimit(let count, let until, _):
             "installation: " + catalog.plural("activation.error.deactivationLimit", count: count, language,
                                               ["date": LocalizedDate.format(until, language)])
         }
@@ -81,8 +81,7 @@ enum ActivationError: Error, Equatable {
         var headers: HTTPHeaders = ["Herald-Activation-Error": name]
         switch self {
         case .wrongInstallationKey: headers.add(name: .wwwAuthenticate, value: "Bearer")
-        case .deactivationLimit(_, let until):
-            headers.add(name: .retryAfter, value: String(max(1, Int(until.timeIntervalSinceNow.rounded(.up)))))
+        case .deactivationLimit(_, _, let wait): headers.add(name: .retryAfter, value: String(max(1, Int(wait.rounded(.up)))))
         default: break
         }
         return Abort(status, headers: headers, reason: reason(catalog, language))

@@ -126,7 +126,7 @@ struct InstallationCheckIn: Sendable {
                 .filter(\.$deactivatedAt > now.addingTimeInterval(-SeatLease.deactivationPeriod)).all()
                 .compactMap(\.deactivatedAt)
             if let wait = SeatLease.deactivationWait(earlier: earlier, limit: key.deactivationsPerMonth, now: now) {
-                throw ActivationError.deactivationLimit(count: earlier.count, until: now.addingTimeInterval(wait))
+                throw ActivationError.deactivationLimit(count: earlier.count, until: now.addingTimeInterval(wait), wait: wait)
             }
             let held = installation.status == .active
             installation.status = .deactivated
