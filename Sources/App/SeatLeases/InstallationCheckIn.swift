@@ -11,6 +11,8 @@ import SQLKit
 /// overused and two requests racing for the last seat get one seat and one 409, never a 500.
 struct InstallationCheckIn: Sendable {
     let seatLock: SeatLock
+    /// The heartbeat's read, on SQLite on the calling thread (`HotReads`).
+    let reads: HotReads
     let clock: any WallClock
 
     /// The answer to a heartbeat.
@@ -141,15 +143,24 @@ struct InstallationCheckIn: Sendable {
         }
     }
 
+    private static let selection = """
+        SELECT n.status, n.license_key_id, n.last_seen_at, k.seat_mode, k.lease_window_days, k.expires_at
+        FROM installations n JOIN license_keys k ON k.id = n.license_key_id
+        WHERE n.id
+        """
+
     private func read(_ installationID: UUID, on db: any Database) async throws -> Row {
-        let rows = try await db.sql.raw("""
-            SELECT n.status, n.license_key_id, n.last_seen_at, k.seat_mode, k.lease_window_days, k.expires_at
-            FROM \(ident: Installation.schema) n JOIN \(ident: LicenseKey.schema) k ON k.id = n.license_key_id
-            WHERE n.id = \(bind: installationID)
-            """).all(decoding: Row.self)
+        let row: (any SQLRow)?
+        if reads.readsOnThisThread {
+            // SQLite keeps UUIDs as their uppercase text.
+            row = try reads.firstOnThisThread(Self.selection + " = $1", [installationID.uuidString])
+        } else {
+            // PostgreSQL compares the uuid column with a uuid, not text: SQLKit binds the UUID itself.
+            row = try await db.sql.raw("\(unsafeRaw: Self.selection) = \(bind: installationID)").first()
+        }
         // Its key was right, so the installation existed: it was deleted with its organization.
-        guard let row = rows.first else { throw ActivationError.wrongInstallationKey }
-        return row
+        guard let row else { throw ActivationError.wrongInstallationKey }
+        return try row.decode(model: Row.self)
     }
 
     /// Whole seconds, as activation stores times: what a client is told is what was stored.
