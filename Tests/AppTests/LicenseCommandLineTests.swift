@@ -103,6 +103,61 @@ struct LicenseCommandLineTests {
         #expect(offline.stderr.contains("could not check whether the certificate was revoked: --revocation-list: could not reach"), "\(offline.stderr)")
     }
 
+    @Test("herald license policy leases a key's seats; herald activate --heartbeat checks in and --deactivate frees the seat, within the key's limit")
+    func leasesFromTheCommandLine() async throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // given: a running server with a key and one invitation
+        let port = try HeraldProcess.freePort()
+        let environment = ["HERALD_DATA_DIR": folder, "HERALD_SECRET_KEY": String(repeating: "c", count: 40),
+                           "HERALD_PUBLIC_URL": "http://127.0.0.1:\(port)"]
+        let (server, _) = try await HeraldProcess.serve(environment: environment, port: port)
+        defer { server.terminate(); server.waitUntilExit() }
+        _ = try HeraldProcess.run(["admin", "create", "--email", "ops@example.com", "--organization", "Acme", "--password-stdin"],
+                                  environment: environment, stdin: "Correct-Horse-42\n")
+        _ = try HeraldProcess.run(["license", "create", "--organization", "Acme", "--name", "Design", "--product", "Herald Pro", "--seats", "1"],
+                                  environment: environment)
+        let csv = folder + "/people.csv", export = folder + "/invitations.csv", certificate = folder + "/cert.jwt"
+        try "email\nann@example.com\n".write(toFile: csv, atomically: true, encoding: .utf8)
+        _ = try HeraldProcess.run(["invite", "install", "--organization", "Acme", "--key", "Design", "--csv", csv, "--export", export],
+                                  environment: environment)
+        let code = try #require(try String(contentsOfFile: export, encoding: .utf8).split(separator: "\r\n").dropFirst().first?
+            .split(separator: ",").map(String.init).dropFirst().first)
+
+        // when
+        let badPolicy = try HeraldProcess.run(["license", "policy", "--organization", "Acme", "--name", "Design", "--seat-mode", "leased",
+                                               "--lease-days", "0"], environment: environment)
+        let policy = try HeraldProcess.run(["license", "policy", "--organization", "Acme", "--name", "Design", "--seat-mode", "leased",
+                                            "--lease-days", "10", "--deactivations-per-month", "1"], environment: environment)
+        let list = try HeraldProcess.run(["license", "list", "--organization", "Acme"], environment: environment)
+        let activate = ["activate", "--server", "http://127.0.0.1:\(port)", "--code", code, "--output", certificate]
+        let activated = try HeraldProcess.run(activate, environment: environment)
+        let keyFileMode = try FileManager.default.attributesOfItem(atPath: certificate + ".key")[.posixPermissions] as? Int
+        let heartbeat = try HeraldProcess.run(["activate", "--heartbeat", "--certificate", certificate], environment: environment)
+        let deactivated = try HeraldProcess.run(["activate", "--deactivate", "--certificate", certificate], environment: environment)
+        let afterwards = try HeraldProcess.run(["activate", "--heartbeat", "--certificate", certificate], environment: environment)
+        let again = try HeraldProcess.run(activate, environment: environment)
+        let juggling = try HeraldProcess.run(["activate", "--deactivate", "--certificate", certificate], environment: environment)
+
+        // then
+        #expect(badPolicy.status != 0)
+        #expect(badPolicy.stderr.contains("--lease-days: must be between 1 and 365"), "\(badPolicy.stderr)")
+        #expect(policy.status == 0, "\(policy.stderr)")
+        #expect(policy.stdout.contains("leased, 10-day heartbeat window, 1 deactivations from the client per 30 days"))
+        #expect(list.stdout.contains("leased (10 days)"))
+        #expect(activated.status == 0, "\(activated.stderr)")
+        #expect(keyFileMode == 0o600)
+        #expect(heartbeat.status == 0, "\(heartbeat.stderr)")
+        #expect(heartbeat.stdout.contains("Checked in; the seat is held until"), "\(heartbeat.stdout)")
+        #expect(deactivated.status == 0, "\(deactivated.stderr)")
+        #expect(deactivated.stdout.contains("Deactivated: this computer's seat is free."))
+        #expect(afterwards.status != 0)
+        #expect(afterwards.stderr.contains("check-in refused (410)"), "\(afterwards.stderr)")
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(juggling.status != 0)
+        #expect(juggling.stderr.contains("deactivation refused (429): installation: This computer was deactivated 1 time in the last 30 days"),
+                "\(juggling.stderr)")
+    }
+
     /// Deactivates the installation the certificate names (`sub`, `licenseKeyID`) through the API, as an
     /// administrator's script would.
     private func deactivate(certificate: String, port: Int, bearer: String) async throws {

@@ -99,7 +99,7 @@ struct AutoMigrate: LifecycleHandler {
     }
 }
 
-/// What only `herald serve` does at start: print the first-run link, start the delivery worker and the session sweeper.
+/// What only `herald serve` does at start: print the first-run link, start the delivery worker and the session and lease sweepers.
 struct ServeLifecycle: LifecycleHandler {
     func didBootAsync(_ app: Application) async throws {
         let configuration = app.herald.configuration
@@ -120,10 +120,12 @@ struct ServeLifecycle: LifecycleHandler {
         }
         app.herald.sessionSweeper.start(settings: configuration.sessions, database: app.db, logger: app.logger)
         app.herald.directorySyncs.start(services: app.herald, database: app.db)
+        app.herald.leaseSweeper.start(seatLock: app.herald.seatLock, clock: app.herald.clock, database: app.db, logger: app.logger)
     }
 
     func shutdownAsync(_ app: Application) async {
         await app.herald.directorySyncs.stop()
+        await app.herald.leaseSweeper.stop()
         await app.herald.sessionSweeper.stop()
         await app.herald.deliveryWorker.stop()
     }

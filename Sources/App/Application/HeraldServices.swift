@@ -38,6 +38,10 @@ package final class HeraldServices: Sendable {
     /// Composes and queues mail, and wakes the delivery worker.
     package let mailer: Mailer
     let sessionSweeper = SessionSweeper()
+    /// Frees leased seats whose computers stopped checking in (`LeaseSweeper`), started by `herald serve`.
+    let leaseSweeper = LeaseSweeper()
+    /// Heartbeats and deactivation from installed computers (`InstallationCheckIn`).
+    let checkIn: InstallationCheckIn
     /// Directory imports written after their upload was answered (`DirectoryImportJobs`).
     let directoryImports = DirectoryImportJobs()
     /// Scheduled LDAP syncs (`DirectorySyncScheduler`), started by `herald serve`.
@@ -65,8 +69,9 @@ package final class HeraldServices: Sendable {
         self.hotReads = HotReads(database: configuration.database, logger: logger)
         self.activation = Activation(
             reads: hotReads, signers: ActivationSigners(secretBox: secretBox), seatLock: seatLock, publicURL: configuration.publicURL,
-            clock: configuration.clock
+            clock: configuration.clock, installationKeys: InstallationKeys(serverSecret: secretKey)
         )
+        self.checkIn = InstallationCheckIn(seatLock: seatLock, reads: hotReads, clock: configuration.clock)
         self.pageSkeletons = PageSkeletons(enabled: !configuration.reloadViews)
         self.logger = logger
         let host = configuration.publicURL.host ?? "localhost"

@@ -24,12 +24,17 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
 
     case licenseCreated = "license.created"
     case licenseKeyViewed = "license.key_viewed"
+    case licenseSeatPolicyChanged = "license.seat_policy_changed"
     case licenseInvitationsSent = "license.invitations.sent"
     case licenseInvitationsExported = "license.invitations.exported"
 
     case installationActivated = "installation.activated"
     case installationDeactivated = "installation.deactivated"
     case installationBlocked = "installation.blocked"
+    /// A leased seat whose computer missed its heartbeat window was freed (`LeaseSweeper`).
+    case installationLapsed = "installation.lapsed"
+    /// A lapsed computer checked in again and took a free seat back.
+    case installationResumed = "installation.resumed"
 
     case apiTokenCreated = "api_token.created"
     case apiTokenRevoked = "api_token.revoked"

@@ -47,3 +47,14 @@ enum AuditLog {
         try await event.create(on: database)
     }
 }
+
+extension AuditLog {
+    /// An event about one installation of `key` (activated, deactivated, lapsed, resumed...), labelled with its computer.
+    static func record(
+        on database: any Database, installation: Installation, key: LicenseKey, actor: AuditActor = .system, action: AuditAction,
+        details: String
+    ) async throws {
+        try await record(on: database, organizationID: key.$organization.id, actor: actor, action: action, targetType: "installation",
+                         targetID: installation.id, targetLabel: installation.computerName, details: details)
+    }
+}

@@ -1,12 +1,11 @@
 import Fluent
 import Foundation
 import Logging
-import NIOConcurrencyHelpers
 
 /// Deletes ended sessions every few minutes, in a task of its own (`herald serve`), in batches so that a large
 /// backlog never holds SQLite's writer for long.
 final class SessionSweeper: Sendable {
-    private let task: NIOLockedValueBox<Task<Void, Never>?> = .init(nil)
+    private let task = PeriodicTask()
 
     static let interval: TimeInterval = 10 * 60
     static let batch = 500
@@ -36,20 +35,8 @@ final class SessionSweeper: Sendable {
     }
 
     func start(settings: SessionSettings, database: any Database, logger: Logger) {
-        let sweeping = Task {
-            while !Task.isCancelled {
-                do { try await Self.sweep(settings: settings, on: database) } catch {
-                    logger.warning("session sweep: \(String(reflecting: error))")
-                }
-                try? await Task.sleep(for: .seconds(Self.interval))
-            }
-        }
-        task.withLockedValue { $0 = sweeping }
+        task.start(every: Self.interval, name: "session sweep", logger: logger) { try await Self.sweep(settings: settings, on: database) }
     }
 
-    func stop() async {
-        let running = task.withLockedValue { task in defer { task = nil }; return task }
-        running?.cancel()
-        await running?.value
-    }
+    func stop() async { await task.stop() }
 }

@@ -44,7 +44,9 @@ extension ActivationAPIController {
             certificateSerial: outcome.installation.certificateSerial, product: outcome.key.product,
             licenseKeyName: outcome.key.name, activatedAt: outcome.installation.activatedAt,
             publicKeyURL: ActivationURLs.publicKeys(organizationID: outcome.key.organizationID, base: publicURL),
-            revocationListURL: ActivationURLs.revocationList(organizationID: outcome.key.organizationID, base: publicURL)
+            revocationListURL: ActivationURLs.revocationList(organizationID: outcome.key.organizationID, base: publicURL),
+            installationKey: activation.installationKeys.key(for: outcome.installation.id),
+            heartbeatURL: ActivationURLs.heartbeat(installationID: outcome.installation.id, base: publicURL)
         )
         return Response(status: status, headers: ["Content-Type": "application/json; charset=utf-8"],
                         body: .init(data: try Self.responseEncoder.encode(payload)))

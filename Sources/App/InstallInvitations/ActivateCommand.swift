@@ -7,8 +7,11 @@ import Vapor
 ///
 ///     herald activate --server URL --code CODE [--output FILE]
 ///     herald activate --verify FILE --public-key URL-or-FILE [--revocation-list URL-or-FILE]
+///     herald activate --heartbeat [--certificate FILE] [--server URL]
+///     herald activate --deactivate [--certificate FILE] [--server URL]
 ///
-/// The first describes this machine, activates it and saves the certificate; the second checks a certificate
+/// The first describes this machine, activates it and saves the certificate (and, beside it in FILE.key, the
+/// installation key that `--heartbeat` and `--deactivate` prove the installation with); the second checks a certificate
 /// against the organization's published JWK Set and its signed revocation list, exactly as an installed product
 /// would at start-up. Exit status of --verify: 0 valid and not revoked, 1 invalid or revoked, 2 signature valid
 /// but the revocation list could not be fetched or trusted (the certificate may have been deactivated).
@@ -26,6 +29,10 @@ struct ActivateCommand: AsyncCommand {
         @Option(name: "public-key", help: "The organization's JWK Set: its URL, or a saved copy") var publicKey: String?
         @Option(name: "revocation-list", help: "With --verify: a saved copy of the revocation list (default: fetched from the URL the certificate names)")
         var revocationList: String?
+        @Flag(name: "heartbeat", help: "Check in, keeping a leased seat (or taking a lapsed one back)") var heartbeat: Bool
+        @Flag(name: "deactivate", help: "Free this computer's seat") var deactivate: Bool
+        @Option(name: "certificate", help: "With --heartbeat/--deactivate: the saved certificate (default activation-certificate.jwt)")
+        var certificate: String?
     }
 
     let help = "Activate this computer with an activation code, or verify a saved activation certificate"
@@ -33,6 +40,8 @@ struct ActivateCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         if let file = signature.verify {
             try await verify(file: file, signature: signature, context: context)
+        } else if signature.heartbeat || signature.deactivate {
+            try await checkIn(deactivate: signature.deactivate, signature: signature, context: context)
         } else {
             try await activate(signature, context: context)
         }
@@ -72,8 +81,41 @@ struct ActivateCommand: AsyncCommand {
             throw CommandError.usage("--output: cannot write '\(output)': \(error.localizedDescription)")
         }
         context.console.print("Activated \(machine.computerName) for \(activation.product) (\(activation.licenseKeyName)).")
-        context.console.print("Certificate \(activation.certificateSerial) saved to \(output).")
+        try InstallationFiles.saveKey(activation.installationKey, certificate: output)
+        context.console.print("Certificate \(activation.certificateSerial) saved to \(output) (installation key in \(InstallationFiles.keyFile(forCertificate: output))).")
         context.console.print("Verify it offline with: herald activate --verify \(output) --public-key \(activation.publicKeyURL)")
+    }
+
+    /// `--heartbeat` or `--deactivate`, authenticated with the installation key saved at activation.
+    private func checkIn(deactivate: Bool, signature: Signature, context: CommandContext) async throws {
+        if signature.heartbeat && deactivate { throw CommandError.usage("--heartbeat and --deactivate: choose one") }
+        let saved = try InstallationFiles.load(certificate: signature.certificate ?? "activation-certificate.jwt")
+        var server = saved.issuer
+        if let option = signature.server {
+            guard let url = URL(string: option), url.host != nil else { throw CommandError.usage("--server: '\(option)' is not a URL") }
+            server = url
+        }
+        let url = deactivate ? ActivationURLs.deactivation(installationID: saved.installationID, base: server)
+            : ActivationURLs.heartbeat(installationID: saved.installationID, base: server)
+        let response = try await Self.reach(server.absoluteString, option: "--server") {
+            try await context.application.client.post(URI(string: url)) {
+                $0.headers.bearerAuthorization = BearerAuthorization(token: saved.key)
+                if let language = Self.localeLanguage(ProcessInfo.processInfo.environment) {
+                    $0.headers.replaceOrAdd(name: .acceptLanguage, value: language)
+                }
+            }
+        }
+        guard response.status == .ok || response.status == .noContent else {
+            let reason = (try? response.content.decode(HeraldErrorMiddleware.APIErrorBody.self).reason) ?? response.status.reasonPhrase
+            throw CommandError.usage("\(deactivate ? "deactivation" : "check-in") refused (\(response.status.code)): \(reason)")
+        }
+        if deactivate {
+            context.console.print("Deactivated: this computer's seat is free.")
+            return
+        }
+        let lease = try response.content.decode(InstallationCheckInController.HeartbeatResponse.self)
+        let until = lease.leaseExpiresAt.map { "; the seat is held until \(DisplayDate.format($0)) without another check-in" } ?? ""
+        context.console.print("Checked in\(lease.resumed ? " and took a seat back" : "")\(until).")
     }
 
     private func verify(file: String, signature: Signature, context: CommandContext) async throws {

@@ -18,6 +18,8 @@ struct Activation: Sendable {
     let publicURL: URL
     /// When codes and keys expire: the services' clock, which tests move.
     let clock: any WallClock
+    /// The secret each installation checks in with, answered with its certificate.
+    let installationKeys: InstallationKeys
 
     enum Outcome {
         case activated(ActivatedInstallation, LicenseKeyTerms)
@@ -60,6 +62,11 @@ struct Activation: Sendable {
                 switch try await PreviousUse.of(codeID: codeID, by: machine, on: db) {
                 case .activeHere(let existing): return .alreadyActive(try ActivatedInstallation(existing), try LicenseKeyTerms(key))
                 case .deactivatedHere: break // may take a seat again, first come first served, like any activation
+                case .lapsedHere(let lapsed):
+                    if let expiry = key.expiresAt, now >= expiry { throw ActivationError.keyExpired(expiry) }
+                    // The same installation and certificate, if a seat is free (`InstallationCheckIn.resume`).
+                    _ = try await InstallationCheckIn.resume(lapsed, key: key, now: InstallationCheckIn.wholeSeconds(now), on: db)
+                    return .activated(try ActivatedInstallation(lapsed), try LicenseKeyTerms(key))
                 case .elsewhere: throw ActivationError.codeUsed
                 }
             }
@@ -82,7 +89,8 @@ struct Activation: Sendable {
             installation.macAddress = machine.macAddress
             installation.status = .active
             installation.certificateSerial = RandomHex.make128()
-            installation.activatedAt = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
+            installation.activatedAt = InstallationCheckIn.wholeSeconds(now)
+            installation.lastSeenAt = installation.activatedAt
             try ActivationCertificates.keep(signer: signer, for: installation, key: key, publicURL: publicURL)
             try await installation.create(on: db)
 
@@ -93,8 +101,7 @@ struct Activation: Sendable {
             invitation.acceptedAt = now
             try await invitation.save(on: db)
             try await AuditLog.record(
-                on: db, organizationID: key.$organization.id, actor: .system, action: .installationActivated,
-                targetType: "installation", targetID: installation.id, targetLabel: machine.computerName,
+                on: db, installation: installation, key: key, action: .installationActivated,
                 details: "key \(key.name), invitation to \(invitation.email), seat \(used + 1) of \(key.seats)"
             )
             return .activated(try ActivatedInstallation(installation), try LicenseKeyTerms(key))
@@ -108,18 +115,21 @@ enum PreviousUse {
     case activeHere(Installation)
     /// This machine held it until an administrator deactivated it.
     case deactivatedHere
+    /// This machine held it until its lease lapsed.
+    case lapsedHere(Installation)
     /// Another machine holds it, or held it last.
     case elsewhere
 
     static func of(codeID: UUID, by machine: MachineDescription, on db: any Database) async throws -> PreviousUse {
         // A handful of rows at most: one per time the code was deactivated and used again.
         let uses = try await Installation.query(on: db).filter(\.$activationCode.$id == codeID).all()
-        let latest = uses.first { $0.status == .active }
+        let latest = uses.first { $0.status == .active } ?? uses.first { $0.status == .lapsed }
             ?? uses.max { ($0.deactivatedAt ?? $0.activatedAt) < ($1.deactivatedAt ?? $1.activatedAt) }
         guard let last = latest, last.fingerprint == machine.fingerprint else { return .elsewhere }
         switch last.status {
         case .active: return .activeHere(last)
         case .deactivated: return .deactivatedHere
+        case .lapsed: return .lapsedHere(last)
         case .blocked: return .elsewhere // not reached: a blocked computer is refused before
         }
     }

@@ -27,6 +27,10 @@ struct ActivationAPIController {
         let activatedAt: Date
         let publicKeyURL: String
         let revocationListURL: String
+        /// The secret the computer checks in and deactivates itself with (`Authorization: Bearer`); keep it private.
+        let installationKey: String
+        /// Where it checks in: `POST` with the installation key (`InstallationCheckInController`).
+        let heartbeatURL: String
     }
 
     func activate(_ req: Request) async throws -> Response {

@@ -99,6 +99,14 @@ enum ActivationURLs {
         join(base, "api/v1/organizations/\(organizationID.uuidString)/revoked-certificates")
     }
 
+    static func heartbeat(installationID: UUID, base: URL) -> String {
+        join(base, "api/v1/installations/\(installationID.uuidString)/heartbeat")
+    }
+
+    static func deactivation(installationID: UUID, base: URL) -> String {
+        join(base, "api/v1/installations/\(installationID.uuidString)/deactivate")
+    }
+
     static func downloadPage(token: String, base: URL) -> String {
         join(base, "install/\(token)")
     }

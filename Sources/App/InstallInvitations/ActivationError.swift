@@ -11,6 +11,17 @@ enum ActivationError: Error, Equatable {
     case noFreeSeat(seats: Int)
     case keyExpired(Date)
     case computerBlocked
+    // Checking in and deactivating from the client (`InstallationCheckIn`).
+    /// The installation key does not match the installation (or there is no such installation).
+    case wrongInstallationKey
+    /// Its seat lapsed and every seat is taken now.
+    case lapsedNoFreeSeat(windowDays: Int)
+    /// An administrator (or the computer itself) deactivated it: only its code activates it again.
+    case installationDeactivated
+    /// The key's computers may not deactivate themselves (limit 0).
+    case clientDeactivationOff
+    /// The computer deactivated itself `count` times in 30 days; it may again at `until`, `wait` seconds from now.
+    case deactivationLimit(count: Int, until: Date, wait: TimeInterval)
 
     var status: HTTPResponseStatus {
         switch self {
@@ -20,6 +31,11 @@ enum ActivationError: Error, Equatable {
         case .noFreeSeat: .unprocessableEntity
         case .keyExpired: .paymentRequired
         case .computerBlocked: .forbidden
+        case .wrongInstallationKey: .unauthorized
+        case .lapsedNoFreeSeat: .conflict
+        case .installationDeactivated: .gone
+        case .clientDeactivationOff: .forbidden
+        case .deactivationLimit: .tooManyRequests
         }
     }
 
@@ -32,6 +48,11 @@ enum ActivationError: Error, Equatable {
         case .noFreeSeat: "no-free-seat"
         case .keyExpired: "key-expired"
         case .computerBlocked: "computer-blocked"
+        case .wrongInstallationKey: "wrong-installation-key"
+        case .lapsedNoFreeSeat: "lapsed-no-free-seat"
+        case .installationDeactivated: "installation-deactivated"
+        case .clientDeactivationOff: "client-deactivation-off"
+        case .deactivationLimit: "deactivation-limit"
         }
     }
 
@@ -46,10 +67,23 @@ enum ActivationError: Error, Equatable {
         case .noFreeSeat(let seats): "seats: " + catalog.plural("activation.error.noFreeSeat", count: seats, language)
         case .keyExpired(let date): "license: " + catalog.text("activation.error.keyExpired", language, ["date": LocalizedDate.format(date, language)])
         case .computerBlocked: "computer: " + catalog.text("activation.error.computerBlocked", language)
+        case .wrongInstallationKey: "installationKey: " + catalog.text("activation.error.wrongInstallationKey", language)
+        case .lapsedNoFreeSeat(let days): "seats: " + catalog.plural("activation.error.lapsedNoFreeSeat", count: days, language)
+        case .installationDeactivated: "installation: " + catalog.text("activation.error.installationDeactivated", language)
+        case .clientDeactivationOff: "installation: " + catalog.text("activation.error.clientDeactivationOff", language)
+        case .deactivationLimit(let count, let until, _):
+            "installation: " + catalog.plural("activation.error.deactivationLimit", count: count, language,
+                                              ["date": LocalizedDate.format(until, language)])
         }
     }
 
     func abort(_ catalog: MessageCatalog, _ language: Language) -> Abort {
-        Abort(status, headers: ["Herald-Activation-Error": name], reason: reason(catalog, language))
+        var headers: HTTPHeaders = ["Herald-Activation-Error": name]
+        switch self {
+        case .wrongInstallationKey: headers.add(name: .wwwAuthenticate, value: "Bearer")
+        case .deactivationLimit(_, _, let wait): headers.add(name: .retryAfter, value: String(max(1, Int(wait.rounded(.up)))))
+        default: break
+        }
+        return Abort(status, headers: headers, reason: reason(catalog, language))
     }
 }

@@ -19,4 +19,10 @@ func registerInstallInvitationRoutes(_ groups: RouteGroups) {
     product.post("activations", use: activation.activateNow)
     product.get("organizations", ":organizationID", "activation-keys", use: activation.publicKeys)
     product.get("organizations", ":organizationID", "revoked-certificates", use: activation.revokedCertificates)
+    let checkIn = InstallationCheckInController(
+        checkIn: groups.services.checkIn, keys: groups.services.activation.installationKeys, limits: groups.services.activationLimits,
+        catalog: groups.services.catalog
+    )
+    product.post("installations", ":installationID", "heartbeat", use: checkIn.heartbeat)
+    product.post("installations", ":installationID", "deactivate", use: checkIn.deactivate)
 }

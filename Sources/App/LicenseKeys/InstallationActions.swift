@@ -39,9 +39,7 @@ enum InstallationActions {
             if wasActive { installation.deactivatedAt = now }
             try await installation.save(on: db)
             try await AuditLog.record(
-                on: db, organizationID: key.$organization.id, actor: actor,
-                action: action == .block ? .installationBlocked : .installationDeactivated,
-                targetType: "installation", targetID: installation.id, targetLabel: installation.computerName,
+                on: db, installation: installation, key: key, actor: actor, action: action == .block ? .installationBlocked : .installationDeactivated,
                 details: "key \(key.name), certificate \(installation.certificateSerial) revoked"
             )
             return installation

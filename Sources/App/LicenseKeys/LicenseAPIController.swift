@@ -13,6 +13,15 @@ struct LicenseAPIController {
         let usedSeats: Int
         let expiresAt: Date?
         let downloads: [String: String]
+        let seatMode: SeatMode
+        let leaseWindowDays: Int?
+        let deactivationsPerMonth: Int
+    }
+
+    struct SeatPolicyBody: Content {
+        var seatMode: String?
+        var leaseWindowDays: Int?
+        var deactivationsPerMonth: Int?
     }
 
     struct CreateLicenseKey: Content {
@@ -64,6 +73,7 @@ struct LicenseAPIController {
         let status: InstallationStatus
         let activatedAt: Date
         let deactivatedAt: Date?
+        let lastSeenAt: Date?
         let invitationEmail: String?
         let certificateSerial: String
     }
@@ -82,6 +92,18 @@ struct LicenseAPIController {
         let key = try await LicenseKeyStore.create(try input.validate().get(), organizationID: context.organizationID,
                                                    actor: context.actor, secretBox: req.herald.secretBox, on: req.db)
         return try await Self.dto(key, used: 0).encodeResponse(status: .created, for: req)
+    }
+
+    /// `PUT .../seat-policy`: node-locked or leased, the heartbeat window, the limit on deactivations from the client.
+    func setSeatPolicy(_ req: Request) async throws -> LicenseKeyDTO {
+        let key = try await Self.ownKey(req)
+        let body = try req.content.decode(SeatPolicyBody.self)
+        let policy = try SeatPolicyInput(seatMode: body.seatMode, leaseWindowDays: body.leaseWindowDays,
+                                         deactivationsPerMonth: body.deactivationsPerMonth).validate(current: key).get()
+        let keyID = try key.requireID()
+        let changed = try await SeatPolicyInput.apply(policy, to: keyID, actor: req.api.actor, seatLock: req.herald.seatLock,
+                                                      now: req.herald.clock.now, on: req.db)
+        return try Self.dto(changed, used: try await LicenseKeyStore.usedSeats(keyID: keyID, on: req.db))
     }
 
     /// Sends install invitations; the response is the only place besides the CSV export that shows the codes.
@@ -145,7 +167,7 @@ struct LicenseAPIController {
         return try await list.response(page, for: req) {
             InstallationDTO(id: try $0.requireID(), computerName: $0.computerName, operatingSystem: $0.operatingSystem, serialNumber: $0.serialNumber,
                             macAddress: $0.macAddress, fingerprint: $0.fingerprint, status: $0.status, activatedAt: $0.activatedAt,
-                            deactivatedAt: $0.deactivatedAt, invitationEmail: $0.invitation?.email, certificateSerial: $0.certificateSerial)
+                            deactivatedAt: $0.deactivatedAt, lastSeenAt: $0.lastSeenAt, invitationEmail: $0.invitation?.email, certificateSerial: $0.certificateSerial)
         }
     }
 
@@ -177,6 +199,7 @@ struct LicenseAPIController {
 
     private static func dto(_ key: LicenseKey, used: Int) throws -> LicenseKeyDTO {
         LicenseKeyDTO(id: try key.requireID(), name: key.name, product: key.product, seats: key.seats, usedSeats: used,
-                      expiresAt: key.expiresAt, downloads: LicenseKeyStore.downloads(of: key))
+                      expiresAt: key.expiresAt, downloads: LicenseKeyStore.downloads(of: key), seatMode: key.seatMode,
+                      leaseWindowDays: key.leaseWindow, deactivationsPerMonth: key.deactivationsPerMonth)
     }
 }

@@ -1,4 +1,5 @@
 import Fluent
+import HeraldCore
 import Vapor
 
 struct LicenseCommands: AsyncCommandGroup {
@@ -6,6 +7,7 @@ struct LicenseCommands: AsyncCommandGroup {
     let commands: [String: any AnyAsyncCommand] = [
         "create": LicenseCreateCommand(),
         "list": LicenseListCommand(),
+        "policy": LicensePolicyCommand(),
     ]
 }
 
@@ -66,9 +68,46 @@ struct LicenseListCommand: OrganizationCommand {
         let organizationID = try organization.requireID()
         let keys = try await LicenseKey.query(on: app.db).filter(\.$organization.$id == organizationID).sort(\.$name).all()
         let used = try await LicenseKeyStore.usedSeats(keyIDs: keys.map { try $0.requireID() }, on: app.db)
-        context.console.print("name\tproduct\tseats used/total\texpires")
+        context.console.print("name\tproduct\tseats used/total\texpires\tseat policy")
         for key in keys {
-            context.console.print("\(key.name)\t\(key.product)\t\(used[try key.requireID()] ?? 0)/\(key.seats)\t\(DisplayDate.expiry(key.expiresAt))")
+            let policy = key.leaseWindow.map { "leased (\($0) days)" } ?? key.seatMode.rawValue
+            context.console.print("\(key.name)\t\(key.product)\t\(used[try key.requireID()] ?? 0)/\(key.seats)\t\(DisplayDate.expiry(key.expiresAt))\t\(policy)")
+        }
+    }
+}
+
+/// `herald license policy --organization NAME --name KEY-NAME [--seat-mode node-locked|leased] [--lease-days N]
+/// [--deactivations-per-month N]`: options left out keep the key's values.
+struct LicensePolicyCommand: OrganizationCommand {
+    struct Signature: OrganizationSignature {
+        @Option(name: "organization", help: "The organization's name") var organization: String?
+        @Option(name: "name", help: "The license key's name") var name: String?
+        @Option(name: "seat-mode", help: "node-locked (a seat stays with its computer) or leased (freed when it stops checking in)")
+        var seatMode: String?
+        @Option(name: "lease-days", help: "Leased seats: days without a check-in before the seat is freed (1-365)") var leaseDays: String?
+        @Option(name: "deactivations-per-month", help: "How often a computer may deactivate itself in 30 days (0-100; 0: administrators only)")
+        var deactivationsPerMonth: String?
+    }
+
+    static let optionsOfFields = ["seatMode": "seat-mode", "leaseWindowDays": "lease-days", "deactivationsPerMonth": "deactivations-per-month"]
+
+    let help = "Set a license key's seat policy: node-locked or leased, heartbeat window, deactivations from the computer"
+
+    func run(for organization: Organization, using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        guard let name = signature.name, !name.isEmpty else { throw CommandError.usage("--name KEY-NAME is required") }
+        guard let key = try await LicenseKey.query(on: app.db).filter(\.$organization.$id == organization.requireID())
+            .filter(\.$name == name).first()
+        else { throw CommandError.usage("--name: no license key '\(name)' in \(organization.name)") }
+        // Not a whole number: out of range, which the validator words like the API.
+        let input = SeatPolicyInput(seatMode: signature.seatMode, leaseWindowDays: signature.leaseDays.map { Int($0) ?? -1 },
+                                    deactivationsPerMonth: signature.deactivationsPerMonth.map { Int($0) ?? -1 })
+        switch input.validate(current: key) {
+        case .failure(let problems): throw CommandError.fields(problems.problems, options: Self.optionsOfFields)
+        case .success(let policy):
+            _ = try await SeatPolicyInput.apply(policy, to: try key.requireID(), actor: .commandLine, seatLock: app.herald.seatLock,
+                                                now: app.herald.clock.now, on: app.db)
+            context.console.print("Seat policy of '\(key.name)': \(policy.summary).")
         }
     }
 }

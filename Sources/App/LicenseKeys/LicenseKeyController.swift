@@ -14,6 +14,7 @@ struct LicenseKeyController {
         let status: InstallationStatus
         let active: Bool
         let activated: String
+        let lastSeen: String
         let invitation: String
     }
 
@@ -42,12 +43,52 @@ struct LicenseKeyController {
         let batches: [BatchRow]
         let isAdministrator: Bool
         let secret: String?
+        let seatMode: String
+        let leaseWindowDays: Int
+        let deactivationsPerMonth: Int
+        let seatModes: [String]
+        let policyErrors: [String]
+    }
+
+    struct SeatPolicyForm: Content {
+        var seat_mode: String?
+        var lease_window_days: String?
+        var deactivations_per_month: String?
+
+        /// Empty keeps the key's value; anything not a whole number is out of range, and the validator says so.
+        var input: SeatPolicyInput {
+            func number(_ text: String?) -> Int? {
+                guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+                return Int(text) ?? -1
+            }
+            return SeatPolicyInput(seatMode: seat_mode, leaseWindowDays: number(lease_window_days),
+                                   deactivationsPerMonth: number(deactivations_per_month))
+        }
     }
 
     static let installationsPerPage = 100
 
     func show(_ req: Request) async throws -> View {
         try await Self.render(req, secret: nil)
+    }
+
+    /// The seat policy form of the key page (account administrators).
+    func setSeatPolicy(_ req: Request) async throws -> Response {
+        let context = try req.console
+        guard context.isAdministrator else { throw Abort(.forbidden, reason: "Only account administrators can change a key's seat policy.") }
+        let key = try await LicenseAccess.key(req.parameters.get("keyID", as: UUID.self), context: context, on: req.db)
+        let keyID = try key.requireID()
+        do {
+            let policy = try req.content.decode(SeatPolicyForm.self).input.validate(current: key).get()
+            _ = try await SeatPolicyInput.apply(policy, to: keyID, actor: context.actor, seatLock: req.herald.seatLock,
+                                                now: req.herald.clock.now, on: req.db)
+            req.flash("Seat policy of '\(key.name)' saved: \(policy.summary).")
+            return req.redirect(to: "/console/licenses/\(keyID.uuidString)")
+        } catch let problems as ValidationProblems {
+            let response = try await Self.render(req, secret: nil, policyErrors: problems.problems).encodeResponse(for: req).get()
+            response.status = .badRequest
+            return response
+        }
     }
 
     /// Shows the real key to an account administrator who asks for it, and records that they saw it.
@@ -61,7 +102,7 @@ struct LicenseKeyController {
         return try await Self.render(req, secret: secret)
     }
 
-    static func render(_ req: Request, secret: String?) async throws -> View {
+    static func render(_ req: Request, secret: String?, policyErrors: [String] = []) async throws -> View {
         let context = try req.console
         let key = try await LicenseAccess.key(req.parameters.get("keyID", as: UUID.self), context: context, on: req.db)
         let keyID = try key.requireID()
@@ -73,7 +114,7 @@ struct LicenseKeyController {
             InstallationRow(id: try $0.requireID().uuidString, computerName: $0.computerName, operatingSystem: $0.operatingSystem,
                             serialNumber: $0.serialNumber ?? "—", macAddress: $0.macAddress ?? "—", status: $0.status,
                             active: $0.status == .active, activated: DisplayDate.format($0.activatedAt),
-                            invitation: $0.invitation?.email ?? "—")
+                            lastSeen: $0.lastSeenAt.map { DisplayDate.format($0) } ?? "—", invitation: $0.invitation?.email ?? "—")
         }
         let blocked = try await BlockedComputer.query(on: req.db).filter(\.$licenseKey.$id == keyID).all().map(\.fingerprint)
         let downloads = LicenseKeyStore.downloads(of: key).sorted { $0.key < $1.key }.map { ["platform": $0.key, "url": $0.value] }
@@ -84,7 +125,9 @@ struct LicenseKeyController {
             statuses: InstallationStatus.allCases, pages: list.links(shown, export: "/console/licenses/\(keyID)/installations.csv"),
             blocked: blocked,
             batches: try await batches(keyID: keyID, organizationID: context.organizationID, on: req.db),
-            isAdministrator: context.isAdministrator, secret: secret
+            isAdministrator: context.isAdministrator, secret: secret, seatMode: key.seatMode.rawValue,
+            leaseWindowDays: key.leaseWindowDays ?? SeatLease.defaultWindowDays, deactivationsPerMonth: key.deactivationsPerMonth,
+            seatModes: SeatMode.allCases.map(\.rawValue), policyErrors: policyErrors
         ))
     }
 

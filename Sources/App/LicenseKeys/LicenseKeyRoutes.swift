@@ -11,6 +11,7 @@ func registerLicenseKeyRoutes(_ groups: RouteGroups) {
     let key = console.grouped(":keyID")
     key.get(use: licenseKey.show)
     key.post("reveal", use: licenseKey.reveal)
+    key.post("seat-policy", use: licenseKey.setSeatPolicy)
     key.get("installations.csv", use: licenseKey.exportInstallations)
     for action in [InstallationActions.Action.deactivate, .block] {
         key.confirmed("installations", ":installationID", .constant(action.rawValue), section: .licenses,
@@ -20,6 +21,7 @@ func registerLicenseKeyRoutes(_ groups: RouteGroups) {
     keys.get(use: licenseAPI.list)
     keys.post(use: licenseAPI.create)
     keys.post(":keyID", "invitations", use: licenseAPI.invite)
+    keys.put(":keyID", "seat-policy", use: licenseAPI.setSeatPolicy)
     keys.get(":keyID", "installations", use: licenseAPI.installations)
     keys.get(":keyID", "installations", "export.csv", use: licenseAPI.exportInstallations)
     keys.post(":keyID", "installations", ":installationID", ":action", use: licenseAPI.installationAction)

@@ -24,7 +24,12 @@ package final class Installation: Model, @unchecked Sendable {
     @OptionalField(key: "certificate_issuer") var certificateIssuer: String?
 
     @Field(key: "activated_at") var activatedAt: Date
+    /// When it freed its seat: deactivated, blocked, or (leased keys) lapsed.
     @OptionalField(key: "deactivated_at") var deactivatedAt: Date?
+    /// Its last check-in (activation, heartbeat, or taking its lapsed seat back).
+    @OptionalField(key: "last_seen_at") var lastSeenAt: Date?
+    /// True when the computer itself freed the seat (`herald activate --deactivate`): what the key's limit counts.
+    @OptionalField(key: "deactivated_by_client") var deactivatedByClient: Bool?
 
     package init() {}
 }

@@ -1,0 +1,170 @@
+import Fluent
+import Foundation
+import HeraldCore
+import SQLKit
+
+/// What an installed computer does with its seat after activation, authenticated by its installation key
+/// (`InstallationKeys`): check in (a heartbeat, which keeps a leased seat and takes a lapsed one back when a seat is
+/// free) and deactivate itself (frees the seat, within the key's monthly limit).
+///
+/// Everything that changes who holds a seat runs under the key's `SeatLock`, as activation does, so seats are never
+/// overused and two requests racing for the last seat get one seat and one 409, never a 500.
+struct InstallationCheckIn: Sendable {
+    let seatLock: SeatLock
+    /// The heartbeat's read, on SQLite on the calling thread (`HotReads`).
+    let reads: HotReads
+    let clock: any WallClock
+
+    /// The answer to a heartbeat.
+    struct Lease: Sendable, Equatable {
+        let status: InstallationStatus
+        let lastSeenAt: Date
+        /// When the seat lapses without another check-in; nil for node-locked keys.
+        let leaseExpiresAt: Date?
+        /// The seat had lapsed and this check-in took one back.
+        let resumed: Bool
+
+        /// An active seat seen at `seen`, under a key leasing for `window` days (nil: node-locked).
+        init(seen: Date, window: Int?, resumed: Bool) {
+            status = .active
+            lastSeenAt = seen
+            leaseExpiresAt = window.map { SeatLease.expiry(lastSeen: seen, windowDays: $0) }
+            self.resumed = resumed
+        }
+    }
+
+    /// One indexed read: the installation and what its key says about seats.
+    private struct Row: Decodable {
+        let status: InstallationStatus
+        let license_key_id: UUID
+        let last_seen_at: Date?
+        let seat_mode: SeatMode
+        let lease_window_days: Int?
+        let expires_at: Date?
+    }
+
+    func heartbeat(installationID: UUID, on db: any Database) async throws -> Lease {
+        let now = Self.wholeSeconds(clock.now)
+        let row = try await read(installationID, on: db)
+        if let expiry = row.expires_at, now >= expiry { throw ActivationError.keyExpired(expiry) }
+        let window = row.seat_mode == .leased ? row.lease_window_days ?? SeatLease.defaultWindowDays : nil
+        switch row.status {
+        case .active:
+            if let seen = row.last_seen_at, seen <= now, now.timeIntervalSince(seen) < SeatLease.recordingGranularity {
+                // Recorded moments ago; the sweep cannot lapse a seat seen within a day.
+                return Lease(seen: seen, window: window, resumed: false)
+            }
+            // The common case, one statement; the status in the WHERE clause, because the sweep may have lapsed the
+            // seat since the read, and then the seat is taken back under the lock below like any lapsed one.
+            let updated = try await db.sql.raw("""
+                UPDATE \(ident: Installation.schema) SET last_seen_at = \(bind: now)
+                WHERE id = \(bind: installationID) AND status = \(bind: InstallationStatus.active) RETURNING id
+                """).all()
+            if !updated.isEmpty { return Lease(seen: now, window: window, resumed: false) }
+        case .lapsed: break
+        case .deactivated: throw ActivationError.installationDeactivated
+        case .blocked: throw ActivationError.computerBlocked
+        }
+        return try await resume(installationID: installationID, keyID: row.license_key_id, now: now, on: db)
+    }
+
+    /// A lapsed seat taken back, if one is free: the same installation and certificate as before.
+    private func resume(installationID: UUID, keyID: UUID, now: Date, on db: any Database) async throws -> Lease {
+        try await seatLock.withKeyLocked(keyID, on: db) { db in
+            guard let installation = try await Installation.find(installationID, on: db), let key = try await LicenseKey.find(keyID, on: db)
+            else { throw ActivationError.wrongInstallationKey }
+            let window = key.leaseWindow
+            let resumed = try await Self.resume(installation, key: key, now: now, on: db)
+            return Lease(seen: now, window: window, resumed: resumed)
+        }
+    }
+
+    /// Under the key's lock: marks `installation` seen now, taking a seat back if it had lapsed. True if it had.
+    /// Also how a lapsed computer that activates again with its code gets its seat back (`Activation`).
+    static func resume(_ installation: Installation, key: LicenseKey, now: Date, on db: any Database) async throws -> Bool {
+        switch installation.status {
+        case .active:
+            installation.lastSeenAt = now
+            try await installation.save(on: db)
+            return false
+        case .deactivated: throw ActivationError.installationDeactivated
+        case .blocked: throw ActivationError.computerBlocked
+        case .lapsed: break
+        }
+        let keyID = try key.requireID()
+        let used = try await Installation.query(on: db).filter(\.$licenseKey.$id == keyID).filter(\.$status == .active).count()
+        guard SeatPolicy().canActivate(seats: key.seats, used: used) else {
+            throw ActivationError.lapsedNoFreeSeat(windowDays: key.leaseWindow ?? SeatLease.defaultWindowDays)
+        }
+        installation.status = .active
+        installation.lastSeenAt = now
+        installation.deactivatedAt = nil
+        try await installation.save(on: db)
+        try await AuditLog.record(
+            on: db, installation: installation, key: key, action: .installationResumed,
+            details: "key \(key.name), seat \(used + 1) of \(key.seats) taken back after its lease lapsed"
+        )
+        return true
+    }
+
+    /// The computer frees its own seat (`herald activate --deactivate`). Deactivating again is not an error: the
+    /// answer is the same, and it is not counted twice.
+    func deactivate(installationID: UUID, on db: any Database) async throws {
+        let now = Self.wholeSeconds(clock.now)
+        let row = try await read(installationID, on: db)
+        try await seatLock.withKeyLocked(row.license_key_id, on: db) { db in
+            guard let installation = try await Installation.find(installationID, on: db),
+                  let key = try await LicenseKey.find(row.license_key_id, on: db)
+            else { throw ActivationError.wrongInstallationKey }
+            switch installation.status {
+            case .deactivated: return
+            case .blocked: throw ActivationError.computerBlocked
+            case .active, .lapsed: break
+            }
+            guard key.deactivationsPerMonth > 0 else { throw ActivationError.clientDeactivationOff }
+            let keyID = try key.requireID()
+            let earlier = try await Installation.query(on: db).filter(\.$licenseKey.$id == keyID)
+                .filter(\.$fingerprint == installation.fingerprint).filter(\.$deactivatedByClient == true)
+                .filter(\.$deactivatedAt > now.addingTimeInterval(-SeatLease.deactivationPeriod)).all()
+                .compactMap(\.deactivatedAt)
+            if let wait = SeatLease.deactivationWait(earlier: earlier, limit: key.deactivationsPerMonth, now: now) {
+                throw ActivationError.deactivationLimit(count: earlier.count, until: now.addingTimeInterval(wait), wait: wait)
+            }
+            let held = installation.status == .active
+            installation.status = .deactivated
+            installation.deactivatedAt = now
+            installation.deactivatedByClient = true
+            try await installation.save(on: db)
+            try await AuditLog.record(
+                on: db, installation: installation, key: key, action: .installationDeactivated,
+                details: "by the computer itself (\(earlier.count + 1) of \(key.deactivationsPerMonth) in 30 days), key \(key.name), "
+                    + (held ? "seat freed, " : "lapsed seat, ") + "certificate \(installation.certificateSerial) revoked"
+            )
+        }
+    }
+
+    private static let selection = """
+        SELECT n.status, n.license_key_id, n.last_seen_at, k.seat_mode, k.lease_window_days, k.expires_at
+        FROM installations n JOIN license_keys k ON k.id = n.license_key_id
+        WHERE n.id
+        """
+
+    private func read(_ installationID: UUID, on db: any Database) async throws -> Row {
+        let row: (any SQLRow)?
+        if reads.readsOnThisThread {
+            // SQLite keeps UUIDs as their uppercase text.
+            row = try reads.firstOnThisThread(Self.selection + " = $1", [installationID.uuidString])
+        } else {
+            // PostgreSQL compares the uuid column with a uuid, not text: SQLKit binds the UUID itself.
+            row = try await db.sql.raw("\(unsafeRaw: Self.selection) = \(bind: installationID)").first()
+        }
+        // Its key was right, so the installation existed: it was deleted with its organization.
+        guard let row else { throw ActivationError.wrongInstallationKey }
+        return try row.decode(model: Row.self)
+    }
+
+    /// Whole seconds, as activation stores times: what a client is told is what was stored.
+    static func wholeSeconds(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))
+    }
+}
