@@ -66,7 +66,7 @@ let package = Package(
         .target(name: "BenchmarkSupport", dependencies: ["App", .product(name: "Vapor", package: "vapor")],
                 path: "Benchmarks/Support"),
         .target(name: "App", dependencies: [
-            "HeraldCore", "LDAP", "MIME", "SMTP", "SQLiteTuning",
+            "CResolv", "DKIM", "HeraldCore", "LDAP", "MIME", "SMTP", "SQLiteTuning",
             .product(name: "Vapor", package: "vapor"),
             .product(name: "Fluent", package: "fluent"),
             .product(name: "FluentKit", package: "fluent-kit"),
@@ -96,6 +96,13 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "MIME", dependencies: []),
+        // The system resolver's TXT lookup (res_nquery, libresolv from glibc) for the DKIM record check.
+        .target(name: "CResolv", linkerSettings: [.linkedLibrary("resolv")]),
+        // Herald's own DKIM signer (issue 18); see Sources/DKIM/DKIMSigner.swift for why.
+        .target(name: "DKIM", dependencies: [
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ]),
         // One C call Swift cannot make (a variadic one), for FastPaths/SQLiteDirectReader.swift.
         .target(name: "SQLiteTuning"),
         .target(name: "SMTP", dependencies: [
@@ -128,6 +135,10 @@ let package = Package(
         // Shared by MIMETests and AppTests: checks rendered mail with Python's email parser.
         .target(name: "MailTestSupport", path: "Tests/MailTestSupport"),
         .testTarget(name: "MIMETests", dependencies: ["MIME", "MailTestSupport"]),
+        .testTarget(name: "DKIMTests", dependencies: [
+            "DKIM", "MIME", "MailTestSupport",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         // Shared by SMTPTests and AppTests: the servers scripts/test-servers starts, and the wait for `/healthz`.
         .target(name: "LiveServerSupport", path: "Tests/LiveServerSupport"),
         .testTarget(name: "SMTPTests", dependencies: [
@@ -140,7 +151,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "AppTests", dependencies: [
-            "App", "MailTestSupport", "LiveServerSupport", "HeraldCore", "LDAP", "MIME", "SMTP",
+            "App", "DKIM", "MailTestSupport", "LiveServerSupport", "HeraldCore", "LDAP", "MIME", "SMTP",
             .product(name: "Vapor", package: "vapor"),
             .product(name: "VaporTesting", package: "vapor"),
             .product(name: "Fluent", package: "fluent"),

@@ -14,7 +14,8 @@ enum DeliveryBenchmark {
         let notSent: Int
     }
 
-    static func run(app: Application, smtpHost: String, smtpPort: Int, count: Int) async throws -> Result {
+    /// `dkim`: nil for unsigned mail, else the algorithm of the organization's active key for example.com.
+    static func run(app: Application, smtpHost: String, smtpPort: Int, count: Int, dkim: String? = nil) async throws -> Result {
         try await app.autoMigrate()
         let organization = Organization(name: "Benchmark")
         try await organization.create(on: app.db)
@@ -26,6 +27,12 @@ enum DeliveryBenchmark {
              "requires_authentication": false}
             """.utf8))
         try await MailSettingsStore.save(settings, organizationID: organizationID, actor: .system, secretBox: app.herald.secretBox, on: app.db)
+
+        if let dkim {
+            let key = try await DKIMKeys.generate(.init(domain: "example.com", algorithm: dkim), organizationID: organizationID, actor: .system,
+                                                  secretBox: app.herald.secretBox, on: app.db)
+            try await DKIMKeys.activate(try key.requireID(), organizationID: organizationID, actor: .system, on: app.db)
+        }
 
         let sender = Mailbox(address: try EmailAddress("invitations@example.com"), displayName: "Acme IT")
         let batchID = UUID()

@@ -21,7 +21,9 @@ var configuration = Configuration(
 configuration.smtpServers = .anyServer
 configuration.delivery.concurrency = Int(ProcessInfo.processInfo.environment["HERALD_DELIVERY_CONCURRENCY"] ?? "") ?? 8
 try await configure(app, configuration: configuration)
-let result = try await DeliveryBenchmark.run(app: app, smtpHost: arguments[1], smtpPort: port, count: count)
+// HERALD_BENCH_DKIM=rsa-sha256 or ed25519-sha256: every message is DKIM-signed when queued.
+let dkim = ProcessInfo.processInfo.environment["HERALD_BENCH_DKIM"].flatMap { $0.isEmpty ? nil : $0 }
+let result = try await DeliveryBenchmark.run(app: app, smtpHost: arguments[1], smtpPort: port, count: count, dkim: dkim)
 try await app.asyncShutdown()
 print(String(format: "enqueue_seconds=%.3f deliver_seconds=%.3f sent=%d not_sent=%d rate=%.0f",
              result.enqueueSeconds, result.deliverSeconds, result.sent, result.notSent, Double(result.sent) / result.deliverSeconds))

@@ -51,6 +51,8 @@ public struct Configuration: Sendable {
     public var smtpServers = ServerPolicy.smtpStandard
     /// The LDAP servers organizations may sync from (`ServerPolicy.ldapStandard` unless the operator lists them).
     public var ldapServers = ServerPolicy.ldapStandard
+    /// The name server the DKIM record check asks instead of the system resolver (`DKIMDNSCheck`); nil: the system's.
+    public var dnsServer: DNSServerAddress?
     /// Messages one organization may queue per 24 hours (`MailQuota`); nil: no limit. The default lets the largest
     /// documented bulk send (100,000 install invitations) go out in one day and bounds everything beyond it.
     public var dailyMailQuota: Int? = 100_000
@@ -98,6 +100,7 @@ public struct Configuration: Sendable {
         ("HERALD_LDAP_ALLOWED_HOSTS", "LDAP servers organizations may sync from, in the same form (default *:389, *:636, *:3268, *:3269)"),
         ("HERALD_SMTP_ALLOWED_HOSTS", "SMTP servers organizations may use: comma-separated host, *.domain or *, each optionally :port (default *:25, *:465, *:587, *:2525: any host on the mail ports)"),
         ("HERALD_ORG_DAILY_MAIL_QUOTA", "messages (invitations of every kind, resends, member notices) one organization may queue per 24 hours, 0 for no limit (default 100000)"),
+        ("HERALD_DNS_SERVER", "IPv4 address[:port] of the name server the console's DKIM record check asks (default unset: the system resolver, /etc/resolv.conf)"),
         ("LOG_LEVEL", "trace, debug, info, notice, warning, error or critical (default info)"),
     ]
 
@@ -201,6 +204,11 @@ public struct Configuration: Sendable {
             case .failure(let problem): problems.append(problem.description)
             }
         }
+        var dnsServer: DNSServerAddress?
+        if let raw = value("HERALD_DNS_SERVER"), !raw.isEmpty {
+            dnsServer = DNSServerAddress.parse(raw)
+            if dnsServer == nil { problems.append("HERALD_DNS_SERVER: must be an IPv4 address, optionally with :port (e.g. 192.0.2.53 or 127.0.0.1:5353)") }
+        }
 
         guard problems.isEmpty else { throw ConfigurationError(problems: problems) }
         var configuration = Configuration(
@@ -214,6 +222,7 @@ public struct Configuration: Sendable {
         configuration.reloadViews = reloadViews
         configuration.smtpServers = smtpServers
         configuration.ldapServers = ldapServers
+        configuration.dnsServer = dnsServer
         configuration.dailyMailQuota = dailyMailQuota == 0 ? nil : dailyMailQuota
         return configuration
     }

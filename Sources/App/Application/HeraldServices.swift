@@ -87,7 +87,8 @@ package final class HeraldServices: Sendable {
         )
         self.deliveryWorker = DeliveryWorker(database: database, settings: delivery, resolver: resolver, sealer: outboxSealer, logger: logger)
         self.mailer = Mailer(
-            catalog: catalog, composer: MailComposer(renderer: renderer), outbox: Outbox(renderer: renderer, sealer: outboxSealer, quota: MailQuota(perDay: configuration.dailyMailQuota)),
+            catalog: catalog, composer: MailComposer(renderer: renderer), outbox: Outbox(renderer: renderer, sealer: outboxSealer, quota: MailQuota(perDay: configuration.dailyMailQuota),
+                                                                    dkim: DKIMSigners(secretBox: secretBox)),
             worker: deliveryWorker
         )
     }

@@ -61,6 +61,10 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
     case scimTokenCreated = "scim_token.created"
     case scimTokenRevoked = "scim_token.revoked"
 
+    case dkimKeyCreated = "dkim_key.created"
+    case dkimKeyActivated = "dkim_key.activated"
+    case dkimKeyRetired = "dkim_key.retired"
+
     /// The catalog key of the action's name as people read it ("Test email sent", not `mail_settings.tested`).
     var labelKey: String { "audit.action.\(rawValue)" }
 }

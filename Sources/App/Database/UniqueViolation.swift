@@ -21,6 +21,7 @@ enum UniqueViolation {
         "memberships": "this person is already a member of the organization",
         "organizations": "name: an organization with this name exists already",
         "license_key_administrators": "this member already administers this key",
+        "dkim_keys": "selector: another key of this domain was created or activated at the same moment; reload the page to see it",
     ]
 
     /// The table of a unique violation, or nil for any other error.

@@ -82,7 +82,8 @@ package enum InstallInvitationBatch {
             email: InstallInvitationEmail.Template(product: key.product, organization: organization.name, expiresAt: request.expiresAt,
                                                    language: request.language, catalog: catalog),
             sender: try await MailComposer.sender(for: organizationID, on: db), request: request,
-            mailer: mailer, secrets: secrets
+            mailer: mailer, secrets: secrets,
+            signing: try await mailer.outbox.dkim?.signing(for: [organizationID], on: db) ?? .none
         )
         // Batches for one key take turns in this application, so that two requests inviting the same address at once
         // cannot both see it free. The chunks are separate transactions: one for 100,000 people held SQLite's single
@@ -137,6 +138,8 @@ package enum InstallInvitationBatch {
         let request: Request
         let mailer: Mailer
         let secrets: InstallInvitationSecrets
+        /// The organization's active DKIM keys, read once for the whole batch.
+        let signing: DKIMSigning
 
         /// Splits the chunk in two halves made in parallel: tokens, hashes, sealing and MIME rendering are CPU work.
         func prepare(_ chunk: ArraySlice<EmailAddress>) async throws -> Prepared {
@@ -191,7 +194,7 @@ package enum InstallInvitationBatch {
                     organizationID: organizationID, invitationID: invitation.id, batchID: id
                 ))
             }
-            prepared.messages = try mailer.outbox.rows(for: mails, now: now)
+            prepared.messages = try mailer.outbox.rows(for: mails, now: now, signing: signing)
             return prepared
         }
     }

@@ -15,4 +15,16 @@ func registerMailRoutes(_ groups: RouteGroups) {
     groups.api.post("mail-settings", "test", use: apiController.sendTestEmail)
     groups.api.get("outbox", use: apiController.outbox)
     groups.api.get("outbox", "export.csv", use: apiController.exportOutbox)
+
+    let dkim = DKIMController()
+    groups.admin.get("mail", "dkim", use: dkim.page)
+    groups.admin.consoleForm("mail", "dkim", page: dkim.page, use: dkim.generate)
+    groups.admin.consoleForm("mail", "dkim", ":id", "activate", page: dkim.page, use: dkim.activate)
+    groups.admin.consoleForm("mail", "dkim", ":id", "retire", page: dkim.page, use: dkim.retire)
+    groups.admin.consoleForm("mail", "dkim", ":id", "check", page: dkim.page) { req in try await dkim.check(req).encodeResponse(for: req) }
+    groups.api.get("dkim-keys", use: apiController.dkimKeys)
+    groups.api.post("dkim-keys", use: apiController.createDKIMKey)
+    groups.api.post("dkim-keys", ":id", "activate", use: apiController.activateDKIMKey)
+    groups.api.post("dkim-keys", ":id", "retire", use: apiController.retireDKIMKey)
+    groups.api.get("dkim-keys", ":id", "dns-check", use: apiController.checkDKIMKey)
 }

@@ -46,5 +46,6 @@ enum HeraldMigrations {
         CreateDirectoryGroupAutoInvite(),
         UpdateDirectoryGroupMemberAddIndexes(),
         UpdateLicenseKeyAddSeatLeases(),
+        CreateDKIMKey(),
     ]
 }
