@@ -44,6 +44,11 @@ enum InstallationActions {
                 targetType: "installation", targetID: installation.id, targetLabel: installation.computerName,
                 details: "key \(key.name), certificate \(installation.certificateSerial) revoked"
             )
+            try await WebhookEvents.emit(action == .block ? .installationBlocked : .installationDeactivated,
+                                         organizationID: key.$organization.id, on: db, now: now) {
+                WebhookPayload.Installation(installationId: installation.id, licenseKeyId: keyID, status: installation.status.rawValue,
+                                            seatsUsed: nil, seats: key.seats)
+            }
             return installation
         }
     }

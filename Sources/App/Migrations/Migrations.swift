@@ -45,5 +45,6 @@ enum HeraldMigrations {
         CreateLDAPSettings(),
         CreateDirectoryGroupAutoInvite(),
         UpdateDirectoryGroupMemberAddIndexes(),
+        CreateWebhooks(),
     ]
 }

@@ -1,0 +1,16 @@
+import Vapor
+
+/// Webhooks in the API (the console's pages are in `WebhooksController`).
+func registerWebhookRoutes(_ groups: RouteGroups) {
+    let api = APIController()
+    groups.api.get("webhooks", "event-types", use: api.webhookEventTypes)
+    groups.api.get("webhooks", "endpoints", use: api.webhookEndpointList)
+    groups.api.post("webhooks", "endpoints", use: api.createWebhookEndpoint)
+    groups.api.get("webhooks", "endpoints", ":id", use: api.webhookEndpoint)
+    groups.api.patch("webhooks", "endpoints", ":id", use: api.updateWebhookEndpoint)
+    groups.api.delete("webhooks", "endpoints", ":id", use: api.deleteWebhookEndpoint)
+    groups.api.post("webhooks", "endpoints", ":id", "rotate-secret", use: api.rotateWebhookSecret)
+    groups.api.post("webhooks", "endpoints", ":id", "test", use: api.sendWebhookTest)
+    groups.api.get("webhooks", "endpoints", ":id", "deliveries", use: api.webhookDeliveries)
+    groups.api.post("webhooks", "endpoints", ":id", "deliveries", ":deliveryID", "redeliver", use: api.redeliverWebhook)
+}
