@@ -255,6 +255,31 @@ struct WebhookTests {
         }
     }
 
+    @Test("the console adds an endpoint, shows its secret once, sends a test event and lists the delivery with redelivery")
+    func consolePages() async throws {
+        let receiver = try WebhookReceiver()
+        defer { receiver.stop() }
+        try await withHerald(Self.configure) { app in
+            var browser = BrowserSession(app)
+            try await browser.signInAsNewAdministrator()
+            _ = try await browser.post("/console/webhooks", form: ["url": receiver.url("ok", "console"), "description": "HR"], csrfFrom: "/console/webhooks")
+            let page = try await browser.get("/console/webhooks").body.string
+            let secret = try #require(page.firstMatch(of: /id="new-secret">([^<]+)</)?.1).description
+            #expect(secret.hasPrefix("whsec_"))
+            #expect(try await browser.get("/console/webhooks").body.string.contains(secret) == false, "shown once")
+            try await receiver.register("console", secrets: [secret])
+            let endpoint = try #require(try await WebhookEndpoint.query(on: app.db).first())
+            let id = try endpoint.requireID().uuidString
+            _ = try await browser.post("/console/webhooks/\(id)/test", form: [:], csrfFrom: "/console/webhooks")
+            _ = try await app.herald.webhookWorker.deliverUntilEmpty()
+            let log = try await browser.get("/console/webhooks/\(id)")
+            #expect(log.status == .ok && log.body.string.contains("webhook.test") && log.body.string.contains("delivered"))
+            #expect(try await receiver.log("console").map(\.verified) == [true])
+            let refused = try await browser.post("/console/webhooks", form: ["url": "ftp://nope"], csrfFrom: "/console/webhooks")
+            #expect(refused.status == .unprocessableEntity && refused.body.string.contains("must be an absolute http or https URL"))
+        }
+    }
+
     @Test("private, loopback and mapped addresses are told apart from public ones")
     func addressClassification() async throws {
         for text in ["127.0.0.1", "10.0.0.1", "172.16.5.4", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "::1", "::",

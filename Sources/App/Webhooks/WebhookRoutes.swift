@@ -13,4 +13,12 @@ func registerWebhookRoutes(_ groups: RouteGroups) {
     groups.api.post("webhooks", "endpoints", ":id", "test", use: api.sendWebhookTest)
     groups.api.get("webhooks", "endpoints", ":id", "deliveries", use: api.webhookDeliveries)
     groups.api.post("webhooks", "endpoints", ":id", "deliveries", ":deliveryID", "redeliver", use: api.redeliverWebhook)
+    let console = WebhooksController()
+    groups.admin.get("webhooks", use: console.list)
+    groups.admin.consoleForm("webhooks", page: console.list, use: console.create)
+    groups.admin.post("webhooks", ":id", "test", use: console.sendTest)
+    groups.admin.post("webhooks", ":id", "rotate-secret", use: console.rotate)
+    groups.admin.post("webhooks", ":id", "toggle", use: console.toggle)
+    groups.admin.get("webhooks", ":id", use: console.log)
+    groups.admin.post("webhooks", ":id", "deliveries", ":deliveryID", "redeliver", use: console.redeliver)
 }
