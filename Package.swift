@@ -33,7 +33,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
-        // The tests' live-socket client (Tests/AppTests/Support/LiveSocket.swift); Vapor brings it too.
+        // Webhook deliveries (Sources/App/Webhooks) and the tests' live-socket client; Vapor brings it too.
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         // zlib for queued message bodies (Mail/Delivery/OutboxSealer.swift).
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
@@ -90,6 +90,8 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),
+            // Webhook deliveries (Sources/App/Webhooks).
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ], exclude: ["FastPaths/README.md"]),
         .target(name: "HeraldCore", dependencies: [
             "MIME",

@@ -35,6 +35,7 @@ def main():
         call("POST", "/license-keys", {"name": "Fuzz key", "product": "Fuzz Pro", "seats": 3, "key": "FUZZ-1234-5678-9012"})
         call("POST", "/directory/users", {"name": "Dana Directory", "email": "dana@example.com"})
         call("POST", "/directory/groups", {"name": "Fuzzers"})
+        call("POST", "/webhooks/endpoints", {"url": "https://hooks.example.com/fuzz", "eventTypes": ["member.joined"]})
         command = ["schemathesis", "run", base + "/api/v1/openapi.json", "--url", base + "/api/v1",
                    "-H", f"Authorization: Bearer {token}", "--checks", "not_a_server_error,error_is_json_with_reason",
                    "--max-examples", str(args.max_examples), "--request-timeout", "30", "--workers", "1",

@@ -32,6 +32,7 @@ public struct Configuration: Sendable {
     public var logLevel: String
     public var delivery = DeliverySettings()
     public var sessions = SessionSettings()
+    public var webhooks = WebhookSettings()
     /// Tests isolate each PostgreSQL run in its own schema; deployments leave this `nil` (the `public` schema).
     public var postgresSchema: String?
     /// How long a request waits for a pooled database connection before it is answered 503 with Retry-After
@@ -101,6 +102,9 @@ public struct Configuration: Sendable {
         ("HERALD_SMTP_ALLOWED_HOSTS", "SMTP servers organizations may use: comma-separated host, *.domain or *, each optionally :port (default *:25, *:465, *:587, *:2525: any host on the mail ports)"),
         ("HERALD_ORG_DAILY_MAIL_QUOTA", "messages (invitations of every kind, resends, member notices) one organization may queue per 24 hours, 0 for no limit (default 100000)"),
         ("HERALD_DNS_SERVER", "IPv4 address[:port] of the name server the console's DKIM record check asks (default unset: the system resolver, /etc/resolv.conf)"),
+        ("HERALD_WEBHOOK_ALLOW_PRIVATE_ADDRESSES", "true lets webhook endpoints be loopback, private, link-local or unique-local addresses (default false: refused when saved and again when each delivery resolves the host)"),
+        ("HERALD_WEBHOOK_TIMEOUT", "seconds a webhook endpoint has to answer one delivery (default 15)"),
+        ("HERALD_WEBHOOK_RETRY_HORIZON", "seconds after which a webhook delivery that keeps failing is marked failed (default 259200, three days)"),
         ("LOG_LEVEL", "trace, debug, info, notice, warning, error or critical (default info)"),
     ]
 
@@ -181,6 +185,10 @@ public struct Configuration: Sendable {
         delivery.retryHorizon = TimeInterval(positive("HERALD_DELIVERY_RETRY_HORIZON", default: Int(delivery.retryHorizon)))
         delivery.leaseDuration = TimeInterval(positive("HERALD_DELIVERY_LEASE", default: Int(delivery.leaseDuration)))
         delivery.retryBaseDelay = TimeInterval(positive("HERALD_DELIVERY_RETRY_BASE", default: Int(delivery.retryBaseDelay)))
+        var webhooks = WebhookSettings()
+        webhooks.allowPrivateAddresses = flag("HERALD_WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default: false)
+        webhooks.timeout = TimeInterval(positive("HERALD_WEBHOOK_TIMEOUT", default: Int(webhooks.timeout)))
+        webhooks.retryHorizon = TimeInterval(positive("HERALD_WEBHOOK_RETRY_HORIZON", default: Int(webhooks.retryHorizon)))
         var sessions = SessionSettings()
         sessions.idleTimeout = TimeInterval(positive("HERALD_SESSION_IDLE_TIMEOUT", default: Int(sessions.idleTimeout)))
         sessions.lifetime = TimeInterval(positive("HERALD_SESSION_LIFETIME", default: Int(sessions.lifetime)))
@@ -217,6 +225,7 @@ public struct Configuration: Sendable {
         )
         configuration.delivery = delivery
         configuration.sessions = sessions
+        configuration.webhooks = webhooks
         configuration.metricsToken = metricsToken
         configuration.trustProxy = trustProxy
         configuration.reloadViews = reloadViews
@@ -265,6 +274,33 @@ public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
         "Herald cannot start: the configuration has \(problems.count) problem(s):\n"
             + problems.map { "  - \($0)" }.joined(separator: "\n")
     }
+}
+
+/// How webhook deliveries are made and retried (see the README's configuration table).
+public struct WebhookSettings: Sendable {
+    /// Loopback, private and link-local destinations are refused unless this is set (server-side request forgery:
+    /// an administrator could otherwise make Herald post to the metadata service or an internal admin port).
+    public var allowPrivateAddresses = false
+    /// Seconds an endpoint has to answer one delivery (connect, send and read together).
+    public var timeout: TimeInterval = 15
+    public var concurrency = 4
+    /// Deliveries one lane claims and posts at once.
+    public var batchSize = 25
+    public var retryBaseDelay: TimeInterval = 30
+    public var retryMaximumDelay: TimeInterval = 2 * 60 * 60
+    /// Time since the event after which a delivery that keeps failing is given up: over a day, as the issue asks.
+    public var retryHorizon: TimeInterval = 3 * 24 * 60 * 60
+    /// An endpoint is switched off (and the administrators told) after this many failed attempts in a row that
+    /// also span `disableAfterFailingFor`: a burst of failures during a short outage does not turn it off.
+    public var disableAfterFailures = 20
+    public var disableAfterFailingFor: TimeInterval = 2 * 24 * 60 * 60
+    /// Rotated secrets keep signing this long by default.
+    public var rotationOverlap: TimeInterval = 24 * 60 * 60
+    public var pollInterval: TimeInterval = 1
+    public init() {}
+
+    /// A claim stays reserved long after the slowest possible answer: only a worker that died leaves one to expire.
+    var leaseDuration: TimeInterval { timeout * 4 + 30 }
 }
 
 /// How long a console session lasts on the server (`HashedSessionDriver`).

@@ -117,6 +117,7 @@ struct ServeLifecycle: LifecycleHandler {
         }
         if configuration.runDeliveryWorker {
             app.herald.deliveryWorker.start()
+            app.herald.webhookWorker.start()
         }
         app.herald.sessionSweeper.start(settings: configuration.sessions, database: app.db, logger: app.logger)
         app.herald.directorySyncs.start(services: app.herald, database: app.db)
@@ -128,5 +129,6 @@ struct ServeLifecycle: LifecycleHandler {
         await app.herald.leaseSweeper.stop()
         await app.herald.sessionSweeper.stop()
         await app.herald.deliveryWorker.stop()
+        await app.herald.webhookWorker.stop()
     }
 }

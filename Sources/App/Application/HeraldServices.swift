@@ -37,6 +37,8 @@ package final class HeraldServices: Sendable {
     package let deliveryWorker: DeliveryWorker
     /// Composes and queues mail, and wakes the delivery worker.
     package let mailer: Mailer
+    /// Posts queued webhook events (`WebhookWorker`), started by `herald serve` with the delivery worker.
+    let webhookWorker: WebhookWorker
     let sessionSweeper = SessionSweeper()
     /// Frees leased seats whose computers stopped checking in (`LeaseSweeper`), started by `herald serve`.
     let leaseSweeper = LeaseSweeper()
@@ -50,6 +52,9 @@ package final class HeraldServices: Sendable {
     let logger: Logger
 
     package var installInvitationSecrets: InstallInvitationSecrets { InstallInvitationSecrets(box: secretBox, publicURL: configuration.publicURL) }
+    func webhookEndpoints(organizationID: UUID, actor: AuditActor) -> WebhookEndpoints {
+        WebhookEndpoints(organizationID: organizationID, actor: actor, secretBox: secretBox, settings: configuration.webhooks)
+    }
     var testEmail: TestEmail {
         TestEmail(mailer: mailer, resolver: deliveryWorker.resolver, group: eventLoopGroup, logger: logger)
     }
@@ -90,6 +95,10 @@ package final class HeraldServices: Sendable {
             catalog: catalog, composer: MailComposer(renderer: renderer), outbox: Outbox(renderer: renderer, sealer: outboxSealer, quota: MailQuota(perDay: configuration.dailyMailQuota),
                                                                     dkim: DKIMSigners(secretBox: secretBox)),
             worker: deliveryWorker
+        )
+        self.webhookWorker = WebhookWorker(
+            database: database, settings: configuration.webhooks, sender: WebhookSender(group: group, settings: configuration.webhooks),
+            secretBox: secretBox, mailer: mailer, logger: logger
         )
     }
 }

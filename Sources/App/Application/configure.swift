@@ -21,6 +21,7 @@ public func configure(_ app: Application, configuration: Configuration) async th
         configuration: configuration, secretKey: secret, catalog: catalog, database: app.db, writeQueue: writeQueue,
         group: app.eventLoopGroup, logger: app.logger
     )
+    app.lifecycle.use(WebhookClientShutdown())
     app.passwords.use(.bcrypt(cost: configuration.passwordHashCost))
     HeraldMetrics.bootstrap()
     app.migrations.add(HeraldMigrations.all)

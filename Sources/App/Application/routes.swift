@@ -50,5 +50,6 @@ func routes(_ app: Application) throws {
     registerAPIRoutes(groups)
     registerLicenseKeyRoutes(groups)
     registerInstallInvitationRoutes(groups)
+    registerWebhookRoutes(groups)
     registerSCIMRoutes(groups, schemas: try SCIMSchemas.load(directory: app.directory.resourcesDirectory))
 }

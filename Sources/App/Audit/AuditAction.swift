@@ -64,6 +64,14 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
     case dkimKeyCreated = "dkim_key.created"
     case dkimKeyActivated = "dkim_key.activated"
     case dkimKeyRetired = "dkim_key.retired"
+    case webhookEndpointCreated = "webhook.endpoint_created"
+    case webhookEndpointChanged = "webhook.endpoint_changed"
+    case webhookEndpointDeleted = "webhook.endpoint_deleted"
+    case webhookSecretRotated = "webhook.secret_rotated"
+    /// Herald switched the endpoint off after a long run of failed deliveries.
+    case webhookEndpointDisabled = "webhook.endpoint_disabled"
+    case webhookTestSent = "webhook.test_sent"
+    case webhookRedelivered = "webhook.redelivered"
 
     /// The catalog key of the action's name as people read it ("Test email sent", not `mail_settings.tested`).
     var labelKey: String { "audit.action.\(rawValue)" }

@@ -65,6 +65,7 @@ struct ClientInvitations {
             }
             for chunk in invitations.chunked(500) { try await Array(chunk).create(on: db) }
             try await mailer.outbox.enqueue(mails, on: db, now: now)
+            try await WebhookEvents.emitCreated(invitations, organizationID: organizationID, on: db, now: now)
             try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: .clientInvitationSent,
                                       targetType: "invitation_batch", targetID: batchID,
                                       targetLabel: "\(plan.recipients.count) recipients",

@@ -45,7 +45,23 @@ struct Activation: Sendable {
         let database = db()
         // Outside the seat transaction: a signing key created inside it and rolled back would stay cached.
         let signer = try await signers.signer(organizationID: found.key.organizationID, on: database)
-        return try await seatLock.withKeyLocked(found.key.id, on: database) { db in
+        do {
+            return try await activateLocked(found: found, codeID: codeID, machine: machine, signer: signer, now: now, on: database)
+        } catch ActivationError.noFreeSeat(let seats) {
+            // The refusal rolled back the seat transaction; the event is queued in one of its own.
+            let keyID = found.key.id
+            try? await database.transaction { db in
+                try await WebhookEvents.emit(.activationRefused, organizationID: found.key.organizationID, on: db, now: now) {
+                    WebhookPayload.ActivationRefused(licenseKeyId: keyID, reason: "seats_exhausted", seats: seats)
+                }
+            }
+            throw ActivationError.noFreeSeat(seats: seats)
+        }
+    }
+
+    private func activateLocked(found: ActivationLookup, codeID: UUID, machine: MachineDescription, signer: ActivationSigner,
+                                now: Date, on database: any Database) async throws -> Outcome {
+        try await seatLock.withKeyLocked(found.key.id, on: database) { db in
             // Read again under the lock: another request may have used the code meanwhile.
             guard let code = try await ActivationCodeRecord.find(codeID, on: db),
                   let key = try await LicenseKey.find(code.$licenseKey.id, on: db),
@@ -104,6 +120,10 @@ struct Activation: Sendable {
                 on: db, installation: installation, key: key, action: .installationActivated,
                 details: "key \(key.name), invitation to \(invitation.email), seat \(used + 1) of \(key.seats)"
             )
+            try await WebhookEvents.emit(.activationSucceeded, organizationID: key.$organization.id, on: db, now: now) {
+                WebhookPayload.Installation(installationId: installation.id, licenseKeyId: keyID, status: "active",
+                                            seatsUsed: used + 1, seats: key.seats)
+            }
             return .activated(try ActivatedInstallation(installation), try LicenseKeyTerms(key))
         }
     }

@@ -107,6 +107,7 @@ package enum InstallInvitationBatch {
                     try await BulkInsert.invitations(prepared.invitations, on: db, now: now)
                     try await BulkInsert.activationCodes(prepared.codes, on: db, now: now)
                     try await BulkInsert.outboxMessages(prepared.messages, on: db, now: now)
+                    try await WebhookEvents.emitCreated(prepared.invitations, organizationID: organizationID, on: db, now: now)
                 }
                 done += prepared.invitations.count
                 progress(done)

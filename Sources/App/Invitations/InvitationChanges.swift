@@ -64,5 +64,6 @@ extension Invitation {
         try await save(on: db)
         try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: action,
                                   targetType: "invitation", targetID: id, targetLabel: email)
+        try await WebhookEvents.emit(.invitationRevoked, organizationID: organizationID, on: db, now: now) { WebhookPayload.Invitation(self) }
     }
 }

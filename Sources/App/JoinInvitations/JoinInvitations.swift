@@ -97,6 +97,7 @@ struct JoinInvitations {
         // list again reports them as already invited and sends the rest.
         for slice in creating.chunked(Self.sliceSize) { try await db.transaction { db in
             var mails: [OutgoingMail] = []
+            let listeners = try await WebhookEvents.listeners(organizationID: organizationID, on: db)
             for (_, address) in slice {
                 let token = TokenGenerator.newToken()
                 let invitation = Invitation()
@@ -122,6 +123,7 @@ struct JoinInvitations {
                 try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: .joinInvitationSent,
                                           targetType: "invitation", targetID: invitation.id, targetLabel: address.normalized,
                                           details: "role: \(request.role.title), language: \(request.language.rawValue)")
+                try await listeners.emit(.invitationCreated, on: db, now: now) { WebhookPayload.Invitation(invitation) }
             }
             try await mailer.outbox.enqueue(mails, on: db, withinQuota: false)
         } }

@@ -47,6 +47,11 @@ enum JoinRedemption {
             try await AuditLog.record(on: db, organizationID: organizationID, actor: .account(id: accountID, email: account.email),
                                       action: .memberJoined, targetType: "account", targetID: account.id, targetLabel: account.email,
                                       details: "role: \(role.title)")
+            let listeners = try await WebhookEvents.listeners(organizationID: organizationID, on: db)
+            try await listeners.emit(.invitationAccepted, on: db) {
+                WebhookPayload.Invitation(id: invitation.invitationID, kind: "join", email: invitation.email, status: "accepted")
+            }
+            try await listeners.emit(.memberJoined, on: db) { WebhookPayload.Member(membership, account: account) }
             return membership
         }
     }

@@ -42,6 +42,11 @@ enum InstallationActions {
                 on: db, installation: installation, key: key, actor: actor, action: action == .block ? .installationBlocked : .installationDeactivated,
                 details: "key \(key.name), certificate \(installation.certificateSerial) revoked"
             )
+            try await WebhookEvents.emit(action == .block ? .installationBlocked : .installationDeactivated,
+                                         organizationID: key.$organization.id, on: db, now: now) {
+                WebhookPayload.Installation(installationId: installation.id, licenseKeyId: keyID, status: installation.status.rawValue,
+                                            seatsUsed: nil, seats: key.seats)
+            }
             return installation
         }
     }

@@ -26,6 +26,17 @@ struct MembershipChanges {
             case .leave: .memberLeft
             }
         }
+
+        /// Leaving is announced as a removal whose status says `left`.
+        var webhookEvent: WebhookEventType {
+            switch self {
+            case .promote: .memberPromoted
+            case .demote: .memberDemoted
+            case .block: .memberBlocked
+            case .unblock: .memberUnblocked
+            case .remove, .leave: .memberRemoved
+            }
+        }
     }
 
     func apply(_ change: Change, to membershipID: UUID, note: String? = nil, on db: any Database) async throws -> Membership {
@@ -72,6 +83,9 @@ struct MembershipChanges {
                                       details: detail.isEmpty ? nil : detail)
             if [.block, .unblock, .remove].contains(change) {
                 try await notify(membership, change: change, on: db)
+            }
+            try await WebhookEvents.emit(change.webhookEvent, organizationID: organizationID, on: db) {
+                WebhookPayload.Member(membership, account: membership.account)
             }
             return membership
         }

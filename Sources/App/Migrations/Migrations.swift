@@ -47,5 +47,6 @@ enum HeraldMigrations {
         UpdateDirectoryGroupMemberAddIndexes(),
         UpdateLicenseKeyAddSeatLeases(),
         CreateDKIMKey(),
+        CreateWebhooks(),
     ]
 }

@@ -43,7 +43,7 @@ struct AutoRefresh: Encodable {
 
 /// The console's sections, in navigation order.
 enum ConsoleSection: String, CaseIterable {
-    case dashboard, members, invitations, licenses, clientInvitations, directory, mail, templates, audit, apiTokens
+    case dashboard, members, invitations, licenses, clientInvitations, directory, mail, templates, audit, apiTokens, webhooks
 
     var path: String {
         switch self {
@@ -57,6 +57,7 @@ enum ConsoleSection: String, CaseIterable {
         case .templates: "/console/templates"
         case .audit: "/console/audit"
         case .apiTokens: "/console/api-tokens"
+        case .webhooks: "/console/webhooks"
         }
     }
 
@@ -75,6 +76,7 @@ enum ConsoleSection: String, CaseIterable {
         case .templates: "Email templates"
         case .audit: "Audit log"
         case .apiTokens: "API tokens"
+        case .webhooks: "Webhooks"
         }
     }
 }

@@ -47,9 +47,16 @@ struct LDAPDirectorySync {
         report.finishedAt = Date()
         report.warningCount = warnings.count
         report.warnings = warnings.prefix(Self.warningsKept).map(\.line).joined(separator: "\n").nilIfEmpty
-        try await report.save(on: db)
-        try await AuditLog.record(on: db, organizationID: organizationID, actor: .directorySync(source: "LDAP sync"), action: .directorySynced,
-                                  targetType: "directory", targetLabel: "LDAP sync", details: Self.summary(report))
+        let summary = Self.summary(report)
+        let succeeded = report.status == .succeeded
+        try await db.transaction { db in
+            try await report.save(on: db)
+            try await AuditLog.record(on: db, organizationID: organizationID, actor: .directorySync(source: "LDAP sync"), action: .directorySynced,
+                                      targetType: "directory", targetLabel: "LDAP sync", details: summary)
+            try await WebhookEvents.emit(.directorySyncFinished, organizationID: organizationID, on: db) {
+                WebhookPayload.DirectorySync(source: "ldap", succeeded: succeeded, summary: summary)
+            }
+        }
         let interval = connection.syncIntervalMinutes
         try await lease.release(nextSyncAt: interval > 0 ? Date().addingTimeInterval(TimeInterval(interval * 60)) : nil, on: db)
         return report

@@ -89,10 +89,12 @@ struct OutboxClaim {
                             last_error = NULL, updated_at = \(bind: now)
                         WHERE id IN (\(binds: Array(chunk)))\(Self.heldBy(lease))
                         """).run()
-                    try await db.raw("""
+                    let firstSent = try await db.raw("""
                         UPDATE invitations SET sent_at = \(bind: now), updated_at = \(bind: now)
                         WHERE sent_at IS NULL AND id IN (SELECT invitation_id FROM outbox_messages WHERE \(Self.unindexedStatus) = 'sent' AND id IN (\(binds: Array(chunk))))
-                        """).run()
+                        RETURNING id, organization_id, email, kind, status
+                        """).all()
+                    try await InvitationSentEvents.emit(firstSent, on: transaction, now: now)
                 }
             }
             for (message, outcome) in outcomes {

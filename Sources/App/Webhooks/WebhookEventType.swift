@@ -1,0 +1,22 @@
+/// The stable type names of webhook events. The raw values are a public contract (receivers switch on them and the
+/// OpenAPI document lists them): add new ones, never rename one.
+enum WebhookEventType: String, Codable, Sendable, CaseIterable {
+    case invitationCreated = "invitation.created"
+    case invitationSent = "invitation.sent"
+    case invitationAccepted = "invitation.accepted"
+    case invitationExpired = "invitation.expired"
+    case invitationRevoked = "invitation.revoked"
+    case memberJoined = "member.joined"
+    case memberPromoted = "member.promoted"
+    case memberDemoted = "member.demoted"
+    case memberBlocked = "member.blocked"
+    case memberUnblocked = "member.unblocked"
+    case memberRemoved = "member.removed"
+    case activationSucceeded = "activation.succeeded"
+    case activationRefused = "activation.refused"
+    case installationDeactivated = "installation.deactivated"
+    case installationBlocked = "installation.blocked"
+    case directorySyncFinished = "directory.sync_finished"
+    /// Sent by "send test event"; every endpoint accepts it whatever its filter.
+    case test = "webhook.test"
+}

@@ -1,0 +1,74 @@
+import Foundation
+
+/// The `data` of each event type; the OpenAPI document (components.schemas.Webhook*) describes the same fields.
+/// Field names are a public contract like the type names: add, never rename.
+enum WebhookPayload {
+    struct Invitation: Encodable, Sendable {
+        let id: UUID?
+        /// join, install or client.
+        let kind: String
+        let email: String
+        let status: String
+        let expiresAt: Date?
+        let batchId: UUID?
+
+        init(_ invitation: App.Invitation) {
+            id = invitation.id
+            kind = invitation.kind.rawValue
+            email = invitation.email
+            status = invitation.status.rawValue
+            expiresAt = invitation.expiresAt
+            batchId = invitation.batchID
+        }
+
+        init(id: UUID, kind: String, email: String, status: String) {
+            self.id = id
+            self.kind = kind
+            self.email = email
+            self.status = status
+            self.expiresAt = nil
+            self.batchId = nil
+        }
+    }
+
+    struct Member: Encodable, Sendable {
+        let membershipId: UUID?
+        let accountId: UUID?
+        let email: String
+        let name: String
+        /// administrator or member.
+        let role: String
+        /// active, blocked, removed or left.
+        let status: String
+
+        init(_ membership: Membership, account: Account) {
+            membershipId = membership.id
+            accountId = account.id
+            email = account.email
+            name = account.name
+            role = membership.role.rawValue
+            status = membership.status.rawValue
+        }
+    }
+
+    struct Installation: Encodable, Sendable {
+        let installationId: UUID?
+        let licenseKeyId: UUID
+        let status: String
+        let seatsUsed: Int?
+        let seats: Int?
+    }
+
+    struct ActivationRefused: Encodable, Sendable {
+        let licenseKeyId: UUID
+        /// Why: `seats_exhausted`.
+        let reason: String
+        let seats: Int
+    }
+
+    struct DirectorySync: Encodable, Sendable {
+        let source: String
+        let succeeded: Bool
+        let summary: String
+    }
+}

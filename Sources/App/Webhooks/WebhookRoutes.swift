@@ -1,0 +1,24 @@
+import Vapor
+
+/// Webhooks in the API (the console's pages are in `WebhooksController`).
+func registerWebhookRoutes(_ groups: RouteGroups) {
+    let api = APIController()
+    groups.api.get("webhooks", "event-types", use: api.webhookEventTypes)
+    groups.api.get("webhooks", "endpoints", use: api.webhookEndpointList)
+    groups.api.post("webhooks", "endpoints", use: api.createWebhookEndpoint)
+    groups.api.get("webhooks", "endpoints", ":id", use: api.webhookEndpoint)
+    groups.api.patch("webhooks", "endpoints", ":id", use: api.updateWebhookEndpoint)
+    groups.api.delete("webhooks", "endpoints", ":id", use: api.deleteWebhookEndpoint)
+    groups.api.post("webhooks", "endpoints", ":id", "rotate-secret", use: api.rotateWebhookSecret)
+    groups.api.post("webhooks", "endpoints", ":id", "test", use: api.sendWebhookTest)
+    groups.api.get("webhooks", "endpoints", ":id", "deliveries", use: api.webhookDeliveries)
+    groups.api.post("webhooks", "endpoints", ":id", "deliveries", ":deliveryID", "redeliver", use: api.redeliverWebhook)
+    let console = WebhooksController()
+    groups.admin.get("webhooks", use: console.list)
+    groups.admin.consoleForm("webhooks", page: console.list, use: console.create)
+    groups.admin.post("webhooks", ":id", "test", use: console.sendTest)
+    groups.admin.post("webhooks", ":id", "rotate-secret", use: console.rotate)
+    groups.admin.post("webhooks", ":id", "toggle", use: console.toggle)
+    groups.admin.get("webhooks", ":id", use: console.log)
+    groups.admin.post("webhooks", ":id", "deliveries", ":deliveryID", "redeliver", use: console.redeliver)
+}
