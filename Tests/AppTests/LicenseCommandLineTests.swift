@@ -9,17 +9,29 @@ import Testing
 struct LicenseCommandLineTests {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("herald-lic-\(UUID().uuidString)").path
 
-    @Test("a key, a CSV of invitations with an export, activation with an exported code, and an offline check")
-    func endToEnd() async throws {
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        // given: a running server with an administrator
+    /// `herald serve` on a free port with its data in `folder` and an administrator of Acme; the caller stops it.
+    private func serveWithAdministrator() async throws -> (server: Process, environment: [String: String], port: Int) {
         let port = try HeraldProcess.freePort()
         let environment = ["HERALD_DATA_DIR": folder, "HERALD_SECRET_KEY": String(repeating: "c", count: 40),
                            "HERALD_PUBLIC_URL": "http://127.0.0.1:\(port)"]
         let (server, _) = try await HeraldProcess.serve(environment: environment, port: port)
+        do {
+            _ = try HeraldProcess.run(["admin", "create", "--email", "ops@example.com", "--organization", "Acme", "--password-stdin"],
+                                      environment: environment, stdin: "Correct-Horse-42\n")
+        } catch {
+            server.terminate()
+            server.waitUntilExit()
+            throw error
+        }
+        return (server, environment, port)
+    }
+
+    @Test("a key, a CSV of invitations with an export, activation with an exported code, and an offline check")
+    func endToEnd() async throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // given: a running server with an administrator
+        let (server, environment, port) = try await serveWithAdministrator()
         defer { server.terminate(); server.waitUntilExit() }
-        _ = try HeraldProcess.run(["admin", "create", "--email", "ops@example.com", "--organization", "Acme", "--password-stdin"],
-                                  environment: environment, stdin: "Correct-Horse-42\n")
         let csv = folder + "/people.csv", bad = folder + "/bad.csv", export = folder + "/invitations.csv"
         try "\u{FEFF}email\r\nann@example.com\r\nben@example.com\r\n".write(toFile: csv, atomically: true, encoding: .utf8)
         try "email\nann@example.com\nann@\nann@example.com\n".write(toFile: bad, atomically: true, encoding: .utf8)
@@ -107,13 +119,8 @@ struct LicenseCommandLineTests {
     func leasesFromTheCommandLine() async throws {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         // given: a running server with a key and one invitation
-        let port = try HeraldProcess.freePort()
-        let environment = ["HERALD_DATA_DIR": folder, "HERALD_SECRET_KEY": String(repeating: "c", count: 40),
-                           "HERALD_PUBLIC_URL": "http://127.0.0.1:\(port)"]
-        let (server, _) = try await HeraldProcess.serve(environment: environment, port: port)
+        let (server, environment, port) = try await serveWithAdministrator()
         defer { server.terminate(); server.waitUntilExit() }
-        _ = try HeraldProcess.run(["admin", "create", "--email", "ops@example.com", "--organization", "Acme", "--password-stdin"],
-                                  environment: environment, stdin: "Correct-Horse-42\n")
         _ = try HeraldProcess.run(["license", "create", "--organization", "Acme", "--name", "Design", "--product", "Herald Pro", "--seats", "1"],
                                   environment: environment)
         let csv = folder + "/people.csv", export = folder + "/invitations.csv", certificate = folder + "/cert.jwt"

@@ -17,11 +17,9 @@ struct WebhookTests {
 
         init(_ app: Application) async throws {
             self.app = app
-            let created = try await TestData.administrator(app, email: "admin@example.com", password: "Correct-Horse-42", organization: "Acme")
-            organizationID = try created.organization.requireID()
-            let token = try await APITokenService.create(name: "ci", organizationID: organizationID, accountID: try created.account.requireID(),
-                                                         actor: .commandLine, on: app.db).token
-            headers = ["Authorization": "Bearer \(token)", "Content-Type": "application/json"]
+            let administrator = try await APIAdministrator(app)
+            organizationID = administrator.organizationID
+            headers = administrator.headers
         }
 
         func send(_ method: HTTPMethod, _ path: String, _ json: String? = nil) async throws -> TestingHTTPResponse {
