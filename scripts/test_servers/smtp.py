@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 from .certificates import make_ca_and_server_certificate
-from .processes import free_port, log, spawn, wait_for_port
+from .processes import StartFailed, free_port, log, spawn, wait_for_port
 
 SCRIPTS = Path(__file__).resolve().parent.parent
 SMTP_SINK = os.environ.get("SMTP_SINK", "/usr/sbin/smtp-sink")
@@ -72,13 +72,24 @@ def start_sinks(state, export, timeout):
         log(f"{name} on 127.0.0.1:{port}")
 
 
-def start_fault_server(state, export, timeout):
-    specs = [f"{mode}={free_port()}" for mode in FAULT_MODES]
-    first_port = int(specs[0].split("=")[1])
+def start_fault_server(state, export, timeout, attempts=3):
     fault_log = state / "fault-smtp.jsonl"
-    process, logfile = spawn(state, "smtp-fault-server", [
-        PYTHON, "-u", str(SCRIPTS / "smtp-fault-server.py"), "--host", "127.0.0.1", "--log", str(fault_log), *specs])
-    wait_for_port("smtp-fault-server", first_port, process, logfile, "smtp", timeout)
+    for attempt in range(1, attempts + 1):
+        specs = [f"{mode}={free_port()}" for mode in FAULT_MODES]
+        # The last listener: the server binds them in order, so when it answers every port is bound.
+        last_port = int(specs[-1].split("=")[1])
+        process, logfile = spawn(state, "smtp-fault-server", [
+            PYTHON, "-u", str(SCRIPTS / "smtp-fault-server.py"), "--host", "127.0.0.1", "--log", str(fault_log), *specs])
+        try:
+            wait_for_port("smtp-fault-server", last_port, process, logfile, "smtp", timeout)
+            break
+        except StartFailed:
+            # 19 ports are probed free and bound a moment later; in between another process (an outgoing
+            # connection's ephemeral port) can take one. Seen once on a busy machine: new ports, not a failed run.
+            taken = "address already in use" in Path(logfile).read_text(errors="replace")
+            if attempt == attempts or not taken or process.poll() is None:
+                raise
+            log("smtp-fault-server: a probed port was taken before it was bound; trying new ports")
     export("SMTP_TEST_FAULT_PORTS", ",".join(specs))
     export("SMTP_TEST_FAULT_LOG", fault_log)
     log(f"fault SMTP server: {','.join(specs)}")
