@@ -106,6 +106,13 @@ struct StoredStringsTests {
         "directory.settings_changed": .directorySettingsChanged,
         "directory.synced": .directorySynced, "directory.ldap_settings_changed": .ldapSettingsChanged, "scim_token.created": .scimTokenCreated,
         "scim_token.revoked": .scimTokenRevoked,
+        "license.seat_policy_changed": .licenseSeatPolicyChanged, "installation.lapsed": .installationLapsed,
+        "installation.resumed": .installationResumed,
+        "dkim_key.created": .dkimKeyCreated, "dkim_key.activated": .dkimKeyActivated, "dkim_key.retired": .dkimKeyRetired,
+        "webhook.endpoint_created": .webhookEndpointCreated, "webhook.endpoint_changed": .webhookEndpointChanged,
+        "webhook.endpoint_deleted": .webhookEndpointDeleted, "webhook.secret_rotated": .webhookSecretRotated,
+        "webhook.endpoint_disabled": .webhookEndpointDisabled, "webhook.test_sent": .webhookTestSent,
+        "webhook.redelivered": .webhookRedelivered,
     ]
 
     @Test("audit events: every action string")
