@@ -76,7 +76,8 @@ package final class HeraldServices: Sendable {
             reads: hotReads, signers: ActivationSigners(secretBox: secretBox), seatLock: seatLock, publicURL: configuration.publicURL,
             clock: configuration.clock, installationKeys: InstallationKeys(serverSecret: secretKey)
         )
-        self.checkIn = InstallationCheckIn(seatLock: seatLock, reads: hotReads, clock: configuration.clock)
+        self.checkIn = InstallationCheckIn(seatLock: seatLock, reads: hotReads, clock: configuration.clock,
+                                           writes: HeartbeatWrites(database: database))
         self.pageSkeletons = PageSkeletons(enabled: !configuration.reloadViews)
         self.logger = logger
         let host = configuration.publicURL.host ?? "localhost"

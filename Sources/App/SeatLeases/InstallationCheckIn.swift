@@ -14,6 +14,8 @@ struct InstallationCheckIn: Sendable {
     /// The heartbeat's read, on SQLite on the calling thread (`HotReads`).
     let reads: HotReads
     let clock: any WallClock
+    /// Check-ins' writes committed together (`HeartbeatWrites`); nil writes each on its own.
+    let writes: HeartbeatWrites?
 
     /// The answer to a heartbeat.
     struct Lease: Sendable, Equatable {
@@ -54,18 +56,24 @@ struct InstallationCheckIn: Sendable {
                 // Recorded moments ago; the sweep cannot lapse a seat seen within a day.
                 return Lease(seen: seen, window: window, resumed: false)
             }
-            // The common case, one statement; the status in the WHERE clause, because the sweep may have lapsed the
-            // seat since the read, and then the seat is taken back under the lock below like any lapsed one.
-            let updated = try await db.sql.raw("""
-                UPDATE \(ident: Installation.schema) SET last_seen_at = \(bind: now)
-                WHERE id = \(bind: installationID) AND status = \(bind: InstallationStatus.active) RETURNING id
-                """).all()
-            if !updated.isEmpty { return Lease(seen: now, window: window, resumed: false) }
+            // The common case, one write; the status is part of it, because the sweep may have lapsed the seat since
+            // the read, and then the seat is taken back under the lock below like any lapsed one.
+            let recorded = if let writes { try await writes.recordSeen(installationID: installationID, at: now) }
+                else { try await Self.recordSeenOneByOne(installationID: installationID, at: now, on: db) }
+            if recorded { return Lease(seen: now, window: window, resumed: false) }
         case .lapsed: break
         case .deactivated: throw ActivationError.installationDeactivated
         case .blocked: throw ActivationError.computerBlocked
         }
         return try await resume(installationID: installationID, keyID: row.license_key_id, now: now, on: db)
+    }
+
+    /// `last_seen_at` of an active installation, in a statement of its own. False if it is not active any more.
+    static func recordSeenOneByOne(installationID: UUID, at now: Date, on db: any Database) async throws -> Bool {
+        try await !db.sql.raw("""
+            UPDATE \(ident: Installation.schema) SET last_seen_at = \(bind: now)
+            WHERE id = \(bind: installationID) AND status = \(bind: InstallationStatus.active) RETURNING id
+            """).all().isEmpty
     }
 
     /// A lapsed seat taken back, if one is free: the same installation and certificate as before.
