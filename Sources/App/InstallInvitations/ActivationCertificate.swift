@@ -30,6 +30,14 @@ struct ActivationCertificate: JWTPayload, Equatable {
     var machine: Machine
     var publicKeyURL: String
     var revocationListURL: String
+    /// For a computer activated offline: the key its request was signed with (RFC 7800 `cnf`), so the product can
+    /// tell its certificate was issued to the key it holds. Absent for online activations (same bytes as before).
+    var cnf: Confirmation?
+
+    struct Confirmation: Codable, Sendable, Equatable {
+        /// RFC 7638 thumbprint of the machine's public key (`OfflineActivationKeys.thumbprint`), as RFC 9449 names it.
+        var jkt: String
+    }
 
     func verify(using algorithm: some JWTAlgorithm) async throws {
         try exp?.verifyNotExpired()
@@ -37,7 +45,8 @@ struct ActivationCertificate: JWTPayload, Equatable {
 }
 
 extension ActivationCertificate {
-    static func make(installation: ActivatedInstallation, key: LicenseKeyTerms, publicURL: URL) -> ActivationCertificate {
+    static func make(installation: ActivatedInstallation, key: LicenseKeyTerms, publicURL: URL,
+                     boundKey: String? = nil) -> ActivationCertificate {
         let organizationID = key.organizationID
         return ActivationCertificate(
             jti: IDClaim(value: installation.certificateSerial),
@@ -54,7 +63,8 @@ extension ActivationCertificate {
                 macAddress: installation.machine.macAddress
             ),
             publicKeyURL: ActivationURLs.publicKeys(organizationID: organizationID, base: publicURL),
-            revocationListURL: ActivationURLs.revocationList(organizationID: organizationID, base: publicURL)
+            revocationListURL: ActivationURLs.revocationList(organizationID: organizationID, base: publicURL),
+            cnf: boundKey.map { Confirmation(jkt: $0) }
         )
     }
 }
@@ -67,8 +77,9 @@ extension ActivationCertificate {
 /// were kept, and when `HERALD_PUBLIC_URL` changed since, because the claims name addresses under it. The
 /// signing key, the key's name and terms and the installation's machine never change once issued.
 enum ActivationCertificates {
-    static func keep(signer: ActivationSigner, for installation: Installation, key: LicenseKey, publicURL: URL) throws {
-        let claims = ActivationCertificate.make(installation: try ActivatedInstallation(installation), key: try LicenseKeyTerms(key), publicURL: publicURL)
+    static func keep(signer: ActivationSigner, for installation: Installation, key: LicenseKey, publicURL: URL, boundKey: String?) throws {
+        let claims = ActivationCertificate.make(installation: try ActivatedInstallation(installation), key: try LicenseKeyTerms(key),
+                                                publicURL: publicURL, boundKey: boundKey)
         installation.certificate = try signer.sign(claims)
         installation.certificateIssuer = publicURL.absoluteString
     }
