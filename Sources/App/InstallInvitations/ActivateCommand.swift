@@ -9,6 +9,8 @@ import Vapor
 ///     herald activate --verify FILE --public-key URL-or-FILE [--revocation-list URL-or-FILE]
 ///     herald activate --heartbeat [--certificate FILE] [--server URL]
 ///     herald activate --deactivate [--certificate FILE] [--server URL]
+///     herald activate --offline-request FILE --code CODE
+///     herald activate --offline-response FILE --public-key FILE [--offline-request FILE] [--output FILE]
 ///
 /// The first describes this machine, activates it and saves the certificate (and, beside it in FILE.key, the
 /// installation key that `--heartbeat` and `--deactivate` prove the installation with); the second checks a certificate
@@ -16,7 +18,7 @@ import Vapor
 /// would at start-up. Exit status of --verify: 0 valid and not revoked, 1 invalid or revoked, 2 signature valid
 /// but the revocation list could not be fetched or trusted (the certificate may have been deactivated). When it
 /// cannot be fetched, the last good list kept beside the certificate answers instead, and its age is said
-/// (`RevocationListCache`).
+/// (`RevocationListCache`). The offline pair is in `ActivateCommand+Offline.swift`.
 struct ActivateCommand: AsyncCommand {
     /// Its name on the command line; `Invocation` runs it without configuring the server.
     static let name = "activate"
@@ -35,6 +37,10 @@ struct ActivateCommand: AsyncCommand {
         @Flag(name: "deactivate", help: "Free this computer's seat") var deactivate: Bool
         @Option(name: "certificate", help: "With --heartbeat/--deactivate: the saved certificate (default activation-certificate.jwt)")
         var certificate: String?
+        @Option(name: "offline-request", help: "Without internet: write an activation request FILE to carry to a computer with it (with --code); with --offline-response, the request it answers (default activation-request.json)")
+        var offlineRequest: String?
+        @Option(name: "offline-response", help: "Import the response FILE made for an offline request (needs --public-key, a saved copy)")
+        var offlineResponse: String?
     }
 
     let help = "Activate this computer with an activation code, or verify a saved activation certificate"
@@ -42,6 +48,10 @@ struct ActivateCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         if let file = signature.verify {
             try await verify(file: file, signature: signature, context: context)
+        } else if let file = signature.offlineResponse {
+            try await importOfflineResponse(file: file, signature: signature, context: context)
+        } else if let file = signature.offlineRequest {
+            try writeOfflineRequest(file: file, signature: signature, context: context)
         } else if signature.heartbeat || signature.deactivate {
             try await checkIn(deactivate: signature.deactivate, signature: signature, context: context)
         } else {
