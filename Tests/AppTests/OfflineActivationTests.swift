@@ -223,8 +223,11 @@ struct OfflineActivationTests {
             let refused = try await browser.upload(page, file: "request", named: "request.json", contents: "not json", csrfFrom: page)
             let answered = try await browser.upload(page, file: "request", named: "request.json",
                                                     contents: String(decoding: try computer.read("request.json"), as: UTF8.self), csrfFrom: page)
+            // and: the response was lost; the same request is uploaded again on the page, which now says "activated"
+            let again = try await browser.upload(page, file: "request", named: "request.json",
+                                                 contents: String(decoding: try computer.read("request.json"), as: UTF8.self), csrfFrom: page)
             try await Self.saveKeys(app, organization: invited.organization, on: computer)
-            try computer.write(Data(answered.body.readableBytesView), to: "response.json")
+            try computer.write(Data(again.body.readableBytesView), to: "response.json")
             let imported = try computer.importResponse()
 
             // then
@@ -232,6 +235,8 @@ struct OfflineActivationTests {
             #expect(refused.status == .badRequest)
             #expect(refused.body.string.contains(app.herald.catalog.text("activation.offline.error.notARequest", .de)), "\(refused.body.string)")
             #expect(answered.status == .ok)
+            #expect(again.status == .ok && again.body.string == answered.body.string)
+            #expect(try await Self.installations(app, invited.key).count == 1)
             #expect(imported.status == 0, "\(imported.stderr)")
             let events = try await AuditEvent.query(on: app.db).filter(\.$action == .installationActivatedOffline).all()
             #expect(events.map(\.details).first??.contains("uploaded on the install page") == true)
