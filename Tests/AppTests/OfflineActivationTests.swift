@@ -110,6 +110,34 @@ struct OfflineActivationTests {
         }
     }
 
+    @Test("a certificate signed again (Herald's public URL changed) stays bound to the machine's key")
+    func reissuedCertificateKeepsItsKey() async throws {
+        try await withHerald { app in
+            // given: a computer activated offline, its certificate kept as if issued under another address
+            let invited = try await LicenseFixtures.invite(app, seats: 1, people: 1)
+            let computer = try AirGappedComputer()
+            defer { computer.remove() }
+            #expect(try computer.request(code: invited.codes[0]).status == 0)
+            let request = try computer.read("request.json")
+            #expect(try await Self.answer(app, request).status == .created)
+            let installation = try #require(try await Self.installations(app, invited.key).first)
+            let issued = try #require(installation.certificate)
+            installation.certificateIssuer = "https://old.example.com/"
+            try await installation.save(on: app.db)
+
+            // when: the same request comes again
+            let again = try await Self.answer(app, request)
+
+            // then: signed afresh under today's URL, which is the same address here: the very same certificate
+            #expect(again.status == .ok)
+            let file = try JSONDecoder().decode(OfflineActivationResponseFile.self, from: Data(again.body.readableBytesView))
+            let claims = try #require(OfflineActivationKeys.decodeBase64URL(String(file.signed.split(separator: ".")[1])))
+            let certificate = try #require(try JSONSerialization.jsonObject(with: claims) as? [String: Any])["certificate"] as? String
+            #expect(certificate == issued)
+            #expect(ActivationCertificates.boundKey(of: issued) == (try SignedOfflineActivationRequest.verified(request)).keyThumbprint)
+        }
+    }
+
     @Test("a response altered on the way, or made for another request, is refused and nothing is saved")
     func tamperedResponse() async throws {
         try await withHerald { app in

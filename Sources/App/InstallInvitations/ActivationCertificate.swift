@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import HeraldCore
 import JWTKit
 
 /// What an installed product keeps as proof of activation: a JWT (RFC 7519) signed with the organization's
@@ -75,7 +76,8 @@ extension ActivationCertificate {
 /// very same certificate: kept with the installation, it is returned as issued. It is signed afresh (same claims,
 /// so the same bytes: Ed25519 signatures are deterministic) only for installations activated before certificates
 /// were kept, and when `HERALD_PUBLIC_URL` changed since, because the claims name addresses under it. The
-/// signing key, the key's name and terms and the installation's machine never change once issued.
+/// signing key, the key's name and terms, the installation's machine and the key it is bound to (`cnf`, offline
+/// activation) never change once issued.
 enum ActivationCertificates {
     static func keep(signer: ActivationSigner, for installation: Installation, key: LicenseKey, publicURL: URL, boundKey: String?) throws {
         let claims = ActivationCertificate.make(installation: try ActivatedInstallation(installation), key: try LicenseKeyTerms(key),
@@ -96,7 +98,17 @@ enum ActivationCertificates {
     ) async throws -> String {
         if let kept = kept(installation, publicURL: publicURL) { return kept }
         let signer = try await signers.signer(organizationID: key.organizationID, on: db())
-        return try signer.sign(ActivationCertificate.make(installation: installation, key: key, publicURL: publicURL))
+        return try signer.sign(ActivationCertificate.make(installation: installation, key: key, publicURL: publicURL,
+                                                          boundKey: installation.certificate.flatMap(boundKey(of:))))
+    }
+
+    /// The machine key a kept certificate was bound to (offline activation), so that signing it again under a new
+    /// public URL keeps the binding. Read without verifying: the certificate is the one this server kept.
+    static func boundKey(of certificate: String) -> String? {
+        struct Claims: Decodable { let cnf: ActivationCertificate.Confirmation? }
+        let parts = certificate.split(separator: ".")
+        guard parts.count == 3, let payload = OfflineActivationKeys.decodeBase64URL(String(parts[1])) else { return nil }
+        return (try? JSONDecoder().decode(Claims.self, from: payload))?.cnf?.jkt
     }
 }
 
