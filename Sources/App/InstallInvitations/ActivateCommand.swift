@@ -164,16 +164,8 @@ struct ActivateCommand: AsyncCommand {
         var listSource = source
         if let fetched {
             await cache.keep(fetched, answered: revocation, certificate: certificate, keys: keys)
-        } else if case .unchecked(let reason) = revocation, let kept = cache.read() {
-            // Could not be fetched: the last good copy answers, if it still verifies, and says how old it is.
-            switch await RevocationCheck.check(certificate, keys: keys, list: kept) {
-            case .unchecked(let refusal):
-                revocation = .unchecked("\(reason); the cached copy in \(cache.path) was not used: \(refusal)")
-            case let answer:
-                revocation = answer
-                let age = RevocationListCache.age(of: answer.listDate ?? .distantPast, now: Date())
-                listSource = "the cached copy in \(cache.path), \(age) old; the current list could not be fetched: \(reason)"
-            }
+        } else if case .unchecked(let reason) = revocation, let answer = await cache.answer(certificate, keys: keys, unfetched: reason) {
+            (revocation, listSource) = answer
         }
         switch revocation {
         case .revoked(let date, _):

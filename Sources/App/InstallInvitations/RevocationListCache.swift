@@ -24,6 +24,20 @@ struct RevocationListCache {
         return FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o644])
     }
 
+    /// The kept copy's answer when the list could not be fetched (`reason`), with words saying where it came from
+    /// and how old it is; or, when the copy no longer verifies, the question left open with both reasons. Nil
+    /// without a copy.
+    func answer(_ certificate: ActivationCertificate, keys: JWTKeyCollection, unfetched reason: String,
+                now: Date = Date()) async -> (RevocationCheck, source: String)? {
+        guard let kept = read() else { return nil }
+        let answer = await RevocationCheck.check(certificate, keys: keys, list: kept)
+        guard let listDate = answer.listDate else {
+            let refusal = if case .unchecked(let refusal) = answer { refusal } else { "" }
+            return (.unchecked("\(reason); the cached copy in \(path) was not used: \(refusal)"), path)
+        }
+        return (answer, "the cached copy in \(path), \(Self.age(of: listDate, now: now)) old; the current list could not be fetched: \(reason)")
+    }
+
     func read() -> String? {
         try? String(contentsOfFile: path, encoding: .utf8)
     }
