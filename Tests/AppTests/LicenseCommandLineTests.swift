@@ -104,15 +104,25 @@ struct LicenseCommandLineTests {
         server.waitUntilExit()
         let offline = try HeraldProcess.run(["activate", "--verify", certificate, "--public-key", savedKeys], environment: environment)
 
-        // then: revoked is a no (1); a list that cannot be fetched is "could not check" (2), never a silent VALID
+        // With no list kept beside it (a copy of the certificate elsewhere), a list that cannot be fetched is "could not check".
+        let copied = folder + "/copy.jwt"
+        try FileManager.default.copyItem(atPath: certificate, toPath: copied)
+        let unchecked = try HeraldProcess.run(["activate", "--verify", copied, "--public-key", savedKeys], environment: environment)
+
+        // then: revoked is a no (1); a list that cannot be fetched is answered by the last good one kept beside the
+        // certificate, with its age said, or is "could not check" (2); never a silent VALID
         #expect(revoked.status == 1, "\(revoked.stdout) \(revoked.stderr)")
         #expect(revoked.stderr.contains("REVOKED: certificate \(serial)"), "\(revoked.stderr)")
         #expect(!revoked.stdout.contains("VALID"))
         #expect(tamperedList.status == 2, "\(tamperedList.stdout) \(tamperedList.stderr)")
         #expect(tamperedList.stderr.contains("signature does not match"), "\(tamperedList.stderr)")
-        #expect(offline.status == 2, "\(offline.stdout) \(offline.stderr)")
-        #expect(offline.stdout.contains("signature valid, revocation NOT checked"))
-        #expect(offline.stderr.contains("could not check whether the certificate was revoked: --revocation-list: could not reach"), "\(offline.stderr)")
+        #expect(offline.status == 1, "\(offline.stdout) \(offline.stderr)")
+        #expect(offline.stderr.contains("REVOKED: certificate \(serial)"), "\(offline.stderr)")
+        #expect(offline.stderr.contains("(the cached copy in \(certificate).revocation-list.json, "), "\(offline.stderr)")
+        #expect(offline.stderr.contains(" old; the current list could not be fetched: --revocation-list: could not reach"), "\(offline.stderr)")
+        #expect(unchecked.status == 2, "\(unchecked.stdout) \(unchecked.stderr)")
+        #expect(unchecked.stdout.contains("signature valid, revocation NOT checked"))
+        #expect(unchecked.stderr.contains("could not check whether the certificate was revoked: --revocation-list: could not reach"), "\(unchecked.stderr)")
     }
 
     @Test("herald license policy leases a key's seats; herald activate --heartbeat checks in and --deactivate frees the seat, within the key's limit")

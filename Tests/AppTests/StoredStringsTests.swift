@@ -107,7 +107,7 @@ struct StoredStringsTests {
         "directory.synced": .directorySynced, "directory.ldap_settings_changed": .ldapSettingsChanged, "scim_token.created": .scimTokenCreated,
         "scim_token.revoked": .scimTokenRevoked,
         "license.seat_policy_changed": .licenseSeatPolicyChanged, "installation.lapsed": .installationLapsed,
-        "installation.resumed": .installationResumed,
+        "installation.resumed": .installationResumed, "installation.activated_offline": .installationActivatedOffline,
         "dkim_key.created": .dkimKeyCreated, "dkim_key.activated": .dkimKeyActivated, "dkim_key.retired": .dkimKeyRetired,
         "webhook.endpoint_created": .webhookEndpointCreated, "webhook.endpoint_changed": .webhookEndpointChanged,
         "webhook.endpoint_deleted": .webhookEndpointDeleted, "webhook.secret_rotated": .webhookSecretRotated,

@@ -35,6 +35,8 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
     case installationLapsed = "installation.lapsed"
     /// A lapsed computer checked in again and took a free seat back.
     case installationResumed = "installation.resumed"
+    /// An offline activation request was answered (a seat taken, or the same installation answered again).
+    case installationActivatedOffline = "installation.activated_offline"
 
     case apiTokenCreated = "api_token.created"
     case apiTokenRevoked = "api_token.revoked"

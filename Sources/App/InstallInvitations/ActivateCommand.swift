@@ -9,12 +9,16 @@ import Vapor
 ///     herald activate --verify FILE --public-key URL-or-FILE [--revocation-list URL-or-FILE]
 ///     herald activate --heartbeat [--certificate FILE] [--server URL]
 ///     herald activate --deactivate [--certificate FILE] [--server URL]
+///     herald activate --offline-request FILE --code CODE
+///     herald activate --offline-response FILE --public-key FILE [--offline-request FILE] [--output FILE]
 ///
 /// The first describes this machine, activates it and saves the certificate (and, beside it in FILE.key, the
 /// installation key that `--heartbeat` and `--deactivate` prove the installation with); the second checks a certificate
 /// against the organization's published JWK Set and its signed revocation list, exactly as an installed product
 /// would at start-up. Exit status of --verify: 0 valid and not revoked, 1 invalid or revoked, 2 signature valid
-/// but the revocation list could not be fetched or trusted (the certificate may have been deactivated).
+/// but the revocation list could not be fetched or trusted (the certificate may have been deactivated). When it
+/// cannot be fetched, the last good list kept beside the certificate answers instead, and its age is said
+/// (`RevocationListCache`). The offline pair is in `ActivateCommand+Offline.swift`.
 struct ActivateCommand: AsyncCommand {
     /// Its name on the command line; `Invocation` runs it without configuring the server.
     static let name = "activate"
@@ -33,6 +37,10 @@ struct ActivateCommand: AsyncCommand {
         @Flag(name: "deactivate", help: "Free this computer's seat") var deactivate: Bool
         @Option(name: "certificate", help: "With --heartbeat/--deactivate: the saved certificate (default activation-certificate.jwt)")
         var certificate: String?
+        @Option(name: "offline-request", help: "Without internet: write an activation request FILE to carry to a computer with it (with --code); with --offline-response, the request it answers (default activation-request.json)")
+        var offlineRequest: String?
+        @Option(name: "offline-response", help: "Import the response FILE made for an offline request (needs --public-key, a saved copy)")
+        var offlineResponse: String?
     }
 
     let help = "Activate this computer with an activation code, or verify a saved activation certificate"
@@ -40,6 +48,10 @@ struct ActivateCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         if let file = signature.verify {
             try await verify(file: file, signature: signature, context: context)
+        } else if let file = signature.offlineResponse {
+            try await importOfflineResponse(file: file, signature: signature, context: context)
+        } else if let file = signature.offlineRequest {
+            try writeOfflineRequest(file: file, signature: signature, context: context)
         } else if signature.heartbeat || signature.deactivate {
             try await checkIn(deactivate: signature.deactivate, signature: signature, context: context)
         } else {
@@ -51,10 +63,8 @@ struct ActivateCommand: AsyncCommand {
         guard let server = signature.server.flatMap(URL.init(string:)), server.host != nil else {
             throw CommandError.usage("--server URL is required, e.g. --server https://herald.example.com")
         }
-        guard let code = signature.code, !code.isEmpty else { throw CommandError.usage("--code CODE is required") }
-        var machine = ThisMachine.describe()
-        if let name = signature.computerName { machine.computerName = name }
-        if let fingerprint = signature.fingerprint { machine.fingerprint = fingerprint }
+        let code = try Self.code(signature)
+        let machine = Self.machine(signature)
         let body = ActivationAPIController.ActivationBody(
             code: code, fingerprint: machine.fingerprint, computerName: machine.computerName,
             operatingSystem: machine.operatingSystem, serialNumber: machine.serialNumber, macAddress: machine.macAddress
@@ -84,6 +94,19 @@ struct ActivateCommand: AsyncCommand {
         try InstallationFiles.saveKey(activation.installationKey, certificate: output)
         context.console.print("Certificate \(activation.certificateSerial) saved to \(output) (installation key in \(InstallationFiles.keyFile(forCertificate: output))).")
         context.console.print("Verify it offline with: herald activate --verify \(output) --public-key \(activation.publicKeyURL)")
+    }
+
+    static func code(_ signature: Signature) throws -> String {
+        guard let code = signature.code, !code.isEmpty else { throw CommandError.usage("--code CODE is required") }
+        return code
+    }
+
+    /// This computer, as `--computer-name` and `--fingerprint` may override it.
+    static func machine(_ signature: Signature) -> MachineDescription {
+        var machine = ThisMachine.describe()
+        if let name = signature.computerName { machine.computerName = name }
+        if let fingerprint = signature.fingerprint { machine.fingerprint = fingerprint }
+        return machine
     }
 
     /// `--heartbeat` or `--deactivate`, authenticated with the installation key saved at activation.
@@ -125,33 +148,47 @@ struct ActivateCommand: AsyncCommand {
         guard let token = try? String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) else {
             throw CommandError.usage("--verify: cannot read '\(file)'")
         }
-        let keys: JWTKeyCollection
-        do {
-            keys = try await JWTKeyCollection().add(jwksJSON: try await Self.load(publicKey, option: "--public-key", context: context))
-        } catch let error as CommandError { throw error } catch {
-            throw CommandError.usage("--public-key: not a JWK Set: \(error)")
-        }
+        let keys = try await Self.keys(publicKey, context: context)
         let certificate: ActivationCertificate
         do { certificate = try await keys.verify(token, as: ActivationCertificate.self) } catch {
             throw CommandError.usage("INVALID: \(file) is not a valid activation certificate for these keys (\(error))")
         }
         let source = signature.revocationList ?? certificate.revocationListURL
-        let revocation = await RevocationCheck.check(certificate, keys: keys) {
-            try await Self.load(source, option: "--revocation-list", context: context)
+        let cache = RevocationListCache(certificate: file)
+        var fetched: String?
+        var revocation = await RevocationCheck.check(certificate, keys: keys) {
+            let text = try await Self.load(source, option: "--revocation-list", context: context)
+            fetched = text
+            return text
+        }
+        var listSource = source
+        if let fetched {
+            await cache.keep(fetched, answered: revocation, certificate: certificate, keys: keys)
+        } else if case .unchecked(let reason) = revocation, let answer = await cache.answer(certificate, keys: keys, unfetched: reason) {
+            (revocation, listSource) = answer
         }
         switch revocation {
-        case .revoked(let date):
-            throw CommandError.usage("REVOKED: certificate \(certificate.jti.value) of \(certificate.machine.computerName) was revoked\(date.map { " on \(DisplayDate.format($0))" } ?? "") (\(source))")
+        case .revoked(let date, _):
+            throw CommandError.usage("REVOKED: certificate \(certificate.jti.value) of \(certificate.machine.computerName) was revoked\(date.map { " on \(DisplayDate.format($0))" } ?? "") (\(listSource))")
         case .unchecked(let reason):
             Self.describe(certificate, context: context, status: "signature valid, revocation NOT checked")
             throw CommandError.inconclusive("could not check whether the certificate was revoked: \(reason); it may have been deactivated")
         case .notRevoked(let listDate):
             Self.describe(certificate, context: context, status: "VALID")
-            context.console.print("  not revoked: checked against the revocation list of \(DisplayDate.format(listDate)) (\(source))")
+            context.console.print("  not revoked: checked against the revocation list of \(DisplayDate.format(listDate)) (\(listSource))")
         }
     }
 
-    private static func describe(_ certificate: ActivationCertificate, context: CommandContext, status: String) {
+    /// The organization's JWK Set, from its URL or a saved copy.
+    static func keys(_ source: String, context: CommandContext) async throws -> JWTKeyCollection {
+        do {
+            return try await JWTKeyCollection().add(jwksJSON: try await load(source, option: "--public-key", context: context))
+        } catch let error as CommandError { throw error } catch {
+            throw CommandError.usage("--public-key: not a JWK Set: \(error)")
+        }
+    }
+
+    static func describe(_ certificate: ActivationCertificate, context: CommandContext, status: String) {
         context.console.print("\(status): \(certificate.product) (\(certificate.licenseKeyName)) on \(certificate.machine.computerName)")
         context.console.print("  certificate \(certificate.jti.value), issued \(DisplayDate.format(certificate.iat.value)) by \(certificate.iss.value)")
         context.console.print("  fingerprint \(certificate.machine.fingerprint)")
@@ -159,7 +196,7 @@ struct ActivateCommand: AsyncCommand {
     }
 
     /// The text at an http(s) URL or in a saved file.
-    private static func load(_ source: String, option: String, context: CommandContext) async throws -> String {
+    static func load(_ source: String, option: String, context: CommandContext) async throws -> String {
         if source.hasPrefix("https://") || source.hasPrefix("http://") {
             let response = try await reach(source, option: option) { try await context.application.client.get(URI(string: source)) }
             guard response.status == .ok, let body = response.body else {

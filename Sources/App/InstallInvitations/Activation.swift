@@ -34,8 +34,10 @@ struct Activation: Sendable {
         }
     }
 
-    /// A new installation's certificate is signed under the lock and kept with it (`ActivationCertificates`).
-    func activate(code input: String, machine: MachineDescription, on db: @autoclosure () -> any Database) async throws -> Outcome {
+    /// A new installation's certificate is signed under the lock and kept with it (`ActivationCertificates`);
+    /// `boundKey`, for an offline request, is the thumbprint of the machine's key that a new certificate names.
+    func activate(code input: String, machine: MachineDescription, boundKey: String? = nil,
+                  on db: @autoclosure () -> any Database) async throws -> Outcome {
         guard let found = try await ActivationLookup.find(codeHash: ActivationCode.hash(input), reads: reads, on: db()) else {
             throw ActivationError.unknownCode
         }
@@ -46,7 +48,7 @@ struct Activation: Sendable {
         // Outside the seat transaction: a signing key created inside it and rolled back would stay cached.
         let signer = try await signers.signer(organizationID: found.key.organizationID, on: database)
         do {
-            return try await activateLocked(found: found, codeID: codeID, machine: machine, signer: signer, now: now, on: database)
+            return try await activateLocked(found: found, codeID: codeID, machine: machine, boundKey: boundKey, signer: signer, now: now, on: database)
         } catch ActivationError.noFreeSeat(let seats) {
             // The refusal rolled back the seat transaction; the event is queued in one of its own.
             let keyID = found.key.id
@@ -59,8 +61,8 @@ struct Activation: Sendable {
         }
     }
 
-    private func activateLocked(found: ActivationLookup, codeID: UUID, machine: MachineDescription, signer: ActivationSigner,
-                                now: Date, on database: any Database) async throws -> Outcome {
+    private func activateLocked(found: ActivationLookup, codeID: UUID, machine: MachineDescription, boundKey: String?,
+                                signer: ActivationSigner, now: Date, on database: any Database) async throws -> Outcome {
         try await seatLock.withKeyLocked(found.key.id, on: database) { db in
             // Read again under the lock: another request may have used the code meanwhile.
             guard let code = try await ActivationCodeRecord.find(codeID, on: db),
@@ -107,7 +109,7 @@ struct Activation: Sendable {
             installation.certificateSerial = RandomHex.make128()
             installation.activatedAt = InstallationCheckIn.wholeSeconds(now)
             installation.lastSeenAt = installation.activatedAt
-            try ActivationCertificates.keep(signer: signer, for: installation, key: key, publicURL: publicURL)
+            try ActivationCertificates.keep(signer: signer, for: installation, key: key, publicURL: publicURL, boundKey: boundKey)
             try await installation.create(on: db)
 
             code.status = .used

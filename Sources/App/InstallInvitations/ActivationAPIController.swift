@@ -36,14 +36,9 @@ struct ActivationAPIController {
     func activate(_ req: Request) async throws -> Response {
         try refuseWhileGuessing(req)
         let (code, machine) = try Self.parse(req)
-        let outcome: Activation.Outcome
-        do {
-            outcome = try await activation.activate(code: code, machine: machine, on: req.db)
-        } catch let error as ActivationError {
-            if error == .unknownCode, let wait = limits.guesses.retryAfter(key: Self.client(req)) {
-                throw Self.tooManyGuesses(wait)
-            }
-            throw error.abort(req.herald.catalog, Language.preferred(acceptLanguage: req.headers.first(name: .acceptLanguage)))
+        let language = Language.preferred(acceptLanguage: req.headers.first(name: .acceptLanguage))
+        let outcome = try await Self.answering(req, language: language, limits: limits) {
+            try await activation.activate(code: code, machine: machine, on: req.db)
         }
         let certificate = try await ActivationCertificates.certificate(
             for: outcome.installation, key: outcome.key, signers: activation.signers, publicURL: activation.publicURL, on: req.db
@@ -79,6 +74,21 @@ struct ActivationAPIController {
         // Short: a deactivation should reach products that check within minutes.
         response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=60")
         return response
+    }
+
+    /// Runs an activation (online or offline), wording its refusals in `language`; unknown codes count towards the
+    /// client's guessing limit (`limits`; nil in the console, where a signed-in administrator uploads).
+    static func answering<T>(_ req: Request, language: Language, limits: ActivationLimits?,
+                             _ body: () async throws -> T) async throws -> T {
+        let catalog = req.herald.catalog
+        do {
+            return try await body()
+        } catch let error as ActivationError {
+            if error == .unknownCode, let limits, let wait = limits.guesses.retryAfter(key: client(req)) { throw tooManyGuesses(wait) }
+            throw error.abort(catalog, language)
+        } catch let error as OfflineActivationError {
+            throw error.abort(catalog, language)
+        }
     }
 
     /// 429 for a client with too many unknown codes; counts nothing, so a repeated valid activation costs a lookup.

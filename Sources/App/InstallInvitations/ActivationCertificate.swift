@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import HeraldCore
 import JWTKit
 
 /// What an installed product keeps as proof of activation: a JWT (RFC 7519) signed with the organization's
@@ -30,6 +31,14 @@ struct ActivationCertificate: JWTPayload, Equatable {
     var machine: Machine
     var publicKeyURL: String
     var revocationListURL: String
+    /// For a computer activated offline: the key its request was signed with (RFC 7800 `cnf`), so the product can
+    /// tell its certificate was issued to the key it holds. Absent for online activations (same bytes as before).
+    var cnf: Confirmation?
+
+    struct Confirmation: Codable, Sendable, Equatable {
+        /// RFC 7638 thumbprint of the machine's public key (`OfflineActivationKeys.thumbprint`), as RFC 9449 names it.
+        var jkt: String
+    }
 
     func verify(using algorithm: some JWTAlgorithm) async throws {
         try exp?.verifyNotExpired()
@@ -37,7 +46,8 @@ struct ActivationCertificate: JWTPayload, Equatable {
 }
 
 extension ActivationCertificate {
-    static func make(installation: ActivatedInstallation, key: LicenseKeyTerms, publicURL: URL) -> ActivationCertificate {
+    static func make(installation: ActivatedInstallation, key: LicenseKeyTerms, publicURL: URL,
+                     boundKey: String? = nil) -> ActivationCertificate {
         let organizationID = key.organizationID
         return ActivationCertificate(
             jti: IDClaim(value: installation.certificateSerial),
@@ -54,7 +64,8 @@ extension ActivationCertificate {
                 macAddress: installation.machine.macAddress
             ),
             publicKeyURL: ActivationURLs.publicKeys(organizationID: organizationID, base: publicURL),
-            revocationListURL: ActivationURLs.revocationList(organizationID: organizationID, base: publicURL)
+            revocationListURL: ActivationURLs.revocationList(organizationID: organizationID, base: publicURL),
+            cnf: boundKey.map { Confirmation(jkt: $0) }
         )
     }
 }
@@ -65,10 +76,12 @@ extension ActivationCertificate {
 /// very same certificate: kept with the installation, it is returned as issued. It is signed afresh (same claims,
 /// so the same bytes: Ed25519 signatures are deterministic) only for installations activated before certificates
 /// were kept, and when `HERALD_PUBLIC_URL` changed since, because the claims name addresses under it. The
-/// signing key, the key's name and terms and the installation's machine never change once issued.
+/// signing key, the key's name and terms, the installation's machine and the key it is bound to (`cnf`, offline
+/// activation) never change once issued.
 enum ActivationCertificates {
-    static func keep(signer: ActivationSigner, for installation: Installation, key: LicenseKey, publicURL: URL) throws {
-        let claims = ActivationCertificate.make(installation: try ActivatedInstallation(installation), key: try LicenseKeyTerms(key), publicURL: publicURL)
+    static func keep(signer: ActivationSigner, for installation: Installation, key: LicenseKey, publicURL: URL, boundKey: String?) throws {
+        let claims = ActivationCertificate.make(installation: try ActivatedInstallation(installation), key: try LicenseKeyTerms(key),
+                                                publicURL: publicURL, boundKey: boundKey)
         installation.certificate = try signer.sign(claims)
         installation.certificateIssuer = publicURL.absoluteString
     }
@@ -85,7 +98,17 @@ enum ActivationCertificates {
     ) async throws -> String {
         if let kept = kept(installation, publicURL: publicURL) { return kept }
         let signer = try await signers.signer(organizationID: key.organizationID, on: db())
-        return try signer.sign(ActivationCertificate.make(installation: installation, key: key, publicURL: publicURL))
+        return try signer.sign(ActivationCertificate.make(installation: installation, key: key, publicURL: publicURL,
+                                                          boundKey: installation.certificate.flatMap(boundKey(of:))))
+    }
+
+    /// The machine key a kept certificate was bound to (offline activation), so that signing it again under a new
+    /// public URL keeps the binding. Read without verifying: the certificate is the one this server kept.
+    static func boundKey(of certificate: String) -> String? {
+        struct Claims: Decodable { let cnf: ActivationCertificate.Confirmation? }
+        let parts = certificate.split(separator: ".")
+        guard parts.count == 3, let payload = OfflineActivationKeys.decodeBase64URL(String(parts[1])) else { return nil }
+        return (try? JSONDecoder().decode(Claims.self, from: payload))?.cnf?.jkt
     }
 }
 

@@ -12,11 +12,14 @@ func registerInstallInvitationRoutes(_ groups: RouteGroups) {
     key.get("batches", ":batchID", "invitations.csv", use: installInvitations.export)
 
     groups.invitee.get("install", ":token", use: installPage.show)
+    groups.invitee.post("install", ":token", use: installPage.offline)
 
     // For installed products: no API token, rate-limited.
     let activation = ActivationAPIController(activation: groups.services.activation, limits: groups.services.activationLimits)
     let product = groups.app.grouped("api", "v1").grouped(JSONBodyMiddleware(exceptions: [:]))
     product.post("activations", use: activation.activateNow)
+    let offline = OfflineActivationController(offline: OfflineActivation(activation: groups.services.activation), online: activation)
+    product.post("activations", "offline", use: offline.answer)
     product.get("organizations", ":organizationID", "activation-keys", use: activation.publicKeys)
     product.get("organizations", ":organizationID", "revoked-certificates", use: activation.revokedCertificates)
     let checkIn = InstallationCheckInController(

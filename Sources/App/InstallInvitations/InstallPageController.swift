@@ -14,13 +14,23 @@ struct InstallPageController {
         let state: String
         let downloads: [Download]
         let code: String?
+        /// The organization's JWK Set, for a computer activated offline (`OfflineInstallPage`).
+        var publicKeyURL: String? = nil
+        /// Why an uploaded offline request was refused, in the page's language.
+        var error: String? = nil
     }
 
     static let keys = ["install.page.intro", "install.page.noDownloads", "install.code", "install.page.codeHint",
                        "install.page.expired", "install.page.activated", "install.page.revoked", "install.page.unknown", "install.page.superseded",
-                       "install.temporary"]
+                       "install.temporary", "install.offline.title", "install.offline.hint", "install.offline.file",
+                       "install.offline.submit", "install.offline.keys"]
 
     func show(_ req: Request) async throws -> Response {
+        try await page(req, error: nil)
+    }
+
+    /// The page; `error`, when an offline request uploaded on it was refused, in its language.
+    func page(_ req: Request, error: ((Language) -> String)?) async throws -> Response {
         let token = req.parameters.get("token") ?? ""
         guard let invitation = try await Invitation.query(on: req.db).filter(\.$tokenHash == TokenGenerator.hash(token))
             .filter(\.$kind == .install).first(),
@@ -49,8 +59,10 @@ struct InstallPageController {
                          "date": LocalizedDate.format(invitation.expiresAt, language)]
         return try await req.renderInviteePage(
             "install", language: language, titleKey: "install.page.title", keys: Self.keys, arguments: arguments,
-            ViewModel(state: state == .accepted ? "activated" : state.rawValue, downloads: downloads, code: code),
-            status: state == .pending ? .ok : .gone
+            ViewModel(state: state == .accepted ? "activated" : state.rawValue, downloads: downloads, code: code,
+                      publicKeyURL: ActivationURLs.publicKeys(organizationID: try organization.requireID(), base: req.herald.activation.publicURL),
+                      error: error.map { $0(language) }),
+            status: error != nil ? .badRequest : state == .pending ? .ok : .gone
         )
     }
 }

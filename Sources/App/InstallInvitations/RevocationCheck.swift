@@ -8,14 +8,27 @@ import JWTKit
 /// open, and says why, rather than passing the certificate as valid.
 enum RevocationCheck: Equatable {
     case notRevoked(listDate: Date)
-    case revoked(Date?)
+    case revoked(Date?, listDate: Date)
     case unchecked(String)
+
+    /// The date of the list that answered, when one did.
+    var listDate: Date? {
+        switch self {
+        case .notRevoked(let date), .revoked(_, let date): date
+        case .unchecked: nil
+        }
+    }
 
     static func check(
         _ certificate: ActivationCertificate, keys: JWTKeyCollection, fetch: () async throws -> String
     ) async -> RevocationCheck {
         let text: String
         do { text = try await fetch() } catch { return .unchecked("\(error)") }
+        return await check(certificate, keys: keys, list: text)
+    }
+
+    /// Judges one copy of the list, fetched or cached alike.
+    static func check(_ certificate: ActivationCertificate, keys: JWTKeyCollection, list text: String) async -> RevocationCheck {
         guard let data = text.data(using: .utf8), let list = try? JSONDecoder().decode(SignedList.self, from: data) else {
             return .unchecked("the revocation list is not Herald's signed JSON")
         }
@@ -26,7 +39,9 @@ enum RevocationCheck: Equatable {
         guard claims.organization == certificate.organization else {
             return .unchecked("the revocation list is another organization's")
         }
-        if let entry = claims.revoked.first(where: { $0.serial == certificate.jti.value }) { return .revoked(entry.revokedAt) }
+        if let entry = claims.revoked.first(where: { $0.serial == certificate.jti.value }) {
+            return .revoked(entry.revokedAt, listDate: claims.iat.value)
+        }
         return .notRevoked(listDate: claims.iat.value)
     }
 

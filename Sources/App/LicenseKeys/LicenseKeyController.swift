@@ -48,6 +48,8 @@ struct LicenseKeyController {
         let deactivationsPerMonth: Int
         let seatModes: [String]
         let policyErrors: [String]
+        /// The organization's JWK Set, carried with an offline response (`LicenseKeyController.offlineActivation`).
+        let publicKeyURL: String
     }
 
     struct SeatPolicyForm: Content {
@@ -127,7 +129,8 @@ struct LicenseKeyController {
             batches: try await batches(keyID: keyID, organizationID: context.organizationID, on: req.db),
             isAdministrator: context.isAdministrator, secret: secret, seatMode: key.seatMode.rawValue,
             leaseWindowDays: key.leaseWindowDays ?? SeatLease.defaultWindowDays, deactivationsPerMonth: key.deactivationsPerMonth,
-            seatModes: SeatMode.allCases.map(\.rawValue), policyErrors: policyErrors
+            seatModes: SeatMode.allCases.map(\.rawValue), policyErrors: policyErrors,
+            publicKeyURL: ActivationURLs.publicKeys(organizationID: key.$organization.id, base: req.herald.activation.publicURL)
         ))
     }
 

@@ -12,6 +12,7 @@ func registerLicenseKeyRoutes(_ groups: RouteGroups) {
     key.get(use: licenseKey.show)
     key.post("reveal", use: licenseKey.reveal)
     key.post("seat-policy", use: licenseKey.setSeatPolicy)
+    key.post("offline-activation", use: licenseKey.offlineActivation)
     key.get("installations.csv", use: licenseKey.exportInstallations)
     for action in [InstallationActions.Action.deactivate, .block] {
         key.confirmed("installations", ":installationID", .constant(action.rawValue), section: .licenses,
