@@ -1,0 +1,91 @@
+@testable import App
+import Fluent
+import Foundation
+import HeraldCore
+import MIME
+import Testing
+import Vapor
+import VaporTesting
+
+/// Seat alerts (#20): one email per crossing of 80 % and 100 % of a key's seats and of invitations outnumbering the
+/// free seats, to the key's administrators in their languages, however many activations cross at once and on
+/// however many instances; re-armed once use falls below the threshold (SQLite and PostgreSQL).
+@Suite("Seat alerts")
+struct SeatAlertTests {
+    static func deactivate(_ app: Application, _ key: LicenseKey, count: Int) async throws {
+        let active = try await Installation.query(on: app.db).filter(\.$licenseKey.$id == key.requireID()).filter(\.$status == .active)
+            .sort(\.$activatedAt).range(..<count).all()
+        for installation in active {
+            _ = try await InstallationActions.apply(.deactivate, installationID: try installation.requireID(), keyID: try key.requireID(),
+                                                    actor: .commandLine, seatLock: app.herald.seatLock, on: app.db)
+        }
+    }
+
+    @Test("30 clients racing for 10 seats: one 80 % and one full email per administrator, in their languages; again after falling below")
+    func concurrentActivationsAlertOncePerCrossing() async throws {
+        try await withHerald { app in try await SeatLeaseRaceTests.withInstances(of: app) { instances in
+            // given: 10 seats, 30 people invited, three administrators of the key and three people who are not
+            let invited = try await LicenseFixtures.invite(app, seats: 10, people: 30)
+            let (_, otherKey) = try await LicenseFixtures.key(app, organization: invited.organization, seats: 5)
+            let people = try await SeatAlertPeople.add(app, organization: invited.organization, key: invited.key, otherKey: otherKey)
+            let codes = invited.codes
+
+            // when: everyone activates at once, through every instance
+            let statuses = try await SeatLeaseRaceTests.race(instances, Array(0..<30)) { app, client in
+                try await LicenseFixtures.activate(app, code: codes[client], fingerprint: "fp-alert-\(client)")
+            }
+
+            // then: 10 seats taken, one email per threshold and person, in their language, none to anyone else
+            #expect(statuses.values.filter { $0 == 201 }.count == 10)
+            let nearLimit = try await people.counts(app, .seatsNearLimit, key: invited.key, used: 8)
+            let full = try await people.counts(app, .seatsFull, key: invited.key, used: 10)
+            #expect(nearLimit.values.allSatisfy { $0 == 1 }, "\(nearLimit)")
+            #expect(full.values.allSatisfy { $0 == 1 }, "\(full)")
+            #expect(try await people.strayMail(app) == 0)
+            let alerts = try await AuditEvent.query(on: app.db).filter(\.$action == .licenseSeatAlertSent).all()
+            #expect(alerts.filter { $0.details?.hasPrefix("seats-") == true }.count == 2, "\(alerts.map(\.details))")
+
+            // when: use falls to 9 (below full) and the key fills again
+            try await Self.deactivate(app, invited.key, count: 1)
+            #expect(try await LicenseFixtures.activate(app, code: codes[statuses.first { $0.value == 422 }!.key], fingerprint: "fp-again-1").status == .created)
+            // then: a second full email, no second 80 % one (use never fell below 80 %)
+            #expect(try await people.expect(app, .seatsFull, key: invited.key, used: 10, times: 2))
+            #expect(try await people.expect(app, .seatsNearLimit, key: invited.key, used: 8, times: 1))
+
+            // when: use falls to 7 (below 80 %) and climbs back to 8
+            try await Self.deactivate(app, invited.key, count: 3)
+            let waiting = statuses.filter { $0.value == 422 }.map(\.key).sorted().dropFirst()
+            for client in waiting.prefix(1) {
+                #expect(try await LicenseFixtures.activate(app, code: codes[client], fingerprint: "fp-again-\(client)").status == .created)
+            }
+            // then: a second 80 % email
+            #expect(try await people.expect(app, .seatsNearLimit, key: invited.key, used: 8, times: 2))
+        } }
+    }
+
+    @Test("invitations outnumbering the free seats: one email per crossing, re-armed when they no longer do")
+    func invitationsOverFreeSeats() async throws {
+        try await withHerald { app in
+            // given: 5 seats, the administrators in place before anyone is invited
+            let (organization, key) = try await LicenseFixtures.key(app, seats: 5)
+            let people = try await SeatAlertPeople.add(app, organization: organization, key: key)
+            func invite(_ addresses: [String]) async throws {
+                _ = try await InstallInvitationBatch.send(.init(
+                    keyID: try key.requireID(), recipients: try addresses.map { try EmailAddress($0) }, language: .en,
+                    expiresAt: Date().addingTimeInterval(7 * 86_400), inviterID: nil, actor: .commandLine
+                ), mailer: app.herald.mailer, secrets: app.herald.installInvitationSecrets, turns: app.herald.installInvitationTurns, on: app.db)
+            }
+
+            // when: 5 invited (as many as free), then 2 more, then 3 more
+            try await invite((0..<5).map { "p\($0)@example.com" })
+            let before = try await people.counts(app, .invitationsOverFree, key: key)
+            try await invite(["p5@example.com", "p6@example.com"])
+            try await invite(["p7@example.com", "p8@example.com", "p9@example.com"])
+
+            // then: nothing while they fit, one email when they first outnumbered the seats
+            #expect(before.values.allSatisfy { $0 == 0 })
+            #expect(try await people.expect(app, .invitationsOverFree, key: key, times: 1))
+            #expect(try await people.strayMail(app) == 0)
+        }
+    }
+}
