@@ -21,17 +21,32 @@ struct LicenseAPIController {
         let seatAllowance: Int
     }
 
-    /// The numbers as `WholeNumber`s: a fraction, an exponent or more digits than an Int holds is refused naming
-    /// the field, where a plain `Int` made the whole body "not valid JSON".
-    struct SeatPolicyBody: Content {
+    /// The seat policy fields of `PUT .../seat-policy` and of a new key. A number that is not a whole number in Int's
+    /// range (a fraction, an exponent, 10^21, a string) is read as out of range, so that the validator names every
+    /// bad field at once in its own words, where a plain `Int` made the whole body "not valid JSON".
+    struct SeatPolicyBody: Decodable {
         var seatMode: String?
-        var leaseWindowDays: WholeNumber<SeatPolicyInput.LeaseWindowDays>?
-        var deactivationsPerMonth: WholeNumber<SeatPolicyInput.DeactivationsPerMonth>?
-        var overagePercent: WholeNumber<SeatPolicyInput.OveragePercent>?
+        var leaseWindowDays: Int?
+        var deactivationsPerMonth: Int?
+        var overagePercent: Int?
+
+        enum CodingKeys: String, CodingKey { case seatMode, leaseWindowDays, deactivationsPerMonth, overagePercent }
+
+        init(from decoder: any Decoder) throws {
+            let fields = try decoder.container(keyedBy: CodingKeys.self)
+            func number(_ key: CodingKeys) -> Int? {
+                guard fields.contains(key), (try? fields.decodeNil(forKey: key)) != true else { return nil }
+                return (try? fields.decode(Int.self, forKey: key)) ?? -1
+            }
+            seatMode = try fields.decodeIfPresent(String.self, forKey: .seatMode)
+            leaseWindowDays = number(.leaseWindowDays)
+            deactivationsPerMonth = number(.deactivationsPerMonth)
+            overagePercent = number(.overagePercent)
+        }
 
         var input: SeatPolicyInput {
-            SeatPolicyInput(seatMode: seatMode, leaseWindowDays: leaseWindowDays?.value, deactivationsPerMonth: deactivationsPerMonth?.value,
-                            overagePercent: overagePercent?.value)
+            SeatPolicyInput(seatMode: seatMode, leaseWindowDays: leaseWindowDays, deactivationsPerMonth: deactivationsPerMonth,
+                            overagePercent: overagePercent)
         }
     }
 
@@ -42,10 +57,6 @@ struct LicenseAPIController {
         var expires: String?
         var key: String?
         var downloads: [String: String]?
-        var seatMode: String?
-        var leaseWindowDays: WholeNumber<SeatPolicyInput.LeaseWindowDays>?
-        var deactivationsPerMonth: WholeNumber<SeatPolicyInput.DeactivationsPerMonth>?
-        var overagePercent: WholeNumber<SeatPolicyInput.OveragePercent>?
     }
 
     struct InviteBody: Content {
@@ -106,8 +117,8 @@ struct LicenseAPIController {
         let body = try req.content.decode(CreateLicenseKey.self)
         var input = LicenseKeyInput(name: body.name ?? "", product: body.product ?? "", seats: body.seats, expires: body.expires,
                                     secret: body.key, downloads: body.downloads ?? [:])
-        input.seatPolicy = SeatPolicyBody(seatMode: body.seatMode, leaseWindowDays: body.leaseWindowDays,
-                                          deactivationsPerMonth: body.deactivationsPerMonth, overagePercent: body.overagePercent).input
+        // The same body read again for its seat policy fields.
+        input.seatPolicy = try req.content.decode(SeatPolicyBody.self).input
         let key = try await LicenseKeyStore.create(try input.validate().get(), organizationID: context.organizationID,
                                                    actor: context.actor, secretBox: req.herald.secretBox, on: req.db)
         return try await Self.dto(key, used: 0).encodeResponse(status: .created, for: req)

@@ -12,10 +12,6 @@ struct SeatPolicyInput: Sendable {
     /// Percent over the seats that may still activate, flagged as excess (`SeatPolicy`).
     var overagePercent: Int?
 
-    enum LeaseWindowDays: WholeNumberRange { static let range = SeatLease.windowDays }
-    enum DeactivationsPerMonth: WholeNumberRange { static let range = SeatLease.deactivationsPerMonth }
-    enum OveragePercent: WholeNumberRange { static let range = SeatPolicy.overagePercentRange }
-
     init(seatMode: String? = nil, leaseWindowDays: Int? = nil, deactivationsPerMonth: Int? = nil, overagePercent: Int? = nil) {
         self.seatMode = seatMode
         self.leaseWindowDays = leaseWindowDays
@@ -50,7 +46,7 @@ struct SeatPolicyInput: Sendable {
         var summary: String {
             let mode = leaseWindowDays.map { "leased, \($0)-day heartbeat window" } ?? "node-locked"
             return "\(mode), \(deactivationsPerMonth) deactivations from the client per 30 days"
-                + (overagePercent > 0 ? ", \(overagePercent) % overage" : ", no overage")
+                + (overagePercent > 0 ? ", \(overagePercent) % overage" : "")
         }
 
         /// Writes the policy into the key's fields (unsaved).
