@@ -127,3 +127,67 @@ struct OverageTests {
         }
     }
 }
+
+/// The console side of overage and seat alerts: the key page's form, its highlight, the new-key form's policy.
+@Suite("Seat overage and alerts in the console")
+struct OverageConsoleTests {
+    @Test("the key page's form sets the overage, refuses 101 and letters naming the field, and the page highlights a full key")
+    func keyPage() async throws {
+        try await withHerald { app in
+            // given: 5 seats, 4 people activated
+            var browser = BrowserSession(app)
+            try await browser.signInAsNewAdministrator()
+            let organization = try #require(try await Organization.query(on: app.db).first())
+            let invited = try await LicenseFixtures.invite(app, organization: organization, seats: 5, people: 7)
+            for (index, code) in invited.codes.prefix(4).enumerated() {
+                _ = try await LicenseFixtures.activate(app, code: code, fingerprint: "fp-page-\(index)")
+            }
+            let page = "/console/licenses/\(try invited.key.requireID())"
+
+            // when
+            let nearLimit = try await browser.get(page)
+            let tooMuch = try await browser.post(page + "/seat-policy", form: ["overage_percent": "101"], csrfFrom: page)
+            let letters = try await browser.post(page + "/seat-policy", form: ["overage_percent": "ten"], csrfFrom: page)
+            let saved = try await browser.post(page + "/seat-policy", form: ["overage_percent": "20"], csrfFrom: page)
+            for (index, code) in invited.codes.dropFirst(4).prefix(2).enumerated() {
+                _ = try await LicenseFixtures.activate(app, code: code, fingerprint: "fp-page-more-\(index)")
+            }
+            let full = try await browser.get(page)
+
+            // then
+            #expect(nearLimit.body.string.contains(#"data-level="near-limit" class="attention""#))
+            for refused in [tooMuch, letters] {
+                #expect(refused.status == .badRequest)
+                #expect(refused.body.string.contains("overagePercent: must be between 0 and 100"))
+            }
+            #expect(saved.status == .seeOther, "\(saved.body.string)")
+            #expect(full.body.string.contains(#"data-level="full" class="attention""#))
+            #expect(full.body.string.contains("up to 6 with the 20 % overage"))
+            #expect(full.body.string.components(separatedBy: #"<strong class="excess">excess</strong>"#).count - 1 == 1)
+            let stored = try #require(try await LicenseKey.find(try invited.key.requireID(), on: app.db))
+            #expect(stored.overagePercent == 20)
+        }
+    }
+
+    @Test("the new-key form takes the seat policy, and names a bad field without creating the key")
+    func newKeyForm() async throws {
+        try await withHerald { app in
+            // given
+            var browser = BrowserSession(app)
+            try await browser.signInAsNewAdministrator()
+            let form = ["name": "Lab", "product": "Herald Pro", "seats": "10", "seat_mode": "leased", "lease_window_days": "14",
+                        "deactivations_per_month": "1"]
+            // when
+            let refused = try await browser.post("/console/licenses", form: form.merging(["overage_percent": "-5"]) { $1 }, csrfFrom: "/console/licenses")
+            let created = try await browser.post("/console/licenses", form: form.merging(["overage_percent": "10"]) { $1 }, csrfFrom: "/console/licenses")
+            // then
+            #expect(refused.status == .badRequest)
+            #expect(refused.body.string.contains("overagePercent: must be between 0 and 100"))
+            #expect(created.status == .seeOther, "\(created.body.string)")
+            let keys = try await LicenseKey.query(on: app.db).all()
+            #expect(keys.count == 1)
+            let key = try #require(keys.first)
+            #expect(key.seatMode == .leased && key.leaseWindow == 14 && key.deactivationsPerMonth == 1 && key.overagePercent == 10)
+        }
+    }
+}

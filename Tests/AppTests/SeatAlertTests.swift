@@ -29,6 +29,11 @@ struct SeatAlertTests {
             let (_, otherKey) = try await LicenseFixtures.key(app, organization: invited.organization, seats: 5)
             let people = try await SeatAlertPeople.add(app, organization: invited.organization, key: invited.key, otherKey: otherKey)
             let codes = invited.codes
+            _ = try await app.herald.webhookEndpoints(organizationID: try invited.organization.requireID(), actor: .commandLine).create(
+                WebhookEndpointInput(url: "https://hooks.example.com/herald", eventTypes: ["seats.near_limit", "seats.full"]), on: app.db)
+            @Sendable func events(_ type: WebhookEventType) async throws -> Int {
+                try await WebhookDelivery.query(on: app.db).filter(\.$eventType == type.rawValue).count()
+            }
 
             // when: everyone activates at once, through every instance
             let statuses = try await SeatLeaseRaceTests.race(instances, Array(0..<30)) { app, client in
@@ -44,6 +49,8 @@ struct SeatAlertTests {
             #expect(try await people.strayMail(app) == 0)
             let alerts = try await AuditEvent.query(on: app.db).filter(\.$action == .licenseSeatAlertSent).all()
             #expect(alerts.filter { $0.details?.hasPrefix("seats-") == true }.count == 2, "\(alerts.map(\.details))")
+            #expect(try await events(.seatsNearLimit) == 1)
+            #expect(try await events(.seatsFull) == 1)
 
             // when: use falls to 9 (below full) and the key fills again
             try await Self.deactivate(app, invited.key, count: 1)
@@ -51,6 +58,7 @@ struct SeatAlertTests {
             // then: a second full email, no second 80 % one (use never fell below 80 %)
             #expect(try await people.expect(app, .seatsFull, key: invited.key, used: 10, times: 2))
             #expect(try await people.expect(app, .seatsNearLimit, key: invited.key, used: 8, times: 1))
+            #expect(try await events(.seatsFull) == 2)
 
             // when: use falls to 7 (below 80 %) and climbs back to 8
             try await Self.deactivate(app, invited.key, count: 3)
