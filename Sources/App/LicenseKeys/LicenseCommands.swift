@@ -82,7 +82,8 @@ struct LicenseListCommand: OrganizationCommand {
         let used = try await LicenseKeyStore.usedSeats(keyIDs: keys.map { try $0.requireID() }, on: app.db)
         context.console.print("name\tproduct\tseats used/total\texpires\tseat policy")
         for key in keys {
-            let policy = key.leaseWindow.map { "leased (\($0) days)" } ?? key.seatMode.rawValue
+            let policy = (key.leaseWindow.map { "leased (\($0) days)" } ?? key.seatMode.rawValue)
+                + (key.overagePercent > 0 ? ", \(key.overagePercent) % overage" : "")
             context.console.print("\(key.name)\t\(key.product)\t\(used[try key.requireID()] ?? 0)/\(key.seats)\t\(DisplayDate.expiry(key.expiresAt))\t\(policy)")
         }
     }

@@ -77,9 +77,11 @@ struct SeatAlerts: Sendable {
         var mails: [OutgoingMail] = []
         for alert in alerts {
             for account in recipients {
+                // Addresses were checked when the accounts were made; one that no longer parses must not stop the activation.
+                guard let address = try? EmailAddress(account.email) else { continue }
                 let language = Language(code: account.language ?? "en") ?? .en
                 let content = SeatAlertEmail.content(alert, facts, language: language, catalog: catalog)
-                mails.append(mailer.composer.mail(content, from: sender, to: Mailbox(address: try EmailAddress(account.email), displayName: account.name),
+                mails.append(mailer.composer.mail(content, from: sender, to: Mailbox(address: address, displayName: account.name),
                                                   organizationID: organizationID))
             }
             try await AuditLog.record(
