@@ -95,7 +95,6 @@ struct LicensePolicyCommand: OrganizationCommand {
     struct Signature: OrganizationSignature {
         @Option(name: "organization", help: "The organization's name") var organization: String?
         @Option(name: "name", help: "The license key's name") var name: String?
-
         @Option(name: "seat-mode", help: "node-locked (a seat stays with its computer) or leased (freed when it stops checking in)")
         var seatMode: String?
         @Option(name: "lease-days", help: "Leased seats: days without a check-in before the seat is freed (1-365)") var leaseDays: String?
