@@ -94,4 +94,32 @@ struct SeatAlertTests {
             #expect(try await people.strayMail(app) == 0)
         }
     }
+
+    @Test("checks racing outside the seat lock, through every instance, still send a crossing once: the unique row decides")
+    func uniqueRowDecidesWithoutTheLock() async throws {
+        try await withHerald { app in try await SeatLeaseRaceTests.withInstances(of: app) { instances in
+            // given: a full 1-seat key whose alert rows were removed, as if nobody had checked it yet
+            let invited = try await LicenseFixtures.invite(app, seats: 1, people: 1)
+            #expect(try await LicenseFixtures.activate(app, code: invited.codes[0], fingerprint: "fp-unique").status == .created)
+            try await SeatAlertRecord.query(on: app.db).delete()
+            let people = try await SeatAlertPeople.add(app, organization: invited.organization, key: invited.key)
+            let keyID = try invited.key.requireID()
+
+            // when: 20 checks at once, each in a transaction of its own
+            let mailed = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for index in 0..<20 {
+                    let instance = instances[index % instances.count]
+                    group.addTask { try await instance.db.transaction { try await instance.herald.seatAlerts.check(keyID: keyID, on: $0) } }
+                }
+                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+
+            // then: one of them sent, one full email each, both rows recorded once
+            #expect(mailed == 1)
+            let full = try await people.counts(app, .seatsFull, key: invited.key, used: 1)
+            #expect(full.values.allSatisfy { $0 == 1 }, "\(full)")
+            let rows = try await SeatAlertRecord.query(on: app.db).all().map(\.alert)
+            #expect(rows.sorted { $0.rawValue < $1.rawValue } == [.seatsFull, .seatsNearLimit])
+        } }
+    }
 }
