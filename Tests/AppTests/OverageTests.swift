@@ -66,6 +66,7 @@ struct OverageTests {
             // when
             let keys = try await app.testing().sendRequest(.GET, "/api/v1/license-keys", headers: admin.headers)
             let installations = try await app.testing().sendRequest(.GET, "/api/v1/license-keys/\(keyID)/installations", headers: admin.headers)
+            let csv = try await app.testing().sendRequest(.GET, "/api/v1/license-keys/\(keyID)/installations/export.csv", headers: admin.headers)
 
             // then
             let key = try #require(try keys.content.decode([LicenseAPIController.LicenseKeyDTO].self).first { $0.id == keyID })
@@ -73,6 +74,9 @@ struct OverageTests {
             let rows = try installations.content.decode([LicenseAPIController.InstallationDTO].self)
             #expect(rows.count == 3)
             #expect(rows.filter(\.excess).count == 1)
+            let lines = csv.body.string.split(separator: "\r\n")
+            #expect(lines.first?.hasSuffix(",certificate_serial,excess") == true, "\(lines.first ?? "")")
+            #expect(lines.filter { $0.hasSuffix(",yes") }.count == 1)
         }
     }
 
