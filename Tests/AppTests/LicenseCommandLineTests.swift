@@ -175,6 +175,37 @@ struct LicenseCommandLineTests {
                 "\(juggling.stderr)")
     }
 
+    @Test("herald license create takes the seat policy with an overage; herald license policy refuses a bad overage naming --overage")
+    func overageFromTheCommandLine() async throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // given
+        let (server, environment, _) = try await serveWithAdministrator()
+        defer { server.terminate(); server.waitUntilExit() }
+        let create = ["license", "create", "--organization", "Acme", "--product", "Herald Pro", "--seats", "10"]
+
+        // when
+        let badCreate = try HeraldProcess.run(create + ["--name", "Bad", "--overage", "150"], environment: environment)
+        let created = try HeraldProcess.run(create + ["--name", "Lab", "--seat-mode", "leased", "--lease-days", "5", "--overage", "20"],
+                                            environment: environment)
+        let refusals = try ["101", "ten", "99999999999999999999999", "2.5"].map {
+            try HeraldProcess.run(["license", "policy", "--organization", "Acme", "--name", "Lab", "--overage", $0], environment: environment)
+        }
+        let list = try HeraldProcess.run(["license", "list", "--organization", "Acme"], environment: environment)
+
+        // then
+        #expect(badCreate.status != 0)
+        #expect(badCreate.stderr.contains("--overage: must be between 0 and 100"), "\(badCreate.stderr)")
+        #expect(created.status == 0, "\(created.stderr)")
+        #expect(created.stdout.contains("leased, 5-day heartbeat window, 3 deactivations from the client per 30 days, 20 % overage"), "\(created.stdout)")
+        for refused in refusals {
+            #expect(refused.status != 0)
+            #expect(refused.stderr.contains("--overage: must be between 0 and 100"), "\(refused.stderr)")
+        }
+        #expect(list.stdout.contains("Lab\tHerald Pro\t0/10"))
+        #expect(list.stdout.contains("leased (5 days), 20 % overage"), "\(list.stdout)")
+        #expect(!list.stdout.contains("Bad\t"))
+    }
+
     /// Deactivates the installation the certificate names (`sub`, `licenseKeyID`) through the API, as an
     /// administrator's script would.
     private func deactivate(certificate: String, port: Int, bearer: String) async throws {

@@ -122,11 +122,13 @@ struct ServeLifecycle: LifecycleHandler {
         app.herald.sessionSweeper.start(settings: configuration.sessions, database: app.db, logger: app.logger)
         app.herald.directorySyncs.start(services: app.herald, database: app.db)
         app.herald.leaseSweeper.start(seatLock: app.herald.seatLock, clock: app.herald.clock, database: app.db, logger: app.logger)
+        app.herald.expiryWarnings.start(seatLock: app.herald.seatLock, alerts: app.herald.seatAlerts, database: app.db, logger: app.logger)
     }
 
     func shutdownAsync(_ app: Application) async {
         await app.herald.directorySyncs.stop()
         await app.herald.leaseSweeper.stop()
+        await app.herald.expiryWarnings.stop()
         await app.herald.sessionSweeper.stop()
         await app.herald.deliveryWorker.stop()
         await app.herald.webhookWorker.stop()

@@ -24,6 +24,8 @@ package final class HeraldServices: Sendable {
     let hotReads: HotReads
     /// Activations of one license key, one at a time (`SeatLock`); also deactivating and blocking installations.
     let seatLock: SeatLock
+    /// Seat alerts and expiry warnings (`SeatAlerts`), checked under `seatLock` and by `expiryWarnings`.
+    let seatAlerts: SeatAlerts
     /// Install invitation batches of one license key, one at a time (`InstallInvitationBatch`).
     package let installInvitationTurns = WriteQueue()
     let activation: Activation
@@ -42,6 +44,8 @@ package final class HeraldServices: Sendable {
     let sessionSweeper = SessionSweeper()
     /// Frees leased seats whose computers stopped checking in (`LeaseSweeper`), started by `herald serve`.
     let leaseSweeper = LeaseSweeper()
+    /// Emails keys' administrators 30 and 7 days before a key expires (`ExpiryWarnings`), started by `herald serve`.
+    let expiryWarnings = ExpiryWarnings()
     /// Heartbeats and deactivation from installed computers (`InstallationCheckIn`).
     let checkIn: InstallationCheckIn
     /// Directory imports written after their upload was answered (`DirectoryImportJobs`).
@@ -61,7 +65,6 @@ package final class HeraldServices: Sendable {
 
     init(configuration: Configuration, secretKey: String, catalog: MessageCatalog, database: any Database, writeQueue: WriteQueue,
          group: any EventLoopGroup, logger: Logger) {
-        self.seatLock = SeatLock(queue: writeQueue)
         self.catalog = catalog
         self.configuration = configuration
         self.clock = configuration.clock
@@ -72,14 +75,6 @@ package final class HeraldServices: Sendable {
         self.tokenRedemptionLimiter = RateLimiter(limit: 30, window: 15 * 60)
         self.eventLoopGroup = group
         self.hotReads = HotReads(database: configuration.database, logger: logger)
-        self.activation = Activation(
-            reads: hotReads, signers: ActivationSigners(secretBox: secretBox), seatLock: seatLock, publicURL: configuration.publicURL,
-            clock: configuration.clock, installationKeys: InstallationKeys(serverSecret: secretKey)
-        )
-        self.checkIn = InstallationCheckIn(seatLock: seatLock, reads: hotReads, clock: configuration.clock,
-                                           writes: HeartbeatWrites(database: database))
-        self.pageSkeletons = PageSkeletons(enabled: !configuration.reloadViews)
-        self.logger = logger
         let host = configuration.publicURL.host ?? "localhost"
         let renderer = MessageRenderer(messageIDDomain: host)
         let outboxSealer = OutboxSealer(serverSecret: secretKey)
@@ -97,6 +92,16 @@ package final class HeraldServices: Sendable {
                                                                     dkim: DKIMSigners(secretBox: secretBox)),
             worker: deliveryWorker
         )
+        self.seatAlerts = SeatAlerts(mailer: mailer, publicURL: configuration.publicURL, clock: configuration.clock)
+        self.seatLock = SeatLock(queue: writeQueue, alerts: seatAlerts)
+        self.activation = Activation(
+            reads: hotReads, signers: ActivationSigners(secretBox: secretBox), seatLock: seatLock, publicURL: configuration.publicURL,
+            clock: configuration.clock, installationKeys: InstallationKeys(serverSecret: secretKey)
+        )
+        self.checkIn = InstallationCheckIn(seatLock: seatLock, reads: hotReads, clock: configuration.clock,
+                                           writes: HeartbeatWrites(database: database))
+        self.pageSkeletons = PageSkeletons(enabled: !configuration.reloadViews)
+        self.logger = logger
         self.webhookWorker = WebhookWorker(
             database: database, settings: configuration.webhooks, sender: WebhookSender(group: group, settings: configuration.webhooks),
             secretBox: secretBox, mailer: mailer, logger: logger

@@ -25,6 +25,10 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
     case licenseCreated = "license.created"
     case licenseKeyViewed = "license.key_viewed"
     case licenseSeatPolicyChanged = "license.seat_policy_changed"
+    /// A seat alert emailed to the key's administrators (`SeatAlerts`).
+    case licenseSeatAlertSent = "license.seat_alert_sent"
+    /// An expiry warning emailed to the key's administrators (`ExpiryWarnings`).
+    case licenseExpiryWarningSent = "license.expiry_warning_sent"
     case licenseInvitationsSent = "license.invitations.sent"
     case licenseInvitationsExported = "license.invitations.exported"
 

@@ -93,7 +93,7 @@ struct Activation: Sendable {
             if let expiry = key.expiresAt, now >= expiry { throw ActivationError.keyExpired(expiry) }
             let used = try await Installation.query(on: db).filter(\.$licenseKey.$id == keyID)
                 .filter(\.$status == .active).count()
-            guard SeatPolicy().canActivate(seats: key.seats, used: used) else { throw ActivationError.noFreeSeat(seats: key.seats) }
+            guard key.seatPolicy.canActivate(seats: key.seats, used: used) else { throw ActivationError.noFreeSeat(seats: key.seats) }
 
             let installation = Installation()
             installation.id = UUID()
@@ -106,6 +106,7 @@ struct Activation: Sendable {
             installation.serialNumber = machine.serialNumber
             installation.macAddress = machine.macAddress
             installation.status = .active
+            installation.excess = key.seatPolicy.isExcess(seatNumber: used + 1, seats: key.seats)
             installation.certificateSerial = RandomHex.make128()
             installation.activatedAt = InstallationCheckIn.wholeSeconds(now)
             installation.lastSeenAt = installation.activatedAt
@@ -121,6 +122,7 @@ struct Activation: Sendable {
             try await AuditLog.record(
                 on: db, installation: installation, key: key, action: .installationActivated,
                 details: "key \(key.name), invitation to \(invitation.email), seat \(used + 1) of \(key.seats)"
+                    + (installation.excess ? " (excess, within the \(key.overagePercent) % overage)" : "")
             )
             try await WebhookEvents.emit(.activationSucceeded, organizationID: key.$organization.id, on: db, now: now) {
                 WebhookPayload.Installation(installationId: installation.id, licenseKeyId: keyID, status: "active",

@@ -85,6 +85,7 @@ package enum InstallInvitationBatch {
             mailer: mailer, secrets: secrets,
             signing: try await mailer.outbox.dkim?.signing(for: [organizationID], on: db) ?? .none
         )
+        let alerts = SeatAlerts(mailer: mailer, publicURL: secrets.publicURL, clock: SystemWallClock())
         // Batches for one key take turns in this application, so that two requests inviting the same address at once
         // cannot both see it free. The chunks are separate transactions: one for 100,000 people held SQLite's single
         // writer for seconds, and every other organization's write waited behind it.
@@ -98,20 +99,25 @@ package enum InstallInvitationBatch {
             // Pipelined: the next chunk's codes, hashes and emails are made on other cores while this one is inserted.
             var upcoming = chunks.first.map { chunk in Task { try await batch.prepare(chunk) } }
             var done = 0
+            var mailed = false
             for index in chunks.indices {
                 guard let prepared = try await upcoming?.value else { break }
                 upcoming = index + 1 < chunks.count ? Task { [chunk = chunks[index + 1]] in try await batch.prepare(chunk) } : nil
-                try await db.transaction { db in
+                let last = index == chunks.count - 1
+                mailed = try await db.transaction { db in
                     try await BulkInsert.prepareConnection(db)
                     let now = Date()
                     try await BulkInsert.invitations(prepared.invitations, on: db, now: now)
                     try await BulkInsert.activationCodes(prepared.codes, on: db, now: now)
                     try await BulkInsert.outboxMessages(prepared.messages, on: db, now: now)
                     try await WebhookEvents.emitCreated(prepared.invitations, organizationID: organizationID, on: db, now: now)
+                    // With the last chunk: whether the key's pending invitations now outnumber its free seats.
+                    return last ? try await alerts.check(keyID: request.keyID, on: db) : false
                 }
                 done += prepared.invitations.count
                 progress(done)
             }
+            if mailed { mailer.wakeDelivery() }
             try await AuditLog.record(
                 on: db, organizationID: organizationID, actor: request.actor, action: .licenseInvitationsSent,
                 targetType: "license_key", targetID: request.keyID, targetLabel: key.name,

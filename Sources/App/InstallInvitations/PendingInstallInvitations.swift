@@ -20,12 +20,21 @@ enum PendingInstallInvitations {
 
     /// Normalized addresses with an unexpired, unused install invitation of `keyID`.
     static func addresses(keyID: UUID, now: Date, on db: any Database) async throws -> Set<String> {
-        let rows = try await Invitation.query(on: db)
+        let rows = try await query(keyID: keyID, now: now, on: db).field(\.$email).all()
+        return Set(rows.map { $0.email.lowercased() })
+    }
+
+    /// How many there are: the machines that may still ask for a seat (`SeatAlerts`).
+    static func count(keyID: UUID, now: Date, on db: any Database) async throws -> Int {
+        try await query(keyID: keyID, now: now, on: db).count()
+    }
+
+    private static func query(keyID: UUID, now: Date, on db: any Database) -> QueryBuilder<Invitation> {
+        Invitation.query(on: db)
             .join(ActivationCodeRecord.self, on: \ActivationCodeRecord.$invitation.$id == \Invitation.$id)
             .filter(ActivationCodeRecord.self, \.$licenseKey.$id == keyID)
             .filter(\.$kind == .install).filter(\.$status == .pending)
-            .filter(\.$expiresAt > now).field(\.$email).all()
-        return Set(rows.map { $0.email.lowercased() })
+            .filter(\.$expiresAt > now)
     }
 
     /// The recipients to invite, and those skipped because `pending` holds them.

@@ -11,8 +11,13 @@ import SQLKit
 ///
 /// Within one application `WriteQueue` lines them up first, so they wait without holding a connection; on SQLite in
 /// the same queue as every other write transaction (one writer for the whole file).
+///
+/// Every change of a key's seats runs here, so this is where `SeatAlerts` checks the key's thresholds: in the same
+/// transaction, after the change, so that an alert is recorded and queued exactly when the change commits.
 struct SeatLock: Sendable {
     let queue: WriteQueue
+    /// Nil only where no mail can be sent (never in `herald serve`).
+    var alerts: SeatAlerts? = nil
 
     func withKeyLocked<T: Sendable>(
         _ keyID: UUID, on db: any Database, _ body: @escaping @Sendable (any Database) async throws -> T
@@ -27,7 +32,9 @@ struct SeatLock: Sendable {
                 try await conn.raw("BEGIN IMMEDIATE").run()
                 do {
                     let result = try await body(connection)
+                    let mailed = try await afterChange(keyID, on: connection)
                     try await conn.raw("COMMIT").run()
+                    if mailed { alerts?.mailer.wakeDelivery() }
                     return result
                 } catch {
                     try? await conn.raw("ROLLBACK").run()
@@ -35,12 +42,22 @@ struct SeatLock: Sendable {
                 }
             } }
         }
-        return try await queue.run(key: keyID) {
+        let (result, mailed) = try await queue.run(key: keyID) {
             try await db.transaction { transaction in
                 try await transaction.sql
                     .raw("SELECT id FROM \(ident: LicenseKey.schema) WHERE id = \(bind: keyID) FOR UPDATE").run()
-                return try await body(transaction)
+                let result = try await body(transaction)
+                return (result, try await afterChange(keyID, on: transaction))
             }
         }
+        if mailed { alerts?.mailer.wakeDelivery() }
+        return result
+    }
+
+    /// What every seat change is followed by in its transaction: the excess flags settled, the alerts checked.
+    /// True when alert mail was queued.
+    private func afterChange(_ keyID: UUID, on db: any Database) async throws -> Bool {
+        try await ExcessSeats.settle(keyID: keyID, on: db)
+        return try await alerts?.check(keyID: keyID, on: db) ?? false
     }
 }

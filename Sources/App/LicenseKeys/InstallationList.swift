@@ -27,12 +27,12 @@ struct InstallationList: Sendable {
     func export(keyID: UUID) -> ListExport<Installation> {
         let list = self
         return ListExport(header: ["computer_name", "operating_system", "serial_number", "mac_address", "status",
-                                   "activated", "deactivated", "invitation_email", "certificate_serial"],
+                                   "activated", "deactivated", "invitation_email", "certificate_serial", "excess"],
                           ordering: Self.newestFirst, query: { db in list.query(keyID: keyID, on: db) }) { installation in
             [installation.computerName, installation.operatingSystem, installation.serialNumber ?? "",
              installation.macAddress ?? "", installation.status.rawValue, DisplayDate.format(installation.activatedAt),
              installation.deactivatedAt.map { DisplayDate.format($0) } ?? "", installation.invitation?.email ?? "",
-             installation.certificateSerial]
+             installation.certificateSerial, installation.excess ? "yes" : ""]
         }
     }
 }

@@ -16,12 +16,38 @@ struct LicenseAPIController {
         let seatMode: SeatMode
         let leaseWindowDays: Int?
         let deactivationsPerMonth: Int
+        let overagePercent: Int
+        /// Installations that may hold a seat at once: the seats plus the overage.
+        let seatAllowance: Int
     }
 
-    struct SeatPolicyBody: Content {
+    /// The seat policy fields of `PUT .../seat-policy` and of a new key. A number that is not a whole number in Int's
+    /// range (a fraction, an exponent, 10^21, a string) is read as out of range, so that the validator names every
+    /// bad field at once in its own words, where a plain `Int` made the whole body "not valid JSON".
+    struct SeatPolicyBody: Decodable {
         var seatMode: String?
         var leaseWindowDays: Int?
         var deactivationsPerMonth: Int?
+        var overagePercent: Int?
+
+        enum CodingKeys: String, CodingKey { case seatMode, leaseWindowDays, deactivationsPerMonth, overagePercent }
+
+        init(from decoder: any Decoder) throws {
+            let fields = try decoder.container(keyedBy: CodingKeys.self)
+            func number(_ key: CodingKeys) -> Int? {
+                guard fields.contains(key), (try? fields.decodeNil(forKey: key)) != true else { return nil }
+                return (try? fields.decode(Int.self, forKey: key)) ?? -1
+            }
+            seatMode = try fields.decodeIfPresent(String.self, forKey: .seatMode)
+            leaseWindowDays = number(.leaseWindowDays)
+            deactivationsPerMonth = number(.deactivationsPerMonth)
+            overagePercent = number(.overagePercent)
+        }
+
+        var input: SeatPolicyInput {
+            SeatPolicyInput(seatMode: seatMode, leaseWindowDays: leaseWindowDays, deactivationsPerMonth: deactivationsPerMonth,
+                            overagePercent: overagePercent)
+        }
     }
 
     struct CreateLicenseKey: Content {
@@ -76,6 +102,8 @@ struct LicenseAPIController {
         let lastSeenAt: Date?
         let invitationEmail: String?
         let certificateSerial: String
+        /// Holds a seat beyond the key's count, admitted by its overage.
+        let excess: Bool
     }
 
     func list(_ req: Request) async throws -> [LicenseKeyDTO] {
@@ -87,8 +115,10 @@ struct LicenseAPIController {
     func create(_ req: Request) async throws -> Response {
         let context = try req.api
         let body = try req.content.decode(CreateLicenseKey.self)
-        let input = LicenseKeyInput(name: body.name ?? "", product: body.product ?? "", seats: body.seats, expires: body.expires,
+        var input = LicenseKeyInput(name: body.name ?? "", product: body.product ?? "", seats: body.seats, expires: body.expires,
                                     secret: body.key, downloads: body.downloads ?? [:])
+        // The same body read again for its seat policy fields.
+        input.seatPolicy = try req.content.decode(SeatPolicyBody.self).input
         let key = try await LicenseKeyStore.create(try input.validate().get(), organizationID: context.organizationID,
                                                    actor: context.actor, secretBox: req.herald.secretBox, on: req.db)
         return try await Self.dto(key, used: 0).encodeResponse(status: .created, for: req)
@@ -98,8 +128,7 @@ struct LicenseAPIController {
     func setSeatPolicy(_ req: Request) async throws -> LicenseKeyDTO {
         let key = try await Self.ownKey(req)
         let body = try req.content.decode(SeatPolicyBody.self)
-        let policy = try SeatPolicyInput(seatMode: body.seatMode, leaseWindowDays: body.leaseWindowDays,
-                                         deactivationsPerMonth: body.deactivationsPerMonth).validate(current: key).get()
+        let policy = try body.input.validate(current: key).get()
         let keyID = try key.requireID()
         let changed = try await SeatPolicyInput.apply(policy, to: keyID, actor: req.api.actor, seatLock: req.herald.seatLock,
                                                       now: req.herald.clock.now, on: req.db)
@@ -167,7 +196,8 @@ struct LicenseAPIController {
         return try await list.response(page, for: req) {
             InstallationDTO(id: try $0.requireID(), computerName: $0.computerName, operatingSystem: $0.operatingSystem, serialNumber: $0.serialNumber,
                             macAddress: $0.macAddress, fingerprint: $0.fingerprint, status: $0.status, activatedAt: $0.activatedAt,
-                            deactivatedAt: $0.deactivatedAt, lastSeenAt: $0.lastSeenAt, invitationEmail: $0.invitation?.email, certificateSerial: $0.certificateSerial)
+                            deactivatedAt: $0.deactivatedAt, lastSeenAt: $0.lastSeenAt, invitationEmail: $0.invitation?.email, certificateSerial: $0.certificateSerial,
+                            excess: $0.excess)
         }
     }
 
@@ -200,6 +230,7 @@ struct LicenseAPIController {
     private static func dto(_ key: LicenseKey, used: Int) throws -> LicenseKeyDTO {
         LicenseKeyDTO(id: try key.requireID(), name: key.name, product: key.product, seats: key.seats, usedSeats: used,
                       expiresAt: key.expiresAt, downloads: LicenseKeyStore.downloads(of: key), seatMode: key.seatMode,
-                      leaseWindowDays: key.leaseWindow, deactivationsPerMonth: key.deactivationsPerMonth)
+                      leaseWindowDays: key.leaseWindow, deactivationsPerMonth: key.deactivationsPerMonth,
+                      overagePercent: key.overagePercent, seatAllowance: key.seatPolicy.allowance(seats: key.seats))
     }
 }

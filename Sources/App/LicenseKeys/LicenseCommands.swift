@@ -11,7 +11,8 @@ struct LicenseCommands: AsyncCommandGroup {
     ]
 }
 
-/// `herald license create --organization NAME --name KEY-NAME --product P --seats N [--expires YYYY-MM-DD] [--key-stdin]`
+/// `herald license create --organization NAME --name KEY-NAME --product P --seats N [--expires YYYY-MM-DD] [--key-stdin]
+/// [--seat-mode node-locked|leased] [--lease-days N] [--deactivations-per-month N] [--overage PERCENT]`
 struct LicenseCreateCommand: OrganizationCommand {
     struct Signature: OrganizationSignature {
         @Option(name: "organization", help: "The organization's name") var organization: String?
@@ -21,10 +22,20 @@ struct LicenseCreateCommand: OrganizationCommand {
         @Option(name: "expires", help: "Last day the key works, YYYY-MM-DD (optional)") var expires: String?
         @Option(name: "download", help: "Installer URLs for the download page, e.g. macOS=https://...,Windows=https://...") var download: String?
         @Flag(name: "key-stdin", help: "Read the real license key from standard input (otherwise one is generated)") var keyStdin: Bool
+        @Option(name: "seat-mode", help: "node-locked (a seat stays with its computer) or leased (freed when it stops checking in)")
+        var seatMode: String?
+        @Option(name: "lease-days", help: "Leased seats: days without a check-in before the seat is freed (1-365)") var leaseDays: String?
+        @Option(name: "deactivations-per-month", help: "How often a computer may deactivate itself in 30 days (0-100; 0: administrators only)")
+        var deactivationsPerMonth: String?
+        @Option(name: "overage", help: "Percent over the seats that may still activate, flagged as excess (0-100; 0: none)") var overage: String?
+
+        var seatPolicy: SeatPolicyInput {
+            SeatPolicyInput(text: seatMode, leaseWindowDays: leaseDays, deactivationsPerMonth: deactivationsPerMonth, overagePercent: overage)
+        }
     }
 
     /// The validator's fields whose option is named otherwise.
-    static let optionsOfFields = ["key": "key-stdin", "downloads": "download"]
+    static let optionsOfFields = ["key": "key-stdin", "downloads": "download"].merging(LicensePolicyCommand.optionsOfFields) { $1 }
 
     let help = "Add a license key (the real key is stored encrypted and never printed)"
 
@@ -39,15 +50,16 @@ struct LicenseCreateCommand: OrganizationCommand {
         }
         let seats: Int? = signature.seats.map { Int($0) ?? -1 }
         let secret = signature.keyStdin ? try readSecretFromStandardInput() : nil
-        let input = LicenseKeyInput(name: signature.name ?? "", product: signature.product ?? "", seats: seats,
+        var input = LicenseKeyInput(name: signature.name ?? "", product: signature.product ?? "", seats: seats,
                                     expires: signature.expires, secret: secret, downloads: downloads)
+        input.seatPolicy = signature.seatPolicy
         switch input.validate() {
         case .failure(let problems): throw CommandError.fields(problems.problems, options: Self.optionsOfFields)
         case .success(let validated):
             do {
                 let key = try await LicenseKeyStore.create(validated, organizationID: organizationID, actor: .commandLine,
                                                            secretBox: app.herald.secretBox, on: app.db)
-                context.console.print("Created license key '\(key.name)' for \(key.product) with \(key.seats) seat(s).")
+                context.console.print("Created license key '\(key.name)' for \(key.product) with \(key.seats) seat(s): \(validated.seatPolicy.summary).")
             } catch let problems as ValidationProblems {
                 throw CommandError.fields(problems.problems, options: Self.optionsOfFields)
             }
@@ -70,14 +82,15 @@ struct LicenseListCommand: OrganizationCommand {
         let used = try await LicenseKeyStore.usedSeats(keyIDs: keys.map { try $0.requireID() }, on: app.db)
         context.console.print("name\tproduct\tseats used/total\texpires\tseat policy")
         for key in keys {
-            let policy = key.leaseWindow.map { "leased (\($0) days)" } ?? key.seatMode.rawValue
+            let policy = (key.leaseWindow.map { "leased (\($0) days)" } ?? key.seatMode.rawValue)
+                + (key.overagePercent > 0 ? ", \(key.overagePercent) % overage" : "")
             context.console.print("\(key.name)\t\(key.product)\t\(used[try key.requireID()] ?? 0)/\(key.seats)\t\(DisplayDate.expiry(key.expiresAt))\t\(policy)")
         }
     }
 }
 
 /// `herald license policy --organization NAME --name KEY-NAME [--seat-mode node-locked|leased] [--lease-days N]
-/// [--deactivations-per-month N]`: options left out keep the key's values.
+/// [--deactivations-per-month N] [--overage PERCENT]`: options left out keep the key's values.
 struct LicensePolicyCommand: OrganizationCommand {
     struct Signature: OrganizationSignature {
         @Option(name: "organization", help: "The organization's name") var organization: String?
@@ -87,11 +100,13 @@ struct LicensePolicyCommand: OrganizationCommand {
         @Option(name: "lease-days", help: "Leased seats: days without a check-in before the seat is freed (1-365)") var leaseDays: String?
         @Option(name: "deactivations-per-month", help: "How often a computer may deactivate itself in 30 days (0-100; 0: administrators only)")
         var deactivationsPerMonth: String?
+        @Option(name: "overage", help: "Percent over the seats that may still activate, flagged as excess (0-100; 0: none)") var overage: String?
     }
 
-    static let optionsOfFields = ["seatMode": "seat-mode", "leaseWindowDays": "lease-days", "deactivationsPerMonth": "deactivations-per-month"]
+    static let optionsOfFields = ["seatMode": "seat-mode", "leaseWindowDays": "lease-days", "deactivationsPerMonth": "deactivations-per-month",
+                                  "overagePercent": "overage"]
 
-    let help = "Set a license key's seat policy: node-locked or leased, heartbeat window, deactivations from the computer"
+    let help = "Set a license key's seat policy: node-locked or leased, heartbeat window, deactivations from the computer, overage"
 
     func run(for organization: Organization, using context: CommandContext, signature: Signature) async throws {
         let app = context.application
@@ -100,8 +115,8 @@ struct LicensePolicyCommand: OrganizationCommand {
             .filter(\.$name == name).first()
         else { throw CommandError.usage("--name: no license key '\(name)' in \(organization.name)") }
         // Not a whole number: out of range, which the validator words like the API.
-        let input = SeatPolicyInput(seatMode: signature.seatMode, leaseWindowDays: signature.leaseDays.map { Int($0) ?? -1 },
-                                    deactivationsPerMonth: signature.deactivationsPerMonth.map { Int($0) ?? -1 })
+        let input = SeatPolicyInput(text: signature.seatMode, leaseWindowDays: signature.leaseDays,
+                                    deactivationsPerMonth: signature.deactivationsPerMonth, overagePercent: signature.overage)
         switch input.validate(current: key) {
         case .failure(let problems): throw CommandError.fields(problems.problems, options: Self.optionsOfFields)
         case .success(let policy):

@@ -15,6 +15,8 @@ struct LicenseKeyController {
         let active: Bool
         let activated: String
         let lastSeen: String
+        /// Holds a seat beyond the key's count, within its overage.
+        let excess: Bool
         let invitation: String
     }
 
@@ -46,25 +48,27 @@ struct LicenseKeyController {
         let seatMode: String
         let leaseWindowDays: Int
         let deactivationsPerMonth: Int
+        let overagePercent: Int
+        /// Installations that may hold a seat at once: the seats plus the overage.
+        let allowance: Int
+        /// `ok`, `near-limit` (80 % used) or `full`, highlighted like on the dashboard.
+        let level: String
         let seatModes: [String]
         let policyErrors: [String]
         /// The organization's JWK Set, carried with an offline response (`LicenseKeyController.offlineActivation`).
         let publicKeyURL: String
     }
 
+    /// The seat policy fields, on the key page and in the new-key form.
     struct SeatPolicyForm: Content {
         var seat_mode: String?
         var lease_window_days: String?
         var deactivations_per_month: String?
+        var overage_percent: String?
 
-        /// Empty keeps the key's value; anything not a whole number is out of range, and the validator says so.
         var input: SeatPolicyInput {
-            func number(_ text: String?) -> Int? {
-                guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
-                return Int(text) ?? -1
-            }
-            return SeatPolicyInput(seatMode: seat_mode, leaseWindowDays: number(lease_window_days),
-                                   deactivationsPerMonth: number(deactivations_per_month))
+            SeatPolicyInput(text: seat_mode, leaseWindowDays: lease_window_days, deactivationsPerMonth: deactivations_per_month,
+                            overagePercent: overage_percent)
         }
     }
 
@@ -116,7 +120,8 @@ struct LicenseKeyController {
             InstallationRow(id: try $0.requireID().uuidString, computerName: $0.computerName, operatingSystem: $0.operatingSystem,
                             serialNumber: $0.serialNumber ?? "—", macAddress: $0.macAddress ?? "—", status: $0.status,
                             active: $0.status == .active, activated: DisplayDate.format($0.activatedAt),
-                            lastSeen: $0.lastSeenAt.map { DisplayDate.format($0) } ?? "—", invitation: $0.invitation?.email ?? "—")
+                            lastSeen: $0.lastSeenAt.map { DisplayDate.format($0) } ?? "—", excess: $0.excess,
+                            invitation: $0.invitation?.email ?? "—")
         }
         let blocked = try await BlockedComputer.query(on: req.db).filter(\.$licenseKey.$id == keyID).all().map(\.fingerprint)
         let downloads = LicenseKeyStore.downloads(of: key).sorted { $0.key < $1.key }.map { ["platform": $0.key, "url": $0.value] }
@@ -129,6 +134,8 @@ struct LicenseKeyController {
             batches: try await batches(keyID: keyID, organizationID: context.organizationID, on: req.db),
             isAdministrator: context.isAdministrator, secret: secret, seatMode: key.seatMode.rawValue,
             leaseWindowDays: key.leaseWindowDays ?? SeatLease.defaultWindowDays, deactivationsPerMonth: key.deactivationsPerMonth,
+            overagePercent: key.overagePercent, allowance: key.seatPolicy.allowance(seats: key.seats),
+            level: SeatUsage(seats: key.seats, used: used, invited: 0).level.rawValue,
             seatModes: SeatMode.allCases.map(\.rawValue), policyErrors: policyErrors,
             publicKeyURL: ActivationURLs.publicKeys(organizationID: key.$organization.id, base: req.herald.activation.publicURL)
         ))

@@ -16,6 +16,8 @@ package struct LicenseKeyInput: Sendable {
     /// The real key; generated when empty.
     package var secret: String?
     package var downloads: [String: String] = [:]
+    /// Node-locked or leased, heartbeat window, deactivations, overage: left out, the defaults.
+    var seatPolicy = SeatPolicyInput()
 
     package init(name: String, product: String, seats: Int?, expires: String? = nil, secret: String? = nil,
                  downloads: [String: String] = [:]) {
@@ -34,6 +36,7 @@ package struct LicenseKeyInput: Sendable {
         let expiresAt: Date?
         let secret: String
         let downloads: [String: String]
+        let seatPolicy: SeatPolicyInput.Validated
     }
 
     /// Every problem at once, each starting with the field's name.
@@ -71,10 +74,12 @@ package struct LicenseKeyInput: Sendable {
             }
             cleanDownloads[platform] = url
         }
-        guard problems.isEmpty, let seats else { return .failure(ValidationProblems(problems)) }
+        let policy = seatPolicy.validateForNewKey()
+        if case .failure(let policyProblems) = policy { problems += policyProblems.problems }
+        guard problems.isEmpty, let seats, case .success(let validatedPolicy) = policy else { return .failure(ValidationProblems(problems)) }
         return .success(Validated(
             name: name, product: product, seats: seats, expiresAt: expiresAt,
-            secret: secret.isEmpty ? Self.generateSecret() : secret, downloads: cleanDownloads
+            secret: secret.isEmpty ? Self.generateSecret() : secret, downloads: cleanDownloads, seatPolicy: validatedPolicy
         ))
     }
 

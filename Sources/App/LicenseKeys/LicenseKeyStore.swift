@@ -20,13 +20,14 @@ package enum LicenseKeyStore {
         key.seats = input.seats
         key.expiresAt = input.expiresAt
         key.secretCiphertext = try secretBox.seal(input.secret)
+        input.seatPolicy.set(on: key)
         key.downloads = input.downloads.isEmpty ? nil : String(decoding: try JSONEncoder().encode(input.downloads), as: UTF8.self)
         try await db.transaction { db in
             try await key.create(on: db)
             try await ActivationSigningKeys.ensure(organizationID: organizationID, secretBox: secretBox, on: db)
             try await AuditLog.record(
                 on: db, organizationID: organizationID, actor: actor, action: .licenseCreated, targetType: "license_key",
-                targetID: key.id, targetLabel: key.name, details: "\(key.product), \(key.seats) seats"
+                targetID: key.id, targetLabel: key.name, details: "\(key.product), \(key.seats) seats, \(input.seatPolicy.summary)"
             )
         }
         return key

@@ -31,13 +31,22 @@ struct LicensesController {
         var download_macos: String?
         var download_windows: String?
         var download_linux: String?
+        var seat_mode: String?
+        var lease_window_days: String?
+        var deactivations_per_month: String?
+        var overage_percent: String?
 
         var input: LicenseKeyInput {
-            LicenseKeyInput(
+            var input = LicenseKeyInput(
                 name: name ?? "", product: product ?? "", seats: seats.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) },
                 expires: expires, secret: key,
                 downloads: ["macOS": download_macos ?? "", "Windows": download_windows ?? "", "Linux": download_linux ?? ""]
             )
+            input.seatPolicy = LicenseKeyController.SeatPolicyForm(
+                seat_mode: seat_mode, lease_window_days: lease_window_days, deactivations_per_month: deactivations_per_month,
+                overage_percent: overage_percent
+            ).input
+            return input
         }
     }
 
@@ -49,7 +58,9 @@ struct LicensesController {
         let context = try req.console
         guard context.isAdministrator else { throw Abort(.forbidden, reason: "Only account administrators can add license keys.") }
         let form = try req.content.decode(CreateForm.self)
-        let echo = ["name": form.name ?? "", "product": form.product ?? "", "seats": form.seats ?? "", "expires": form.expires ?? ""]
+        let echo = ["name": form.name ?? "", "product": form.product ?? "", "seats": form.seats ?? "", "expires": form.expires ?? "",
+                    "seat_mode": form.seat_mode ?? "", "lease_window_days": form.lease_window_days ?? "",
+                    "deactivations_per_month": form.deactivations_per_month ?? "", "overage_percent": form.overage_percent ?? ""]
         do {
             var input = form.input
             if let seats = form.seats, !seats.isEmpty, input.seats == nil { input.seats = -1 }

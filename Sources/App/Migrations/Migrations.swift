@@ -48,5 +48,7 @@ enum HeraldMigrations {
         UpdateLicenseKeyAddSeatLeases(),
         CreateDKIMKey(),
         CreateWebhooks(),
+        CreateSeatAlert(),
+        UpdateLicenseKeyAddOverage(),
     ]
 }

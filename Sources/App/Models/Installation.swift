@@ -30,6 +30,8 @@ package final class Installation: Model, @unchecked Sendable {
     @OptionalField(key: "last_seen_at") var lastSeenAt: Date?
     /// True when the computer itself freed the seat (`herald activate --deactivate`): what the key's limit counts.
     @OptionalField(key: "deactivated_by_client") var deactivatedByClient: Bool?
+    /// Holds a seat beyond the key's count, admitted by its overage allowance: flagged in the console and the API.
+    @Field(key: "excess") var excess: Bool
 
-    package init() {}
+    package init() { excess = false }
 }

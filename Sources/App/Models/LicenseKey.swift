@@ -24,6 +24,8 @@ package final class LicenseKey: Model, @unchecked Sendable {
     @OptionalField(key: "lease_window_days") var leaseWindowDays: Int?
     /// Deactivations from the client per computer in 30 days (`SeatLease.deactivationPeriod`); 0: administrators only.
     @Field(key: "deactivations_per_month") var deactivationsPerMonth: Int
+    /// Percent over `seats` that may still activate, flagged as excess (`SeatPolicy`); 0 refuses at `seats`.
+    @Field(key: "overage_percent") var overagePercent: Int
 
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
@@ -31,7 +33,11 @@ package final class LicenseKey: Model, @unchecked Sendable {
     package init() {
         seatMode = .nodeLocked
         deactivationsPerMonth = SeatLease.defaultDeactivationsPerMonth
+        overagePercent = 0
     }
+
+    /// The key's seat arithmetic, with its overage.
+    var seatPolicy: SeatPolicy { SeatPolicy(overagePercent: overagePercent) }
 
     /// The heartbeat window when the key's seats are leased.
     var leaseWindow: Int? { seatMode == .leased ? leaseWindowDays ?? SeatLease.defaultWindowDays : nil }

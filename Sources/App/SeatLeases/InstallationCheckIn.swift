@@ -101,10 +101,11 @@ struct InstallationCheckIn: Sendable {
         }
         let keyID = try key.requireID()
         let used = try await Installation.query(on: db).filter(\.$licenseKey.$id == keyID).filter(\.$status == .active).count()
-        guard SeatPolicy().canActivate(seats: key.seats, used: used) else {
+        guard key.seatPolicy.canActivate(seats: key.seats, used: used) else {
             throw ActivationError.lapsedNoFreeSeat(windowDays: key.leaseWindow ?? SeatLease.defaultWindowDays)
         }
         installation.status = .active
+        installation.excess = key.seatPolicy.isExcess(seatNumber: used + 1, seats: key.seats)
         installation.lastSeenAt = now
         installation.deactivatedAt = nil
         try await installation.save(on: db)

@@ -16,6 +16,10 @@ enum WebhookEventType: String, Codable, Sendable, CaseIterable {
     case activationRefused = "activation.refused"
     case installationDeactivated = "installation.deactivated"
     case installationBlocked = "installation.blocked"
+    /// A key's seat use crossed 80 % (`SeatAlerts`).
+    case seatsNearLimit = "seats.near_limit"
+    /// Every seat of a key is in use (`SeatAlerts`).
+    case seatsFull = "seats.full"
     case directorySyncFinished = "directory.sync_finished"
     /// Sent by "send test event"; every endpoint accepts it whatever its filter.
     case test = "webhook.test"

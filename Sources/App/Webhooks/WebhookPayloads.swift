@@ -66,6 +66,15 @@ enum WebhookPayload {
         let seats: Int
     }
 
+    /// `seats.near_limit` and `seats.full`: the key's seats as they stood when the alert crossed.
+    struct Seats: Encodable, Sendable {
+        let licenseKeyId: UUID
+        let seats: Int
+        let seatsUsed: Int
+        /// Pending install invitations that may still take a seat.
+        let invited: Int
+    }
+
     struct DirectorySync: Encodable, Sendable {
         let source: String
         let succeeded: Bool
