@@ -50,5 +50,6 @@ enum HeraldMigrations {
         CreateWebhooks(),
         CreateSeatAlert(),
         UpdateLicenseKeyAddOverage(),
+        UpdateInvitationAddExpiryAnnouncement(),
     ]
 }

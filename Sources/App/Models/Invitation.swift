@@ -31,6 +31,8 @@ package final class Invitation: Model, @unchecked Sendable {
     /// The first GET of the invitation's link. Mail scanners that follow links set it too, so the dashboard's
     /// "opened" count is an upper bound on people who looked.
     @OptionalField(key: "opened_at") var openedAt: Date?
+    /// When `invitation.expired` was queued for it (`InvitationExpiryAnnouncer`); nil while not announced.
+    @OptionalField(key: "expiry_announced_at") var expiryAnnouncedAt: Date?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 

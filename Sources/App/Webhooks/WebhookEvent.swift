@@ -45,10 +45,17 @@ enum WebhookEvents {
 
     /// `invitation.created` for each of a batch's invitations, in the batch's transaction.
     static func emitCreated(_ invitations: [Invitation], organizationID: UUID, on db: any Database, now: Date) async throws {
+        try await emit(.invitationCreated, eachOf: invitations, organizationID: organizationID, on: db, now: now)
+    }
+
+    /// One `type` event per invitation, their endpoints read once; `status` overrides the stored one (an expired
+    /// invitation is stored as pending: expiry is derived).
+    static func emit(_ type: WebhookEventType, eachOf invitations: [Invitation], organizationID: UUID, status: InvitationStatus? = nil,
+                     on db: any Database, now: Date) async throws {
         let listeners = try await listeners(organizationID: organizationID, on: db)
-        guard listeners.endpoints.contains(where: { $0.accepts(.invitationCreated) }) else { return }
+        guard listeners.endpoints.contains(where: { $0.accepts(type) }) else { return }
         for invitation in invitations {
-            try await listeners.emit(.invitationCreated, on: db, now: now) { WebhookPayload.Invitation(invitation) }
+            try await listeners.emit(type, on: db, now: now) { WebhookPayload.Invitation(invitation, status: status) }
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import HeraldCore
 
 /// The `data` of each event type; the OpenAPI document (components.schemas.Webhook*) describes the same fields.
 /// Field names are a public contract like the type names: add, never rename.
@@ -12,11 +13,11 @@ enum WebhookPayload {
         let expiresAt: Date?
         let batchId: UUID?
 
-        init(_ invitation: App.Invitation) {
+        init(_ invitation: App.Invitation, status: InvitationStatus? = nil) {
             id = invitation.id
             kind = invitation.kind.rawValue
             email = invitation.email
-            status = invitation.status.rawValue
+            self.status = (status ?? invitation.status).rawValue
             expiresAt = invitation.expiresAt
             batchId = invitation.batchID
         }
