@@ -65,6 +65,34 @@ struct HeartbeatWritesTests {
         }
     }
 
+    @Test("check-ins read and written together answer as check-ins read and written one by one, concurrently")
+    func groupedCheckInsMatchPlainOnes() async throws {
+        let clock = ManualClock()
+        try await withHerald({ $0.clock = clock }) { app in
+            // given: the app's check-in (grouped reads on PostgreSQL, grouped writes) and a plain one
+            let (activations, lapsed) = try await Self.installations(app, clock: clock)
+            let grouped = app.herald.checkIn
+            let plain = InstallationCheckIn(seatLock: app.herald.seatLock, reads: app.herald.hotReads, clock: clock, writes: nil, groupedReads: nil)
+            let db = app.db
+            // when: half through each, all at once
+            let answers = try await withThrowingTaskGroup(of: (UUID, InstallationCheckIn.Lease).self) { group in
+                for (index, activation) in activations.enumerated() {
+                    let checkIn = index % 2 == 0 ? grouped : plain
+                    group.addTask { (activation.installationID, try await checkIn.heartbeat(installationID: activation.installationID, on: db)) }
+                }
+                return try await group.reduce(into: [UUID: InstallationCheckIn.Lease]()) { $0[$1.0] = $1.1 }
+            }
+            // then: every seat active and seen now, the lapsed ones taken back, whichever path answered
+            let now = InstallationCheckIn.wholeSeconds(clock.now)
+            #expect(answers.count == activations.count)
+            for (id, lease) in answers {
+                #expect(lease.status == .active && lease.lastSeenAt == now && lease.leaseExpiresAt == now.addingTimeInterval(7 * 86_400))
+                #expect(lease.resumed == lapsed.contains(id))
+            }
+            #expect(try await Installation.query(on: app.db).filter(\.$lastSeenAt == now).count() == activations.count)
+        }
+    }
+
     @Test("heartbeats through the API, concurrently: each told the moment stored; a lapsed seat is taken back under the lock")
     func heartbeatsThroughTheAPI() async throws {
         let clock = ManualClock()

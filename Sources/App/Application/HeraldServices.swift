@@ -46,6 +46,8 @@ package final class HeraldServices: Sendable {
     let leaseSweeper = LeaseSweeper()
     /// Emails keys' administrators 30 and 7 days before a key expires (`ExpiryWarnings`), started by `herald serve`.
     let expiryWarnings = ExpiryWarnings()
+    /// Queues `invitation.expired` once per invitation whose expiry passed (`InvitationExpiryAnnouncer`), started by `herald serve`.
+    let expiryAnnouncer = InvitationExpiryAnnouncer()
     /// Heartbeats and deactivation from installed computers (`InstallationCheckIn`).
     let checkIn: InstallationCheckIn
     /// Directory imports written after their upload was answered (`DirectoryImportJobs`).
@@ -98,8 +100,7 @@ package final class HeraldServices: Sendable {
             reads: hotReads, signers: ActivationSigners(secretBox: secretBox), seatLock: seatLock, publicURL: configuration.publicURL,
             clock: configuration.clock, installationKeys: InstallationKeys(serverSecret: secretKey)
         )
-        self.checkIn = InstallationCheckIn(seatLock: seatLock, reads: hotReads, clock: configuration.clock,
-                                           writes: HeartbeatWrites(database: database))
+        self.checkIn = InstallationCheckIn(seatLock: seatLock, reads: hotReads, clock: configuration.clock, database: database)
         self.pageSkeletons = PageSkeletons(enabled: !configuration.reloadViews)
         self.logger = logger
         self.webhookWorker = WebhookWorker(

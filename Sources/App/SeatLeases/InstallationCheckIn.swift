@@ -16,6 +16,22 @@ struct InstallationCheckIn: Sendable {
     let clock: any WallClock
     /// Check-ins' writes committed together (`HeartbeatWrites`); nil writes each on its own.
     let writes: HeartbeatWrites?
+    /// PostgreSQL: check-ins' reads answered together (`HeartbeatReads`); nil reads each on its own.
+    let groupedReads: HeartbeatReads?
+
+    init(seatLock: SeatLock, reads: HotReads, clock: any WallClock, writes: HeartbeatWrites?, groupedReads: HeartbeatReads?) {
+        self.seatLock = seatLock
+        self.reads = reads
+        self.clock = clock
+        self.writes = writes
+        self.groupedReads = groupedReads
+    }
+
+    /// With both fast paths on `database`: grouped reads only where reads are not on the calling thread (PostgreSQL).
+    init(seatLock: SeatLock, reads: HotReads, clock: any WallClock, database: any Database) {
+        self.init(seatLock: seatLock, reads: reads, clock: clock, writes: HeartbeatWrites(database: database),
+                  groupedReads: reads.readsOnThisThread ? nil : HeartbeatReads(database: database, selection: Self.selection))
+    }
 
     /// The answer to a heartbeat.
     struct Lease: Sendable, Equatable {
@@ -153,7 +169,7 @@ struct InstallationCheckIn: Sendable {
     }
 
     private static let selection = """
-        SELECT n.status, n.license_key_id, n.last_seen_at, k.seat_mode, k.lease_window_days, k.expires_at
+        SELECT n.id, n.status, n.license_key_id, n.last_seen_at, k.seat_mode, k.lease_window_days, k.expires_at
         FROM installations n JOIN license_keys k ON k.id = n.license_key_id
         WHERE n.id
         """
@@ -165,7 +181,8 @@ struct InstallationCheckIn: Sendable {
             row = try reads.firstOnThisThread(Self.selection + " = $1", [installationID.uuidString])
         } else {
             // PostgreSQL compares the uuid column with a uuid, not text: SQLKit binds the UUID itself.
-            row = try await db.sql.raw("\(unsafeRaw: Self.selection) = \(bind: installationID)").first()
+            row = if let groupedReads { try await groupedReads.row(installationID: installationID) }
+                else { try await db.sql.raw("\(unsafeRaw: Self.selection) = \(bind: installationID)").first() }
         }
         // Its key was right, so the installation existed: it was deleted with its organization.
         guard let row else { throw ActivationError.wrongInstallationKey }
