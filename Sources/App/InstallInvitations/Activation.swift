@@ -113,12 +113,16 @@ struct Activation: Sendable {
             try ActivationCertificates.keep(signer: signer, for: installation, key: key, publicURL: publicURL, boundKey: boundKey)
             try await installation.create(on: db)
 
+            // Counted among the key's pending invitations until now (`PendingInstallInvitations`); not so when a
+            // computer that deactivated comes back with its used code.
+            let invitationWasPending = invitation.status == .pending && invitation.expiresAt > now
             code.status = .used
             code.usedAt = now
             try await code.save(on: db)
             invitation.status = .accepted
             invitation.acceptedAt = now
             try await invitation.save(on: db)
+            if invitationWasPending { SeatChange.current?.tookSeatForPendingInvitation() }
             try await AuditLog.record(
                 on: db, installation: installation, key: key, action: .installationActivated,
                 details: "key \(key.name), invitation to \(invitation.email), seat \(used + 1) of \(key.seats)"

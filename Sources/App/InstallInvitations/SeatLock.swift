@@ -31,8 +31,9 @@ struct SeatLock: Sendable {
                 let conn = try connection.sql
                 try await conn.raw("BEGIN IMMEDIATE").run()
                 do {
-                    let result = try await body(connection)
-                    let mailed = try await afterChange(keyID, on: connection)
+                    let change = SeatChange()
+                    let result = try await SeatChange.$current.withValue(change) { try await body(connection) }
+                    let mailed = try await afterChange(keyID, change, on: connection)
                     try await conn.raw("COMMIT").run()
                     if mailed { alerts?.mailer.wakeDelivery() }
                     return result
@@ -46,8 +47,9 @@ struct SeatLock: Sendable {
             try await db.transaction { transaction in
                 try await transaction.sql
                     .raw("SELECT id FROM \(ident: LicenseKey.schema) WHERE id = \(bind: keyID) FOR UPDATE").run()
-                let result = try await body(transaction)
-                return (result, try await afterChange(keyID, on: transaction))
+                let change = SeatChange()
+                let result = try await SeatChange.$current.withValue(change) { try await body(transaction) }
+                return (result, try await afterChange(keyID, change, on: transaction))
             }
         }
         if mailed { alerts?.mailer.wakeDelivery() }
@@ -56,8 +58,8 @@ struct SeatLock: Sendable {
 
     /// What every seat change is followed by in its transaction: the excess flags settled, the alerts checked.
     /// True when alert mail was queued.
-    private func afterChange(_ keyID: UUID, on db: any Database) async throws -> Bool {
+    private func afterChange(_ keyID: UUID, _ change: SeatChange, on db: any Database) async throws -> Bool {
         try await ExcessSeats.settle(keyID: keyID, on: db)
-        return try await alerts?.check(keyID: keyID, on: db) ?? false
+        return try await alerts?.check(keyID: keyID, invitationsAgainstFreeSeatsUnchanged: change.invitationsAgainstFreeSeatsUnchanged, on: db) ?? false
     }
 }

@@ -22,13 +22,21 @@ struct SeatAlerts: Sendable {
     /// Records the alerts that crossed, re-arms those whose condition no longer holds, and queues the emails and
     /// webhook events. True when mail was queued (wake the delivery worker after the commit).
     @discardableResult
-    func check(keyID: UUID, on db: any Database) async throws -> Bool {
+    ///
+    /// `invitationsAgainstFreeSeatsUnchanged` (`SeatChange`): the "invitations outnumber free seats" alert keeps the
+    /// state recorded for it, and the pending invitations are counted only if an email or event is to say how many.
+    func check(keyID: UUID, invitationsAgainstFreeSeatsUnchanged: Bool = false, on db: any Database) async throws -> Bool {
         let now = clock.now
         guard let key = try await LicenseKey.find(keyID, on: db) else { return false }
-        let usage = SeatUsage(seats: key.seats, used: try await LicenseKeyStore.usedSeats(keyID: keyID, on: db),
-                              invited: try await PendingInstallInvitations.count(keyID: keyID, now: now, on: db))
-        let holding = SeatAlert.holding(usage: usage, expiresAt: key.expiresAt, now: now)
+        let used = try await LicenseKeyStore.usedSeats(keyID: keyID, on: db)
+        let pending = { try await PendingInstallInvitations.count(keyID: keyID, now: now, on: db) }
         let recorded = Set(try await SeatAlertRecord.query(on: db).filter(\.$licenseKey.$id == keyID).all().map(\.alert))
+        var usage = SeatUsage(seats: key.seats, used: used, invited: invitationsAgainstFreeSeatsUnchanged ? 0 : try await pending())
+        var holding = SeatAlert.holding(usage: usage, expiresAt: key.expiresAt, now: now)
+        if invitationsAgainstFreeSeatsUnchanged {
+            holding.remove(.invitationsOverFree)
+            if recorded.contains(.invitationsOverFree) { holding.insert(.invitationsOverFree) }
+        }
         let rearmed = recorded.subtracting(holding)
         if !rearmed.isEmpty {
             try await SeatAlertRecord.query(on: db).filter(\.$licenseKey.$id == keyID).filter(\.$alert ~~ Array(rearmed)).delete()
@@ -41,6 +49,7 @@ struct SeatAlerts: Sendable {
         }
         let send = SeatAlert.toSend(newlyCrossed: crossed)
         guard !send.isEmpty else { return false }
+        if invitationsAgainstFreeSeatsUnchanged { usage = SeatUsage(seats: key.seats, used: used, invited: try await pending()) }
         try await notify(send, key: key, usage: usage, now: now, on: db)
         return true
     }
