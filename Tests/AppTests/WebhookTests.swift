@@ -275,6 +275,18 @@ struct WebhookTests {
             #expect(try await receiver.log("console").map(\.verified) == [true])
             let refused = try await browser.post("/console/webhooks", form: ["url": "ftp://nope"], csrfFrom: "/console/webhooks")
             #expect(refused.status == .unprocessableEntity && refused.body.string.contains("must be an absolute http or https URL"))
+
+            // Deleting goes through its confirmation step: an unconfirmed POST changes nothing, a confirmed one
+            // deletes the endpoint with its log.
+            #expect(try await browser.get("/console/webhooks").body.string.contains("/console/webhooks/\(id)/delete"))
+            let step = try await browser.get("/console/webhooks/\(id)/delete")
+            #expect(step.status == .ok && step.body.string.contains("Delete the webhook endpoint"), "\(step.body.string)")
+            _ = try await browser.post("/console/webhooks/\(id)/delete", form: [:], csrfFrom: "/console/webhooks/\(id)/delete")
+            #expect(try await WebhookEndpoint.query(on: app.db).count() == 1, "not confirmed: nothing deleted")
+            _ = try await browser.post("/console/webhooks/\(id)/delete", form: ["confirm": "yes"], csrfFrom: "/console/webhooks/\(id)/delete")
+            #expect(try await WebhookEndpoint.query(on: app.db).count() == 0)
+            #expect(try await WebhookDelivery.query(on: app.db).count() == 0)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == .webhookEndpointDeleted).count() == 1)
         }
     }
 

@@ -19,6 +19,7 @@ func registerWebhookRoutes(_ groups: RouteGroups) {
     groups.admin.post("webhooks", ":id", "test", use: console.sendTest)
     groups.admin.post("webhooks", ":id", "rotate-secret", use: console.rotate)
     groups.admin.post("webhooks", ":id", "toggle", use: console.toggle)
+    groups.admin.confirmed("webhooks", ":id", "delete", section: .webhooks, describe: console.describeDelete, perform: console.delete)
     groups.admin.get("webhooks", ":id", use: console.log)
     groups.admin.post("webhooks", ":id", "deliveries", ":deliveryID", "redeliver", use: console.redeliver)
 }

@@ -91,6 +91,24 @@ struct WebhooksController {
         return req.redirect(to: "/console/webhooks")
     }
 
+    /// The step before deleting: what stops, and that the log goes too.
+    func describeDelete(_ req: Request, _: [String: String]) async throws -> Confirmation {
+        let endpoint = try await endpoints(req).find(try id(req), on: req.db)
+        return Confirmation(
+            question: "Delete the webhook endpoint \(endpoint.url)?",
+            consequences: ["Herald stops posting events to it at once, including deliveries waiting for a retry.",
+                           "Its delivery log is deleted with it. This cannot be undone; to pause it instead, switch it off."],
+            confirmLabel: "Delete endpoint", cancelPath: "/console/webhooks")
+    }
+
+    func delete(_ req: Request) async throws -> Response {
+        let store = try endpoints(req)
+        let endpoint = try await store.find(try id(req), on: req.db)
+        try await store.delete(try endpoint.requireID(), on: req.db)
+        req.flash("Endpoint \(endpoint.url) deleted.")
+        return req.redirect(to: "/console/webhooks")
+    }
+
     func sendTest(_ req: Request) async throws -> Response {
         let endpointID = try id(req)
         _ = try await endpoints(req).sendTest(endpointID, on: req.db)
