@@ -11,48 +11,28 @@ import SQLKit
 /// off (`InstallationCheckIn(writes: nil)`); `HeartbeatWritesTests` compares the two.
 ///
 /// Nothing is answered before its batch committed, so a heartbeat told "seen at T" has T stored, as on the plain path.
-actor HeartbeatWrites {
-    private struct Waiting {
-        let installationID: UUID
-        let seen: Date
-        let continuation: CheckedContinuation<Bool, any Error>
-    }
-
+struct HeartbeatWrites: Sendable {
     /// Rows per batch: each takes one bound parameter, well under SQLite's 32,766 and PostgreSQL's 65,535.
     static let largestBatch = 500
 
-    private let database: any Database
-    private var waiting: [Waiting] = []
-    private var writing = false
+    private let calls: GroupedCalls<SeenAt, Bool>
+
+    private struct SeenAt: Sendable {
+        let installationID: UUID
+        let seen: Date
+    }
 
     init(database: any Database) {
-        self.database = database
+        calls = GroupedCalls(largestGroup: Self.largestBatch) { batch in
+            let active = try await Self.write(batch.map { ($0.installationID, $0.seen) }, on: database)
+            return batch.map { active.contains($0.installationID) }
+        }
     }
 
     /// Records `seen` for an active installation; false if it was not active any more (lapsed by the sweep since it
     /// was read), so the caller takes the seat back under the key's lock as for any lapsed seat.
     func recordSeen(installationID: UUID, at seen: Date) async throws -> Bool {
-        try await withCheckedThrowingContinuation { continuation in
-            waiting.append(Waiting(installationID: installationID, seen: seen, continuation: continuation))
-            guard !writing else { return }
-            writing = true
-            Task { await writeWaiting() }
-        }
-    }
-
-    /// Writes batch after batch until nobody waits. Heartbeats arriving during a write join the next batch.
-    private func writeWaiting() async {
-        while !waiting.isEmpty {
-            let batch = Array(waiting.prefix(Self.largestBatch))
-            waiting.removeFirst(batch.count)
-            do {
-                let active = try await Self.write(batch.map { ($0.installationID, $0.seen) }, on: database)
-                for entry in batch { entry.continuation.resume(returning: active.contains(entry.installationID)) }
-            } catch {
-                for entry in batch { entry.continuation.resume(throwing: error) }
-            }
-        }
-        writing = false
+        try await calls.call(SeenAt(installationID: installationID, seen: seen))
     }
 
     /// One transaction, one statement per distinct moment (whole seconds: a batch spans one or two). Returns the ids
