@@ -124,6 +124,7 @@ struct ServeLifecycle: LifecycleHandler {
         app.herald.leaseSweeper.start(seatLock: app.herald.seatLock, clock: app.herald.clock, database: app.db, logger: app.logger)
         app.herald.expiryWarnings.start(seatLock: app.herald.seatLock, alerts: app.herald.seatAlerts, database: app.db, logger: app.logger)
         app.herald.expiryAnnouncer.start(clock: app.herald.clock, database: app.db, logger: app.logger)
+        app.herald.startListeningForInstallationChanges(eventLoop: app.eventLoopGroup.any(), logger: app.logger)
     }
 
     func shutdownAsync(_ app: Application) async {
@@ -134,5 +135,6 @@ struct ServeLifecycle: LifecycleHandler {
         await app.herald.sessionSweeper.stop()
         await app.herald.deliveryWorker.stop()
         await app.herald.webhookWorker.stop()
+        await app.herald.installationChanges.stop()
     }
 }

@@ -50,6 +50,9 @@ package final class HeraldServices: Sendable {
     let expiryAnnouncer = InvitationExpiryAnnouncer()
     /// Heartbeats and deactivation from installed computers (`InstallationCheckIn`).
     let checkIn: InstallationCheckIn
+    /// PostgreSQL: heartbeats answered from memory while `installationChanges` listens (`ActiveLeaseCache`).
+    let activeLeases = ActiveLeaseCache()
+    let installationChanges: InstallationChangeListener
     /// Directory imports written after their upload was answered (`DirectoryImportJobs`).
     let directoryImports = DirectoryImportJobs()
     /// Scheduled LDAP syncs (`DirectorySyncScheduler`), started by `herald serve`.
@@ -100,7 +103,8 @@ package final class HeraldServices: Sendable {
             reads: hotReads, signers: ActivationSigners(secretBox: secretBox), seatLock: seatLock, publicURL: configuration.publicURL,
             clock: configuration.clock, installationKeys: InstallationKeys(serverSecret: secretKey)
         )
-        self.checkIn = InstallationCheckIn(seatLock: seatLock, reads: hotReads, clock: configuration.clock, database: database)
+        self.checkIn = InstallationCheckIn(seatLock: seatLock, reads: hotReads, clock: configuration.clock, database: database, leases: activeLeases)
+        self.installationChanges = InstallationChangeListener(cache: activeLeases)
         self.pageSkeletons = PageSkeletons(enabled: !configuration.reloadViews)
         self.logger = logger
         self.webhookWorker = WebhookWorker(

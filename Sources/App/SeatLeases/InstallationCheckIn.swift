@@ -18,19 +18,26 @@ struct InstallationCheckIn: Sendable {
     let writes: HeartbeatWrites?
     /// PostgreSQL: check-ins' reads answered together (`HeartbeatReads`); nil reads each on its own.
     let groupedReads: HeartbeatReads?
+    /// PostgreSQL: seats seen a moment ago answered from memory (`ActiveLeaseCache`); nil reads every check-in.
+    let leases: ActiveLeaseCache?
 
-    init(seatLock: SeatLock, reads: HotReads, clock: any WallClock, writes: HeartbeatWrites?, groupedReads: HeartbeatReads?) {
+    init(seatLock: SeatLock, reads: HotReads, clock: any WallClock, writes: HeartbeatWrites?, groupedReads: HeartbeatReads?,
+         leases: ActiveLeaseCache? = nil) {
         self.seatLock = seatLock
         self.reads = reads
         self.clock = clock
         self.writes = writes
         self.groupedReads = groupedReads
+        self.leases = leases
     }
 
-    /// With both fast paths on `database`: grouped reads only where reads are not on the calling thread (PostgreSQL).
-    init(seatLock: SeatLock, reads: HotReads, clock: any WallClock, database: any Database) {
+    /// With the fast paths on `database`: grouped reads and answers from memory only where reads are not on the
+    /// calling thread (PostgreSQL).
+    init(seatLock: SeatLock, reads: HotReads, clock: any WallClock, database: any Database, leases: ActiveLeaseCache) {
+        let onThisThread = reads.readsOnThisThread
         self.init(seatLock: seatLock, reads: reads, clock: clock, writes: HeartbeatWrites(database: database),
-                  groupedReads: reads.readsOnThisThread ? nil : HeartbeatReads(database: database, selection: Self.selection))
+                  groupedReads: onThisThread ? nil : HeartbeatReads(database: database, selection: Self.selection),
+                  leases: onThisThread ? nil : leases)
     }
 
     /// The answer to a heartbeat.
@@ -63,20 +70,34 @@ struct InstallationCheckIn: Sendable {
 
     func heartbeat(installationID: UUID, on db: any Database) async throws -> Lease {
         let now = Self.wholeSeconds(clock.now)
+        if let remembered = leases?.lease(installationID: installationID, now: now) {
+            return Lease(seen: remembered.lastSeenAt, window: remembered.windowDays, resumed: false)
+        }
+        let ticket = leases?.ticket()
         let row = try await read(installationID, on: db)
         if let expiry = row.expires_at, now >= expiry { throw ActivationError.keyExpired(expiry) }
         let window = row.seat_mode == .leased ? row.lease_window_days ?? SeatLease.defaultWindowDays : nil
+        let remember = { (seen: Date) in
+            if let leases, let ticket {
+                let lease = ActiveLeaseCache.Lease(licenseKeyID: row.license_key_id, lastSeenAt: seen, windowDays: window, keyExpiresAt: row.expires_at)
+                leases.remember(lease, installationID: installationID, ticket: ticket)
+            }
+        }
         switch row.status {
         case .active:
             if let seen = row.last_seen_at, seen <= now, now.timeIntervalSince(seen) < SeatLease.recordingGranularity {
                 // Recorded moments ago; the sweep cannot lapse a seat seen within a day.
+                remember(seen)
                 return Lease(seen: seen, window: window, resumed: false)
             }
             // The common case, one write; the status is part of it, because the sweep may have lapsed the seat since
             // the read, and then the seat is taken back under the lock below like any lapsed one.
             let recorded = if let writes { try await writes.recordSeen(installationID: installationID, at: now) }
                 else { try await Self.recordSeenOneByOne(installationID: installationID, at: now, on: db) }
-            if recorded { return Lease(seen: now, window: window, resumed: false) }
+            if recorded {
+                remember(now)
+                return Lease(seen: now, window: window, resumed: false)
+            }
         case .lapsed: break
         case .deactivated: throw ActivationError.installationDeactivated
         case .blocked: throw ActivationError.computerBlocked
