@@ -1,0 +1,258 @@
+@testable import App
+import Fluent
+import Foundation
+import HeraldCore
+import Testing
+import Vapor
+import VaporTesting
+
+/// Two-factor sign-in end to end through the console's forms, with codes computed by pyotp at the test clock's time.
+@Suite("Two-factor sign-in, recovery codes, the organization rule and re-authentication")
+struct TwoFactorTests {
+    static let password = "Correct-Horse-42"
+
+    /// Signs in, turns two-factor sign-in on with a pyotp code; returns the secret and the recovery codes shown once.
+    static func enrol(_ browser: inout BrowserSession, clock: ManualClock) async throws -> (secret: String, recoveryCodes: [String]) {
+        let page = try await browser.get("/console/two-factor").body.string
+        let secret = try #require(Self.first(#"<code id="totp-key">([A-Z2-7 ]+)</code>"#, in: page)).replacingOccurrences(of: " ", with: "")
+        let enabled = try await browser.post("/console/two-factor/enable", form: ["code": try PyOTP.code(secret: secret, at: clock.now)],
+                                             csrfFrom: "/console/two-factor")
+        try #require(enabled.status == .ok, "enrolment refused: \(enabled.status)")
+        let codes = enabled.body.string.matches(of: /<li><code>([a-z0-9-]{11})<\/code><\/li>/).map { String($0.1) }
+        return (secret, codes)
+    }
+
+    static func first(_ pattern: String, in text: String) -> String? {
+        guard let regex = try? Regex(pattern), let match = text.firstMatch(of: regex), match.count > 1 else { return nil }
+        return match[1].substring.map(String.init)
+    }
+
+    static func signInWithPassword(_ app: Application, email: String = "admin@example.com") async throws -> BrowserSession {
+        var browser = BrowserSession(app)
+        let response = try await browser.post("/signin", form: ["email": email, "password": password])
+        try #require(response.status == .seeOther)
+        return browser
+    }
+
+    @Test("pyotp codes: the current and the previous step are accepted, two steps back and a used code are refused")
+    func codeWindowAndReuse() async throws {
+        let clock = ManualClock(Date(timeIntervalSince1970: 1_800_000_000))
+        try await withHerald({ $0.clock = clock }) { app in
+            // given: enrolled at step S (which is then spent)
+            var admin = BrowserSession(app)
+            try await admin.signInAsNewAdministrator()
+            let (secret, _) = try await Self.enrol(&admin, clock: clock)
+            let enrolledAt = clock.now
+            clock.advance(by: 90)  // now step S+3
+            var browser = try await Self.signInWithPassword(app)
+            // when / then: the password alone opens nothing
+            #expect(try await browser.get("/console").headers.first(name: .location) == "/signin")
+            let twoBack = try await browser.post("/signin/code", form: ["code": try PyOTP.code(secret: secret, at: enrolledAt.addingTimeInterval(30))])
+            #expect(twoBack.status == .unauthorized)
+            let previous = try await browser.post("/signin/code", form: ["code": try PyOTP.code(secret: secret, at: clock.now.addingTimeInterval(-30))])
+            #expect(previous.status == .seeOther && previous.headers.first(name: .location) == "/console")
+            #expect(try await browser.get("/console").status == .ok)
+
+            var again = try await Self.signInWithPassword(app)
+            let reused = try await again.post("/signin/code", form: ["code": try PyOTP.code(secret: secret, at: clock.now.addingTimeInterval(-30))])
+            #expect(reused.status == .unauthorized)
+            #expect(reused.body.string.contains("already used"))
+            let current = try await again.post("/signin/code", form: ["code": try PyOTP.code(secret: secret, at: clock.now)])
+            #expect(current.status == .seeOther)
+            #expect(try await again.get("/console").status == .ok)
+        }
+    }
+
+    @Test("the enrolment page's QR code reads, with zxing-cpp, as the otpauth URI it shows; the secret is stored sealed")
+    func enrolmentPage() async throws {
+        let clock = ManualClock()
+        try await withHerald({ $0.clock = clock }) { app in
+            var admin = BrowserSession(app)
+            try await admin.signInAsNewAdministrator()
+            let page = try await admin.get("/console/two-factor").body.string
+            let svg = try #require(Self.first(#"(<svg[^>]*>.*?</svg>)"#, in: page))
+            let uri = try #require(Self.first(#"<code id="totp-uri" class="wrap">([^<]+)</code>"#, in: page)).replacingOccurrences(of: "&amp;", with: "&")
+            #expect(uri.hasPrefix("otpauth://totp/Herald:admin@example.com?secret="))
+            #expect(try QRReferee.decode(svg: svg) == uri)
+
+            let (secret, codes) = try await Self.enrol(&admin, clock: clock)
+            #expect(codes.count == 10)
+            let stored = try #require(try await TwoFactorCredential.query(on: app.db).first())
+            #expect(!stored.secretCiphertext.contains(secret) && stored.secretCiphertext.hasPrefix("v1:"))
+            #expect(try await RecoveryCode.query(on: app.db).all().allSatisfy { !codes.contains($0.codeHash) })
+            let pageAgain = try await admin.get("/console/two-factor").body.string
+            #expect(!pageAgain.contains(codes[0]), "recovery codes are shown once")
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == .twoFactorEnabled).count() == 1)
+        }
+    }
+
+    @Test("a recovery code signs in once; its use is audited")
+    func recoveryCodeOnce() async throws {
+        let clock = ManualClock()
+        try await withHerald({ $0.clock = clock }) { app in
+            var admin = BrowserSession(app)
+            try await admin.signInAsNewAdministrator()
+            let (_, codes) = try await Self.enrol(&admin, clock: clock)
+            var first = try await Self.signInWithPassword(app)
+            let used = try await first.post("/signin/code", form: ["code": codes[3].uppercased()])
+            #expect(used.status == .seeOther)
+            #expect(try await first.get("/console").body.string.contains("Recovery codes left: 9"))
+            var second = try await Self.signInWithPassword(app)
+            #expect(try await second.post("/signin/code", form: ["code": codes[3]]).status == .unauthorized)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == .twoFactorRecoveryCodeUsed).count() == 1)
+        }
+    }
+
+    @Test("five wrong codes hold the account: 429 even for the right code, in the person's language, audited")
+    func guessesAreLimited() async throws {
+        let clock = ManualClock()
+        try await withHerald({ $0.clock = clock }) { app in
+            var admin = BrowserSession(app)
+            try await admin.signInAsNewAdministrator(email: "limited@example.com")
+            let (secret, _) = try await Self.enrol(&admin, clock: clock)
+            clock.advance(by: 30)
+            var browser = try await Self.signInWithPassword(app, email: "limited@example.com")
+            let right = try PyOTP.code(secret: secret, at: clock.now)
+            let wrong = right == "000000" ? "111111" : "000000"
+            for _ in 0..<5 {
+                #expect(try await browser.post("/signin/code", form: ["code": wrong]).status == .unauthorized)
+            }
+            let held = try await browser.post("/signin/code", form: ["code": right], extraHeaders: ["Accept-Language": "de"])
+            #expect(held.status == .tooManyRequests)
+            #expect(held.headers.first(name: .retryAfter).flatMap(Int.init).map { $0 > 0 } == true)
+            #expect(held.body.string.contains("Zu viele falsche Codes"))
+            #expect(try await browser.get("/console").status == .seeOther)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == .twoFactorCodeGuessesLimited).count() == 1)
+        }
+    }
+
+    @Test("organization rule: an administrator without two-factor sign-in gets only the enrolment page until enrolled")
+    func organizationRequirement() async throws {
+        let clock = ManualClock()
+        try await withHerald({ $0.clock = clock }) { app in
+            // given: Ada (enrolled) and Bob, both administrators of Acme
+            var ada = BrowserSession(app)
+            try await ada.signInAsNewAdministrator(email: "ada@example.com")
+            let refused = try await ada.post("/console/two-factor/requirement", form: ["required": "on"], csrfFrom: "/console/two-factor")
+            #expect(refused.status == .conflict, "turning the rule on without one's own second factor would lock one out")
+            _ = try await Self.enrol(&ada, clock: clock)
+            let organization = try #require(try await Organization.query(on: app.db).first())
+            let bob = Account(email: "bob@example.com", name: "Bob", passwordHash: try await app.password.async.hash(Self.password))
+            try await bob.create(on: app.db)
+            try await Membership(organizationID: try organization.requireID(), accountID: try bob.requireID(), role: .administrator).create(on: app.db)
+            // when
+            let saved = try await ada.post("/console/two-factor/requirement", form: ["required": "on"], csrfFrom: "/console/two-factor")
+            var bobBrowser = try await Self.signInWithPassword(app, email: "bob@example.com")
+            let members = try await bobBrowser.get("/console/members")
+            let enrolPage = try await bobBrowser.get("/console/two-factor")
+            let tokenCreate = try await bobBrowser.post("/console/api-tokens", form: ["name": "sneaky"], csrfFrom: "/console/two-factor")
+            _ = try await Self.enrol(&bobBrowser, clock: clock)
+            let afterwards = try await bobBrowser.get("/console/members")
+            // then
+            #expect(saved.status == .seeOther)
+            #expect(try await Organization.find(organization.id, on: app.db)?.requireAdminTwoFactor == true)
+            #expect(members.status == .seeOther && members.headers.first(name: .location) == "/console/two-factor")
+            #expect(enrolPage.status == .ok && enrolPage.body.string.contains("Acme requires account administrators to use two-factor sign-in"))
+            #expect(tokenCreate.status == .seeOther && tokenCreate.headers.first(name: .location) == "/console/two-factor")
+            #expect(try await APIToken.query(on: app.db).count() == 0)
+            #expect(afterwards.status == .ok)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == .twoFactorRequirementChanged).count() == 1)
+        }
+    }
+
+    @Test("re-authentication: API tokens and mail settings wait for the password or a code, then go through as typed")
+    func reauthenticationGuard() async throws {
+        let clock = ManualClock()
+        try await withHerald({ $0.clock = clock }) { app in
+            // given: signed in six minutes ago
+            var admin = BrowserSession(app)
+            try await admin.signInAsNewAdministrator()
+            clock.advance(by: 6 * 60)
+            // when: API token
+            let asked = try await admin.post("/console/api-tokens", form: ["name": "deploy bot"], csrfFrom: "/console/api-tokens")
+            let carried = CarriedForm.parse(try Self.formBody(asked.body.string))
+            let wrong = try await admin.post("/console/reauthenticate", form: Self.fields(carried, adding: ["reauth_password": "Wrong-Horse-42"]), csrfFrom: "/console/api-tokens")
+            let confirmed = try await admin.post("/console/reauthenticate", form: Self.fields(carried, adding: ["reauth_password": Self.password]), csrfFrom: "/console/api-tokens")
+            let tokensBefore = try await APIToken.query(on: app.db).count()
+            // the browser repeats the POST at the 307's Location with the same body
+            let repeated = try await admin.post(try #require(confirmed.headers.first(name: .location)), form: Self.fields(carried, adding: ["reauth_password": Self.password]), csrfFrom: "/console/api-tokens")
+            // then
+            #expect(asked.status == .forbidden)
+            #expect(asked.body.string.contains(#"name="name" value="deploy bot""#))
+            #expect(wrong.status == .unauthorized && wrong.body.string.contains(#"value="deploy bot""#))
+            #expect(confirmed.status == .temporaryRedirect && confirmed.headers.first(name: .location) == "/console/api-tokens")
+            #expect(tokensBefore == 0)
+            #expect(repeated.status == .seeOther)
+            #expect(try await APIToken.query(on: app.db).all().map(\.name) == ["deploy bot"])
+
+            // when: mail settings, confirmed with an authenticator code after enrolling
+            _ = try await Self.enrol(&admin, clock: clock)
+            let (secret, _) = try await Self.secretOf(app)
+            clock.advance(by: 6 * 60)
+            let mailForm = ["transport": "file", "sender_address": "it@acme.example", "sender_name": "Acme IT"]
+            let mailAsked = try await admin.post("/console/mail", form: mailForm, csrfFrom: "/console/mail")
+            let mailCarried = CarriedForm.parse(try Self.formBody(mailAsked.body.string))
+            let mailConfirmed = try await admin.post("/console/reauthenticate", form: Self.fields(mailCarried, adding: ["reauth_code": try PyOTP.code(secret: secret, at: clock.now)]),
+                                                     csrfFrom: "/console/mail")
+            let savedBefore = try await MailSettings.query(on: app.db).count()
+            let saved = try await admin.post("/console/mail", form: mailForm, csrfFrom: "/console/mail")
+            // then
+            #expect(mailAsked.status == .forbidden && savedBefore == 0)
+            #expect(mailConfirmed.status == .temporaryRedirect && mailConfirmed.headers.first(name: .location) == "/console/mail")
+            #expect(saved.status == .seeOther)
+            #expect(try await MailSettings.query(on: app.db).first()?.senderAddress == "it@acme.example")
+        }
+    }
+
+    @Test("a return path outside the console is not followed")
+    func returnPathStaysInConsole() {
+        #expect(ReauthenticationController.safeReturn("//evil.example/console") == "/console")
+        #expect(ReauthenticationController.safeReturn("https://evil.example") == "/console")
+        #expect(ReauthenticationController.safeReturn("/console/mail") == "/console/mail")
+        #expect(ReauthenticationController.safeReturn("/console\\@evil") == "/console")
+    }
+
+    @Test("herald admin reset-two-factor: a lost phone; the person signs in with the password again; audited")
+    func operatorReset() async throws {
+        let clock = ManualClock()
+        try await withHerald({ $0.clock = clock }) { app in
+            var admin = BrowserSession(app)
+            try await admin.signInAsNewAdministrator()
+            _ = try await Self.enrol(&admin, clock: clock)
+            var context = CommandContext(console: app.console, input: CommandInput(arguments: ["herald", "--email", "ADMIN@example.com"]))
+            context.application = app
+            try await ResetTwoFactorCommand().run(using: &context)
+            var browser = BrowserSession(app)
+            let signedIn = try await browser.post("/signin", form: ["email": "admin@example.com", "password": Self.password])
+            #expect(signedIn.headers.first(name: .location) == "/console")
+            #expect(try await TwoFactorCredential.query(on: app.db).count() == 0)
+            #expect(try await RecoveryCode.query(on: app.db).count() == 0)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == .twoFactorReset).first()?.actorLabel != nil)
+        }
+    }
+
+    /// The hidden fields of the re-authentication page's form, as a browser would send them (without the CSRF token).
+    static func formBody(_ html: String) throws -> String {
+        let form = try #require(first(#"(<form method="post" action="/console/reauthenticate">.*?</form>)"#, in: html.replacingOccurrences(of: "\n", with: " ")))
+        return form.matches(of: /<input type="hidden" name="([^"]+)" value="([^"]*)">/)
+            .filter { $0.1 != "_csrf" }
+            .map { "\(BrowserSession.escape(Self.unescape(String($0.1))))=\(BrowserSession.escape(Self.unescape(String($0.2))))" }
+            .joined(separator: "&")
+    }
+
+    static func unescape(_ html: String) -> String {
+        html.replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'").replacingOccurrences(of: "&lt;", with: "<")
+            .replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&amp;", with: "&")
+    }
+
+    static func fields(_ carried: [CarriedForm.Field], adding extra: [String: String]) -> [String: String] {
+        var fields = Dictionary(carried.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
+        fields.merge(extra) { _, new in new }
+        return fields
+    }
+
+    static func secretOf(_ app: Application) async throws -> (String, TwoFactorCredential) {
+        let credential = try #require(try await TwoFactorCredential.query(on: app.db).first())
+        return (try app.herald.secretBox.open(credential.secretCiphertext), credential)
+    }
+}
