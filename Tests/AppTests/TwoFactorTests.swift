@@ -204,6 +204,30 @@ struct TwoFactorTests {
         }
     }
 
+    @Test("signing in on a join page joins, and the console still waits for the second factor")
+    func joinPageSignInNeedsTheCode() async throws {
+        let clock = ManualClock()
+        try await withHerald({ $0.clock = clock }) { app in
+            // given: Bob (administrator of Globex, two-factor on) invited to Acme
+            let path = try await TestData.bobInvitedToAcme(app)
+            var enrolling = BrowserSession(app)
+            _ = try await enrolling.post("/signin", form: ["email": "bob@example.com", "password": "Bobs-Password-1"])
+            let (secret, _) = try await Self.enrol(&enrolling, clock: clock)
+            clock.advance(by: 30)
+            var bob = BrowserSession(app)
+            // when
+            let joined = try await bob.post(path, form: ["mode": "signin", "password": "Bobs-Password-1"], csrfFrom: path)
+            let beforeCode = try await bob.get("/console")
+            let code = try await bob.post("/signin/code", form: ["code": try PyOTP.code(secret: secret, at: clock.now)])
+            let welcome = try await bob.get("/console")
+            // then
+            #expect(joined.status == .seeOther && joined.headers.first(name: .location) == "/signin/code")
+            #expect(beforeCode.headers.first(name: .location) == "/signin")
+            #expect(code.headers.first(name: .location) == "/console/welcome")
+            #expect(welcome.body.string.contains("<option value=\"\(try #require(try await Organization.query(on: app.db).filter(\.$name == "Acme").first()?.id).uuidString)\" selected>Acme</option>"))
+        }
+    }
+
     @Test("a return path outside the console is not followed")
     func returnPathStaysInConsole() {
         #expect(ReauthenticationController.safeReturn("//evil.example/console") == "/console")

@@ -5,6 +5,7 @@ import time
 import pyotp
 from selenium.webdriver.common.by import By
 
+import accessibility
 from client_wizard import expect_text, sign_in
 
 
@@ -14,9 +15,18 @@ def wait_for_next_step(started_step):
         time.sleep(1)
 
 
+def audit(ctx, label, script):
+    """The two-factor pages are linked from the top bar, not the navigation the accessibility flow walks."""
+    problems = accessibility.audit_page(ctx, label, None, script, phone_check=True, load=False)
+    if problems:
+        ctx.fail(label, "; ".join(problems))
+
+
 def enrol_sign_in_and_turn_off(ctx, admin):
+    script = accessibility.axe_script()
     sign_in(ctx, admin)
     ctx.visit("/console/two-factor")
+    audit(ctx, "enrolment page", script)
     if not ctx.driver.find_elements(By.CSS_SELECTOR, "#qr-code svg"):
         ctx.fail("enrolment page", "no QR code drawn on the page")
     key = ctx.driver.find_element(By.ID, "totp-key").text.replace(" ", "")
@@ -27,6 +37,7 @@ def enrol_sign_in_and_turn_off(ctx, admin):
     codes = [e.text for e in ctx.driver.find_elements(By.CSS_SELECTOR, "#recovery-codes code")]
     if len(codes) != 10:
         ctx.fail("recovery codes", "expected 10 recovery codes shown once, got %r" % codes)
+    audit(ctx, "recovery codes", script)
 
     ctx.driver.delete_all_cookies()
     ctx.visit("/signin")
@@ -34,6 +45,7 @@ def enrol_sign_in_and_turn_off(ctx, admin):
     ctx.expect_path("/signin/code", "second sign-in step")
     if ctx.http_status("/console") == 200:
         ctx.fail("second step", "the console is open after the password alone")
+    audit(ctx, "second sign-in step", script)
     wait_for_next_step(enrolled_step)
     ctx.submit_form({"code": totp.now()})
     ctx.check_page("after the second step")

@@ -17,7 +17,9 @@ struct TwoFactorTexts: Encodable {
         let language = Self.language(req, account: account)
         self.language = language.rawValue
         let catalog = req.herald.catalog
-        texts = Dictionary(uniqueKeysWithValues: Self.names.map { ($0, catalog.text("twofactor.\($0)", language, arguments)) })
+        var texts = Dictionary(uniqueKeysWithValues: Self.names.map { ($0, catalog.text("twofactor.\($0)", language, arguments)) })
+        texts["skip"] = catalog.text("page.skip_to_content", language)
+        self.texts = texts
     }
 
     static func language(_ req: Request, account: Account?) -> Language {
