@@ -228,6 +228,31 @@ struct TwoFactorTests {
         }
     }
 
+    @Test("re-authentication also guards webhook creation and secret rotation, promotion, revoking API tokens and the two-factor rule")
+    func reauthenticationGuardsEverySensitiveChange() async throws {
+        let clock = ManualClock()
+        try await withHerald({ $0.clock = clock }) { app in
+            var admin = BrowserSession(app)
+            try await admin.signInAsNewAdministrator()
+            clock.advance(by: 6 * 60)
+            let someID = UUID().uuidString
+            let posts = ["/console/webhooks", "/console/webhooks/\(someID)/rotate-secret", "/console/members/\(someID)/promote",
+                         "/console/api-tokens/\(someID)/revoke", "/console/two-factor/requirement"]
+            for path in posts {
+                let answer = try await admin.post(path, form: ["url": "https://hooks.example.com"], csrfFrom: "/console/two-factor")
+                #expect(answer.status == .forbidden && answer.body.string.contains(#"name="reauth_return" value="\#(path)""#), "\(path)")
+            }
+            let confirmPage = try await admin.get("/console/api-tokens/\(someID)/revoke")
+            #expect(confirmPage.status == .forbidden && confirmPage.body.string.contains(#"name="reauth_method" value="GET""#))
+            let confirmed = try await admin.post("/console/reauthenticate", form: [
+                "reauth_return": "/console/api-tokens/\(someID)/revoke", "reauth_method": "GET", "reauth_password": Self.password,
+            ], csrfFrom: "/console/two-factor")
+            #expect(confirmed.status == .seeOther && confirmed.headers.first(name: .location) == "/console/api-tokens/\(someID)/revoke")
+            // Within the window the handler answers itself: there is no such member.
+            #expect(try await admin.post("/console/members/\(someID)/promote", form: [:], csrfFrom: "/console/two-factor").status == .notFound)
+        }
+    }
+
     @Test("a return path outside the console is not followed")
     func returnPathStaysInConsole() {
         #expect(ReauthenticationController.safeReturn("//evil.example/console") == "/console")
