@@ -148,6 +148,7 @@ struct TwoFactorTests {
             let tokenCreate = try await bobBrowser.post("/console/api-tokens", form: ["name": "sneaky"], csrfFrom: "/console/two-factor")
             _ = try await Self.enrol(&bobBrowser, clock: clock)
             let afterwards = try await bobBrowser.get("/console/members")
+            let bobsRow = try #require(Self.first(#"(<tr data-email="bob@example.com">.*?</tr>)"#, in: afterwards.body.string.replacingOccurrences(of: "\n", with: " ")))
             // then
             #expect(saved.status == .seeOther)
             #expect(try await Organization.find(organization.id, on: app.db)?.requireAdminTwoFactor == true)
@@ -155,7 +156,7 @@ struct TwoFactorTests {
             #expect(enrolPage.status == .ok && enrolPage.body.string.contains("Acme requires account administrators to use two-factor sign-in"))
             #expect(tokenCreate.status == .seeOther && tokenCreate.headers.first(name: .location) == "/console/two-factor")
             #expect(try await APIToken.query(on: app.db).count() == 0)
-            #expect(afterwards.status == .ok)
+            #expect(afterwards.status == .ok && bobsRow.contains(#"<td class="two-factor">on</td>"#))
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == .twoFactorRequirementChanged).count() == 1)
         }
     }
