@@ -159,6 +159,9 @@ struct TwoFactorTests {
             let tokenCreate = try await bobBrowser.post("/console/api-tokens", form: ["name": "sneaky"], csrfFrom: "/console/two-factor")
             _ = try await Self.enrol(&bobBrowser, clock: clock)
             let afterwards = try await bobBrowser.get("/console/members")
+            let token = try await APITokenService.create(name: "ci", organizationID: try organization.requireID(), accountID: try bob.requireID(),
+                                                         actor: .commandLine, on: app.db).token
+            let api = try await app.testing().sendRequest(.GET, "/api/v1/organization", headers: ["Authorization": "Bearer \(token)"])
             let bobsRow = try #require(Self.first(#"(<tr data-email="bob@example.com">.*?</tr>)"#, in: afterwards.body.string.replacingOccurrences(of: "\n", with: " ")))
             // then
             #expect(saved.status == .seeOther)
@@ -166,7 +169,8 @@ struct TwoFactorTests {
             #expect(members.status == .seeOther && members.headers.first(name: .location) == "/console/two-factor")
             #expect(enrolPage.status == .ok && enrolPage.body.string.contains("Acme requires account administrators to use two-factor sign-in"))
             #expect(tokenCreate.status == .seeOther && tokenCreate.headers.first(name: .location) == "/console/two-factor")
-            #expect(try await APIToken.query(on: app.db).count() == 0)
+            #expect(try await APIToken.query(on: app.db).filter(\.$name == "sneaky").count() == 0)
+            #expect(try api.content.get(Bool.self, at: "requireAdminTwoFactor") == true)
             #expect(afterwards.status == .ok && bobsRow.contains(#"<td class="two-factor">on</td>"#))
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == .twoFactorRequirementChanged).count() == 1)
         }
