@@ -89,6 +89,20 @@ struct TwoFactorTests {
         }
     }
 
+    @Test("confirming without a setup in progress says to scan the new QR code, and enrols nothing")
+    func confirmationWithoutSetup() async throws {
+        try await withHerald { app in
+            // given: signed in, the two-factor page never opened
+            var admin = BrowserSession(app)
+            try await admin.signInAsNewAdministrator()
+            // when
+            let answer = try await admin.post("/console/two-factor/enable", form: ["code": "123456"], csrfFrom: "/console")
+            // then
+            #expect(answer.status == .conflict && answer.body.string.contains("Scan the new QR code below"))
+            #expect(try await TwoFactorCredential.query(on: app.db).count() == 0)
+        }
+    }
+
     @Test("a recovery code signs in once; its use is audited")
     func recoveryCodeOnce() async throws {
         let clock = ManualClock()

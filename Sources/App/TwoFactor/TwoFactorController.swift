@@ -74,7 +74,9 @@ struct TwoFactorController {
     func enable(_ req: Request) async throws -> Response {
         let context = try req.console
         let form = try req.content.decode(CodeForm.self)
-        guard let secret = try pendingSecret(req), let bytes = Base32.decode(secret) else { return try await render(req, error: nil, status: .ok) }
+        guard let secret = try pendingSecret(req), let bytes = Base32.decode(secret) else {
+            return try await render(req, error: TwoFactorTexts.text(req, account: context.account, "setup_interrupted"), status: .conflict)
+        }
         guard let step = TOTP(secret: bytes).acceptedStep(for: form.code, at: req.herald.clock.now, after: nil) else {
             return try await render(req, error: TwoFactorTexts.text(req, account: context.account, "confirm_wrong"), status: .unprocessableEntity)
         }
