@@ -114,6 +114,10 @@ struct StoredStringsTests {
         "webhook.endpoint_deleted": .webhookEndpointDeleted, "webhook.secret_rotated": .webhookSecretRotated,
         "webhook.endpoint_disabled": .webhookEndpointDisabled, "webhook.test_sent": .webhookTestSent,
         "webhook.redelivered": .webhookRedelivered,
+        "two_factor.enabled": .twoFactorEnabled, "two_factor.disabled": .twoFactorDisabled,
+        "two_factor.recovery_code_used": .twoFactorRecoveryCodeUsed, "two_factor.reset": .twoFactorReset,
+        "two_factor.code_guesses_limited": .twoFactorCodeGuessesLimited,
+        "organization.two_factor_requirement_changed": .twoFactorRequirementChanged,
     ]
 
     @Test("audit events: every action string")

@@ -9,6 +9,8 @@ struct APIController {
     struct OrganizationDTO: Content {
         let id: UUID
         let name: String
+        /// The organization's two-factor rule for account administrators (set in the console).
+        let requireAdminTwoFactor: Bool
     }
 
     struct MemberDTO: Content {
@@ -43,7 +45,7 @@ struct APIController {
     func organization(_ req: Request) async throws -> OrganizationDTO {
         let context = try req.api
         guard let organization = try await Organization.find(context.organizationID, on: req.db) else { throw Abort(.notFound) }
-        return OrganizationDTO(id: try organization.requireID(), name: organization.name)
+        return OrganizationDTO(id: try organization.requireID(), name: organization.name, requireAdminTwoFactor: organization.requireAdminTwoFactor)
     }
 
     /// A page of members, oldest first (`?cursor=`, `?limit=` up to 1,000, default 100; `Link` names the next and

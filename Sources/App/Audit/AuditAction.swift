@@ -79,6 +79,15 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
     case webhookTestSent = "webhook.test_sent"
     case webhookRedelivered = "webhook.redelivered"
 
+    case twoFactorEnabled = "two_factor.enabled"
+    case twoFactorDisabled = "two_factor.disabled"
+    case twoFactorRecoveryCodeUsed = "two_factor.recovery_code_used"
+    /// The operator removed an account's second factor (`herald admin reset-two-factor`), e.g. after a lost phone.
+    case twoFactorReset = "two_factor.reset"
+    /// Five wrong codes in a row for one account: someone has its password but not its authenticator.
+    case twoFactorCodeGuessesLimited = "two_factor.code_guesses_limited"
+    case twoFactorRequirementChanged = "organization.two_factor_requirement_changed"
+
     /// The catalog key of the action's name as people read it ("Test email sent", not `mail_settings.tested`).
     var labelKey: String { "audit.action.\(rawValue)" }
 }

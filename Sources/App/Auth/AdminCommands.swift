@@ -3,7 +3,7 @@ import Vapor
 
 struct AdminCommands: AsyncCommandGroup {
     let help = "Manage administrators"
-    let commands: [String: any AnyAsyncCommand] = ["create": AdminCreateCommand()]
+    let commands: [String: any AnyAsyncCommand] = ["create": AdminCreateCommand(), "reset-two-factor": ResetTwoFactorCommand()]
 }
 
 /// `herald admin create --email E --password-stdin --organization NAME [--name N]` for scripted installs.

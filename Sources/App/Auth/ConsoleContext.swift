@@ -51,10 +51,12 @@ struct ConsoleContextMiddleware: AsyncMiddleware {
         }
         let chosen = request.session.data[Request.organizationSessionKey].flatMap(UUID.init(uuidString:))
         let membership = memberships.first { $0.$organization.id == chosen } ?? memberships[0]
-        request.setConsole(ConsoleContext(
+        let context = ConsoleContext(
             account: account, membership: membership, organization: membership.organization,
             organizations: memberships.map(\.organization)
-        ))
+        )
+        request.setConsole(context)
+        if let enrolFirst = try await TwoFactorRequirement.redirect(request, context: context) { return enrolFirst }
         return try await next.respond(to: request)
     }
 }

@@ -82,16 +82,22 @@ extension Request {
     /// signed-in one. The browser also gets the device cookie that exempts it from the per-account cap of
     /// `SignInLimits`; `response` is where it goes.
     func startSession(for account: Account, response: Response) async throws {
-        if let oldID = session.id {
-            try await application.sessions.driver.deleteSession(oldID, for: self).get()
-            session.id = nil
-        }
-        session.data = SessionData()
+        try await renewSession()
         auth.login(account)
+        RecentAuthentication.record(self)
         let secure = herald.configuration.publicURL.scheme == "https"
         response.cookies[SignInLimits.deviceCookieName] = HTTPCookies.Value(
             string: herald.signInLimits.deviceToken(email: account.email), expires: Date().addingTimeInterval(365 * 24 * 60 * 60),
             path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax
         )
+    }
+
+    /// An empty session under a new ID, the old one deleted: for every change of who the session is about.
+    func renewSession() async throws {
+        if let oldID = session.id {
+            try await application.sessions.driver.deleteSession(oldID, for: self).get()
+            session.id = nil
+        }
+        session.data = SessionData()
     }
 }

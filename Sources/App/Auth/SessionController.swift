@@ -35,6 +35,9 @@ struct SessionController {
             response.status = .unauthorized
             return response
         }
+        if try await TwoFactor.isEnabled(for: try account.requireID(), on: req.db) {
+            return try await SecondStepController.begin(for: account, req)
+        }
         account.lastSignInAt = Date()
         try await account.save(on: req.db)
         let response = req.redirect(to: "/console")

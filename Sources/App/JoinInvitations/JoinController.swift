@@ -99,6 +99,10 @@ struct JoinController {
         } catch let error as JoinLinkError {
             return try await errorPage(req, error, invitation)
         }
+        if req.auth.get(Account.self)?.id != account.id, try await TwoFactor.isEnabled(for: try account.requireID(), on: req.db) {
+            // Joined with the password; the console still waits for the second factor.
+            return try await SecondStepController.begin(for: account, req, then: "/console/welcome", organizationID: invitation.organizationID)
+        }
         let response = req.redirect(to: "/console/welcome")
         if req.auth.get(Account.self)?.id != account.id { try await req.startSession(for: account, response: response) }
         req.session.data[Request.organizationSessionKey] = invitation.organizationID.uuidString

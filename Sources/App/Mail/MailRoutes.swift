@@ -8,7 +8,7 @@ func registerMailRoutes(_ groups: RouteGroups) {
     groups.admin.get("mail", use: mail.form)
     groups.admin.get("mail", "outbox", use: outbox.list)
     groups.admin.get("mail", "outbox", "export.csv", use: outbox.export)
-    groups.admin.post("mail", use: mail.save)
+    groups.recentlyAuthenticated.post("mail", use: mail.save)
     groups.admin.consoleForm("mail", "test", page: mail.form) { req in try await mail.sendTest(req).encodeResponse(for: req) }
     groups.api.get("mail-settings", use: apiController.mailSettings)
     groups.api.put("mail-settings", use: apiController.updateMailSettings)

@@ -7,9 +7,9 @@ func registerMemberRoutes(_ groups: RouteGroups) {
     groups.console.confirmed("leave", section: .dashboard, describe: MemberConfirmations.describeLeave, perform: members.leave)
     groups.admin.get("members", use: members.list)
     groups.admin.get("members", "export.csv", use: members.export)
-    for change in [MembershipChanges.Change.promote, .unblock] {
-        groups.admin.consoleForm("members", ":id", .constant(change.rawValue), page: members.list, use: members.change(change))
-    }
+    // Making someone an administrator hands them the organization: it needs a recent proof of who is asking.
+    groups.recentlyAuthenticated.consoleForm("members", ":id", .constant("promote"), page: members.list, use: members.change(.promote))
+    groups.admin.consoleForm("members", ":id", .constant("unblock"), page: members.list, use: members.change(.unblock))
     // Taking something away from a person goes through the confirmation step in the console (the API acts at once).
     for change in [MembershipChanges.Change.demote, .block, .remove] {
         groups.admin.confirmed("members", ":id", .constant(change.rawValue), section: .members,

@@ -14,6 +14,8 @@ struct MembersController {
         let joined: String
         let note: String?
         let isSelf: Bool
+        /// Whether the person signs in with a second factor: what the organization's two-factor rule asks of administrators.
+        let twoFactor: Bool
         let keys: [KeyChoice]
     }
 
@@ -44,10 +46,13 @@ struct MembersController {
         // The grants of the members on this page only.
         let grants = try await LicenseKeyAdministrator.query(on: req.db).filter(\.$membership.$id ~~ shown.rows.compactMap(\.id)).all()
         let granted = Set(grants.map { "\($0.$membership.id):\($0.$licenseKey.id)" })
+        let withTwoFactor = Set(try await TwoFactorCredential.query(on: req.db).filter(\.$account.$id ~~ shown.rows.map(\.$account.id))
+            .all(\.$account.$id))
         let rows = try shown.rows.map { membership in
             Row(id: try membership.requireID().uuidString, name: membership.account.name, email: membership.account.email,
                 role: membership.role.title, isAdministrator: membership.role == .administrator, status: membership.status.rawValue,
                 joined: DisplayDate.format(membership.createdAt), note: membership.note, isSelf: membership.id == context.membership.id,
+                twoFactor: withTwoFactor.contains(membership.$account.id),
                 keys: try keys.map { KeyChoice(id: try $0.requireID().uuidString, name: $0.name, granted: granted.contains("\(try membership.requireID()):\(try $0.requireID())")) })
         }
         return try await req.renderPage("members", section: .members, ViewModel(

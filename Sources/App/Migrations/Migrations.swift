@@ -52,5 +52,6 @@ enum HeraldMigrations {
         UpdateLicenseKeyAddOverage(),
         UpdateInvitationAddExpiryAnnouncement(),
         CreateInstallationChangeNotifications(),
+        CreateTwoFactor(),
     ]
 }

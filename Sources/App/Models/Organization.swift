@@ -8,6 +8,8 @@ package final class Organization: Model, @unchecked Sendable {
     @ID(key: .id) package var id: UUID?
 
     @Field(key: "name") var name: String
+    /// Its account administrators must sign in with a second factor (`TwoFactorRequirement`).
+    @Field(key: "require_admin_two_factor") var requireAdminTwoFactor: Bool
 
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
@@ -16,5 +18,6 @@ package final class Organization: Model, @unchecked Sendable {
     package init(id: UUID? = nil, name: String) {
         self.id = id
         self.name = name
+        self.requireAdminTwoFactor = false
     }
 }

@@ -44,6 +44,8 @@ struct AutoRefresh: Encodable {
 /// The console's sections, in navigation order.
 enum ConsoleSection: String, CaseIterable {
     case dashboard, members, invitations, licenses, clientInvitations, directory, mail, templates, audit, apiTokens, webhooks
+    /// The person's own sign-in settings, linked from the top bar rather than the navigation.
+    case twoFactor
 
     var path: String {
         switch self {
@@ -58,11 +60,14 @@ enum ConsoleSection: String, CaseIterable {
         case .audit: "/console/audit"
         case .apiTokens: "/console/api-tokens"
         case .webhooks: "/console/webhooks"
+        case .twoFactor: "/console/two-factor"
         }
     }
 
     /// Sections a Regular Member sees (Licenses shows only the keys they administer, if any).
-    var isOpenToMembers: Bool { self == .dashboard || self == .licenses }
+    var isOpenToMembers: Bool { self == .dashboard || self == .licenses || self == .twoFactor }
+
+    var isInNavigation: Bool { self != .twoFactor }
 
     var label: String {
         switch self {
@@ -77,6 +82,7 @@ enum ConsoleSection: String, CaseIterable {
         case .audit: "Audit log"
         case .apiTokens: "API tokens"
         case .webhooks: "Webhooks"
+        case .twoFactor: "Two-factor sign-in"
         }
     }
 }
@@ -99,7 +105,7 @@ extension Request {
                 .init(id: try $0.requireID().uuidString, name: $0.name, current: $0.id == context.organization.id)
             },
             isAdministrator: context.isAdministrator,
-            nav: ConsoleSection.allCases.filter { context.isAdministrator || $0.isOpenToMembers }
+            nav: ConsoleSection.allCases.filter { $0.isInNavigation && (context.isAdministrator || $0.isOpenToMembers) }
                 .map { .init(path: $0.path, label: $0.label, active: $0 == section) },
             flash: flash,
             autoRefresh: autoRefresh,
