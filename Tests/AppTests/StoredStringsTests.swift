@@ -114,6 +114,7 @@ struct StoredStringsTests {
         "webhook.endpoint_deleted": .webhookEndpointDeleted, "webhook.secret_rotated": .webhookSecretRotated,
         "webhook.endpoint_disabled": .webhookEndpointDisabled, "webhook.test_sent": .webhookTestSent,
         "webhook.redelivered": .webhookRedelivered,
+        "sso.settings_changed": .singleSignOnSettingsChanged, "sso.member_joined": .singleSignOnMemberJoined,
     ]
 
     @Test("audit events: every action string")

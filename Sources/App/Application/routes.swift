@@ -51,5 +51,6 @@ func routes(_ app: Application) throws {
     registerLicenseKeyRoutes(groups)
     registerInstallInvitationRoutes(groups)
     registerWebhookRoutes(groups)
+    registerSingleSignOnRoutes(groups)
     registerSCIMRoutes(groups, schemas: try SCIMSchemas.load(directory: app.directory.resourcesDirectory))
 }

@@ -79,6 +79,10 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
     case webhookTestSent = "webhook.test_sent"
     case webhookRedelivered = "webhook.redelivered"
 
+    case singleSignOnSettingsChanged = "sso.settings_changed"
+    /// A person from an allowed domain became a Regular Member by signing in through the identity provider.
+    case singleSignOnMemberJoined = "sso.member_joined"
+
     /// The catalog key of the action's name as people read it ("Test email sent", not `mail_settings.tested`).
     var labelKey: String { "audit.action.\(rawValue)" }
 }
