@@ -339,4 +339,72 @@ import VaporTesting
             #expect(try await browser.get("/sso/callback?state=forged&code=x").status == .badRequest)
         }
     }
+
+    @Test func theConsoleSavesSettingsAuditedAndRefusesBadOnesFieldByField() async throws {
+        try await withHerald { app in
+            // given
+            var admin = BrowserSession(app)
+            try await admin.signInAsNewAdministrator()
+            let page = try await admin.get("/console/sso")
+            #expect(page.status == .ok)
+            #expect(page.body.string.contains("https://herald.test/sso/callback"))
+
+            // when: plain http, no client ID, a domain that is none, and just-in-time without domains to allow
+            let refused = try await admin.post("/console/sso", form: [
+                "enabled": "on", "provider_name": "Okta", "issuer": "http://login.example.com", "client_id": "",
+                "client_secret": "top-secret-value", "allowed_domains": "not a domain!", "just_in_time": "on",
+            ], csrfFrom: "/console/sso")
+
+            // then
+            #expect(refused.status == .badRequest)
+            for field in ["issuer: must use https", "client_id: is required", "allowed_domains: "] {
+                #expect(refused.body.string.contains(field), "\(field)")
+            }
+            #expect(!refused.body.string.contains("top-secret-value"))
+            #expect(try await SingleSignOnSettings.query(on: app.db).count() == 0)
+
+            // when: good settings, passwords unticked
+            let saved = try await admin.post("/console/sso", form: [
+                "enabled": "on", "provider_name": "Okta", "issuer": "https://acme.okta.com", "client_id": "0oa1",
+                "client_secret": "top-secret-value", "allowed_domains": "Example.com, example.org",
+            ], csrfFrom: "/console/sso")
+
+            // then
+            #expect(saved.status == .seeOther)
+            let settings = try #require(try await SingleSignOnSettings.query(on: app.db).first())
+            #expect(settings.enabled && !settings.justInTime && !settings.passwordsAllowed)
+            #expect(settings.allowedDomains == "example.com, example.org")
+            #expect(settings.clientSecretCiphertext != "top-secret-value")
+            #expect(try app.herald.secretBox.open(settings.clientSecretCiphertext) == "top-secret-value")
+            let audit = try #require(try await AuditEvent.query(on: app.db).filter(\.$action == .singleSignOnSettingsChanged).first())
+            #expect(audit.details?.contains("top-secret-value") == false)
+            #expect(!(try await admin.get("/console/sso")).body.string.contains("top-secret-value"))
+        }
+    }
+
+    @Test func theAPIReadsAndWritesSettingsWithoutTheSecret() async throws {
+        try await withHerald { app in
+            // given
+            let api = try await APIAdministrator(app)
+            try await app.testing().test(.GET, "/api/v1/sso", headers: api.headers) { #expect($0.status == .notFound) }
+            let body = #"{"provider_name":"Keycloak","issuer":"https://sso.example.com/realms/staff","client_id":"herald","client_secret":"s3cret-value","allowed_domains":"example.com","just_in_time":true}"#
+
+            // when
+            try await app.testing().test(.PUT, "/api/v1/sso", headers: api.headers, body: ByteBuffer(string: body)) { response in
+                // then
+                #expect(response.status == .ok)
+                #expect(!response.body.string.contains("s3cret-value"))
+                #expect(response.body.string.contains(#""redirectUri":"https:\/\/herald.test\/sso\/callback""#))
+            }
+            try await app.testing().test(.GET, "/api/v1/sso", headers: api.headers) { response in
+                #expect(response.status == .ok)
+                #expect(response.body.string.contains(#""just_in_time":true"#))
+                #expect(response.body.string.contains(#""passwords_allowed":true"#))
+            }
+            let missingSecret = #"{"provider_name":"X","issuer":"https://x.example.com","client_id":"c"}"#
+            try await app.testing().test(.PUT, "/api/v1/sso", headers: api.headers, body: ByteBuffer(string: missingSecret)) { response in
+                #expect(response.status == .ok, "a stored secret is kept when none is sent")
+            }
+        }
+    }
 }

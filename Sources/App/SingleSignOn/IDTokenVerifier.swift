@@ -14,6 +14,9 @@ struct IDTokenClaims: JWTPayload {
     let email: String?
     /// Some providers send `"true"` as a string; only a true boolean or that string counts.
     let email_verified: VerifiedFlag?
+    /// Entra ID's "email domain owner verified" optional claim: Entra sends no `email_verified`, and this is what
+    /// Microsoft offers instead (the address's domain is one the tenant proved it owns).
+    let xms_edov: VerifiedFlag?
     let name: String?
 
     func verify(using algorithm: some JWTAlgorithm) throws {}
@@ -79,7 +82,7 @@ struct IDTokenVerifier {
         }
         try check(claims, now: now.timeIntervalSince1970)
         guard let email = claims.email?.trimmingCharacters(in: .whitespaces).lowercased(), email.contains("@"),
-              claims.email_verified?.value == true else { throw .emailNotVerified }
+              claims.email_verified?.value == true || claims.xms_edov?.value == true else { throw .emailNotVerified }
         return VerifiedIdentity(subject: claims.sub, email: email, name: claims.name)
     }
 
