@@ -53,7 +53,7 @@ struct SessionController {
         // An organization that signs in through its identity provider only: the right password is not enough (the
         // refusal comes after the check, so it tells nothing to someone who does not know the password).
         if let refusal = try await SingleSignOnStore.passwordRefusal(accountID: account.requireID(), on: req.db) {
-            let language = Language.preferred(acceptLanguage: req.headers.first(name: .acceptLanguage))
+            let language = req.inviteeLanguage()
             let message = req.herald.catalog.text("sso.error.passwords_refused", language,
                                                   ["organization": refusal.organization.name, "provider": refusal.providerName])
             return try await Self.signInPage(req, email: form.email, error: message, offer: SignInOffer(refusal, req: req), status: .forbidden)

@@ -12,8 +12,7 @@ struct SingleSignOnController {
     static let sessionKey = "sso_state"
 
     static func redirectURI(_ services: HeraldServices) -> String {
-        let base = services.configuration.publicURL.absoluteString
-        return (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/sso/callback"
+        services.configuration.publicURL.appendingPathComponent("sso/callback").absoluteString
     }
 
     func start(_ req: Request) async throws -> Response {
@@ -135,7 +134,7 @@ struct SingleSignOnController {
     /// The sign-in page saying, in the person's language, why they are not in; with the organization's button to try
     /// again where there is one.
     static func failurePage(_ req: Request, _ failure: SingleSignOnFailure, organizationID: UUID?) async throws -> Response {
-        let language = Language.preferred(acceptLanguage: req.headers.first(name: .acceptLanguage))
+        let language = req.inviteeLanguage()
         let message = req.herald.catalog.text(failure.messageKey, language, failure.arguments)
         var offer: SignInOffer?
         if let organizationID { offer = try await SignInOffer.of(organizationID, req: req) }
@@ -143,7 +142,7 @@ struct SingleSignOnController {
     }
 
     static func failurePage(_ req: Request, _ problem: JoinLinkError, invitation: JoinLink?) async throws -> Response {
-        let language = Language.preferred(acceptLanguage: req.headers.first(name: .acceptLanguage))
+        let language = req.inviteeLanguage()
         let arguments = invitation.map { ["organization": $0.organizationName, "email": $0.email] } ?? [:]
         let catalog = req.herald.catalog
         let message = catalog.text(problem.messageKey, language, arguments) + " " + catalog.text(problem.nextKey, language, arguments)
@@ -164,7 +163,7 @@ struct SignInOffer: Encodable {
 
 extension SignInOffer {
     init(_ settings: SingleSignOnSettings, req: Request) {
-        let language = Language.preferred(acceptLanguage: req.headers.first(name: .acceptLanguage))
+        let language = req.inviteeLanguage()
         label = req.herald.catalog.text("sso.signin.button", language, ["provider": settings.providerName])
         url = "/sso/start/\(settings.$organization.id.uuidString)"
     }

@@ -40,8 +40,7 @@ struct SingleSignOnSettingsController {
     }
 
     static func signInURL(_ services: HeraldServices, organizationID: UUID) -> String {
-        let base = services.configuration.publicURL.absoluteString
-        return (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/signin?organization=\(organizationID.uuidString)"
+        services.configuration.publicURL.appendingPathComponent("signin").absoluteString + "?organization=\(organizationID.uuidString)"
     }
 
     func save(_ req: Request) async throws -> Response {
