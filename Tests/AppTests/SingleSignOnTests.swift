@@ -286,6 +286,35 @@ import VaporTesting
         }
     }
 
+    @Test func anOrganizationWithoutPasswordsIsJoinedOnlyThroughItsProvider() async throws {
+        try await withHerald({ $0.singleSignOn.allowHTTP = true }) { app in
+            // given
+            let organizationID = try await acme(app)
+            var admin = BrowserSession(app)
+            _ = try await admin.post("/signin", form: ["email": "admin@example.com", "password": "Correct-Horse-42"])
+            _ = try await admin.post("/console/invitations/join", form: ["emails": "carol@example.com"], csrfFrom: "/console/invitations")
+            let joinPath = try await OutboxReader.joinPath(app, to: "carol@example.com")
+            var carol = BrowserSession(app)
+            // The page as it was opened while passwords were still allowed: its forms' token.
+            let token = try await carol.csrfToken(from: joinPath)
+            try await provider.configure(app, organizationID: organizationID, provider.settings(passwordsAllowed: false))
+
+            // when
+            let page = try await carol.get(joinPath)
+            let again = try await carol.get(joinPath)
+            let create = try await carol.post(joinPath, form: ["mode": "create", "name": "Carol", "password": "Sturdy-Pass-77",
+                                                               "password_confirmation": "Sturdy-Pass-77"], csrf: .some(token))
+
+            // then: the page offers the provider only, opened the first time and from the fast path alike
+            for shown in [page, again] {
+                #expect(shown.body.string.contains("Join with Test IdP"))
+                #expect(!shown.body.string.contains(#"name="password""#))
+            }
+            #expect(create.status == .forbidden)
+            #expect(try await Account.find(email: "carol@example.com", on: app.db) == nil)
+        }
+    }
+
     @Test func anInvitationIsNotAcceptedForAnotherAddress() async throws {
         try await withHerald({ $0.singleSignOn.allowHTTP = true }) { app in
             // given

@@ -14,6 +14,8 @@ struct JoinController {
         let error: String?
         /// "Join with <provider>" when the organization signs in through an identity provider.
         var sso: SignInOffer? = nil
+        /// The organization refuses passwords: joining is through its provider only.
+        var ssoOnly = false
     }
 
     struct JoinForm: Content {
@@ -61,6 +63,11 @@ struct JoinController {
         if let problem = JoinLinkError(status: status) { return try await errorPage(req, problem, invitation) }
         let form = try req.content.decode(JoinForm.self)
         let catalog = req.herald.catalog
+        // An organization without passwords is joined through its identity provider (or as the signed-in invitee).
+        if invitation.ssoOnly, form.mode != "join", let provider = invitation.ssoProvider {
+            let refusal = catalog.text("sso.error.passwords_refused", language, ["organization": invitation.organizationName, "provider": provider])
+            return try await page(req, invitation, language: language, error: refusal, status: .forbidden)
+        }
         let account: Account
         switch form.mode {
         case "join":
@@ -122,7 +129,8 @@ struct JoinController {
             sso: invitation.ssoProvider.map { provider in
                 SignInOffer(label: req.herald.catalog.text("join.page.sso.button", language, ["provider": provider]),
                             url: "/sso/join/\(req.parameters.get("token") ?? "")")
-            }
+            },
+            ssoOnly: invitation.ssoOnly
         )
         return (model, ["organization": model.organization, "inviter": inviter, "email": invitation.email, "role": model.role])
     }
