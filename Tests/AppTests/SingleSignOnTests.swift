@@ -23,6 +23,14 @@ import VaporTesting
         return organizationID
     }
 
+    /// The join link of an invitation to Acme the administrator sends from the console.
+    func invitation(_ app: Application, to email: String) async throws -> String {
+        var admin = BrowserSession(app)
+        _ = try await admin.post("/signin", form: ["email": "admin@example.com", "password": "Correct-Horse-42"])
+        _ = try await admin.post("/console/invitations/join", form: ["emails": email], csrfFrom: "/console/invitations")
+        return try await OutboxReader.joinPath(app, to: email)
+    }
+
     /// The catalog's sentence as the page shows it (Leaf escapes HTML's special characters).
     func message(_ app: Application, _ key: String, _ language: Language = .en, _ arguments: [String: String] = [:]) -> String {
         app.herald.catalog.text(key, language, arguments).replacingOccurrences(of: "&", with: "&amp;")
@@ -263,10 +271,7 @@ import VaporTesting
         try await withHerald({ $0.singleSignOn.allowHTTP = true }) { app in
             // given
             let organizationID = try await acme(app)
-            var admin = BrowserSession(app)
-            _ = try await admin.post("/signin", form: ["email": "admin@example.com", "password": "Correct-Horse-42"])
-            _ = try await admin.post("/console/invitations/join", form: ["emails": "carol@example.com"], csrfFrom: "/console/invitations")
-            let joinPath = try await OutboxReader.joinPath(app, to: "carol@example.com")
+            let joinPath = try await invitation(app, to: "carol@example.com")
             var carol = BrowserSession(app)
             let page = try await carol.get(joinPath)
             #expect(page.body.string.contains("Join with Test IdP"))
@@ -290,10 +295,7 @@ import VaporTesting
         try await withHerald({ $0.singleSignOn.allowHTTP = true }) { app in
             // given
             let organizationID = try await acme(app)
-            var admin = BrowserSession(app)
-            _ = try await admin.post("/signin", form: ["email": "admin@example.com", "password": "Correct-Horse-42"])
-            _ = try await admin.post("/console/invitations/join", form: ["emails": "carol@example.com"], csrfFrom: "/console/invitations")
-            let joinPath = try await OutboxReader.joinPath(app, to: "carol@example.com")
+            let joinPath = try await invitation(app, to: "carol@example.com")
             var carol = BrowserSession(app)
             // The page as it was opened while passwords were still allowed: its forms' token.
             let token = try await carol.csrfToken(from: joinPath)
@@ -319,10 +321,7 @@ import VaporTesting
         try await withHerald({ $0.singleSignOn.allowHTTP = true }) { app in
             // given
             _ = try await acme(app)
-            var admin = BrowserSession(app)
-            _ = try await admin.post("/signin", form: ["email": "admin@example.com", "password": "Correct-Horse-42"])
-            _ = try await admin.post("/console/invitations/join", form: ["emails": "carol@example.com"], csrfFrom: "/console/invitations")
-            let token = String(try await OutboxReader.joinPath(app, to: "carol@example.com").split(separator: "/").last ?? "")
+            let token = String(try await invitation(app, to: "carol@example.com").split(separator: "/").last ?? "")
             var mallory = BrowserSession(app)
 
             // when
