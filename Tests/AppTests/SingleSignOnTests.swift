@@ -435,4 +435,19 @@ import VaporTesting
             }
         }
     }
+
+    @Test func oneAddressStartsAtMostAHundredSignInsInFifteenMinutes() async throws {
+        try await withHerald({ $0.singleSignOn.allowHTTP = true }) { app in
+            let organizationID = try await acme(app)
+            var browser = BrowserSession(app)
+            for _ in 0..<100 {
+                _ = try await browser.startSingleSignOn("/sso/start/\(organizationID.uuidString)")
+            }
+
+            let refused = try await browser.get("/sso/start/\(organizationID.uuidString)")
+
+            #expect(refused.status == .tooManyRequests)
+            #expect(refused.headers.first(name: .retryAfter) != nil)
+        }
+    }
 }

@@ -10,6 +10,9 @@ struct SingleSignOnController {
     /// The session holds the hash of the `state` it started, so a callback carrying someone else's `state` (a login
     /// forced on this browser from another one) is refused.
     static let sessionKey = "sso_state"
+    /// Sign-ins one client address may start: as many as password attempts (`SignInLimits.client`), so an office
+    /// behind one address signs in at nine o'clock, and nobody fills the attempts table from one machine.
+    let starts = RateLimiter(limit: 100, window: 15 * 60)
 
     static func redirectURI(_ services: HeraldServices) -> String {
         services.configuration.publicURL.appendingPathComponent("sso/callback").absoluteString
@@ -41,6 +44,9 @@ struct SingleSignOnController {
 
     private func redirect(_ req: Request, _ settings: SingleSignOnSettings, joinToken: String?) async throws -> Response {
         let organizationID = settings.$organization.id
+        if let wait = starts.retryAfter(key: req.clientAddress) {
+            throw Abort.tooManyRequests(wait: wait, reason: "Too many sign-ins from this address. Try again in \(Int(wait / 60) + 1) minute(s).")
+        }
         let configuration: OpenIDConfiguration
         do {
             configuration = try await req.herald.openID.configuration(issuer: settings.issuer)
