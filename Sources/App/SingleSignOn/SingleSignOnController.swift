@@ -78,7 +78,9 @@ struct SingleSignOnController {
         do {
             let identity = try await verifiedIdentity(req, attempt)
             if let sealed = attempt.joinTokenCiphertext {
-                return try await acceptInvitation(req, token: try req.herald.secretBox.open(sealed), identity: identity)
+                // Sealed under a server secret that has changed since: the attempt is as good as unknown.
+                guard let token = try? req.herald.secretBox.open(sealed) else { throw SingleSignOnFailure.stateInvalid }
+                return try await acceptInvitation(req, token: token, identity: identity)
             }
             guard let settings = try await SingleSignOnStore.enabled(for: organizationID, on: req.db) else { throw SingleSignOnFailure.notOffered }
             let account = try await SingleSignOnAdmission.admit(identity, settings: settings, on: req.db)
