@@ -118,6 +118,7 @@ struct StoredStringsTests {
         "two_factor.recovery_code_used": .twoFactorRecoveryCodeUsed, "two_factor.reset": .twoFactorReset,
         "two_factor.code_guesses_limited": .twoFactorCodeGuessesLimited,
         "organization.two_factor_requirement_changed": .twoFactorRequirementChanged,
+        "sso.settings_changed": .singleSignOnSettingsChanged, "sso.member_joined": .singleSignOnMemberJoined,
     ]
 
     @Test("audit events: every action string")

@@ -63,6 +63,7 @@ import dashboard  # noqa: E402
 import bulk_forms  # noqa: E402
 import accessibility  # noqa: E402
 import two_factor  # noqa: E402
+import single_sign_on  # noqa: E402
 
 SETUP_LINK_TIMEOUT = 60
 PAGE_LOAD_TIMEOUT = 30
@@ -88,6 +89,7 @@ CONSOLE_PAGES = [
     "/console/audit",
     "/console/api-tokens",
     "/console/two-factor",
+    "/console/sso",
 ]
 
 # Browser console messages that are not the app's fault. Chrome asks for
@@ -131,6 +133,8 @@ class HeraldServer:
         # spool, and no administrator, so a setup link is printed.
         env["HERALD_DATA_DIR"] = self.data_dir
         env["HERALD_PUBLIC_URL"] = self.base_url
+        # The test OpenID provider (scripts/test-servers) listens on plain http://127.0.0.1.
+        env["HERALD_SSO_ALLOW_HTTP"] = "true"
         cmd = [self.binary, "serve", "--hostname", "127.0.0.1", "--port", str(self.port)]
         print("starting server: %s (data %s)" % (" ".join(cmd), self.data_dir), flush=True)
         self.proc = subprocess.Popen(
@@ -531,6 +535,11 @@ def every_page_accessible_and_fits_a_phone(ctx):
     accessibility.every_page(ctx, ADMIN)
 
 
+def sign_in_through_the_identity_provider(ctx):
+    """Single sign-on set up in the console, then signing in through the OpenID provider's own login page."""
+    single_sign_on.sign_in_through_the_identity_provider(ctx, ADMIN)
+
+
 def bulk_work_at_documented_sizes(ctx):
     """10,000 pasted addresses, a 100,000-row CSV upload, a long template; an 11 MB upload is 413 (runs last)."""
     bulk_forms.bulk_work_at_documented_sizes(ctx, ADMIN)
@@ -548,6 +557,7 @@ FLOWS = [
     dashboard_shows_the_database,
     every_page_accessible_and_fits_a_phone,
     bulk_work_at_documented_sizes,
+    sign_in_through_the_identity_provider,
     # Last: if it fails half-way the administrator is left with a second factor the other flows do not type.
     two_factor_sign_in_with_a_pyotp_code,
 ]

@@ -40,6 +40,9 @@ Exported variables:
   LDAP_TEST_USERS / LDAP_TEST_GROUPS   2500 / 120, the fixture's counts
   LDAP_TEST_ADMIN_DN / LDAP_TEST_ADMIN_PASSWORD   slapd's rootdn: tests that change entries (their own units)
   LDAP_TEST_SIZE_LIMIT       500: searches without paging stop there (sizeLimitExceeded); paged ones do not
+  OIDC_TEST_ISSUER           http://127.0.0.1:PORT of scripts/oidc-test-provider.py (OpenID Connect, joserfc):
+                             discovery, authorization code + PKCE, RS256 JWKS, and faults on request (its docstring)
+  OIDC_TEST_CLIENT_ID / OIDC_TEST_CLIENT_SECRET   the one client it knows (the secret is new at each start)
   HERALD_TEST_CHROMEDRIVER, HERALD_TEST_CHROMIUM   browser test binaries
   HERALD_TEST_SERVERS_STATE_DIR       the state directory (used by `stop`)
 """
@@ -51,7 +54,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import ldap, postgres, smtp
+from . import ldap, oidc, postgres, smtp
 from .processes import StartFailed, log, stop_pid
 
 STATE_PREFIX = "/tmp/herald-test-servers."
@@ -131,6 +134,7 @@ def start(envfile):
         smtp.start_sinks(state, envfile, STARTUP_TIMEOUT)
         smtp.start_fault_server(state, envfile, STARTUP_TIMEOUT)
         ldap.start(state, envfile, STARTUP_TIMEOUT)
+        oidc.start(state, envfile, STARTUP_TIMEOUT)
         envfile("HERALD_TEST_CHROMEDRIVER", os.environ.get("HERALD_TEST_CHROMEDRIVER", "/usr/bin/chromedriver"))
         envfile("HERALD_TEST_CHROMIUM", os.environ.get("HERALD_TEST_CHROMIUM", "/usr/bin/chromium"))
     except BaseException as failure:

@@ -33,6 +33,7 @@ public struct Configuration: Sendable {
     public var delivery = DeliverySettings()
     public var sessions = SessionSettings()
     public var webhooks = WebhookSettings()
+    public var singleSignOn = SingleSignOnConfiguration()
     /// Tests isolate each PostgreSQL run in its own schema; deployments leave this `nil` (the `public` schema).
     public var postgresSchema: String?
     /// How long a request waits for a pooled database connection before it is answered 503 with Retry-After
@@ -103,6 +104,8 @@ public struct Configuration: Sendable {
         ("HERALD_ORG_DAILY_MAIL_QUOTA", "messages (invitations of every kind, resends, member notices) one organization may queue per 24 hours, 0 for no limit (default 100000)"),
         ("HERALD_DNS_SERVER", "IPv4 address[:port] of the name server the console's DKIM record check asks (default unset: the system resolver, /etc/resolv.conf)"),
         ("HERALD_WEBHOOK_ALLOW_PRIVATE_ADDRESSES", "true lets webhook endpoints be loopback, private, link-local or unique-local addresses (default false: refused when saved and again when each delivery resolves the host)"),
+        ("HERALD_SSO_ALLOW_HTTP", "true lets an organization's OpenID Connect issuer (and its endpoints) be plain http:// (default false: https only; for tests and local development)"),
+        ("HERALD_SSO_TIMEOUT", "seconds an identity provider has to answer discovery, JWKS and token requests (default 10)"),
         ("HERALD_WEBHOOK_TIMEOUT", "seconds a webhook endpoint has to answer one delivery (default 15)"),
         ("HERALD_WEBHOOK_RETRY_HORIZON", "seconds after which a webhook delivery that keeps failing is marked failed (default 259200, three days)"),
         ("LOG_LEVEL", "trace, debug, info, notice, warning, error or critical (default info)"),
@@ -189,6 +192,9 @@ public struct Configuration: Sendable {
         webhooks.allowPrivateAddresses = flag("HERALD_WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default: false)
         webhooks.timeout = TimeInterval(positive("HERALD_WEBHOOK_TIMEOUT", default: Int(webhooks.timeout)))
         webhooks.retryHorizon = TimeInterval(positive("HERALD_WEBHOOK_RETRY_HORIZON", default: Int(webhooks.retryHorizon)))
+        var singleSignOn = SingleSignOnConfiguration()
+        singleSignOn.allowHTTP = flag("HERALD_SSO_ALLOW_HTTP", default: false)
+        singleSignOn.timeout = TimeInterval(positive("HERALD_SSO_TIMEOUT", default: Int(singleSignOn.timeout)))
         var sessions = SessionSettings()
         sessions.idleTimeout = TimeInterval(positive("HERALD_SESSION_IDLE_TIMEOUT", default: Int(sessions.idleTimeout)))
         sessions.lifetime = TimeInterval(positive("HERALD_SESSION_LIFETIME", default: Int(sessions.lifetime)))
@@ -226,6 +232,7 @@ public struct Configuration: Sendable {
         configuration.delivery = delivery
         configuration.sessions = sessions
         configuration.webhooks = webhooks
+        configuration.singleSignOn = singleSignOn
         configuration.metricsToken = metricsToken
         configuration.trustProxy = trustProxy
         configuration.reloadViews = reloadViews
@@ -274,6 +281,16 @@ public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
         "Herald cannot start: the configuration has \(problems.count) problem(s):\n"
             + problems.map { "  - \($0)" }.joined(separator: "\n")
     }
+}
+
+/// How Herald talks to organizations' identity providers (`SingleSignOn/`).
+public struct SingleSignOnConfiguration: Sendable {
+    /// Plain http issuers are refused unless this is set: the ID token and the client secret would cross the network
+    /// in the clear. The tests' provider listens on http://127.0.0.1.
+    public var allowHTTP = false
+    /// Seconds a provider has to answer one request (discovery, JWKS, token).
+    public var timeout: TimeInterval = 10
+    public init() {}
 }
 
 /// How webhook deliveries are made and retried (see the README's configuration table).

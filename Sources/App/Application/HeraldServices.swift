@@ -57,6 +57,8 @@ package final class HeraldServices: Sendable {
     let directoryImports = DirectoryImportJobs()
     /// Scheduled LDAP syncs (`DirectorySyncScheduler`), started by `herald serve`.
     let directorySyncs = DirectorySyncScheduler()
+    /// Discovery, JWKS and token requests to organizations' identity providers (`SingleSignOn/`).
+    let openID: OpenIDProviderClient
     let eventLoopGroup: any EventLoopGroup
     let logger: Logger
 
@@ -79,6 +81,7 @@ package final class HeraldServices: Sendable {
         self.signInLimits = SignInLimits(serverSecret: secretKey)
         self.tokenRedemptionLimiter = RateLimiter(limit: 30, window: 15 * 60)
         self.eventLoopGroup = group
+        self.openID = OpenIDProviderClient(group: group, settings: configuration.singleSignOn)
         self.hotReads = HotReads(database: configuration.database, logger: logger)
         let host = configuration.publicURL.host ?? "localhost"
         let renderer = MessageRenderer(messageIDDomain: host)

@@ -52,5 +52,6 @@ func routes(_ app: Application) throws {
     registerInstallInvitationRoutes(groups)
     registerWebhookRoutes(groups)
     registerTwoFactorRoutes(groups)
+    registerSingleSignOnRoutes(groups)
     registerSCIMRoutes(groups, schemas: try SCIMSchemas.load(directory: app.directory.resourcesDirectory))
 }

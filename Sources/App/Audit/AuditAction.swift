@@ -87,6 +87,9 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
     /// Five wrong codes in a row for one account: someone has its password but not its authenticator.
     case twoFactorCodeGuessesLimited = "two_factor.code_guesses_limited"
     case twoFactorRequirementChanged = "organization.two_factor_requirement_changed"
+    case singleSignOnSettingsChanged = "sso.settings_changed"
+    /// A person from an allowed domain became a Regular Member by signing in through the identity provider.
+    case singleSignOnMemberJoined = "sso.member_joined"
 
     /// The catalog key of the action's name as people read it ("Test email sent", not `mail_settings.tested`).
     var labelKey: String { "audit.action.\(rawValue)" }

@@ -8,6 +8,8 @@ struct SessionController {
         let email: String
         let error: String?
         let flash: String?
+        /// "Sign in with <provider>" for the organization the page was opened for (`/signin?organization=ID`).
+        var sso: SignInOffer? = nil
     }
 
     struct SignInForm: Content {
@@ -22,7 +24,20 @@ struct SessionController {
         if req.auth.has(Account.self) { return req.redirect(to: "/console") }
         let flash = req.session.data["flash"]
         req.session.data["flash"] = nil
-        return try await req.view.render("signin", SignInPage(csrf: CSRF.token(for: req), email: "", error: nil, flash: flash)).encodeResponse(for: req).get()
+        var offer: SignInOffer?
+        if req.url.query?.isEmpty == false, let id = (try? req.query.get(String.self, at: "organization")).flatMap(UUID.init(uuidString:)) {
+            offer = try await SignInOffer.of(id, req: req)
+        }
+        let page = SignInPage(csrf: CSRF.token(for: req), email: "", error: nil, flash: flash, sso: offer)
+        return try await req.view.render("signin", page).encodeResponse(for: req).get()
+    }
+
+    /// The sign-in page with a refusal (a failed single sign-on, passwords refused), `status` its answer's.
+    static func signInPage(_ req: Request, email: String = "", error: String, offer: SignInOffer?, status: HTTPStatus) async throws -> Response {
+        let page = SignInPage(csrf: CSRF.token(for: req), email: email, error: error, flash: nil, sso: offer)
+        let response = try await req.view.render("signin", page).encodeResponse(for: req).get()
+        response.status = status
+        return response
     }
 
     func signIn(_ req: Request) async throws -> Response {
@@ -34,6 +49,14 @@ struct SessionController {
             let response = try await req.view.render("signin", page).encodeResponse(for: req).get()
             response.status = .unauthorized
             return response
+        }
+        // An organization that signs in through its identity provider only: the right password is not enough (the
+        // refusal comes after the check, so it tells nothing to someone who does not know the password).
+        if let refusal = try await SingleSignOnStore.passwordRefusal(accountID: account.requireID(), on: req.db) {
+            let language = req.inviteeLanguage()
+            let message = req.herald.catalog.text("sso.error.passwords_refused", language,
+                                                  ["organization": refusal.organization.name, "provider": refusal.providerName])
+            return try await Self.signInPage(req, email: form.email, error: message, offer: SignInOffer(refusal, req: req), status: .forbidden)
         }
         if try await TwoFactor.isEnabled(for: try account.requireID(), on: req.db) {
             return try await SecondStepController.begin(for: account, req)

@@ -12,6 +12,10 @@ struct JoinController {
         let message: String?
         let signedInAsInvitee: Bool
         let error: String?
+        /// "Join with <provider>" when the organization signs in through an identity provider.
+        var sso: SignInOffer? = nil
+        /// The organization refuses passwords: joining is through its provider only.
+        var ssoOnly = false
     }
 
     struct JoinForm: Content {
@@ -25,7 +29,7 @@ struct JoinController {
     static let pageKeys = [
         "join.page.intro", "join.page.role", "join.page.message", "join.page.signin.title", "join.page.signin.button",
         "join.page.create.title", "join.page.create.button", "join.page.name", "join.page.password", "join.page.password_confirmation",
-        "join.page.password_rule", "join.page.join_as", "join.page.email",
+        "join.page.password_rule", "join.page.join_as", "join.page.email", "join.page.sso.title",
     ]
 
     func show(_ req: Request) async throws -> Response {
@@ -59,6 +63,11 @@ struct JoinController {
         if let problem = JoinLinkError(status: status) { return try await errorPage(req, problem, invitation) }
         let form = try req.content.decode(JoinForm.self)
         let catalog = req.herald.catalog
+        // An organization without passwords is joined through its identity provider (or as the signed-in invitee).
+        if invitation.ssoOnly, form.mode != "join", let provider = invitation.ssoProvider {
+            let refusal = catalog.text("sso.error.passwords_refused", language, ["organization": invitation.organizationName, "provider": provider])
+            return try await page(req, invitation, language: language, error: refusal, status: .forbidden)
+        }
         let account: Account
         switch form.mode {
         case "join":
@@ -120,7 +129,12 @@ struct JoinController {
         let model = ViewModel(
             organization: invitation.organizationName, inviter: inviter, email: invitation.email,
             role: req.herald.catalog.text(invitation.role == .administrator ? "role.administrator" : "role.member", language),
-            message: invitation.message, signedInAsInvitee: req.auth.get(Account.self)?.email == invitation.email, error: error
+            message: invitation.message, signedInAsInvitee: req.auth.get(Account.self)?.email == invitation.email, error: error,
+            sso: invitation.ssoProvider.map { provider in
+                SignInOffer(label: req.herald.catalog.text("join.page.sso.button", language, ["provider": provider]),
+                            url: "/sso/join/\(req.parameters.get("token") ?? "")")
+            },
+            ssoOnly: invitation.ssoOnly
         )
         return (model, ["organization": model.organization, "inviter": inviter, "email": invitation.email, "role": model.role])
     }

@@ -23,6 +23,11 @@ struct JoinLink: Sendable {
     let message: String?
     let expiresAt: Date
     let openedAt: Date?
+    /// The organization's identity provider's name when it has single sign-on switched on: the page then offers to
+    /// join with it.
+    let ssoProvider: String?
+    /// Whether the organization refuses passwords: the page then offers only its provider.
+    let ssoOnly: Bool
 
     /// The link's status now: a pending invitation past its expiry reads as expired.
     func status(now: Date = Date()) -> InvitationStatus {
@@ -39,10 +44,13 @@ struct JoinLink: Sendable {
 
     static let query = """
         SELECT i.id, i.organization_id, o.name AS organization_name, a.name AS inviter_name, a.email AS inviter_email,
-               i.email, i.language, i.status, i.role_on_accept, i.message, i.expires_at, i.opened_at
+               i.email, i.language, i.status, i.role_on_accept, i.message, i.expires_at, i.opened_at,
+               sso.provider_name AS sso_provider,
+               CASE WHEN sso.id IS NULL OR sso.passwords_allowed THEN NULL ELSE 'only' END AS sso_mode
         FROM invitations i
         JOIN organizations o ON o.id = i.organization_id
         LEFT JOIN accounts a ON a.id = i.inviter_id
+        LEFT JOIN sso_settings sso ON sso.organization_id = i.organization_id AND sso.enabled
         WHERE i.token_hash = $1 AND i.kind = $2
         """
 
@@ -79,7 +87,9 @@ extension JoinLink {
             roleOnAccept: try row.decode(column: "role_on_accept", as: MembershipRole?.self),
             message: try row.decode(column: "message", as: String?.self),
             expiresAt: try row.decode(column: "expires_at", as: Date.self),
-            openedAt: try row.decode(column: "opened_at", as: Date?.self)
+            openedAt: try row.decode(column: "opened_at", as: Date?.self),
+            ssoProvider: try row.decode(column: "sso_provider", as: String?.self),
+            ssoOnly: try row.decode(column: "sso_mode", as: String?.self) == "only"
         )
     }
 }

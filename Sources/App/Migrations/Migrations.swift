@@ -53,5 +53,6 @@ enum HeraldMigrations {
         UpdateInvitationAddExpiryAnnouncement(),
         CreateInstallationChangeNotifications(),
         CreateTwoFactor(),
+        CreateSingleSignOn(),
     ]
 }

@@ -43,7 +43,7 @@ struct AutoRefresh: Encodable {
 
 /// The console's sections, in navigation order.
 enum ConsoleSection: String, CaseIterable {
-    case dashboard, members, invitations, licenses, clientInvitations, directory, mail, templates, audit, apiTokens, webhooks
+    case dashboard, members, invitations, licenses, clientInvitations, directory, mail, templates, audit, apiTokens, webhooks, singleSignOn
     /// The person's own sign-in settings, linked from the top bar rather than the navigation.
     case twoFactor
 
@@ -61,6 +61,7 @@ enum ConsoleSection: String, CaseIterable {
         case .apiTokens: "/console/api-tokens"
         case .webhooks: "/console/webhooks"
         case .twoFactor: "/console/two-factor"
+        case .singleSignOn: "/console/sso"
         }
     }
 
@@ -83,6 +84,7 @@ enum ConsoleSection: String, CaseIterable {
         case .apiTokens: "API tokens"
         case .webhooks: "Webhooks"
         case .twoFactor: "Two-factor sign-in"
+        case .singleSignOn: "Single sign-on"
         }
     }
 }

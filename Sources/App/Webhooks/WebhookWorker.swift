@@ -135,11 +135,12 @@ extension WebhookWorker.Report {
     }
 }
 
-/// Closes the webhook HTTP client's connections when any application shuts down (commands and tests included, not
+/// Closes the webhook and identity provider HTTP clients' connections when any application shuts down (commands and tests included, not
 /// only `herald serve`): AsyncHTTPClient requires it before the client is released.
 struct WebhookClientShutdown: LifecycleHandler {
     func shutdownAsync(_ app: Application) async {
         await app.herald.webhookWorker.stop()
         await app.herald.webhookWorker.sender.shutdown()
+        await app.herald.openID.shutdown()
     }
 }
