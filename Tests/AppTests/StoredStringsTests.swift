@@ -114,6 +114,8 @@ struct StoredStringsTests {
         "webhook.endpoint_deleted": .webhookEndpointDeleted, "webhook.secret_rotated": .webhookSecretRotated,
         "webhook.endpoint_disabled": .webhookEndpointDisabled, "webhook.test_sent": .webhookTestSent,
         "webhook.redelivered": .webhookRedelivered,
+        "suppression.added": .suppressionAdded, "suppression.cleared": .suppressionCleared,
+        "suppression.imported": .suppressionsImported, "deliverability.settings_changed": .deliverabilitySettingsChanged,
     ]
 
     @Test("audit events: every action string")

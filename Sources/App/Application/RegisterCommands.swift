@@ -11,6 +11,7 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(InviteCommands(), as: "invite")
     app.asyncCommands.use(DirectoryCommands(), as: "directory")
     app.asyncCommands.use(WebhookCommands(), as: "webhooks")
+    app.asyncCommands.use(SuppressionCommands(), as: "suppression")
     app.asyncCommands.use(ActivateCommand(), as: ActivateCommand.name)
     app.asyncCommands.use(MigrateCommand(), as: "migrate")
 }

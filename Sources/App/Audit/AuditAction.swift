@@ -79,6 +79,11 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
     case webhookTestSent = "webhook.test_sent"
     case webhookRedelivered = "webhook.redelivered"
 
+    case suppressionAdded = "suppression.added"
+    case suppressionCleared = "suppression.cleared"
+    case suppressionsImported = "suppression.imported"
+    case deliverabilitySettingsChanged = "deliverability.settings_changed"
+
     /// The catalog key of the action's name as people read it ("Test email sent", not `mail_settings.tested`).
     var labelKey: String { "audit.action.\(rawValue)" }
 }

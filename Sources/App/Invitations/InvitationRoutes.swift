@@ -6,6 +6,7 @@ func registerInvitationRoutes(_ groups: RouteGroups) {
     let invitations = InvitationsController()
     groups.admin.get("invitations", use: invitations.list)
     groups.admin.get("invitations", "export.csv", use: invitations.export)
+    groups.admin.get("invitations", ":id", use: InvitationHistoryController().show)
     groups.api.get("invitations", use: apiController.invitations)
     groups.api.get("invitations", "export.csv", use: apiController.exportInvitations)
 }

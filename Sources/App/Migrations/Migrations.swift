@@ -51,5 +51,7 @@ enum HeraldMigrations {
         CreateSeatAlert(),
         UpdateLicenseKeyAddOverage(),
         UpdateInvitationAddExpiryAnnouncement(),
+        CreateSuppressionList(),
+        CreateInvitationHistory(),
     ]
 }

@@ -43,7 +43,7 @@ struct AutoRefresh: Encodable {
 
 /// The console's sections, in navigation order.
 enum ConsoleSection: String, CaseIterable {
-    case dashboard, members, invitations, licenses, clientInvitations, directory, mail, templates, audit, apiTokens, webhooks
+    case dashboard, members, invitations, licenses, clientInvitations, directory, mail, templates, audit, apiTokens, webhooks, suppressions
 
     var path: String {
         switch self {
@@ -58,6 +58,7 @@ enum ConsoleSection: String, CaseIterable {
         case .audit: "/console/audit"
         case .apiTokens: "/console/api-tokens"
         case .webhooks: "/console/webhooks"
+        case .suppressions: "/console/suppressions"
         }
     }
 
@@ -77,6 +78,7 @@ enum ConsoleSection: String, CaseIterable {
         case .audit: "Audit log"
         case .apiTokens: "API tokens"
         case .webhooks: "Webhooks"
+        case .suppressions: "Suppression list"
         }
     }
 }
