@@ -168,6 +168,33 @@ struct SuppressionTests {
         }
     }
 
+    @Test("the console edits the soft-bounce threshold and the reminder steps, naming each bad field; the change is audited")
+    func consoleSettings() async throws {
+        try await withHerald { app in
+            // given
+            var admin = BrowserSession(app)
+            try await admin.signInAsNewAdministrator()
+            let organizationID = try #require(try await Organization.query(on: app.db).first()?.id)
+            // when
+            let bad = try await admin.post("/console/suppressions/settings", form: [
+                "soft_bounce_limit": "0", "soft_bounce_window_days": "7", "join_reminder_days": "3, 99", "install_reminder_days": "1",
+            ], csrfFrom: "/console/suppressions")
+            let saved = try await admin.post("/console/suppressions/settings", form: [
+                "soft_bounce_limit": "5", "soft_bounce_window_days": "14", "join_reminder_days": "1, 5", "install_reminder_days": "",
+            ], csrfFrom: "/console/suppressions")
+            let page = try await admin.get("/console/suppressions")
+            // then
+            #expect(bad.status == .badRequest)
+            #expect(bad.body.string.contains("softBounceLimit: must be a whole number from 1 to 100"))
+            #expect(bad.body.string.contains("joinReminderDays: at most 5 whole numbers of days from 1 to 30"))
+            #expect(saved.status == .seeOther)
+            let policy = try await SuppressionPolicy.load(organizationID: organizationID, on: app.db)
+            #expect(policy == SuppressionPolicy(softBounceLimit: 5, softBounceWindowDays: 14, reminderDays: [.join: [5, 1], .install: []]))
+            #expect(page.body.string.contains(#"name="join_reminder_days" value="5,1""#))
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == .deliverabilitySettingsChanged).count() == 1)
+        }
+    }
+
     @Test("CSV export protects formula cells and imports back as it was; a file with a hostile cell imports nothing and names the line")
     func csvRoundTrip() async throws {
         try await withHerald { app in
