@@ -1,3 +1,5 @@
+import Foundation
+
 /// An incremental RFC 4180 reader over raw bytes that knows the physical line
 /// each record starts on.
 ///
@@ -97,5 +99,28 @@ struct CSVRecordScanner {
         emit(Record(line: recordLine, fields: fields, overlong: overlong))
         fields.removeAll(keepingCapacity: true)
         overlong = false
+    }
+}
+
+extension CSVRecordScanner {
+    /// Every record of a whole uploaded file, and what stops it being read: larger than `maxBytes`, UTF-16, or a
+    /// quoted value never closed (with its line). A UTF-8 byte-order mark is skipped.
+    static func records(of data: Data, maxBytes: Int) -> (records: [Record], errors: [DirectoryUserCSV.LineError]) {
+        guard data.count <= maxBytes else {
+            return ([], [.init(line: nil, message: "the file is larger than the limit of \(maxBytes) bytes")])
+        }
+        var bytes = [UInt8](data)
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+            return ([], [.init(line: nil, message: "the file is UTF-16; save it as CSV UTF-8")])
+        }
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        var scanner = CSVRecordScanner()
+        var records: [Record] = []
+        var errors: [DirectoryUserCSV.LineError] = []
+        bytes.withUnsafeBufferPointer { scanner.feed($0) { records.append($0) } }
+        if let line = scanner.finish(emit: { records.append($0) }) {
+            errors.append(.init(line: line, message: "a quoted value starts here but its closing quote is missing"))
+        }
+        return (records, errors)
     }
 }

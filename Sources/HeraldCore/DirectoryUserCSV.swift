@@ -31,22 +31,9 @@ public struct DirectoryUserCSV: Sendable {
 
     public static func parse(_ data: Data) -> DirectoryUserCSV {
         var result = DirectoryUserCSV()
-        guard data.count <= maxBytes else {
-            result.errors.append(.init(line: nil, message: "the file is larger than the limit of \(maxBytes) bytes"))
-            return result
-        }
-        var bytes = [UInt8](data)
-        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
-            result.errors.append(.init(line: nil, message: "the file is UTF-16; save it as CSV UTF-8"))
-            return result
-        }
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        var scanner = CSVRecordScanner()
-        var records: [CSVRecordScanner.Record] = []
-        bytes.withUnsafeBufferPointer { scanner.feed($0) { records.append($0) } }
-        if let line = scanner.finish(emit: { records.append($0) }) {
-            result.errors.append(.init(line: line, message: "a quoted value starts here but its closing quote is missing"))
-        }
+        let (records, unreadable) = CSVRecordScanner.records(of: data, maxBytes: maxBytes)
+        result.errors = unreadable
+        guard records.isEmpty == false || unreadable.isEmpty else { return result }
         var firstLines: [String: Int] = [:]
         var sawRecord = false
         for record in records {

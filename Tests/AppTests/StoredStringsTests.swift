@@ -119,6 +119,8 @@ struct StoredStringsTests {
         "two_factor.code_guesses_limited": .twoFactorCodeGuessesLimited,
         "organization.two_factor_requirement_changed": .twoFactorRequirementChanged,
         "sso.settings_changed": .singleSignOnSettingsChanged, "sso.member_joined": .singleSignOnMemberJoined,
+        "suppression.added": .suppressionAdded, "suppression.cleared": .suppressionCleared,
+        "suppression.imported": .suppressionsImported, "deliverability.settings_changed": .deliverabilitySettingsChanged,
     ]
 
     @Test("audit events: every action string")

@@ -125,6 +125,7 @@ struct ServeLifecycle: LifecycleHandler {
         app.herald.expiryWarnings.start(seatLock: app.herald.seatLock, alerts: app.herald.seatAlerts, database: app.db, logger: app.logger)
         app.herald.expiryAnnouncer.start(clock: app.herald.clock, database: app.db, logger: app.logger)
         app.herald.startListeningForInstallationChanges(eventLoop: app.eventLoopGroup.any(), logger: app.logger)
+        app.herald.reminderTask.start(reminders: app.herald.reminders, clock: app.herald.clock, database: app.db, logger: app.logger)
     }
 
     func shutdownAsync(_ app: Application) async {
@@ -132,6 +133,7 @@ struct ServeLifecycle: LifecycleHandler {
         await app.herald.leaseSweeper.stop()
         await app.herald.expiryWarnings.stop()
         await app.herald.expiryAnnouncer.stop()
+        await app.herald.reminderTask.stop()
         await app.herald.sessionSweeper.stop()
         await app.herald.deliveryWorker.stop()
         await app.herald.webhookWorker.stop()

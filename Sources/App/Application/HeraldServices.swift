@@ -48,6 +48,11 @@ package final class HeraldServices: Sendable {
     let expiryWarnings = ExpiryWarnings()
     /// Queues `invitation.expired` once per invitation whose expiry passed (`InvitationExpiryAnnouncer`), started by `herald serve`.
     let expiryAnnouncer = InvitationExpiryAnnouncer()
+    /// Reminds people of pending invitations before they expire (`InvitationReminders`), started by `herald serve`.
+    let reminderTask = InvitationReminderTask()
+    var reminders: InvitationReminders {
+        InvitationReminders(mailer: mailer, configuration: configuration, secrets: installInvitationSecrets)
+    }
     /// Heartbeats and deactivation from installed computers (`InstallationCheckIn`).
     let checkIn: InstallationCheckIn
     /// PostgreSQL: heartbeats answered from memory while `installationChanges` listens (`ActiveLeaseCache`).

@@ -12,6 +12,7 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(DirectoryCommands(), as: "directory")
     app.asyncCommands.use(WebhookCommands(), as: "webhooks")
     app.asyncCommands.use(SingleSignOnCommands(), as: "sso")
+    app.asyncCommands.use(SuppressionCommands(), as: "suppression")
     app.asyncCommands.use(ActivateCommand(), as: ActivateCommand.name)
     app.asyncCommands.use(MigrateCommand(), as: "migrate")
 }

@@ -31,7 +31,8 @@ func routes(_ app: Application) throws {
     let openAPI = try OpenAPIDocument.load(directory: app.directory.resourcesDirectory)
     app.get("api", "v1", "openapi.json") { _ in openAPI.response() }
     let api = app.grouped("api", "v1")
-        .grouped(JSONBodyMiddleware(exceptions: ["/api/v1/directory/users/import": .init(type: "text", subType: "csv")]))
+        .grouped(JSONBodyMiddleware(exceptions: ["/api/v1/directory/users/import": .init(type: "text", subType: "csv"),
+                                                 "/api/v1/suppressions/import": .init(type: "text", subType: "csv")]))
         .grouped(APITokenMiddleware())
     let groups = RouteGroups(
         services: app.herald, app: app, browser: browser, invitee: invitee, console: console, admin: console.grouped(RequireAdministratorMiddleware()), api: api
@@ -53,5 +54,6 @@ func routes(_ app: Application) throws {
     registerWebhookRoutes(groups)
     registerTwoFactorRoutes(groups)
     registerSingleSignOnRoutes(groups)
+    registerSuppressionRoutes(groups)
     registerSCIMRoutes(groups, schemas: try SCIMSchemas.load(directory: app.directory.resourcesDirectory))
 }

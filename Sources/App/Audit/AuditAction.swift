@@ -90,6 +90,10 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
     case singleSignOnSettingsChanged = "sso.settings_changed"
     /// A person from an allowed domain became a Regular Member by signing in through the identity provider.
     case singleSignOnMemberJoined = "sso.member_joined"
+    case suppressionAdded = "suppression.added"
+    case suppressionCleared = "suppression.cleared"
+    case suppressionsImported = "suppression.imported"
+    case deliverabilitySettingsChanged = "deliverability.settings_changed"
 
     /// The catalog key of the action's name as people read it ("Test email sent", not `mail_settings.tested`).
     var labelKey: String { "audit.action.\(rawValue)" }

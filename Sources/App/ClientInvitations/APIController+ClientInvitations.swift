@@ -25,6 +25,8 @@ extension APIController {
         let recipients: Int
         let deviceTypes: [String]
         let warnings: [String]
+        /// Recipients not invited, each "address: reason" (suppressed addresses).
+        let refused: [String]
         /// Where to follow delivery: counts per status for this batch.
         let progress: String
     }
@@ -41,7 +43,7 @@ extension APIController {
         let plan = try await ClientInvitationPlanner.plan(request, organization: organization, catalog: req.herald.catalog, publicURL: req.herald.configuration.publicURL, on: req.db)
         let sent = try await ClientInvitations(mailer: req.herald.mailer).send(plan, inviter: context.account, actor: context.actor, on: req.db)
         return try await ClientInvitationResponse(
-            batchID: sent.batchID, recipients: sent.recipients, deviceTypes: sent.deviceTypes, warnings: sent.warnings,
+            batchID: sent.batchID, recipients: sent.recipients, deviceTypes: sent.deviceTypes, warnings: sent.warnings, refused: sent.refused,
             progress: "/api/v1/outbox?batch=\(sent.batchID.uuidString)"
         ).encodeResponse(status: .accepted, for: req)
     }

@@ -10,6 +10,8 @@ struct ClientInvitations {
         let recipients: Int
         let deviceTypes: [String]
         let warnings: [String]
+        /// Recipients not invited, each "address: reason" (suppressed addresses).
+        var refused: [String] = []
     }
 
     /// What the invitation row keeps about the connection (the `payload` column), for the list and for support.
@@ -44,10 +46,16 @@ struct ClientInvitations {
         let batchID = UUID()
         let organizationID = try plan.organization.requireID()
         let payload = String(decoding: try JSONEncoder().encode(Payload(plan)), as: UTF8.self)
+        // Suppressed addresses are left out and named; the rest of the batch is sent.
+        let suppressed = try await Suppressions.suppressed(organizationID: organizationID, among: plan.recipients.map { $0.email.lowercased() }, on: db)
+        let recipients = plan.recipients.filter { !suppressed.contains($0.email.lowercased()) }
+        let refused = plan.recipients.filter { suppressed.contains($0.email.lowercased()) }
+            .map { "\($0.email): " + Suppressions.refusal($0.email.lowercased()) }
+        guard !recipients.isEmpty else { throw ValidationProblems(refused.map { "recipients: \($0)" }, status: .conflict) }
         try await db.transaction { db in
             var invitations: [Invitation] = []
             var mails: [OutgoingMail] = []
-            for user in plan.recipients {
+            for user in recipients {
                 let invitation = Invitation()
                 invitation.id = UUID()
                 invitation.$organization.id = organizationID
@@ -66,12 +74,14 @@ struct ClientInvitations {
             for chunk in invitations.chunked(500) { try await Array(chunk).create(on: db) }
             try await mailer.outbox.enqueue(mails, on: db, now: now)
             try await WebhookEvents.emitCreated(invitations, organizationID: organizationID, on: db, now: now)
+            try await InvitationHistory.record(.queued, invitations: try invitations.map { (try $0.requireID(), organizationID) }, on: db, at: now)
             try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: .clientInvitationSent,
                                       targetType: "invitation_batch", targetID: batchID,
-                                      targetLabel: "\(plan.recipients.count) recipients",
+                                      targetLabel: "\(recipients.count) recipients",
                                       details: "devices: \(plan.settings.deviceTypes.map(\.rawValue).joined(separator: ", ")), server: \(plan.settings.server.text):\(plan.settings.port), mode: \(plan.settings.mode.name), authentication: \(plan.settings.authentication.rawValue), language: \(plan.language.rawValue)")
         }
         mailer.wakeDelivery()
-        return Sent(batchID: batchID, recipients: plan.recipients.count, deviceTypes: plan.settings.deviceTypes.map(\.rawValue), warnings: plan.warnings)
+        return Sent(batchID: batchID, recipients: recipients.count, deviceTypes: plan.settings.deviceTypes.map(\.rawValue), warnings: plan.warnings,
+                    refused: refused)
     }
 }

@@ -72,9 +72,16 @@ struct ClientInvitationsController {
             req.flash("Nothing was sent: \(abort.reason)")
             return req.redirect(to: ClientWizardStep.summary.path)
         }
-        let sent = try await ClientInvitations(mailer: req.herald.mailer).send(plan, inviter: context.account, actor: context.actor, on: req.db)
+        let sent: ClientInvitations.Sent
+        do {
+            sent = try await ClientInvitations(mailer: req.herald.mailer).send(plan, inviter: context.account, actor: context.actor, on: req.db)
+        } catch let problems as ValidationProblems {
+            req.flash("Nothing was sent: \(problems.reason)")
+            return req.redirect(to: ClientWizardStep.summary.path)
+        }
         ClientWizardDraft.clear(req)
-        req.flash("Queued \(sent.recipients) invitation\(sent.recipients == 1 ? "" : "s").")
+        req.flash("Queued \(sent.recipients) invitation\(sent.recipients == 1 ? "" : "s")."
+                  + (sent.refused.isEmpty ? "" : " Not sent: " + sent.refused.joined(separator: "; ")))
         return req.redirect(to: "/console/client-invitations/batches/\(sent.batchID.uuidString)")
     }
 

@@ -42,7 +42,9 @@ struct InviteClientCommand: OrganizationCommand {
             let plan = try await ClientInvitationPlanner.plan(request, organization: organization, catalog: app.herald.catalog, publicURL: app.herald.configuration.publicURL, on: app.db)
             for warning in plan.warnings { context.console.warning("warning: \(warning)") }
             let sent = try await ClientInvitations(mailer: app.herald.mailer).send(plan, inviter: nil, actor: .commandLine, on: app.db)
-            for user in plan.recipients { context.console.print("queued\t\(user.email)\t\(user.name)") }
+            let refused = Set(sent.refused.compactMap { $0.split(separator: ":").first.map(String.init) })
+            for user in plan.recipients where !refused.contains(user.email) { context.console.print("queued\t\(user.email)\t\(user.name)") }
+            for line in sent.refused { context.console.warning("refused: \(line)") }
             context.console.print("\(sent.recipients) invitations queued (batch \(sent.batchID.uuidString)); devices: \(sent.deviceTypes.joined(separator: ", "))")
         } catch let abort as any AbortError where abort.status.code < 500 {
             throw CommandError.fields(abort.reason.components(separatedBy: "; "), options: [

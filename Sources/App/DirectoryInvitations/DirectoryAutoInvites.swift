@@ -78,7 +78,7 @@ struct DirectoryAutoInvites {
         case .join:
             var request = JoinInvitations.Request(recipients: RecipientList(recipients: addresses.enumerated().map { ($0.offset + 1, $0.element) }))
             request.groupOrigins = Dictionary(addresses.map { ($0.normalized, group.name) }, uniquingKeysWith: { first, _ in first })
-            let results = try await JoinInvitations(mailer: services.mailer, configuration: services.configuration)
+            let results = try await JoinInvitations(mailer: services.mailer, configuration: services.configuration, linkBox: services.secretBox)
                 .invite(request, organization: organization, inviter: nil, actor: actor, on: db)
             return results.filter { $0.outcome == .invited }.count
         case .install:

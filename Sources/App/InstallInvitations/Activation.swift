@@ -122,6 +122,8 @@ struct Activation: Sendable {
             invitation.status = .accepted
             invitation.acceptedAt = now
             try await invitation.save(on: db)
+            try await InvitationHistory.record(.activated, invitationID: try invitation.requireID(), organizationID: key.$organization.id,
+                                               detail: installation.computerName, on: db, at: now)
             if invitationWasPending { SeatChange.current?.tookSeatForPendingInvitation() }
             try await AuditLog.record(
                 on: db, installation: installation, key: key, action: .installationActivated,

@@ -91,7 +91,8 @@ package enum InstallInvitationBatch {
         // writer for seconds, and every other organization's write waited behind it.
         return try await turns.run(key: request.keyID) {
             let pending = try await PendingInstallInvitations.addresses(keyID: request.keyID, now: Date(), on: db)
-            let (recipients, skipped) = PendingInstallInvitations.split(request.recipients, pending: pending)
+            let suppressed = try await Suppressions.suppressed(organizationID: organizationID, among: request.recipients.map(\.normalized), on: db)
+            let (recipients, skipped) = PendingInstallInvitations.split(request.recipients, pending: pending, suppressed: suppressed)
             guard !recipients.isEmpty else { throw ValidationProblems(skipped.map(\.problem), status: .conflict) }
             // The whole request against the quota before its first chunk: refused as a whole, never half-sent.
             try await mailer.outbox.quota.reserve(recipients.count, organizationID: organizationID, on: db)
@@ -111,6 +112,8 @@ package enum InstallInvitationBatch {
                     try await BulkInsert.activationCodes(prepared.codes, on: db, now: now)
                     try await BulkInsert.outboxMessages(prepared.messages, on: db, now: now)
                     try await WebhookEvents.emitCreated(prepared.invitations, organizationID: organizationID, on: db, now: now)
+                    try await InvitationHistory.record(.queued, invitations: try prepared.invitations.map { (try $0.requireID(), organizationID) },
+                                                       on: db, at: now)
                     // With the last chunk: whether the key's pending invitations now outnumber its free seats.
                     return last ? try await alerts.check(keyID: request.keyID, on: db) : false
                 }
@@ -122,7 +125,7 @@ package enum InstallInvitationBatch {
                 on: db, organizationID: organizationID, actor: request.actor, action: .licenseInvitationsSent,
                 targetType: "license_key", targetID: request.keyID, targetLabel: key.name,
                 details: "\(recipients.count) install invitation(s), batch \(batch.id.uuidString), expire \(DisplayDate.expiry(request.expiresAt))"
-                    + (skipped.isEmpty ? "" : ", \(skipped.count) skipped (pending already)")
+                    + (skipped.isEmpty ? "" : ", \(skipped.count) skipped (pending already or suppressed)")
             )
             return Result(batchID: batch.id, count: recipients.count, expiresAt: request.expiresAt, skipped: skipped)
         }

@@ -32,6 +32,9 @@ struct InstallInvitationChanges {
             guard let key = try await LicenseKey.find(keyID, on: db),
                   let code = try await ActivationCodeRecord.query(on: db).filter(\.$invitation.$id == invitationID).first()
             else { throw Abort(.notFound, reason: "invitation: its license key is gone") }
+            guard try await Suppressions.suppressed(organizationID: organizationID, among: [invitation.email.lowercased()], on: db).isEmpty else {
+                throw Abort(.conflict, reason: "email: " + Suppressions.refusal(invitation.email.lowercased()))
+            }
             let validity = max(86_400, invitation.expiresAt.timeIntervalSince(invitation.createdAt ?? now))
             do {
                 invitation.expiresAt = try InvitationLifecycle.resend(stored: invitation.status, expiresAt: invitation.expiresAt,
@@ -62,6 +65,8 @@ struct InstallInvitationChanges {
             let mail = mailer.composer.mail(content, from: sender, to: Mailbox(address: try EmailAddress(invitation.email)),
                                             organizationID: organizationID, invitationID: invitation.id)
             try await mailer.outbox.enqueue([mail], on: db)
+            try await InvitationHistory.record(.queued, invitationID: invitationID, organizationID: organizationID,
+                                               detail: "resent with a new code", on: db, at: now)
             try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: .installInvitationResent,
                                       targetType: "invitation", targetID: invitation.id, targetLabel: invitation.email,
                                       details: "key \(key.name), new code, expires \(DisplayDate.expiry(invitation.expiresAt))")

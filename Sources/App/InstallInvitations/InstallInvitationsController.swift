@@ -74,7 +74,9 @@ struct InstallInvitationsController {
             let used = try await LicenseKeyStore.usedSeats(keyID: keyID, on: req.db)
             // The same split sending makes: an address with a pending invitation is skipped, not invited again.
             let pending = try await PendingInstallInvitations.addresses(keyID: keyID, now: Date(), on: req.db)
-            let (invite, skipped) = PendingInstallInvitations.split(parsed.recipients, pending: pending)
+            let suppressed = try await Suppressions.suppressed(organizationID: key.$organization.id,
+                                                               among: parsed.recipients.map(\.normalized), on: req.db)
+            let (invite, skipped) = PendingInstallInvitations.split(parsed.recipients, pending: pending, suppressed: suppressed)
             let forecast = SeatForecast(seats: key.seats, used: used, new: invite.count, skipped: skipped.count, pending: pending.count)
             let list = parsed.recipients.map(\.description)
             let model = ReviewModel(

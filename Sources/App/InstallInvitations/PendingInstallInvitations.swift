@@ -37,13 +37,15 @@ enum PendingInstallInvitations {
             .filter(\.$expiresAt > now)
     }
 
-    /// The recipients to invite, and those skipped because `pending` holds them.
-    static func split(_ recipients: [EmailAddress], pending: Set<String>) -> (invite: [EmailAddress], skipped: [Skipped]) {
-        guard !pending.isEmpty else { return (recipients, []) }
+    /// The recipients to invite, and those skipped because `pending` holds them or the address is suppressed.
+    static func split(_ recipients: [EmailAddress], pending: Set<String>, suppressed: Set<String> = []) -> (invite: [EmailAddress], skipped: [Skipped]) {
+        guard !pending.isEmpty || !suppressed.isEmpty else { return (recipients, []) }
         var invite: [EmailAddress] = []
         var skipped: [Skipped] = []
         for address in recipients {
-            if pending.contains(address.normalized) {
+            if suppressed.contains(address.normalized) {
+                skipped.append(Skipped(email: address.description, reason: Suppressions.refusal(address.normalized)))
+            } else if pending.contains(address.normalized) {
                 skipped.append(Skipped(email: address.description, reason: reason))
             } else {
                 invite.append(address)

@@ -42,7 +42,7 @@ extension APIController {
         let problems = JoinInvitations.problems(request)
         guard problems.isEmpty else { throw Abort(.badRequest, reason: problems.joined(separator: "; ")) }
         guard let organization = try await Organization.find(context.organizationID, on: req.db) else { throw Abort(.notFound) }
-        let results = try await JoinInvitations(mailer: req.herald.mailer, configuration: req.herald.configuration)
+        let results = try await JoinInvitations(mailer: req.herald.mailer, configuration: req.herald.configuration, linkBox: req.herald.secretBox)
             .invite(request, organization: organization, inviter: context.account, actor: context.actor, on: req.db)
         return try await ["results": results].encodeResponse(status: .created, for: req)
     }

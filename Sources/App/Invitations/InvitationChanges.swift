@@ -8,7 +8,7 @@ import Vapor
 struct InvitationChanges {
     let services: HeraldServices
 
-    private var join: JoinInvitations { JoinInvitations(mailer: services.mailer, configuration: services.configuration) }
+    private var join: JoinInvitations { JoinInvitations(mailer: services.mailer, configuration: services.configuration, linkBox: services.secretBox) }
     private var install: InstallInvitationChanges {
         InstallInvitationChanges(mailer: services.mailer, secrets: services.installInvitationSecrets, seatLock: services.seatLock)
     }
@@ -62,6 +62,8 @@ extension Invitation {
         } catch { throw Abort(.conflict, reason: "invitation: \(error)") }
         revokedAt = now
         try await save(on: db)
+        try await InvitationHistory.record(.revoked, invitationID: try requireID(), organizationID: organizationID, detail: actor.label,
+                                           on: db, at: now)
         try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: action,
                                   targetType: "invitation", targetID: id, targetLabel: email)
         try await WebhookEvents.emit(.invitationRevoked, organizationID: organizationID, on: db, now: now) { WebhookPayload.Invitation(self) }

@@ -26,18 +26,22 @@ struct InvitationList: Sendable {
     var ordering: ListOrdering<Invitation> { emailPrefix.isEmpty ? Self.newestFirst : Self.byEmail }
 
     func query(organizationID: UUID, now: Date, on db: any Database) throws -> QueryBuilder<Invitation> {
-        var query = Invitation.query(on: db).filter(\.$organization.$id == organizationID).with(\.$inviter)
-        switch status {
-        case .pending: query = query.filter(\.$status == .pending).filter(\.$expiresAt > now)
-        // Expired is what a pending invitation becomes with time, whether or not the row says so yet.
-        case .expired: query = query.group(.or) { $0.filter(\.$status == .expired).group(.and) { $0.filter(\.$status == .pending).filter(\.$expiresAt <= now) } }
-        case nil: break
-        case let other?: query = query.filter(\.$status == other)
-        }
+        var query = Self.filter(Invitation.query(on: db).filter(\.$organization.$id == organizationID).with(\.$inviter), status: status, now: now)
         if let kind { query = query.filter(\.$kind == kind) }
         query = created.filter(query, on: \.$createdAt)
         if !emailPrefix.isEmpty { query = try Self.byEmail.prefix(emailPrefix, of: query) }
         return query
+    }
+
+    /// Invitations whose status at `now` is `status` (nil: any).
+    static func filter(_ query: QueryBuilder<Invitation>, status: InvitationStatus?, now: Date) -> QueryBuilder<Invitation> {
+        switch status {
+        case .pending: query.filter(\.$status == .pending).filter(\.$expiresAt > now)
+        // Expired is what a pending invitation becomes with time, whether or not the row says so yet.
+        case .expired: query.group(.or) { $0.filter(\.$status == .expired).group(.and) { $0.filter(\.$status == .pending).filter(\.$expiresAt <= now) } }
+        case nil: query
+        case let other?: query.filter(\.$status == other)
+        }
     }
 
     /// The whole filtered list as CSV, streamed.

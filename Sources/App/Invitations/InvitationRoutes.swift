@@ -6,6 +6,10 @@ func registerInvitationRoutes(_ groups: RouteGroups) {
     let invitations = InvitationsController()
     groups.admin.get("invitations", use: invitations.list)
     groups.admin.get("invitations", "export.csv", use: invitations.export)
+    groups.admin.get("invitations", ":id", use: InvitationHistoryController().show)
+    let bulk = InvitationBulkController()
+    groups.admin.confirmed("invitations", "bulk", section: .invitations, describe: bulk.describe, perform: bulk.perform)
+    groups.api.post("invitations", "bulk", use: apiController.bulkInvitations)
     groups.api.get("invitations", use: apiController.invitations)
     groups.api.get("invitations", "export.csv", use: apiController.exportInvitations)
 }

@@ -40,7 +40,7 @@ struct InviteJoinCommand: OrganizationCommand {
                                               role: role, expiresInDays: try WholeNumber(signature.expiresDays ?? 7, field: "--expires-days"))
         let problems = JoinInvitations.problems(request)
         guard problems.isEmpty else { throw CommandError.fields(problems, options: ["emails": "email"]) }
-        let results = try await JoinInvitations(mailer: app.herald.mailer, configuration: app.herald.configuration)
+        let results = try await JoinInvitations(mailer: app.herald.mailer, configuration: app.herald.configuration, linkBox: app.herald.secretBox)
             .invite(request, organization: organization, inviter: nil, actor: .commandLine, on: app.db)
         for result in results {
             let line = result.line.map { "line \($0)" } ?? "file"

@@ -11,6 +11,9 @@ extension JoinInvitations {
         let organizationID = try organization.requireID()
         try await db.transaction { db in
             let invitation = try await Self.find(invitationID, organizationID: organizationID, on: db)
+            guard try await Suppressions.suppressed(organizationID: organizationID, among: [invitation.email], on: db).isEmpty else {
+                throw Abort(.conflict, reason: "email: " + Suppressions.refusal(invitation.email))
+            }
             let validity = Double(Self.validDays(invitation) ?? 7) * 86_400
             do {
                 invitation.expiresAt = try InvitationLifecycle.resend(stored: invitation.status,
@@ -21,6 +24,7 @@ extension JoinInvitations {
             }
             let token = TokenGenerator.newToken()
             invitation.tokenHash = TokenGenerator.hash(token)
+            invitation.payload = try Self.payload(validDays: Self.validDays(invitation) ?? 7, token: token, box: linkBox)
             invitation.status = .pending
             invitation.sentAt = nil
             try await invitation.save(on: db)
@@ -31,6 +35,8 @@ extension JoinInvitations {
             let mail = mailer.composer.mail(content, from: sender, to: Mailbox(address: try EmailAddress(invitation.email)),
                                             organizationID: organizationID, invitationID: invitation.id)
             try await mailer.outbox.enqueue([mail], on: db)
+            try await InvitationHistory.record(.queued, invitationID: try invitation.requireID(), organizationID: organizationID,
+                                               detail: "resent with a new link", on: db, at: now)
             try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: .joinInvitationResent,
                                       targetType: "invitation", targetID: invitation.id, targetLabel: invitation.email)
         }
@@ -44,11 +50,30 @@ extension JoinInvitations {
         }
     }
 
+    /// What a join invitation's `payload` holds: the validity chosen, and the link token sealed (absent in
+    /// invitations made before reminders, which then are not reminded).
+    struct Payload: Codable {
+        let valid_days: Int
+        var link: String?
+    }
+
+    static func payload(validDays: Int, token: String, box: SecretBox?) throws -> String {
+        let payload = Payload(valid_days: validDays, link: try box?.seal(token))
+        return String(decoding: try JSONEncoder().encode(payload), as: UTF8.self)
+    }
+
+    private static func decodedPayload(_ invitation: Invitation) -> Payload? {
+        invitation.payload.flatMap { try? JSONDecoder().decode(Payload.self, from: Data($0.utf8)) }
+    }
+
     /// The validity chosen at invitation time, from the payload.
     static func validDays(_ invitation: Invitation) -> Int? {
-        struct Payload: Decodable { let valid_days: Int }
-        guard let payload = invitation.payload, let decoded = try? JSONDecoder().decode(Payload.self, from: Data(payload.utf8)) else { return nil }
-        return min(max(decoded.valid_days, 1), maximumExpiryDays)
+        decodedPayload(invitation).map { min(max($0.valid_days, 1), maximumExpiryDays) }
+    }
+
+    /// The current link token, if it was sealed and the box opens it.
+    static func linkToken(_ invitation: Invitation, box: SecretBox) -> String? {
+        decodedPayload(invitation)?.link.flatMap { try? box.open($0) }
     }
 
     static func find(_ id: UUID, organizationID: UUID, on db: any Database) async throws -> Invitation {

@@ -21,7 +21,7 @@ struct JoinInvitations {
     /// What happened to one line of the input.
     struct RowResult: Content, Equatable {
         enum Outcome: String, Codable, Sendable {
-            case invited, alreadyMember = "already_member", alreadyInvited = "already_invited", blocked, invalid, duplicate
+            case invited, alreadyMember = "already_member", alreadyInvited = "already_invited", blocked, invalid, duplicate, suppressed
         }
         let line: Int?
         let email: String
@@ -37,6 +37,8 @@ struct JoinInvitations {
     let mailer: Mailer
     /// The links in the emails.
     let configuration: Configuration
+    /// Seals each link token into its invitation's payload for reminders; nil (tests of the invitation alone) keeps none.
+    var linkBox: SecretBox? = nil
 
     /// Validates the request's own fields (not the recipients), naming each bad one.
     static func problems(_ request: Request) -> [String] {
@@ -63,6 +65,7 @@ struct JoinInvitations {
         let emails = request.recipients.recipients.map(\.address.normalized)
         let members = try await memberStatuses(organizationID: organizationID, emails: emails, on: db)
         let pending = try await pendingInvitations(organizationID: organizationID, emails: emails, now: now, on: db)
+        let suppressed = try await Suppressions.suppressed(organizationID: organizationID, among: emails, on: db)
         let sender = try await MailComposer.sender(for: organizationID, on: db)
         let catalog = try await mailer.catalog(for: organizationID, on: db)
         let batchID = UUID()
@@ -76,7 +79,9 @@ struct JoinInvitations {
             case .active?: results.append(row(line, address, .alreadyMember, nil))
             case .blocked?: results.append(row(line, address, .blocked, "unblock the member instead"))
             default:
-                if pending.contains(address.normalized) {
+                if suppressed.contains(address.normalized) {
+                    results.append(row(line, address, .suppressed, Suppressions.refusal(address.normalized)))
+                } else if pending.contains(address.normalized) {
                     results.append(row(line, address, .alreadyInvited, "a pending invitation exists: resend it instead"))
                 } else {
                     toCreate.append((line, address))
@@ -97,6 +102,7 @@ struct JoinInvitations {
         // list again reports them as already invited and sends the rest.
         for slice in creating.chunked(Self.sliceSize) { try await db.transaction { db in
             var mails: [OutgoingMail] = []
+            var queued: [(id: UUID, organizationID: UUID)] = []
             let listeners = try await WebhookEvents.listeners(organizationID: organizationID, on: db)
             for (_, address) in slice {
                 let token = TokenGenerator.newToken()
@@ -113,9 +119,11 @@ struct JoinInvitations {
                 invitation.roleOnAccept = request.role
                 invitation.message = request.message.map { SafeText.scrubbed($0, .multiLine) }?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
                 invitation.expiresAt = now.addingTimeInterval(TimeInterval(request.expiresInDays.value) * 86_400)
-                // Kept so that a resend restarts the same validity the administrator chose.
-                invitation.payload = #"{"valid_days":\#(request.expiresInDays.value)}"#
+                // The validity, so that a resend restarts the one the administrator chose; the link token sealed,
+                // so that a reminder can carry the same link (`InvitationReminders`).
+                invitation.payload = try Self.payload(validDays: request.expiresInDays.value, token: token, box: linkBox)
                 try await invitation.create(on: db)
+                queued.append((try invitation.requireID(), organizationID))
                 let content = JoinInvitationEmail(catalog: catalog, configuration: configuration)
                     .content(invitation: invitation, token: token, organization: organization, inviter: inviter)
                 mails.append(mailer.composer.mail(content, from: sender, to: Mailbox(address: address), organizationID: organizationID,
@@ -126,6 +134,7 @@ struct JoinInvitations {
                 try await listeners.emit(.invitationCreated, on: db, now: now) { WebhookPayload.Invitation(invitation) }
             }
             try await mailer.outbox.enqueue(mails, on: db, withinQuota: false)
+            try await InvitationHistory.record(.queued, invitations: queued, on: db, at: now)
         } }
         results += creating.map { row($0.line, $0.address, .invited, nil) }
         mailer.wakeDelivery()

@@ -30,7 +30,7 @@ struct JoinInvitationsController {
         }
         let results: [JoinInvitations.RowResult]
         do {
-            results = try await JoinInvitations(mailer: req.herald.mailer, configuration: req.herald.configuration)
+            results = try await JoinInvitations(mailer: req.herald.mailer, configuration: req.herald.configuration, linkBox: req.herald.secretBox)
                 .invite(request, organization: context.organization, inviter: context.account, actor: context.actor, on: req.db)
         } catch let quota as MailQuota.Exceeded {
             let response = try await InvitationsController.render(req, results: [], errors: [quota.reason]).encodeResponse(status: quota.status, for: req)

@@ -47,6 +47,8 @@ enum JoinRedemption {
             try await AuditLog.record(on: db, organizationID: organizationID, actor: .account(id: accountID, email: account.email),
                                       action: .memberJoined, targetType: "account", targetID: account.id, targetLabel: account.email,
                                       details: "role: \(role.title)")
+            try await InvitationHistory.record(.accepted, invitationID: invitation.invitationID, organizationID: organizationID,
+                                               detail: account.email, on: db, at: now)
             let listeners = try await WebhookEvents.listeners(organizationID: organizationID, on: db)
             try await listeners.emit(.invitationAccepted, on: db) {
                 WebhookPayload.Invitation(id: invitation.invitationID, kind: "join", email: invitation.email, status: "accepted")

@@ -54,5 +54,7 @@ enum HeraldMigrations {
         CreateInstallationChangeNotifications(),
         CreateTwoFactor(),
         CreateSingleSignOn(),
+        CreateSuppressionList(),
+        CreateInvitationHistory(),
     ]
 }

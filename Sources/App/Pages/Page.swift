@@ -43,7 +43,8 @@ struct AutoRefresh: Encodable {
 
 /// The console's sections, in navigation order.
 enum ConsoleSection: String, CaseIterable {
-    case dashboard, members, invitations, licenses, clientInvitations, directory, mail, templates, audit, apiTokens, webhooks, singleSignOn
+    case dashboard, members, invitations, licenses, clientInvitations, directory, mail, templates, audit, apiTokens, webhooks, singleSignOn,
+         suppressions
     /// The person's own sign-in settings, linked from the top bar rather than the navigation.
     case twoFactor
 
@@ -62,6 +63,7 @@ enum ConsoleSection: String, CaseIterable {
         case .webhooks: "/console/webhooks"
         case .twoFactor: "/console/two-factor"
         case .singleSignOn: "/console/sso"
+        case .suppressions: "/console/suppressions"
         }
     }
 
@@ -85,6 +87,7 @@ enum ConsoleSection: String, CaseIterable {
         case .webhooks: "Webhooks"
         case .twoFactor: "Two-factor sign-in"
         case .singleSignOn: "Single sign-on"
+        case .suppressions: "Suppression list"
         }
     }
 }

@@ -43,6 +43,7 @@ final class InvitationExpiryAnnouncer: Sendable {
         let ids = try rows.map { try $0.decodeUUID(column: "id") }
         guard !ids.isEmpty else { return 0 }
         let invitations = try await Invitation.query(on: db).filter(\.$id ~~ ids).all()
+        try await InvitationHistory.record(.expired, invitations: invitations.compactMap { invitation in invitation.id.map { ($0, invitation.$organization.id) } }, on: db, at: now)
         for (organizationID, expired) in Dictionary(grouping: invitations, by: \.$organization.id) {
             try await WebhookEvents.emit(.invitationExpired, eachOf: expired, organizationID: organizationID, status: .expired, on: db, now: now)
         }

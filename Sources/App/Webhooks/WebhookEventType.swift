@@ -6,6 +6,8 @@ enum WebhookEventType: String, Codable, Sendable, CaseIterable {
     case invitationAccepted = "invitation.accepted"
     case invitationExpired = "invitation.expired"
     case invitationRevoked = "invitation.revoked"
+    /// A reminder of a pending invitation was queued (`InvitationReminders`).
+    case invitationReminded = "invitation.reminded"
     case memberJoined = "member.joined"
     case memberPromoted = "member.promoted"
     case memberDemoted = "member.demoted"

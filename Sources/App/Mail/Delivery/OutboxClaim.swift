@@ -95,16 +95,23 @@ struct OutboxClaim {
                         RETURNING id, organization_id, email, kind, status
                         """).all()
                     try await InvitationSentEvents.emit(firstSent, on: transaction, now: now)
+                    // Only the rows this claim still held, as the update above.
+                    try await InvitationHistory.recordForMessages(.sent, messageIDs: Array(chunk), detail: "accepted by the receiving mail server",
+                                                                  where: " AND \(Self.unindexedStatus) = 'sent' AND leased_by = \(bind: lease)", on: db, at: now)
                 }
             }
             for (message, outcome) in outcomes {
                 let (status, nextAttempt, reason) = policy.settle(message, outcome, now: now)
                 guard status != .sent else { continue }
-                try await db.raw("""
+                let fenced = try await db.raw("""
                     UPDATE outbox_messages SET status = \(bind: status), next_attempt_at = \(bind: nextAttempt),
                         last_error = \(bind: reason), lease_expires_at = NULL, leased_by = NULL, updated_at = \(bind: now)
                     WHERE id = \(bind: message.id)\(Self.heldBy(message.lease))
-                    """).run()
+                    RETURNING id
+                    """).all().isEmpty
+                guard !fenced else { continue }
+                try await InvitationHistory.recordForMessages(status == .deferred ? .deferred : .failed, messageIDs: [message.id],
+                                                              detail: reason, on: db, at: now)
             }
         }
     }
