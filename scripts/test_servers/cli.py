@@ -40,6 +40,13 @@ Exported variables:
   LDAP_TEST_USERS / LDAP_TEST_GROUPS   2500 / 120, the fixture's counts
   LDAP_TEST_ADMIN_DN / LDAP_TEST_ADMIN_PASSWORD   slapd's rootdn: tests that change entries (their own units)
   LDAP_TEST_SIZE_LIMIT       500: searches without paging stop there (sizeLimitExceeded); paged ones do not
+  POP3_TEST_PORT             Dovecot POP3 on 127.0.0.1 (test_servers/dovecot.py): STLS offered, USER/PASS only after it
+  POP3_TEST_TLS_PORT         the same Dovecot's POP3S listener (implicit TLS)
+  POP3_TEST_CA_PEM           PEM file of the CA that issued Dovecot's certificate (CN/SAN localhost, 127.0.0.1)
+  POP3_TEST_USERNAME / POP3_TEST_PASSWORD   the bounce mailbox's user
+  POP3_TEST_MAILDIR          that mailbox's Maildir: a file written into its new/ is a message POP3 serves
+  POP3_TEST_MAIL_ROOT        every user name signs in with POP3_TEST_PASSWORD and reads ROOT/<user>/Maildir
+                             (tests use a user of their own, so parallel tests never share a mailbox)
   HERALD_TEST_CHROMEDRIVER, HERALD_TEST_CHROMIUM   browser test binaries
   HERALD_TEST_SERVERS_STATE_DIR       the state directory (used by `stop`)
 """
@@ -51,7 +58,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import ldap, postgres, smtp
+from . import dovecot, ldap, postgres, smtp
 from .processes import StartFailed, log, stop_pid
 
 STATE_PREFIX = "/tmp/herald-test-servers."
@@ -131,6 +138,7 @@ def start(envfile):
         smtp.start_sinks(state, envfile, STARTUP_TIMEOUT)
         smtp.start_fault_server(state, envfile, STARTUP_TIMEOUT)
         ldap.start(state, envfile, STARTUP_TIMEOUT)
+        dovecot.start(state, envfile, STARTUP_TIMEOUT)
         envfile("HERALD_TEST_CHROMEDRIVER", os.environ.get("HERALD_TEST_CHROMEDRIVER", "/usr/bin/chromedriver"))
         envfile("HERALD_TEST_CHROMIUM", os.environ.get("HERALD_TEST_CHROMIUM", "/usr/bin/chromium"))
     except BaseException as failure:
