@@ -47,6 +47,10 @@ Exported variables:
   POP3_TEST_MAILDIR          that mailbox's Maildir: a file written into its new/ is a message POP3 serves
   POP3_TEST_MAIL_ROOT        every user name signs in with POP3_TEST_PASSWORD and reads ROOT/<user>/Maildir
                              (tests use a user of their own, so parallel tests never share a mailbox)
+  POSTFIX_TEST_PORT          Postfix smtpd (test_servers/postfix_relay.py): accepts <anyone>@relay.test, then bounces it
+                             (unknown user) to the envelope sender; bounces+…@bounces.test lands in Dovecot's mailbox
+                             of POSTFIX_TEST_MAILBOX_USER
+  POSTFIX_TEST_LOG           its log
   HERALD_TEST_CHROMEDRIVER, HERALD_TEST_CHROMIUM   browser test binaries
   HERALD_TEST_SERVERS_STATE_DIR       the state directory (used by `stop`)
 """
@@ -58,7 +62,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import dovecot, ldap, postgres, smtp
+from . import dovecot, ldap, postfix_relay, postgres, smtp
 from .processes import StartFailed, log, stop_pid
 
 STATE_PREFIX = "/tmp/herald-test-servers."
@@ -138,7 +142,8 @@ def start(envfile):
         smtp.start_sinks(state, envfile, STARTUP_TIMEOUT)
         smtp.start_fault_server(state, envfile, STARTUP_TIMEOUT)
         ldap.start(state, envfile, STARTUP_TIMEOUT)
-        dovecot.start(state, envfile, STARTUP_TIMEOUT)
+        mail_root, uid, gid = dovecot.start(state, envfile, STARTUP_TIMEOUT)
+        postfix_relay.start(state, envfile, STARTUP_TIMEOUT, mail_root, uid, gid)
         envfile("HERALD_TEST_CHROMEDRIVER", os.environ.get("HERALD_TEST_CHROMEDRIVER", "/usr/bin/chromedriver"))
         envfile("HERALD_TEST_CHROMIUM", os.environ.get("HERALD_TEST_CHROMIUM", "/usr/bin/chromium"))
     except BaseException as failure:

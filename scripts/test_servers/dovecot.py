@@ -97,3 +97,4 @@ def start(state, export, timeout):
     export("POP3_TEST_PASSWORD", PASSWORD)
     export("POP3_TEST_MAILDIR", maildir)
     export("POP3_TEST_MAIL_ROOT", directory / "mail")
+    return directory / "mail", nobody.pw_uid, nobody.pw_gid
