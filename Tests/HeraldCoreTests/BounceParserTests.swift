@@ -37,6 +37,9 @@ import Testing
             let name = file.lastPathComponent
             let want = try #require(expected[name])
             let report = try Self.parse(file)
+            // The same report with CRLF line ends, as it comes off the wire, reads the same.
+            let crlf = String(decoding: try Data(contentsOf: file), as: UTF8.self).replacingOccurrences(of: "\n", with: "\r\n")
+            #expect(BounceParser.parse(Array(crlf.utf8)) == report, "\(name) with CRLF")
             #expect(Self.addresses(report, .hard) == want.hard.sorted(), "\(name)")
             #expect(Self.addresses(report, .soft) == want.soft.sorted(), "\(name)")
             #expect(report?.recipients.first?.status == want.status, "\(name)")

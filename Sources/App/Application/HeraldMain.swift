@@ -124,6 +124,7 @@ struct ServeLifecycle: LifecycleHandler {
         app.herald.leaseSweeper.start(seatLock: app.herald.seatLock, clock: app.herald.clock, database: app.db, logger: app.logger)
         app.herald.expiryWarnings.start(seatLock: app.herald.seatLock, alerts: app.herald.seatAlerts, database: app.db, logger: app.logger)
         app.herald.expiryAnnouncer.start(clock: app.herald.clock, database: app.db, logger: app.logger)
+        app.herald.bouncePoller.start(database: app.db, clock: app.herald.clock)
     }
 
     func shutdownAsync(_ app: Application) async {
@@ -131,6 +132,7 @@ struct ServeLifecycle: LifecycleHandler {
         await app.herald.leaseSweeper.stop()
         await app.herald.expiryWarnings.stop()
         await app.herald.expiryAnnouncer.stop()
+        await app.herald.bouncePoller.stop()
         await app.herald.sessionSweeper.stop()
         await app.herald.deliveryWorker.stop()
         await app.herald.webhookWorker.stop()

@@ -51,5 +51,6 @@ enum HeraldMigrations {
         CreateSeatAlert(),
         UpdateLicenseKeyAddOverage(),
         UpdateInvitationAddExpiryAnnouncement(),
+        CreateBounces(),
     ]
 }

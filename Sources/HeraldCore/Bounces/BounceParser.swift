@@ -65,7 +65,9 @@ public enum BounceParser {
         var groups: [[String: String]] = []
         var current: [String: String] = [:]
         var last: String?
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Split on Characters that are line breaks: Swift reads CR LF as one Character, so splitting on "\n" alone
+        // would leave a CRLF report in one piece.
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine[...]
             if line.trimmingWhitespace().isEmpty {
                 if !current.isEmpty { groups.append(current) }

@@ -24,7 +24,7 @@ enum QmailBounce {
             ))
             current = nil
         }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
         for (index, line) in lines.enumerated() {
             if line.hasPrefix(copyMarker) || line.hasPrefix(headersMarker) {
                 finish()
