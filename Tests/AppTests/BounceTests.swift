@@ -266,4 +266,47 @@ struct BounceTests {
         #expect(BounceSettingsInput.domainProblem("-x.example.com") != nil)
         #expect(BounceSettingsInput.domainProblem("localhost") != nil)
     }
+
+    @Test("Console → Mail → Bounces: a bad form is refused naming each field, a good one is saved and audited, the mailbox is read on request, and the invitation list shows the reason")
+    func consolePage() async throws {
+        let pop3 = try POP3LiveServer.fromEnvironment()
+        try await withHerald { app in
+            var browser = BrowserSession(app)
+            try await browser.signInAsNewAdministrator()
+            #expect(try await browser.get("/console/mail").body.string.contains("/console/mail/bounces"))
+            let refused = try await browser.post("/console/mail/bounces", form: ["bounce_domain": "not a domain", "server": "pop.example.com:995",
+                                                                                  "tls_mode": "tls", "username": "", "poll_interval_seconds": "1"],
+                                                 csrfFrom: "/console/mail/bounces")
+            #expect(refused.status == .unprocessableEntity)
+            for field in ["bounce_domain:", "username:", "password:", "poll_interval_seconds:"] { #expect(refused.body.string.contains(field), "\(field)") }
+            let user = POP3LiveServer.newUser("herald-console")
+            let saved = try await browser.post("/console/mail/bounces", form: [
+                "bounce_domain": "Bounces.Example.COM", "server": "localhost:\(pop3.tlsPort)", "tls_mode": "tls", "username": user,
+                "password": pop3.password, "ca_certificate": pop3.caCertificatePEM, "poll_interval_seconds": "60"], csrfFrom: "/console/mail/bounces")
+            #expect(saved.status == .seeOther)
+            let settings = try #require(try await BounceSettings.query(on: app.db).first())
+            #expect(settings.bounceDomain == "bounces.example.com" && settings.pollIntervalSeconds == 60)
+            #expect(settings.passwordCiphertext != nil && settings.passwordCiphertext?.contains(pop3.password) == false)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == .bounceSettingsChanged).count() == 1)
+            let page = try await browser.get("/console/mail/bounces").body.string
+            #expect(page.contains("bounces.example.com") && !page.contains(pop3.password))
+            let polled = try await browser.post("/console/mail/bounces/poll", form: [:], csrfFrom: "/console/mail/bounces")
+            #expect(polled.status == .seeOther)
+            let afterPoll = try await BounceSettings.query(on: app.db).first()
+            #expect(afterPoll?.lastPollResult?.hasPrefix("0 bounces recorded") == true, "\(afterPoll?.lastPollResult ?? "")")
+            // A hard-bounced invitation in the list, with the server's reason.
+            let organizationID = settings.$organization.id
+            let invitation = Invitation()
+            invitation.$organization.id = organizationID
+            invitation.kind = .join
+            invitation.email = "bounced@example.net"
+            invitation.language = "en"
+            invitation.status = .bounced
+            invitation.bounceReason = "550 5.1.1 no such user"
+            invitation.expiresAt = Date().addingTimeInterval(86_400)
+            try await invitation.create(on: app.db)
+            let list = try await browser.get("/console/invitations?status=bounced").body.string
+            #expect(list.contains("bounced@example.net") && list.contains("550 5.1.1 no such user"))
+        }
+    }
 }
