@@ -66,7 +66,7 @@ let package = Package(
         .target(name: "BenchmarkSupport", dependencies: ["App", .product(name: "Vapor", package: "vapor")],
                 path: "Benchmarks/Support"),
         .target(name: "App", dependencies: [
-            "CResolv", "DKIM", "HeraldCore", "LDAP", "MIME", "SMTP", "SQLiteTuning",
+            "CResolv", "DKIM", "HeraldCore", "LDAP", "MIME", "POP3", "SMTP", "SQLiteTuning",
             .product(name: "Vapor", package: "vapor"),
             .product(name: "Fluent", package: "fluent"),
             .product(name: "FluentKit", package: "fluent-kit"),
@@ -115,6 +115,14 @@ let package = Package(
             .product(name: "NIOTLS", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Herald's own POP3 client (the bounce mailbox, issue 18); see Sources/POP3/POP3Configuration.swift for why POP3.
+        .target(name: "POP3", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "NIOTLS", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // Herald's own LDAP client (directory sync, issue 17); see Sources/LDAP/LDAPClient.swift for why.
         .target(name: "LDAP", dependencies: [
             .product(name: "NIOCore", package: "swift-nio"),
@@ -133,7 +141,16 @@ let package = Package(
             .product(name: "SwiftASN1", package: "swift-asn1"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore"]),
+        // Fixtures/Bounces: the DSN corpus and its flufl.bounce referee, read by path.
+        .testTarget(name: "POP3Tests", dependencies: [
+            "POP3", "LiveServerSupport",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOTLS", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore"], exclude: ["Fixtures"]),
         // Shared by MIMETests and AppTests: checks rendered mail with Python's email parser.
         .target(name: "MailTestSupport", path: "Tests/MailTestSupport"),
         .testTarget(name: "MIMETests", dependencies: ["MIME", "MailTestSupport"]),
@@ -153,7 +170,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "AppTests", dependencies: [
-            "App", "DKIM", "MailTestSupport", "LiveServerSupport", "HeraldCore", "LDAP", "MIME", "SMTP",
+            "App", "DKIM", "MailTestSupport", "LiveServerSupport", "HeraldCore", "LDAP", "MIME", "POP3", "SMTP",
             .product(name: "Vapor", package: "vapor"),
             .product(name: "VaporTesting", package: "vapor"),
             .product(name: "Fluent", package: "fluent"),

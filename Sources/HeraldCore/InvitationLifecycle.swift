@@ -36,7 +36,9 @@ public enum InvitationLifecycle {
         stored: InvitationStatus, expiresAt: Date, now: Date, validFor: TimeInterval
     ) throws(InvitationLifecycleError) -> Date {
         let status = effectiveStatus(stored: stored, expiresAt: expiresAt, now: now)
-        guard status == .pending || status == .expired else {
+        // A bounced invitation may be sent again (to an address that works again, or after the suppression list
+        // was cleared): resending makes it pending.
+        guard status == .pending || status == .expired || status == .bounced else {
             throw InvitationLifecycleError(action: .resend, status: status, expiresAt: expiresAt)
         }
         return now.addingTimeInterval(validFor)
@@ -46,7 +48,7 @@ public enum InvitationLifecycle {
     /// An expired invitation can still be revoked, so a late resend cannot revive it.
     public static func revoke(stored: InvitationStatus, expiresAt: Date, now: Date) throws(InvitationLifecycleError) -> InvitationStatus {
         let status = effectiveStatus(stored: stored, expiresAt: expiresAt, now: now)
-        guard status == .pending || status == .expired else {
+        guard status == .pending || status == .expired || status == .bounced else {
             throw InvitationLifecycleError(action: .revoke, status: status, expiresAt: expiresAt)
         }
         return .revoked

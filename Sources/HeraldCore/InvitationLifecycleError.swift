@@ -26,6 +26,7 @@ public struct InvitationLifecycleError: Error, Sendable, Hashable, CustomStringC
         case .revoked: return "this invitation was revoked and cannot be \(verb)"
         case .expired: return "this invitation expired on \(Self.day(expiresAt)) and cannot be \(verb)"
         case .pending: return "this invitation is still pending and cannot be \(verb)"
+        case .bounced: return "this invitation's email bounced and it cannot be \(verb)"
         }
     }
 

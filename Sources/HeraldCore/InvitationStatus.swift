@@ -6,4 +6,6 @@ public enum InvitationStatus: String, Sendable, Hashable, Codable, CaseIterable 
     case accepted
     case expired
     case revoked
+    /// A hard bounce (5.x.x) came back for its email (`BounceRecorder`): the person never got the link or code.
+    case bounced
 }

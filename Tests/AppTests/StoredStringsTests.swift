@@ -94,7 +94,7 @@ struct StoredStringsTests {
         "license.created": .licenseCreated, "license.key_viewed": .licenseKeyViewed, "license.invitations.sent": .licenseInvitationsSent,
         "license.invitations.exported": .licenseInvitationsExported, "installation.activated": .installationActivated,
         "installation.deactivated": .installationDeactivated, "installation.blocked": .installationBlocked,
-        "api_token.created": .apiTokenCreated, "api_token.revoked": .apiTokenRevoked, "mail_settings.changed": .mailSettingsChanged,
+        "api_token.created": .apiTokenCreated, "api_token.revoked": .apiTokenRevoked, "mail_settings.changed": .mailSettingsChanged, "bounce_settings.changed": .bounceSettingsChanged,
         "mail_settings.tested": .mailSettingsTested, "client_settings.changed": .clientSettingsChanged, "template.changed": .templateChanged,
         "template.reset": .templateReset, "directory.imported": .directoryImported, "directory.user_created": .directoryUserCreated,
         "directory.user_updated": .directoryUserUpdated, "directory.user_deleted": .directoryUserDeleted,

@@ -66,8 +66,20 @@ struct InvitationLifecycleTests {
     @Test("statuses and kinds have stable raw values for the database")
     func rawValues() {
         // given / when / then
-        #expect(InvitationStatus.allCases.map(\.rawValue) == ["pending", "accepted", "expired", "revoked"])
+        #expect(InvitationStatus.allCases.map(\.rawValue) == ["pending", "accepted", "expired", "revoked", "bounced"])
         #expect(InvitationKind.allCases.map(\.rawValue) == ["join", "install", "client"])
         #expect(InvitationStatus(rawValue: "accepted") == .accepted)
+    }
+
+    @Test("a bounced invitation cannot be accepted, and can be resent (making it pending) or revoked")
+    func bounced() throws {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let expiry = now.addingTimeInterval(86_400)
+        #expect(InvitationLifecycle.effectiveStatus(stored: .bounced, expiresAt: expiry, now: now) == .bounced)
+        #expect(!InvitationLifecycle.canRedeem(stored: .bounced, expiresAt: expiry, now: now))
+        #expect(InvitationLifecycle.canResend(stored: .bounced, expiresAt: expiry, now: now))
+        #expect(try InvitationLifecycle.revoke(stored: .bounced, expiresAt: expiry, now: now) == .revoked)
+        #expect(InvitationLifecycleError(action: .redeem, status: .bounced, expiresAt: expiry).description
+            == "this invitation's email bounced and it cannot be accepted")
     }
 }

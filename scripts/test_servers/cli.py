@@ -43,6 +43,17 @@ Exported variables:
   OIDC_TEST_ISSUER           http://127.0.0.1:PORT of scripts/oidc-test-provider.py (OpenID Connect, joserfc):
                              discovery, authorization code + PKCE, RS256 JWKS, and faults on request (its docstring)
   OIDC_TEST_CLIENT_ID / OIDC_TEST_CLIENT_SECRET   the one client it knows (the secret is new at each start)
+  POP3_TEST_PORT             Dovecot POP3 on 127.0.0.1 (test_servers/dovecot.py): STLS offered, USER/PASS only after it
+  POP3_TEST_TLS_PORT         the same Dovecot's POP3S listener (implicit TLS)
+  POP3_TEST_CA_PEM           PEM file of the CA that issued Dovecot's certificate (CN/SAN localhost, 127.0.0.1)
+  POP3_TEST_USERNAME / POP3_TEST_PASSWORD   the bounce mailbox's user
+  POP3_TEST_MAILDIR          that mailbox's Maildir: a file written into its new/ is a message POP3 serves
+  POP3_TEST_MAIL_ROOT        every user name signs in with POP3_TEST_PASSWORD and reads ROOT/<user>/Maildir
+                             (tests use a user of their own, so parallel tests never share a mailbox)
+  POSTFIX_TEST_PORT          Postfix smtpd (test_servers/postfix_relay.py): accepts <anyone>@relay.test, then bounces it
+                             (unknown user) to the envelope sender; bounces+…@bounces.test lands in Dovecot's mailbox
+                             of POSTFIX_TEST_MAILBOX_USER
+  POSTFIX_TEST_LOG           its log
   HERALD_TEST_CHROMEDRIVER, HERALD_TEST_CHROMIUM   browser test binaries
   HERALD_TEST_SERVERS_STATE_DIR       the state directory (used by `stop`)
 """
@@ -54,7 +65,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import ldap, oidc, postgres, smtp
+from . import dovecot, ldap, oidc, postfix_relay, postgres, smtp
 from .processes import StartFailed, log, stop_pid
 
 STATE_PREFIX = "/tmp/herald-test-servers."
@@ -135,6 +146,8 @@ def start(envfile):
         smtp.start_fault_server(state, envfile, STARTUP_TIMEOUT)
         ldap.start(state, envfile, STARTUP_TIMEOUT)
         oidc.start(state, envfile, STARTUP_TIMEOUT)
+        mail_root, uid, gid = dovecot.start(state, envfile, STARTUP_TIMEOUT)
+        postfix_relay.start(state, envfile, STARTUP_TIMEOUT, mail_root, uid, gid)
         envfile("HERALD_TEST_CHROMEDRIVER", os.environ.get("HERALD_TEST_CHROMEDRIVER", "/usr/bin/chromedriver"))
         envfile("HERALD_TEST_CHROMIUM", os.environ.get("HERALD_TEST_CHROMIUM", "/usr/bin/chromium"))
     except BaseException as failure:

@@ -126,6 +126,7 @@ struct ServeLifecycle: LifecycleHandler {
         app.herald.expiryAnnouncer.start(clock: app.herald.clock, database: app.db, logger: app.logger)
         app.herald.startListeningForInstallationChanges(eventLoop: app.eventLoopGroup.any(), logger: app.logger)
         app.herald.reminderTask.start(reminders: app.herald.reminders, clock: app.herald.clock, database: app.db, logger: app.logger)
+        app.herald.bouncePoller.start(database: app.db, clock: app.herald.clock)
     }
 
     func shutdownAsync(_ app: Application) async {
@@ -134,6 +135,7 @@ struct ServeLifecycle: LifecycleHandler {
         await app.herald.expiryWarnings.stop()
         await app.herald.expiryAnnouncer.stop()
         await app.herald.reminderTask.stop()
+        await app.herald.bouncePoller.stop()
         await app.herald.sessionSweeper.stop()
         await app.herald.deliveryWorker.stop()
         await app.herald.webhookWorker.stop()

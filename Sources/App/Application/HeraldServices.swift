@@ -64,6 +64,8 @@ package final class HeraldServices: Sendable {
     let directorySyncs = DirectorySyncScheduler()
     /// Discovery, JWKS and token requests to organizations' identity providers (`SingleSignOn/`).
     let openID: OpenIDProviderClient
+    /// Reads the organizations' bounce mailboxes (`BouncePoller`), started by `herald serve`.
+    let bouncePoller: BouncePoller
     let eventLoopGroup: any EventLoopGroup
     let logger: Logger
 
@@ -97,8 +99,11 @@ package final class HeraldServices: Sendable {
             defaultTransport: configuration.defaultMailTransport, secretBox: secretBox, clientHostname: host,
             pool: SMTPConnectionPool(group: group, maximumPerServer: delivery.maximumConnectionsPerServer, logger: logger),
             pacer: delivery.messagesPerSecondPerServer > 0 ? SendingPacer(messagesPerSecond: delivery.messagesPerSecondPerServer) : nil,
-            replyTimeout: delivery.smtpReplyTimeout, servers: configuration.smtpServers
+            replyTimeout: delivery.smtpReplyTimeout, servers: configuration.smtpServers,
+            verp: VERPAddress(serverSecret: secretKey)
         )
+        self.bouncePoller = BouncePoller(recorder: BounceRecorder(verp: VERPAddress(serverSecret: secretKey)), secretBox: secretBox,
+                                         group: group, logger: logger)
         self.deliveryWorker = DeliveryWorker(database: database, settings: delivery, resolver: resolver, sealer: outboxSealer, logger: logger)
         self.mailer = Mailer(
             catalog: catalog, composer: MailComposer(renderer: renderer), outbox: Outbox(renderer: renderer, sealer: outboxSealer, quota: MailQuota(perDay: configuration.dailyMailQuota),

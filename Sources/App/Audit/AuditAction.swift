@@ -46,6 +46,7 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
     case apiTokenRevoked = "api_token.revoked"
 
     case mailSettingsChanged = "mail_settings.changed"
+    case bounceSettingsChanged = "bounce_settings.changed"
     case mailSettingsTested = "mail_settings.tested"
     case clientSettingsChanged = "client_settings.changed"
     case templateChanged = "template.changed"

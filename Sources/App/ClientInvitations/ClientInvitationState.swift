@@ -14,6 +14,8 @@ enum ClientInvitationState: String, Codable, Sendable, CaseIterable {
     case failed
     /// An administrator withdrew the invitation.
     case revoked
+    /// A hard bounce came back for the email; `detail` is the remote server's reason.
+    case bounced
 
     /// The console's words for it.
     var label: String {
@@ -22,6 +24,7 @@ enum ClientInvitationState: String, Codable, Sendable, CaseIterable {
         case .sent: "Delivered to the mail server"
         case .failed: "Failed"
         case .revoked: "Revoked"
+        case .bounced: "Bounced"
         }
     }
 
@@ -43,6 +46,10 @@ enum ClientInvitationState: String, Codable, Sendable, CaseIterable {
             guard let id = invitation.id else { continue }
             if invitation.status == .revoked {
                 known[id] = Known(state: .revoked, detail: nil)
+                continue
+            }
+            if invitation.status == .bounced {
+                known[id] = Known(state: .bounced, detail: invitation.bounceReason)
                 continue
             }
             switch byInvitation[id]?.status {

@@ -33,6 +33,7 @@ struct DashboardPage: Encodable {
     /// The funnel's stages, in order, with the label the table shows.
     static let stages: [(key: String, label: String, value: KeyPath<InvitationFunnel.Row, Int>)] = [
         ("invited", "Invited", \.invited), ("delivered", "Delivered", \.delivered), ("failed", "Delivery failed", \.failed),
+        ("bounced", "Bounced", \.bounced),
         ("opened", "Opened the link", \.opened), ("accepted", "Accepted (joined, activated)", \.accepted),
         ("pending", "Pending", \.pending), ("expired", "Expired", \.expired), ("revoked", "Revoked", \.revoked),
     ]

@@ -7,7 +7,7 @@ import Vapor
 /// How far each kind of invitation got, counted in one GROUP BY over the organization's invitations.
 ///
 /// Stages overlap the way a funnel does: delivered ⊇ opened ⊇ accepted (mostly: an invitation can also be
-/// accepted with a link copied before delivery was recorded). pending + accepted + expired + revoked = invited.
+/// accepted with a link copied before delivery was recorded). pending + accepted + expired + revoked + bounced = invited.
 enum InvitationFunnel {
     struct Row: Content, Equatable {
         var kind: InvitationKind
@@ -23,6 +23,8 @@ enum InvitationFunnel {
         var pending = 0
         var expired = 0
         var revoked = 0
+        /// A hard bounce came back for its email (`BounceRecorder`).
+        var bounced = 0
     }
 
     /// One row per kind, always all three in `InvitationKind` order (zeros for a kind never used).
@@ -43,7 +45,8 @@ enum InvitationFunnel {
                 SUM(CASE WHEN i.status = 'accepted' THEN 1 ELSE 0 END) AS accepted,
                 SUM(CASE WHEN i.status = 'pending' AND i.expires_at > \(bind: now) THEN 1 ELSE 0 END) AS pending,
                 SUM(CASE WHEN i.status = 'expired' OR (i.status = 'pending' AND i.expires_at <= \(bind: now)) THEN 1 ELSE 0 END) AS expired,
-                SUM(CASE WHEN i.status = 'revoked' THEN 1 ELSE 0 END) AS revoked
+                SUM(CASE WHEN i.status = 'revoked' THEN 1 ELSE 0 END) AS revoked,
+                SUM(CASE WHEN i.status = 'bounced' THEN 1 ELSE 0 END) AS bounced
             FROM invitations i
             WHERE i.organization_id = \(bind: organizationID)
             GROUP BY i.kind
@@ -55,7 +58,7 @@ enum InvitationFunnel {
             byKind[kind] = Row(
                 kind: kind, invited: try count("invited"), delivered: try count("delivered"), failed: try count("failed"),
                 opened: try count("opened"), accepted: try count("accepted"), pending: try count("pending"),
-                expired: try count("expired"), revoked: try count("revoked")
+                expired: try count("expired"), revoked: try count("revoked"), bounced: try count("bounced")
             )
         }
         return InvitationKind.allCases.map { byKind[$0] ?? Row(kind: $0) }
@@ -84,7 +87,8 @@ extension InvitationFunnel.Row {
     var stages: [FunnelChart.Stage] {
         [
             .init(label: "Invited", value: invited), .init(label: "Delivered", value: delivered),
-            .init(label: "Failed", value: failed, tone: "bad"), .init(label: "Opened", value: opened),
+            .init(label: "Failed", value: failed, tone: "bad"), .init(label: "Bounced", value: bounced, tone: "bad"),
+            .init(label: "Opened", value: opened),
             .init(label: acceptedLabel, value: accepted, tone: "good"), .init(label: "Pending", value: pending, tone: "muted"),
             .init(label: "Expired", value: expired, tone: "muted"), .init(label: "Revoked", value: revoked, tone: "muted"),
         ]

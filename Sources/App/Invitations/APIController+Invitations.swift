@@ -18,12 +18,15 @@ extension APIController {
         let id: UUID
         let kind: InvitationKind
         let email: String
-        /// pending, accepted, expired or revoked; a client invitation: queued, sent, failed or revoked.
+        /// pending, accepted, expired, revoked or bounced; a client invitation: queued, sent, failed, revoked or bounced.
         let status: String
         let language: String
         let sentAt: Date?
         let expiresAt: Date
         let acceptedAt: Date?
+        /// When a hard bounce came back, and the remote server's reason.
+        let bouncedAt: Date?
+        let bounceReason: String?
     }
 
     func inviteToJoin(_ req: Request) async throws -> Response {
@@ -60,7 +63,8 @@ extension APIController {
             let status = clientStates[try $0.requireID()]?.state.rawValue
                 ?? InvitationLifecycle.effectiveStatus(stored: $0.status, expiresAt: $0.expiresAt, now: now).rawValue
             return InvitationDTO(id: try $0.requireID(), kind: $0.kind, email: $0.email, status: status, language: $0.language,
-                                 sentAt: $0.sentAt, expiresAt: $0.expiresAt, acceptedAt: $0.acceptedAt)
+                                 sentAt: $0.sentAt, expiresAt: $0.expiresAt, acceptedAt: $0.acceptedAt,
+                                 bouncedAt: $0.bouncedAt, bounceReason: $0.status == .bounced ? $0.bounceReason : nil)
         }
     }
 

@@ -18,6 +18,8 @@ struct InvitationsController {
         let expires: String
         let canResend: Bool
         let canRevoke: Bool
+        /// The remote server's reason for a hard bounce.
+        let bounceReason: String?
     }
 
     struct ViewModel: Encodable {
@@ -64,7 +66,8 @@ struct InvitationsController {
                        status: clientStates[try invitation.requireID()]?.state.rawValue ?? effective.rawValue, language: invitation.language, inviter: invitation.inviter?.email ?? "—",
                        sent: DisplayDate.format(invitation.sentAt), expires: DisplayDate.expiry(invitation.expiresAt),
                        canResend: resendable && InvitationLifecycle.canResend(stored: stored, expiresAt: invitation.expiresAt, now: now),
-                       canRevoke: InvitationLifecycle.canRevoke(stored: stored, expiresAt: invitation.expiresAt, now: now))
+                       canRevoke: InvitationLifecycle.canRevoke(stored: stored, expiresAt: invitation.expiresAt, now: now),
+                       bounceReason: invitation.status == .bounced ? invitation.bounceReason : nil)
         }
         let model = ViewModel(rows: rows, search: filter.emailPrefix, status: filter.status?.rawValue ?? "", kind: filter.kind?.rawValue ?? "",
                               created: filter.created,

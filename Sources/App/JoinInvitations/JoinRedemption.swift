@@ -105,7 +105,8 @@ enum JoinLinkError: Error {
         switch status {
         case .pending: return nil
         case .expired: self = .expired
-        case .revoked: self = .revoked
+        // A bounced invitation's link reached nobody it was meant for: it is as withdrawn.
+        case .revoked, .bounced: self = .revoked
         case .accepted: self = .alreadyUsed
         }
     }

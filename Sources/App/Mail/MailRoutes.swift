@@ -16,6 +16,11 @@ func registerMailRoutes(_ groups: RouteGroups) {
     groups.api.get("outbox", use: apiController.outbox)
     groups.api.get("outbox", "export.csv", use: apiController.exportOutbox)
 
+    let bounces = BounceSettingsController()
+    groups.admin.get("mail", "bounces", use: bounces.page)
+    groups.admin.post("mail", "bounces", use: bounces.save)
+    groups.admin.consoleForm("mail", "bounces", "poll", page: bounces.page, use: bounces.pollNow)
+
     let dkim = DKIMController()
     groups.admin.get("mail", "dkim", use: dkim.page)
     groups.admin.consoleForm("mail", "dkim", page: dkim.page, use: dkim.generate)

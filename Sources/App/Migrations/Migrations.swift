@@ -56,5 +56,6 @@ enum HeraldMigrations {
         CreateSingleSignOn(),
         CreateSuppressionList(),
         CreateInvitationHistory(),
+        CreateBounces(),
     ]
 }

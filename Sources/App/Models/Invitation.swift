@@ -33,6 +33,9 @@ package final class Invitation: Model, @unchecked Sendable {
     @OptionalField(key: "opened_at") var openedAt: Date?
     /// When `invitation.expired` was queued for it (`InvitationExpiryAnnouncer`); nil while not announced.
     @OptionalField(key: "expiry_announced_at") var expiryAnnouncedAt: Date?
+    /// When a hard bounce came back for its email, and the remote server's reason (`BounceRecorder`).
+    @OptionalField(key: "bounced_at") var bouncedAt: Date?
+    @OptionalField(key: "bounce_reason") var bounceReason: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 

@@ -22,6 +22,8 @@ enum HeraldMetrics {
 
     enum Name {
         static let deliveries = "herald_deliveries_total"
+        /// Bounces recorded from bounce mailboxes, by `kind` (hard, soft).
+        static let bounces = "herald_bounces_total"
         static let deliveryBatchDuration = "herald_delivery_batch_duration_seconds"
         static let outboxMessages = "herald_outbox_messages"
         static let outboxOldestDueAge = "herald_outbox_oldest_due_age_seconds"

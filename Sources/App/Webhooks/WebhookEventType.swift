@@ -5,6 +5,8 @@ enum WebhookEventType: String, Codable, Sendable, CaseIterable {
     case invitationSent = "invitation.sent"
     case invitationAccepted = "invitation.accepted"
     case invitationExpired = "invitation.expired"
+    /// A bounce came back for the invitation's email (`BounceRecorder`); hard ones also mark it bounced.
+    case invitationBounced = "invitation.bounced"
     case invitationRevoked = "invitation.revoked"
     /// A reminder of a pending invitation was queued (`InvitationReminders`).
     case invitationReminded = "invitation.reminded"

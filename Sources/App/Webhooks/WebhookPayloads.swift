@@ -32,6 +32,37 @@ enum WebhookPayload {
         }
     }
 
+    /// `invitation.bounced`: the invitation as it stands after the bounce, and the bounce.
+    struct InvitationBounced: Encodable, Sendable {
+        struct Bounce: Encodable, Sendable {
+            /// hard or soft.
+            let kind: String
+            let address: String
+            let statusCode: String?
+            /// The remote server's words, one line.
+            let reason: String
+            let receivedAt: Date
+        }
+        let id: UUID?
+        let kind: String
+        let email: String
+        let status: String
+        let expiresAt: Date?
+        let batchId: UUID?
+        let bounce: Bounce
+
+        init(_ invitation: App.Invitation?, bounce: RecordedBounce) {
+            id = invitation?.id ?? bounce.invitationID
+            kind = invitation?.kind.rawValue ?? ""
+            email = invitation?.email ?? bounce.address
+            status = invitation?.status.rawValue ?? ""
+            expiresAt = invitation?.expiresAt
+            batchId = invitation?.batchID
+            self.bounce = Bounce(kind: bounce.kind.rawValue, address: bounce.address, statusCode: bounce.statusCode,
+                                 reason: bounce.reason, receivedAt: bounce.receivedAt)
+        }
+    }
+
     struct Member: Encodable, Sendable {
         let membershipId: UUID?
         let accountId: UUID?

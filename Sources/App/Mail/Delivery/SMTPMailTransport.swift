@@ -7,6 +7,8 @@ struct SMTPMailTransport: MailTransport {
     let configuration: SMTPServerConfiguration
     let pool: SMTPConnectionPool
     let pacer: SendingPacer?
+    /// The envelope sender for an outbox message (VERP); nil sends from the stored sender address.
+    var envelopeSender: (@Sendable (UUID) -> String)? = nil
 
     func deliver(_ messages: [ClaimedMessage]) async -> [DeliveryOutcome] {
         guard !messages.isEmpty else { return [] }
@@ -20,7 +22,7 @@ struct SMTPMailTransport: MailTransport {
             return messages.map { _ in .temporaryFailure("\(configuration.host):\(configuration.port): \(error.reportForAdministrators)") }
         }
         let envelopes = messages.map {
-            SMTPEnvelope(sender: $0.mailFrom, recipients: $0.recipients, message: ByteBuffer(bytes: $0.raw))
+            SMTPEnvelope(sender: envelopeSender?($0.id) ?? $0.mailFrom, recipients: $0.recipients, message: ByteBuffer(bytes: $0.raw))
         }
         let results = await connection.send(envelopes)
         await pool.release(connection, configuration: configuration)

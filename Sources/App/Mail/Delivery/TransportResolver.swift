@@ -19,6 +19,8 @@ struct TransportResolver: Sendable {
     var replyTimeout: TimeInterval? = nil
     /// Checked at every use too: the operator may have narrowed it since the settings were saved.
     var servers = ServerPolicy.anyServer
+    /// Envelope senders per message (`bounces+<token>@<bounce domain>`) for organizations with a bounce domain.
+    var verp: VERPAddress? = nil
 
     func transport(for organizationID: UUID?, on db: any Database) async throws -> any MailTransport {
         guard let organizationID,
@@ -30,7 +32,12 @@ struct TransportResolver: Sendable {
         }
         guard settings.transport == "smtp" else { return FileMailTransport(folder: spoolFolder) }
         switch serverConfiguration(settings) {
-        case .success(let configuration): return SMTPMailTransport(configuration: configuration, pool: pool, pacer: pacer)
+        case .success(let configuration):
+            var envelopeSender: (@Sendable (UUID) -> String)?
+            if let verp, let domain = try await BounceSettingsStore.bounceDomain(for: organizationID, on: db) {
+                envelopeSender = { verp.address(for: $0, domain: domain) }
+            }
+            return SMTPMailTransport(configuration: configuration, pool: pool, pacer: pacer, envelopeSender: envelopeSender)
         case .failure(let reason): return UnavailableMailTransport(reason: reason.description)
         }
     }
