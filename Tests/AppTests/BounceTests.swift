@@ -246,8 +246,17 @@ struct BounceTests {
             #expect(softRecorded.map(\.kind) == [.soft])
             #expect(try await Invitation.query(on: app.db).filter(\.$email == soft).first()?.status == .pending)
             #expect(try await Invitation.query(on: app.db).filter(\.$email == hard).first()?.status == .bounced)
-            // A bounced invitation can be resent, which makes it pending again.
+            // The hard bounce put the address on the suppression list (the soft one did not, below the threshold), with
+            // the server's reason, and into the invitation's history; a resend is refused until the entry is cleared.
+            let entry = try #require(try await Suppressions.entry(organizationID: organizationID, address: hard, on: app.db))
+            #expect(entry.reason == .hardBounce && entry.remoteReason?.contains("5.1.1") == true)
+            #expect(try await Suppressions.entry(organizationID: organizationID, address: soft, on: app.db) == nil)
             let bounced = try #require(try await Invitation.query(on: app.db).filter(\.$email == hard).first())
+            #expect(try await InvitationEvent.query(on: app.db).filter(\.$invitation.$id == bounced.requireID()).all().contains { $0.kind == .bounced })
+            let refused = try await setup.fixture.send(.POST, "/invitations/\(try bounced.requireID())/resend")
+            #expect(refused.status == .conflict, "\(refused.body.string)")
+            try await Suppressions.clear(organizationID: organizationID, address: hard, actor: .commandLine, on: app.db)
+            // Cleared: the bounced invitation can be resent, which makes it pending again.
             let resent = try await setup.fixture.send(.POST, "/invitations/\(try bounced.requireID())/resend")
             #expect(resent.status == .accepted, "\(resent.body.string)")
             #expect(try await Invitation.find(bounced.id, on: app.db)?.status == .pending)

@@ -16,14 +16,24 @@ struct RecordedBounce: Sendable, Equatable {
     let receivedAt: Date
 }
 
-/// What happens to an address after it bounced (the suppression list, #18) is decided behind this one call, made in
-/// the transaction that records the bounce. Herald's default decides nothing.
+/// What happens to an address after it bounced is decided behind this one call, made in the transaction that records
+/// the bounce: `SuppressionListOnBounce` in Herald.
 protocol BounceSuppression: Sendable {
     func addressBounced(_ bounce: RecordedBounce, on db: any Database) async throws
 }
 
-struct NoBounceSuppression: BounceSuppression {
-    func addressBounced(_ bounce: RecordedBounce, on db: any Database) async throws {}
+/// A bounce goes on the organization's suppression list (hard at once, soft after the organization's threshold:
+/// `Suppressions.recordBounce`) and into its invitation's history.
+struct SuppressionListOnBounce: BounceSuppression {
+    func addressBounced(_ bounce: RecordedBounce, on db: any Database) async throws {
+        let isHard = bounce.kind == .hard
+        let reason = [bounce.statusCode, bounce.reason].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
+        _ = try await Suppressions.recordBounce(organizationID: bounce.organizationID, address: bounce.address, isHard: isHard,
+                                               reason: reason, on: db, now: bounce.receivedAt)
+        if let invitationID = bounce.invitationID {
+            try await InvitationHistory.recordBounce(invitationID: invitationID, isHard: isHard, reason: reason, on: db, at: bounce.receivedAt)
+        }
+    }
 }
 
 /// Ties a parsed bounce to the message it is about and records it: the bounce row, a hard bounce's invitation
@@ -37,7 +47,7 @@ struct NoBounceSuppression: BounceSuppression {
 /// Either way the message must belong to the organization whose mailbox the bounce came from.
 struct BounceRecorder: Sendable {
     let verp: VERPAddress
-    var suppression: any BounceSuppression = NoBounceSuppression()
+    var suppression: any BounceSuppression = SuppressionListOnBounce()
 
     /// Longest reason kept: a Diagnostic-Code is a line or two; a server quoting the whole message is cut.
     static let longestReason = 1000

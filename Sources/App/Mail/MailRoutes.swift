@@ -18,7 +18,7 @@ func registerMailRoutes(_ groups: RouteGroups) {
 
     let bounces = BounceSettingsController()
     groups.admin.get("mail", "bounces", use: bounces.page)
-    groups.admin.post("mail", "bounces", use: bounces.save)
+    groups.recentlyAuthenticated.post("mail", "bounces", use: bounces.save)
     groups.admin.consoleForm("mail", "bounces", "poll", page: bounces.page, use: bounces.pollNow)
 
     let dkim = DKIMController()

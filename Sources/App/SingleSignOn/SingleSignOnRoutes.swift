@@ -9,7 +9,7 @@ func registerSingleSignOnRoutes(_ groups: RouteGroups) {
     groups.browser.get("sso", "callback", use: flow.callback)
     let settings = SingleSignOnSettingsController()
     groups.admin.get("sso", use: settings.show)
-    groups.admin.post("sso", use: settings.save)
+    groups.recentlyAuthenticated.post("sso", use: settings.save)
     groups.api.get("sso", use: settings.apiShow)
     groups.api.put("sso", use: settings.apiSave)
 }
