@@ -158,7 +158,7 @@ def expected(data_dir, organization_name, now=None):
     for invitation_id, status, _, _ in messages:
         states_by_invitation.setdefault(invitation_id, []).append(status)
 
-    funnel = {kind: dict.fromkeys(("invited", "delivered", "failed", "opened", "accepted", "pending", "expired", "revoked"), 0)
+    funnel = {kind: dict.fromkeys(("invited", "delivered", "failed", "bounced", "opened", "accepted", "pending", "expired", "revoked"), 0)
               for kind in KINDS}
     today = int(now // DAY)
     per_day = {today - i: [0, 0] for i in range(30)}
