@@ -150,9 +150,13 @@ let package = Package(
             .product(name: "NIOTLS", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore", "TestProcesses"], exclude: ["Fixtures"]),
+        // Child processes for the tests (ChildProcess.swift says why not Foundation's Process).
+        .target(name: "CTestProcesses", path: "Tests/CTestProcesses"),
+        .target(name: "TestProcesses", dependencies: ["CTestProcesses"], path: "Tests/TestProcesses"),
+        .testTarget(name: "TestProcessesTests", dependencies: ["TestProcesses"]),
         // Shared by MIMETests and AppTests: checks rendered mail with Python's email parser.
-        .target(name: "MailTestSupport", path: "Tests/MailTestSupport"),
+        .target(name: "MailTestSupport", dependencies: ["TestProcesses"], path: "Tests/MailTestSupport"),
         .testTarget(name: "MIMETests", dependencies: ["MIME", "MailTestSupport"]),
         .testTarget(name: "DKIMTests", dependencies: [
             "DKIM", "MIME", "MailTestSupport",
@@ -170,7 +174,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "AppTests", dependencies: [
-            "App", "DKIM", "MailTestSupport", "LiveServerSupport", "HeraldCore", "LDAP", "MIME", "POP3", "SMTP",
+            "App", "DKIM", "MailTestSupport", "LiveServerSupport", "TestProcesses", "HeraldCore", "LDAP", "MIME", "POP3", "SMTP",
             .product(name: "Vapor", package: "vapor"),
             .product(name: "VaporTesting", package: "vapor"),
             .product(name: "Fluent", package: "fluent"),

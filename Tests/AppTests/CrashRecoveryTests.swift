@@ -2,6 +2,7 @@
 import Fluent
 import Foundation
 import LiveServerSupport
+import TestProcesses
 import Testing
 
 /// `kill -9` of `herald serve` in the middle of a batch, then a restart, counted by the receiving server per
@@ -96,16 +97,15 @@ func poll(_ what: String, timeout: Duration = .seconds(60), interval: Duration =
 
 /// Busy loops in child processes, one per core, to run a test on a loaded machine.
 ///
-/// Each loop is a process group of its own (Foundation's `Process` starts its child so), ends by itself after `lifetime`, and writes nowhere: a test
+/// Each loop is a process group of its own (`ChildProcess` starts its child so), ends by itself after `lifetime`, and writes nowhere: a test
 /// process that crashed used to leave the loops running, holding `swift test`'s output open until CI's deadline.
-/// `stop()` kills each group with SIGKILL and does not wait: a child started by Foundation's `Process` may have
-/// SIGTERM ignored, and `waitUntilExit()` on a cooperative thread hung once its child was gone.
+/// `stop()` kills each group with SIGKILL (reaching `timeout` and its shell) and does not wait for them.
 struct CPUHog {
-    let processes: [Process]
+    let processes: [ChildProcess]
 
     init(processes count: Int, lifetime seconds: Int = 300) throws {
         processes = try (0..<count).map { _ in
-            let process = Process()
+            let process = ChildProcess()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
             process.arguments = ["-s", "KILL", "\(seconds)", "/bin/sh", "-c", "while :; do :; done"]
             process.standardOutput = FileHandle.nullDevice

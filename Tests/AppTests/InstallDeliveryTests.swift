@@ -1,6 +1,7 @@
 @testable import App
 import Fluent
 import Foundation
+import TestProcesses
 import Testing
 import VaporTesting
 
@@ -31,7 +32,7 @@ struct InstallDeliveryTests {
 
     /// Subject and text part as Python's `email` package reads them: an independent MIME decoder.
     static func decode(_ path: String) throws -> String {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", """
             import email, email.policy, sys

@@ -1,4 +1,5 @@
 import Foundation
+import TestProcesses
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -10,7 +11,7 @@ struct LicenseCommandLineTests {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("herald-lic-\(UUID().uuidString)").path
 
     /// `herald serve` on a free port with its data in `folder` and an administrator of Acme; the caller stops it.
-    private func serveWithAdministrator() async throws -> (server: Process, environment: [String: String], port: Int) {
+    private func serveWithAdministrator() async throws -> (server: ChildProcess, environment: [String: String], port: Int) {
         let port = try HeraldProcess.freePort()
         let environment = ["HERALD_DATA_DIR": folder, "HERALD_SECRET_KEY": String(repeating: "c", count: 40),
                            "HERALD_PUBLIC_URL": "http://127.0.0.1:\(port)"]

@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCore
+import TestProcesses
 import Testing
 
 /// The bounce corpus (Fixtures/Bounces: Postfix, Exchange Online, Gmail, Sendmail, qmail, Exim, and an auto-reply
@@ -54,7 +55,7 @@ import Testing
     /// flufl.bounce (GNU Mailman's bounce detectors) names the same addresses, hard and soft, for every file.
     @Test func fluflBounceAgrees() throws {
         let files = try Self.files()
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", Self.corpus.appendingPathComponent("referee.py").path] + files.map(\.path)
         let output = Pipe(), errors = Pipe()

@@ -1,4 +1,5 @@
 import Foundation
+import TestProcesses
 
 /// Verifies DKIM signatures with dkimpy (PyPI `dkimpy`), the reference Python implementation, against key records
 /// given by the test instead of DNS (dkimpy's `dnsfunc`), so a signature is checked by code we did not write.
@@ -20,7 +21,7 @@ public enum DKIMReferee {
         let scriptFile = directory.appendingPathComponent("verify.py")
         try script.write(to: scriptFile, atomically: true, encoding: .utf8)
 
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", scriptFile.path, input.path]
         let output = Pipe()

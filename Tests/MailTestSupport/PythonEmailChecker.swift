@@ -1,4 +1,5 @@
 import Foundation
+import TestProcesses
 
 /// Feeds rendered messages to Python's `email` package (policy=default), an
 /// independent, strict RFC 5322/MIME parser, and collects every defect and every
@@ -50,7 +51,7 @@ public enum PythonEmailChecker {
         let scriptFile = directory.appendingPathComponent("check.py")
         try script.write(to: scriptFile, atomically: true, encoding: .utf8)
 
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", scriptFile.path, casesFile.path]
         let output = Pipe()

@@ -1,6 +1,7 @@
 @testable import App
 import Fluent
 import Foundation
+import TestProcesses
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -63,7 +64,7 @@ final class HeraldDeployment: @unchecked Sendable {
     /// Starts `herald serve` on a free port and waits for `/healthz`.
     func serve(_ extra: [String: String] = [:]) async throws -> HeraldInstance {
         let port = try HeraldProcess.freePort()
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: try HeraldProcess.binary)
         process.arguments = ["serve", "--hostname", "127.0.0.1", "--port", String(port)]
         process.environment = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()].merging(environment) { $1 }.merging(extra) { $1 }
@@ -107,7 +108,7 @@ final class HeraldDeployment: @unchecked Sendable {
     }
 
     static func psql(_ url: String, _ sql: String) throws {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: "/usr/lib/postgresql/15/bin/psql")
         process.arguments = [url, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", sql]
         process.standardOutput = FileHandle.nullDevice
@@ -119,11 +120,11 @@ final class HeraldDeployment: @unchecked Sendable {
 
 /// One `herald serve` process.
 final class HeraldInstance: @unchecked Sendable {
-    let process: Process
+    let process: ChildProcess
     let port: Int
     let log: String
 
-    init(process: Process, port: Int, log: String) {
+    init(process: ChildProcess, port: Int, log: String) {
         self.process = process
         self.port = port
         self.log = log

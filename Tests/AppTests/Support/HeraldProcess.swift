@@ -1,5 +1,6 @@
 import Foundation
 import LiveServerSupport
+import TestProcesses
 
 /// Runs the built `herald` binary as an operator would, for tests of the command line and of `herald serve`.
 struct HeraldProcess {
@@ -24,7 +25,7 @@ struct HeraldProcess {
 
     /// Runs `herald arguments` in `directory` (the test's own working directory unless given).
     static func run(_ arguments: [String], environment: [String: String], stdin: String? = nil, directory: String? = nil) throws -> Output {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: try binary)
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
@@ -43,8 +44,8 @@ struct HeraldProcess {
     }
 
     /// Starts `herald serve` on a free port and waits until it answers `/healthz`; the caller must `terminate()`.
-    static func serve(environment: [String: String], port: Int) async throws -> (Process, Pipe) {
-        let process = Process()
+    static func serve(environment: [String: String], port: Int) async throws -> (ChildProcess, Pipe) {
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: try binary)
         process.arguments = ["serve", "--hostname", "127.0.0.1", "--port", String(port)]
         process.environment = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "LOG_LEVEL": "error"].merging(environment) { $1 }

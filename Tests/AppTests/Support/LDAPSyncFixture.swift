@@ -2,6 +2,7 @@
 import Fluent
 import Foundation
 import HeraldCore
+import TestProcesses
 import Vapor
 
 /// The OpenLDAP slapd that scripts/test-servers starts (test_servers/ldap.py), an organization whose directory it
@@ -63,7 +64,7 @@ struct LDAPSyncFixture {
 
     /// Runs `tool` (ldapadd, ldapmodify, ldapdelete) as slapd's administrator over LDAPS with the test CA.
     func administer(_ tool: String, _ input: String) throws {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/\(tool)")
         process.arguments = ["-x", "-H", environment["LDAP_TEST_LDAPS_URL"]!, "-D", environment["LDAP_TEST_ADMIN_DN"]!,
                              "-w", environment["LDAP_TEST_ADMIN_PASSWORD"]!]

@@ -1,4 +1,5 @@
 import Foundation
+import TestProcesses
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,7 +9,7 @@ import Glibc
 /// machine's DNS. Runs as a small Python process; `stop()` ends it.
 final class LoopbackDNS: @unchecked Sendable {
     let port: Int
-    private let process: Process
+    private let process: ChildProcess
 
     /// `records`: TXT strings by name; a record longer than 255 bytes is sent as several character-strings, the way
     /// an RSA key is published.
@@ -19,7 +20,7 @@ final class LoopbackDNS: @unchecked Sendable {
         try JSONSerialization.data(withJSONObject: records).write(to: table)
         let script = directory.appendingPathComponent("dns.py")
         try Self.script.write(to: script, atomically: true, encoding: .utf8)
-        process = Process()
+        process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", script.path, table.path]
         let output = Pipe()
@@ -37,8 +38,7 @@ final class LoopbackDNS: @unchecked Sendable {
         self.port = port
     }
 
-    /// SIGKILL: the child inherits the signal mask of the thread that spawned it, where SIGTERM may be blocked
-    /// (`terminate()` then does nothing and the server outlives the test run).
+    /// SIGKILL, and no wait: the server has nothing to finish.
     func stop() {
         kill(process.processIdentifier, SIGKILL)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TestProcesses
 
 /// Runs a short Python script given on the command line and returns its standard output: how the tests ask the
 /// PyPI referees (pyotp for TOTP codes, zxing-cpp for QR codes) instead of trusting Herald's own arithmetic.
@@ -8,7 +9,7 @@ enum PythonReferee {
     }
 
     static func run(_ script: String, arguments: [String], stdin: Data? = nil) throws -> String {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", script] + arguments
         let output = Pipe()

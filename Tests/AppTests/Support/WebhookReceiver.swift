@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOPosix
+import TestProcesses
 
 /// scripts/webhook-receiver.py on a loopback port, started for one test: it verifies every delivery with the
 /// `standardwebhooks` package (PyPI) against the secrets registered for the delivery's key.
@@ -16,7 +17,7 @@ final class WebhookReceiver: @unchecked Sendable {
         let signature: String?
     }
 
-    let process = Process()
+    let process = ChildProcess()
     private let input = Pipe()
     let port: Int
     /// The shared client needs no shutdown, so `stop()` can run in a `defer`.
