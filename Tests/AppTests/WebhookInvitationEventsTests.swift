@@ -83,4 +83,29 @@ struct WebhookInvitationEventsTests {
             #expect(delivered.allSatisfy { $0["id"] as? String == invitation.id?.uuidString && $0["email"] as? String == "dana@example.com" })
         }
     }
+
+    @Test("a lane whose lease was taken over records nothing: a message's invitation.delivered comes once, from the lane holding it")
+    func deliveredOnceAfterLeaseTakeover() async throws {
+        try await withHerald(WebhookTests.configure) { app in
+            // given: an endpoint for the event, and one invitation email claimed by a lane whose lease then ran out
+            let fixture = try await WebhookTests.Fixture(app)
+            let created = try await fixture.send(.POST, "/webhooks/endpoints", #"{"url":"https://hooks.example.com/herald","eventTypes":["invitation.delivered"]}"#)
+            #expect(created.status == .created, "\(created.body.string)")
+            _ = try await invite(fixture, "lena@example.com")
+            let claim = OutboxClaim(database: app.db, workerID: "test")
+            let policy = RetryPolicy(app.herald.configuration.delivery)
+            let now = Date()
+            let stale = try await claim.claim(limit: 10, leaseDuration: 60, now: now)
+            let current = try await claim.claim(limit: 10, leaseDuration: 60, now: now.addingTimeInterval(120))
+            // when: both lanes report the server's acceptance, the stale one first, then the current one twice
+            try await claim.record(stale.map { ($0, .sent(reply: "250 2.0.0 stale lane")) }, policy: policy, now: now.addingTimeInterval(121))
+            try await claim.record(current.map { ($0, .sent(reply: "250 2.0.0 current lane")) }, policy: policy, now: now.addingTimeInterval(122))
+            try await claim.record(current.map { ($0, .sent(reply: "250 2.0.0 reported again")) }, policy: policy, now: now.addingTimeInterval(123))
+            // then
+            #expect(stale.count == 1 && current.map(\.id) == stale.map(\.id))
+            let queued = try await WebhookDelivery.query(on: app.db).filter(\.$eventType == "invitation.delivered").all()
+            #expect(queued.count == 1)
+            #expect(queued.first?.payload.contains("250 2.0.0 current lane") == true, "\(queued.map(\.payload))")
+        }
+    }
 }
