@@ -102,7 +102,7 @@ struct OutboxTests {
             let committedOnReturn = try await withThrowingTaskGroup(of: Bool.self) { group in
                 for slice in slices {
                     group.addTask {
-                        try await recorder.record(slice.map { ($0, .sent) })
+                        try await recorder.record(slice.map { ($0, .sent(reply: nil)) })
                         let sent = try await OutboxMessage.query(on: app.db).filter(\.$id ~~ slice.map(\.id)).filter(\.$status == .sent).count()
                         return sent == slice.count
                     }

@@ -64,6 +64,7 @@ import bulk_forms  # noqa: E402
 import accessibility  # noqa: E402
 import two_factor  # noqa: E402
 import single_sign_on  # noqa: E402
+import webhooks  # noqa: E402
 
 SETUP_LINK_TIMEOUT = 60
 PAGE_LOAD_TIMEOUT = 30
@@ -530,6 +531,11 @@ def dashboard_shows_the_database(ctx):
     dashboard.dashboard_matches_the_database(ctx, ADMIN)
 
 
+def webhook_endpoint_added_and_edited(ctx):
+    """A webhook endpoint added in the console, then its description, switch and event filter changed in its form."""
+    webhooks.add_and_edit_an_endpoint(ctx, ADMIN)
+
+
 def every_page_accessible_and_fits_a_phone(ctx):
     """axe-core finds no WCAG 2.1 A/AA violation on any console or invitee page, light or dark; skip link first; 390 px fits."""
     accessibility.every_page(ctx, ADMIN)
@@ -555,6 +561,8 @@ FLOWS = [
     invitee_pages_in_the_invitations_language,
     license_install_invitations,
     dashboard_shows_the_database,
+    # Before the accessibility flow, which then also audits the endpoint's edit form.
+    webhook_endpoint_added_and_edited,
     every_page_accessible_and_fits_a_phone,
     bulk_work_at_documented_sizes,
     sign_in_through_the_identity_provider,

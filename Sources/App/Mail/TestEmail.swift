@@ -109,8 +109,8 @@ struct TestEmail: Sendable {
             let outcomes = await FileMailTransport(folder: resolver.spoolFolder).deliver(messages)
             return zip(addresses, outcomes).map { address, outcome in
                 // The spool folder is a path on the server: named in the server's configuration, never in a page.
-                Result(address: address.description, outcome: outcome == .sent ? .sent : .failed,
-                       detail: outcome == .sent ? "written to the mail spool folder (file transport)" : "\(outcome)")
+                Result(address: address.description, outcome: outcome.isSent ? .sent : .failed,
+                       detail: outcome.isSent ? "written to the mail spool folder (file transport)" : "\(outcome)")
             }
         }
         let configuration: SMTPServerConfiguration

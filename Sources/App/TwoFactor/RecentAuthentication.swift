@@ -17,6 +17,14 @@ enum RecentAuthentication {
         let age = req.herald.clock.now.timeIntervalSince1970 - at
         return age >= -60 && age <= window
     }
+
+    /// The re-authentication page in place of the request, carrying what a POST sent so that it goes through once the
+    /// administrator has confirmed. For routes where only some changes are sensitive (an endpoint's new URL).
+    static func challenge(_ request: Request) async throws -> Response {
+        let fields = request.method == .POST ? CarriedForm.fields(of: request) : []
+        return try await ReauthenticationController.page(
+            request, returnTo: request.url.string, method: request.method == .POST ? "POST" : "GET", fields: fields, error: nil, status: .forbidden)
+    }
 }
 
 /// Guards a route with `RecentAuthentication`: without a recent proof, the request is not performed and the
@@ -25,9 +33,7 @@ enum RecentAuthentication {
 struct RecentAuthenticationMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if RecentAuthentication.isRecent(request) { return try await next.respond(to: request) }
-        let fields = request.method == .POST ? CarriedForm.fields(of: request) : []
-        return try await ReauthenticationController.page(
-            request, returnTo: request.url.string, method: request.method == .POST ? "POST" : "GET", fields: fields, error: nil, status: .forbidden)
+        return try await RecentAuthentication.challenge(request)
     }
 }
 

@@ -20,18 +20,26 @@ struct WebhookAddressPolicy: Sendable {
     static let maximumURLLength = 2000
 
     /// The problem with a URL an administrator entered (`url: ...`), or nil.
-    func problem(with text: String) -> String? {
-        guard text.count <= Self.maximumURLLength else { return "url: must be at most \(Self.maximumURLLength) characters" }
+    func problem(with text: String) -> String? { refusal(of: text)?.text }
+
+    /// The same, with the code the console words it by in the person's language.
+    func refusal(of text: String) -> WebhookInputProblem? {
+        func refused(_ code: String, _ english: String, _ arguments: [String: String] = [:]) -> WebhookInputProblem {
+            WebhookInputProblem(field: "url", code: code, english: english, arguments: arguments)
+        }
+        guard text.count <= Self.maximumURLLength else {
+            return refused("url_too_long", "must be at most \(Self.maximumURLLength) characters", ["maximum": String(Self.maximumURLLength)])
+        }
         guard text.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }),
               let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
               ["http", "https"].contains(scheme), let host = components.host, !host.isEmpty
-        else { return "url: must be an absolute http or https URL" }
-        guard components.user == nil, components.password == nil else { return "url: must not carry a user name or password" }
-        guard components.fragment == nil else { return "url: must not have a fragment" }
+        else { return refused("url_not_http", "must be an absolute http or https URL") }
+        guard components.user == nil, components.password == nil else { return refused("url_credentials", "must not carry a user name or password") }
+        guard components.fragment == nil else { return refused("url_fragment", "must not have a fragment") }
         if !allowPrivateAddresses {
             let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
             if bare.lowercased() == "localhost" || bare.lowercased().hasSuffix(".localhost") || Self.isPrivate(literal: bare) == true {
-                return "url: private and loopback addresses are refused on this server"
+                return refused("url_private", "private and loopback addresses are refused on this server")
             }
         }
         return nil

@@ -63,6 +63,22 @@ enum WebhookPayload {
         }
     }
 
+    /// `invitation.delivered`: the invitation, and which of its messages the receiving mail server accepted with what reply.
+    struct InvitationDelivered: Encodable, Sendable {
+        struct Delivery: Encodable, Sendable {
+            /// The outbox message: the invitation email, a resend or a reminder.
+            let messageId: UUID
+            /// The server's reply to the message's data, one line ("250 2.0.0 Ok: queued as 4F2A1"); nil when the
+            /// operator's file transport wrote the message to its spool folder instead.
+            let reply: String?
+        }
+        let id: UUID
+        let kind: String
+        let email: String
+        let status: String
+        let delivery: Delivery
+    }
+
     struct Member: Encodable, Sendable {
         let membershipId: UUID?
         let accountId: UUID?

@@ -19,6 +19,9 @@ func registerWebhookRoutes(_ groups: RouteGroups) {
     groups.admin.post("webhooks", ":id", "test", use: console.sendTest)
     groups.recentlyAuthenticated.post("webhooks", ":id", "rotate-secret", use: console.rotate)
     groups.admin.post("webhooks", ":id", "toggle", use: console.toggle)
+    groups.admin.get("webhooks", ":id", "edit", use: console.edit)
+    // Not `recentlyAuthenticated` as a whole: only a new URL needs the proof (`saveEdit`).
+    groups.admin.post("webhooks", ":id", "edit", use: console.saveEdit)
     groups.admin.confirmed("webhooks", ":id", "delete", section: .webhooks, describe: console.describeDelete, perform: console.delete)
     groups.admin.get("webhooks", ":id", use: console.log)
     groups.admin.post("webhooks", ":id", "deliveries", ":deliveryID", "redeliver", use: console.redeliver)

@@ -16,7 +16,9 @@ struct WebhooksController {
     struct ListModel: Encodable {
         let rows: [EndpointRow]
         let newSecret: String?
-        let eventTypes: [String]
+        let eventTypes: [EventOption]
+        /// The language of the event labels.
+        let language: String
     }
 
     struct DeliveryRow: Encodable {
@@ -36,12 +38,12 @@ struct WebhooksController {
         let rows: [DeliveryRow]
     }
 
-    private func endpoints(_ req: Request) throws -> WebhookEndpoints {
+    func endpoints(_ req: Request) throws -> WebhookEndpoints {
         let context = try req.console
         return req.herald.webhookEndpoints(organizationID: context.organizationID, actor: context.actor)
     }
 
-    private func id(_ req: Request, _ name: String = "id") throws -> UUID {
+    func id(_ req: Request, _ name: String = "id") throws -> UUID {
         guard let id = req.parameters.get(name, as: UUID.self) else { throw Abort(.notFound, reason: "endpoint: not found in this organization") }
         return id
     }
@@ -57,8 +59,9 @@ struct WebhooksController {
         let newSecret = req.session.data["new_webhook_secret"]
         req.session.data["new_webhook_secret"] = nil
         let rows = try await endpoints(req).list(on: req.db).map(Self.row)
-        let types = WebhookEventType.allCases.filter { $0 != .test }.map(\.rawValue)
-        return try await req.renderPage("webhooks", section: .webhooks, ListModel(rows: rows, newSecret: newSecret, eventTypes: types))
+        let language = try Self.language(req)
+        let types = Self.eventOptions(req, language: language, checked: [])
+        return try await req.renderPage("webhooks", section: .webhooks, ListModel(rows: rows, newSecret: newSecret, eventTypes: types, language: language.rawValue))
     }
 
     struct CreateForm: Content {

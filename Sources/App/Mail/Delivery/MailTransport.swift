@@ -23,7 +23,7 @@ struct FileMailTransport: MailTransport {
             do {
                 // Atomic: a reader never sees half a message.
                 try Data(message.raw).write(to: URL(fileURLWithPath: path), options: .atomic)
-                return .sent
+                return .sent(reply: nil)
             } catch {
                 return .temporaryFailure("cannot write \(path): \(error.localizedDescription)")
             }

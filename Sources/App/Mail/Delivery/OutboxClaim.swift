@@ -79,22 +79,26 @@ struct OutboxClaim {
     func record(_ outcomes: [(ClaimedMessage, DeliveryOutcome)], policy: RetryPolicy, now: Date = Date()) async throws {
         guard !outcomes.isEmpty else { return }
         // Sent rows in one statement per claim: the fence names one lease holder.
-        let sentByLease = Dictionary(grouping: outcomes.filter { $0.1 == .sent }.map(\.0), by: \.lease)
+        let sentByLease = Dictionary(grouping: outcomes.filter { $0.1.isSent }.map(\.0), by: \.lease)
+        let replies = Dictionary(outcomes.compactMap { message, outcome in outcome.reply.map { (message.id, $0) } }, uniquingKeysWith: { first, _ in first })
         try await fluent.transaction { transaction in
             let db = try transaction.sql
             for (lease, messages) in sentByLease {
                 for chunk in messages.map(\.id).chunked(500) {
-                    try await db.raw("""
+                    // The rows returned are the ones this claim settled: each message's `invitation.delivered` once.
+                    let settled = try await db.raw("""
                         UPDATE outbox_messages SET status = 'sent', sent_at = \(bind: now), lease_expires_at = NULL,
                             last_error = NULL, updated_at = \(bind: now)
                         WHERE id IN (\(binds: Array(chunk)))\(Self.heldBy(lease))
-                        """).run()
+                        RETURNING id, invitation_id, organization_id
+                        """).all()
                     let firstSent = try await db.raw("""
                         UPDATE invitations SET sent_at = \(bind: now), updated_at = \(bind: now)
                         WHERE sent_at IS NULL AND id IN (SELECT invitation_id FROM outbox_messages WHERE \(Self.unindexedStatus) = 'sent' AND id IN (\(binds: Array(chunk))))
                         RETURNING id, organization_id, email, kind, status
                         """).all()
-                    try await InvitationSentEvents.emit(firstSent, on: transaction, now: now)
+                    try await InvitationRowEvents.emit(.invitationSent, firstSent, on: transaction, now: now)
+                    try await InvitationRowEvents.emitDelivered(settled, replies: replies, on: transaction, now: now)
                     // Only the rows this claim still held, as the update above.
                     try await InvitationHistory.recordForMessages(.sent, messageIDs: Array(chunk), detail: "accepted by the receiving mail server",
                                                                   where: " AND \(Self.unindexedStatus) = 'sent' AND leased_by = \(bind: lease)", on: db, at: now)

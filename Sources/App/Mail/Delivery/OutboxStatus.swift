@@ -29,9 +29,16 @@ struct ClaimedMessage: Sendable {
 
 /// What a transport reports for one message.
 enum DeliveryOutcome: Sendable, Equatable {
-    case sent
+    /// `reply`: the server's answer to the message's data ("250 2.0.0 Ok: queued as 4F2A1"); nil for the file spool.
+    case sent(reply: String?)
     case temporaryFailure(String)
     case permanentFailure(String)
 }
 
 import Foundation
+
+extension DeliveryOutcome {
+    var isSent: Bool { if case .sent = self { true } else { false } }
+
+    var reply: String? { if case .sent(let reply) = self { reply } else { nil } }
+}

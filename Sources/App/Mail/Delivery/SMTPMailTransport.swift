@@ -28,7 +28,7 @@ struct SMTPMailTransport: MailTransport {
         await pool.release(connection, configuration: configuration)
         return results.map { result in
             switch result {
-            case .success: .sent
+            case .success(let receipt): .sent(reply: receipt.reply.description)
             case .failure(let error) where error.isTemporary: .temporaryFailure(error.reportForAdministrators)
             case .failure(let error): .permanentFailure(error.reportForAdministrators)
             }
