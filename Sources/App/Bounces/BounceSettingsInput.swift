@@ -25,7 +25,8 @@ struct BounceSettingsInput: Content {
     var domain: String { (bounce_domain ?? "").trimmingWhitespace().lowercased() }
     var serverText: String { (server ?? "").trimmingWhitespace() }
 
-    func problems(hasStoredPassword: Bool) -> [String] {
+    /// Every problem, each naming its field. `servers` is the operator's limit (HERALD_POP3_ALLOWED_HOSTS).
+    func problems(hasStoredPassword: Bool, servers: ServerPolicy) -> [String] {
         var problems: [String] = []
         if !domain.isEmpty {
             if let problem = Self.domainProblem(domain) { problems.append("bounce_domain: \(problem)") }
@@ -35,7 +36,10 @@ struct BounceSettingsInput: Content {
             problems.append("poll_interval_seconds: must be a whole number from \(Self.pollIntervals.lowerBound) to \(Self.pollIntervals.upperBound)")
         }
         guard !serverText.isEmpty else { return problems }
-        if case .failure(let reason) = ServerAddress.parse(serverText) { problems.append("server: \(reason)") }
+        switch ServerAddress.parse(serverText) {
+        case .failure(let reason): problems.append("server: \(reason)")
+        case .success(let address): if let refusal = address.refusal(by: servers) { problems.append("server: \(refusal)") }
+        }
         if !Self.tlsModes.contains(tls_mode ?? "tls") { problems.append("tls_mode: must be one of \(Self.tlsModes.joined(separator: ", "))") }
         let user = (username ?? "").trimmingWhitespace()
         if user.isEmpty { problems.append("username: is required for the bounce mailbox") }

@@ -28,10 +28,18 @@ enum BounceSettingsStore {
         }
     }
 
-    /// The POP3 connection the settings describe.
-    static func pop3Configuration(_ settings: BounceSettings, secretBox: SecretBox) throws -> POP3Configuration {
+    /// The mailbox as `host:port` (an IPv6 address in brackets), as the form takes it; nil when none is set.
+    static func server(of settings: BounceSettings) -> String? {
+        settings.host.map { host in "\(host.contains(":") ? "[\(host)]" : host):\(settings.port ?? 995)" }
+    }
+
+    /// The POP3 connection the settings describe, if the operator's `servers` still allow its server.
+    static func pop3Configuration(_ settings: BounceSettings, secretBox: SecretBox, servers: ServerPolicy) throws -> POP3Configuration {
         guard let host = settings.host, let port = settings.port, let username = settings.username else {
             throw POP3Error(.invalidConfiguration, message: "no bounce mailbox is configured")
+        }
+        if let refusal = ServerAddress(host: host, port: port).refusal(by: servers) {
+            throw POP3Error(.invalidConfiguration, message: "server: \(refusal)")
         }
         guard let ciphertext = settings.passwordCiphertext, let password = try? secretBox.open(ciphertext) else {
             throw POP3Error(.invalidConfiguration, message: "the stored mailbox password cannot be decrypted (was HERALD_SECRET_KEY changed?); enter it again")
