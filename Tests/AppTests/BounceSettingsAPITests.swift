@@ -87,4 +87,16 @@ struct BounceSettingsAPITests {
             #expect(ServerPolicy.pop3Standard.allows(host: "pop.example.com", port: 995))
         }
     }
+
+    @Test("HERALD_POP3_ALLOWED_HOSTS: POP3's ports on any host by default, the operator's list when set, a bad entry named")
+    func pop3Configuration() throws {
+        let base = ["HERALD_PUBLIC_URL": "https://herald.example.com"]
+        #expect(try Configuration.fromEnvironment(base).pop3Servers == .pop3Standard)
+        let listed = try Configuration.fromEnvironment(base.merging(["HERALD_POP3_ALLOWED_HOSTS": "pop.example.com:995"]) { $1 }).pop3Servers
+        #expect(listed.allows(host: "pop.example.com", port: 995) && !listed.allows(host: "127.0.0.1", port: 995))
+        let refused = #expect(throws: ConfigurationError.self) {
+            try Configuration.fromEnvironment(base.merging(["HERALD_POP3_ALLOWED_HOSTS": "pop.example.com:99999"]) { $1 })
+        }
+        #expect(refused?.problems == ["HERALD_POP3_ALLOWED_HOSTS: 'pop.example.com:99999' has no valid port (1-65535)"], "\(String(describing: refused))")
+    }
 }
