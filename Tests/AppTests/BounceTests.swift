@@ -272,6 +272,7 @@ struct BounceTests {
         for field in ["bounce_domain", "server", "tls_mode", "username", "password", "ca_certificate", "poll_interval_seconds"] {
             #expect(problems.contains { $0.hasPrefix("\(field):") }, "\(field): \(problems)")
         }
+        #expect(problems.contains("server: 'pop.example.com' has no port (use host:port, e.g. pop.example.com:995)"), "\(problems)")
         #expect(BounceSettingsInput.domainProblem("bounces.example.com") == nil)
         #expect(BounceSettingsInput.domainProblem("-x.example.com") != nil)
         #expect(BounceSettingsInput.domainProblem("localhost") != nil)

@@ -36,7 +36,7 @@ struct BounceSettingsInput: Content {
             problems.append("poll_interval_seconds: must be a whole number from \(Self.pollIntervals.lowerBound) to \(Self.pollIntervals.upperBound)")
         }
         guard !serverText.isEmpty else { return problems }
-        switch ServerAddress.parse(serverText) {
+        switch ServerAddress.parse(serverText, examplePort: 995) {
         case .failure(let reason): problems.append("server: \(reason)")
         case .success(let address): if let refusal = address.refusal(by: servers) { problems.append("server: \(refusal)") }
         }
@@ -80,7 +80,7 @@ struct BounceSettingsInput: Content {
         settings.pollIntervalSeconds = Int((poll_interval_seconds ?? "300").trimmingWhitespace()) ?? 300
         settings.tlsMode = tls_mode ?? POP3TLSMode.implicitTLS.rawValue
         if let pem = ca_certificate { settings.caCertificate = pem.trimmingWhitespace().nilIfEmpty }
-        if case .success(let address) = ServerAddress.parse(serverText) {
+        if case .success(let address) = ServerAddress.parse(serverText, examplePort: 995) {
             settings.host = address.host
             settings.port = address.port
             settings.username = (username ?? "").trimmingWhitespace()
