@@ -274,6 +274,10 @@ struct BounceTests {
         }
         #expect(problems.contains("server: 'pop.example.com' has no port (use host:port, e.g. pop.example.com:995)"), "\(problems)")
         #expect(BounceSettingsInput.domainProblem("bounces.example.com") == nil)
+        let internationalized = BounceSettingsInput(bounce_domain: " Bounces.Bücher.example ", server: nil, tls_mode: nil, username: nil,
+                                                    password: nil, ca_certificate: nil, poll_interval_seconds: nil)
+        #expect(internationalized.domain == "bounces.xn--bcher-kva.example")
+        #expect(internationalized.problems(hasStoredPassword: false, servers: .anyServer) == [])
         #expect(BounceSettingsInput.domainProblem("-x.example.com") != nil)
         #expect(BounceSettingsInput.domainProblem("localhost") != nil)
     }

@@ -22,7 +22,11 @@ struct BounceSettingsInput: Content {
     static let tlsModes = [POP3TLSMode.implicitTLS.rawValue, POP3TLSMode.startTLS.rawValue]
     static let pollIntervals = 10...86_400
 
-    var domain: String { (bounce_domain ?? "").trimmingWhitespace().lowercased() }
+    /// Lowercased; an internationalized domain as its A-labels, so the envelope sender stays ASCII (no SMTPUTF8).
+    var domain: String {
+        let typed = (bounce_domain ?? "").trimmingWhitespace()
+        return DomainName.ascii(typed) ?? typed.lowercased()
+    }
     var serverText: String { (server ?? "").trimmingWhitespace() }
 
     /// Every problem, each naming its field. `servers` is the operator's limit (HERALD_POP3_ALLOWED_HOSTS).

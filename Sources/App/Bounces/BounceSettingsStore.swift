@@ -16,7 +16,16 @@ enum BounceSettingsStore {
         return defaults
     }
 
+    /// 409 when another save created the organization's row at the same moment (its one row is unique).
     static func save(_ input: BounceSettingsInput, organizationID: UUID, actor: AuditActor, secretBox: SecretBox, on db: any Database) async throws {
+        do {
+            try await write(input, organizationID: organizationID, actor: actor, secretBox: secretBox, on: db)
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            throw Abort(.conflict, reason: "bounce_settings: someone else saved them at the same moment; reload them and try again")
+        }
+    }
+
+    private static func write(_ input: BounceSettingsInput, organizationID: UUID, actor: AuditActor, secretBox: SecretBox, on db: any Database) async throws {
         try await db.transaction { db in
             let settings = try await settings(for: organizationID, on: db)
             try input.apply(to: settings, secretBox: secretBox)
