@@ -1,13 +1,13 @@
-/// Which servers organizations may have Herald connect to: SMTP relays (`HERALD_SMTP_ALLOWED_HOSTS`) and LDAP
-/// directories (`HERALD_LDAP_ALLOWED_HOSTS`).
+/// Which servers organizations may have Herald connect to: SMTP relays (`HERALD_SMTP_ALLOWED_HOSTS`), LDAP
+/// directories (`HERALD_LDAP_ALLOWED_HOSTS`) and bounce mailboxes (`HERALD_POP3_ALLOWED_HOSTS`).
 ///
 /// An organization's administrator types the server, and Herald connects to it from inside the operator's
 /// network: without a limit, mail or directory settings are a port scanner for that network. Entries are separated by commas:
 /// `smtp.example.com`, `*.example.com` (the domain and its subdomains), `10.0.0.5`, `[::1]`, or `*` (any host),
 /// each optionally with `:port` (without one, any port). The default allows any host on the ports mail
-/// submission uses (25, 465, 587, 2525), and for LDAP the directory ports (389, 636, and Active Directory's global
-/// catalog, 3268 and 3269): existing settings with a provider keep working, and the other ports of internal machines
-/// are out of reach. An operator of a shared Herald lists the relays and directories instead.
+/// submission uses (25, 465, 587, 2525), for LDAP the directory ports (389, 636, and Active Directory's global
+/// catalog, 3268 and 3269), and for bounce mailboxes POP3's (110, 995): existing settings with a provider keep
+/// working, and the other ports of internal machines are out of reach. An operator of a shared Herald lists the relays and directories instead.
 public struct ServerPolicy: Sendable, Equatable, CustomStringConvertible {
     public struct Entry: Sendable, Equatable {
         public enum Host: Sendable, Equatable {
@@ -26,12 +26,15 @@ public struct ServerPolicy: Sendable, Equatable, CustomStringConvertible {
     public static let smtpStandard = ServerPolicy(entries: mailPorts.map { Entry(host: .any, port: $0) })
     public static let directoryPorts = [389, 636, 3268, 3269]
     public static let ldapStandard = ServerPolicy(entries: directoryPorts.map { Entry(host: .any, port: $0) })
+    public static let pop3Ports = [110, 995]
+    public static let pop3Standard = ServerPolicy(entries: pop3Ports.map { Entry(host: .any, port: $0) })
     /// Any host, any port: for tests with servers on random ports, or an operator who trusts every administrator.
     public static let anyServer = ServerPolicy(entries: [Entry(host: .any, port: nil)])
 
     public init(entries: [Entry]) { self.entries = entries }
 
-    /// `variable` names the setting in every problem: `HERALD_SMTP_ALLOWED_HOSTS` or `HERALD_LDAP_ALLOWED_HOSTS`.
+    /// `variable` names the setting in every problem: `HERALD_SMTP_ALLOWED_HOSTS`, `HERALD_LDAP_ALLOWED_HOSTS` or
+    /// `HERALD_POP3_ALLOWED_HOSTS`.
     public static func parse(_ text: String, variable: String) -> Result<ServerPolicy, FieldProblem> {
         var entries: [Entry] = []
         for raw in text.split(separator: ",") {

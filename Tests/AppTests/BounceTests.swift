@@ -29,7 +29,7 @@ struct BounceTests {
             let input = BounceSettingsInput(bounce_domain: relay == nil ? BounceTests.domain : "bounces.test", server: "localhost:\(pop3.tlsPort)", tls_mode: "tls",
                                             username: mailboxUser, password: pop3.password, ca_certificate: pop3.caCertificatePEM,
                                             poll_interval_seconds: "\(pollInterval)")
-            #expect(input.problems(hasStoredPassword: false) == [])
+            #expect(input.problems(hasStoredPassword: false, servers: .anyServer) == [])
             try await BounceSettingsStore.save(input, organizationID: fixture.organizationID, actor: .system, secretBox: app.herald.secretBox, on: app.db)
         }
 
@@ -268,11 +268,16 @@ struct BounceTests {
     func settingsValidation() {
         let bad = BounceSettingsInput(bounce_domain: "not a domain", server: "pop.example.com", tls_mode: "none", username: "a\nb",
                                       password: nil, ca_certificate: "nope", poll_interval_seconds: "5")
-        let problems = bad.problems(hasStoredPassword: false)
+        let problems = bad.problems(hasStoredPassword: false, servers: .anyServer)
         for field in ["bounce_domain", "server", "tls_mode", "username", "password", "ca_certificate", "poll_interval_seconds"] {
             #expect(problems.contains { $0.hasPrefix("\(field):") }, "\(field): \(problems)")
         }
+        #expect(problems.contains("server: 'pop.example.com' has no port (use host:port, e.g. pop.example.com:995)"), "\(problems)")
         #expect(BounceSettingsInput.domainProblem("bounces.example.com") == nil)
+        let internationalized = BounceSettingsInput(bounce_domain: " Bounces.Bücher.example ", server: nil, tls_mode: nil, username: nil,
+                                                    password: nil, ca_certificate: nil, poll_interval_seconds: nil)
+        #expect(internationalized.domain == "bounces.xn--bcher-kva.example")
+        #expect(internationalized.problems(hasStoredPassword: false, servers: .anyServer) == [])
         #expect(BounceSettingsInput.domainProblem("-x.example.com") != nil)
         #expect(BounceSettingsInput.domainProblem("localhost") != nil)
     }

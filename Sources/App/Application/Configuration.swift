@@ -53,6 +53,8 @@ public struct Configuration: Sendable {
     public var smtpServers = ServerPolicy.smtpStandard
     /// The LDAP servers organizations may sync from (`ServerPolicy.ldapStandard` unless the operator lists them).
     public var ldapServers = ServerPolicy.ldapStandard
+    /// The bounce mailboxes organizations may have Herald poll (`ServerPolicy.pop3Standard` unless the operator lists them).
+    public var pop3Servers = ServerPolicy.pop3Standard
     /// The name server the DKIM record check asks instead of the system resolver (`DKIMDNSCheck`); nil: the system's.
     public var dnsServer: DNSServerAddress?
     /// Messages one organization may queue per 24 hours (`MailQuota`); nil: no limit. The default lets the largest
@@ -204,20 +206,18 @@ public struct Configuration: Sendable {
         let trustProxy = flag("HERALD_TRUST_PROXY", default: false)
         let reloadViews = flag("HERALD_RELOAD_VIEWS", default: false)
         let dailyMailQuota = positive("HERALD_ORG_DAILY_MAIL_QUOTA", default: 100_000, allowZero: true)
-        var smtpServers = ServerPolicy.smtpStandard
-        if let raw = value("HERALD_SMTP_ALLOWED_HOSTS") {
-            switch ServerPolicy.parse(raw, variable: "HERALD_SMTP_ALLOWED_HOSTS") {
-            case .success(let policy): smtpServers = policy
-            case .failure(let problem): problems.append(problem.description)
+        func servers(_ name: String, default standard: ServerPolicy) -> ServerPolicy {
+            guard let raw = value(name) else { return standard }
+            switch ServerPolicy.parse(raw, variable: name) {
+            case .success(let policy): return policy
+            case .failure(let problem):
+                problems.append(problem.description)
+                return standard
             }
         }
-        var ldapServers = ServerPolicy.ldapStandard
-        if let raw = value("HERALD_LDAP_ALLOWED_HOSTS") {
-            switch ServerPolicy.parse(raw, variable: "HERALD_LDAP_ALLOWED_HOSTS") {
-            case .success(let policy): ldapServers = policy
-            case .failure(let problem): problems.append(problem.description)
-            }
-        }
+        let smtpServers = servers("HERALD_SMTP_ALLOWED_HOSTS", default: .smtpStandard)
+        let ldapServers = servers("HERALD_LDAP_ALLOWED_HOSTS", default: .ldapStandard)
+        let pop3Servers = servers("HERALD_POP3_ALLOWED_HOSTS", default: .pop3Standard)
         var dnsServer: DNSServerAddress?
         if let raw = value("HERALD_DNS_SERVER"), !raw.isEmpty {
             dnsServer = DNSServerAddress.parse(raw)
@@ -238,6 +238,7 @@ public struct Configuration: Sendable {
         configuration.reloadViews = reloadViews
         configuration.smtpServers = smtpServers
         configuration.ldapServers = ldapServers
+        configuration.pop3Servers = pop3Servers
         configuration.dnsServer = dnsServer
         configuration.dailyMailQuota = dailyMailQuota == 0 ? nil : dailyMailQuota
         return configuration

@@ -103,7 +103,7 @@ package final class HeraldServices: Sendable {
             verp: VERPAddress(serverSecret: secretKey)
         )
         self.bouncePoller = BouncePoller(recorder: BounceRecorder(verp: VERPAddress(serverSecret: secretKey)), secretBox: secretBox,
-                                         group: group, logger: logger)
+                                         servers: configuration.pop3Servers, group: group, logger: logger)
         self.deliveryWorker = DeliveryWorker(database: database, settings: delivery, resolver: resolver, sealer: outboxSealer, logger: logger)
         self.mailer = Mailer(
             catalog: catalog, composer: MailComposer(renderer: renderer), outbox: Outbox(renderer: renderer, sealer: outboxSealer, quota: MailQuota(perDay: configuration.dailyMailQuota),

@@ -13,6 +13,8 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(WebhookCommands(), as: "webhooks")
     app.asyncCommands.use(SingleSignOnCommands(), as: "sso")
     app.asyncCommands.use(SuppressionCommands(), as: "suppression")
+    app.asyncCommands.use(BounceCommands(), as: "bounces")
+    app.asyncCommands.use(DKIMCommands(), as: "dkim")
     app.asyncCommands.use(ActivateCommand(), as: ActivateCommand.name)
     app.asyncCommands.use(MigrateCommand(), as: "migrate")
 }
@@ -46,6 +48,14 @@ enum CommandError: Error, CustomStringConvertible {
             let option = options[field] ?? field.replacingOccurrences(of: "_", with: "-")
             return "--\(option)" + problem[colon...]
         })
+    }
+}
+
+/// Refusals of the shared code (`address: ...`, a 4xx `Abort`) as command-line mistakes naming the option
+/// (`CommandError.fields`); other errors pass unchanged.
+func asCommandError<T>(options: [String: String] = [:], _ body: () async throws -> T) async throws -> T {
+    do { return try await body() } catch let abort as AbortError where abort.status.code < 500 {
+        throw CommandError.fields(abort.reason.components(separatedBy: "; "), options: options)
     }
 }
 

@@ -35,9 +35,7 @@ struct SetupController {
         if form.password != form.password_confirmation { problems.append("password_confirmation: the two passwords differ") }
         guard problems.isEmpty else {
             let page = FormPage(csrf: CSRF.token(for: req), token: token, errors: problems.map { ProblemLine.humanized($0, catalog: req.herald.catalog) }, name: form.name, email: form.email, organization: form.organization)
-            let response = try await req.view.render("setup", page).encodeResponse(for: req).get()
-            response.status = .unprocessableEntity
-            return response
+            return try await req.view.render("setup", page).unprocessable(for: req)
         }
         let hash = try await req.password.async.hash(form.password)
         let account = try await req.db.transaction { db in

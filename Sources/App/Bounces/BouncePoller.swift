@@ -25,14 +25,18 @@ final class BouncePoller: Sendable {
 
     let recorder: BounceRecorder
     let secretBox: SecretBox
+    /// The operator's limit (`HERALD_POP3_ALLOWED_HOSTS`), checked again at every poll: a mailbox saved before the
+    /// list narrowed is not connected to.
+    let servers: ServerPolicy
     let group: any EventLoopGroup
     let logger: Logger
     let holder = "poller-\(UUID().uuidString.prefix(8).lowercased())"
     private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
 
-    init(recorder: BounceRecorder, secretBox: SecretBox, group: any EventLoopGroup, logger: Logger) {
+    init(recorder: BounceRecorder, secretBox: SecretBox, servers: ServerPolicy, group: any EventLoopGroup, logger: Logger) {
         self.recorder = recorder
         self.secretBox = secretBox
+        self.servers = servers
         self.group = group
         self.logger = logger
     }
@@ -98,7 +102,7 @@ final class BouncePoller: Sendable {
     }
 
     private func read(_ settings: BounceSettings, organizationID: UUID, on db: any Database) async throws -> String {
-        let configuration = try BounceSettingsStore.pop3Configuration(settings, secretBox: secretBox)
+        let configuration = try BounceSettingsStore.pop3Configuration(settings, secretBox: secretBox, servers: servers)
         let mailbox = try await POP3Connection.connect(to: configuration, group: group, logger: logger)
         var bounces = 0, unmatched = 0, other = 0
         do {

@@ -36,11 +36,9 @@ struct BounceSettingsController {
         let context = try req.console
         let input = try req.content.decode(BounceSettingsInput.self)
         let settings = try await BounceSettingsStore.settings(for: context.organizationID, on: req.db)
-        let problems = input.problems(hasStoredPassword: settings.passwordCiphertext != nil)
+        let problems = input.problems(hasStoredPassword: settings.passwordCiphertext != nil, servers: req.herald.configuration.pop3Servers)
         guard problems.isEmpty else {
-            let response = try await render(req, settings: settings, errors: problems).encodeResponse(for: req).get()
-            response.status = .unprocessableEntity
-            return response
+            return try await render(req, settings: settings, errors: problems).unprocessable(for: req)
         }
         try await BounceSettingsStore.save(input, organizationID: context.organizationID, actor: context.actor, secretBox: req.herald.secretBox, on: req.db)
         req.flash("Bounce settings saved.")
@@ -60,7 +58,7 @@ struct BounceSettingsController {
         let organizationID = try req.console.organizationID
         let bounces = try await BounceRecord.query(on: req.db).filter(\.$organization.$id == organizationID)
             .sort(\.$receivedAt, .descending).limit(50).all()
-        let server = settings.host.map { host in "\(host.contains(":") ? "[\(host)]" : host):\(settings.port ?? 995)" } ?? ""
+        let server = BounceSettingsStore.server(of: settings) ?? ""
         let content = ViewModel(
             bounceDomain: settings.bounceDomain ?? "", server: server, tlsMode: settings.tlsMode, tlsModes: BounceSettingsInput.tlsModes,
             username: settings.username ?? "", hasPassword: settings.passwordCiphertext != nil, caCertificate: settings.caCertificate ?? "",

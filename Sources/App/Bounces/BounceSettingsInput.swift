@@ -22,10 +22,15 @@ struct BounceSettingsInput: Content {
     static let tlsModes = [POP3TLSMode.implicitTLS.rawValue, POP3TLSMode.startTLS.rawValue]
     static let pollIntervals = 10...86_400
 
-    var domain: String { (bounce_domain ?? "").trimmingWhitespace().lowercased() }
+    /// Lowercased; an internationalized domain as its A-labels, so the envelope sender stays ASCII (no SMTPUTF8).
+    var domain: String {
+        let typed = (bounce_domain ?? "").trimmingWhitespace()
+        return DomainName.ascii(typed) ?? typed.lowercased()
+    }
     var serverText: String { (server ?? "").trimmingWhitespace() }
 
-    func problems(hasStoredPassword: Bool) -> [String] {
+    /// Every problem, each naming its field. `servers` is the operator's limit (HERALD_POP3_ALLOWED_HOSTS).
+    func problems(hasStoredPassword: Bool, servers: ServerPolicy) -> [String] {
         var problems: [String] = []
         if !domain.isEmpty {
             if let problem = Self.domainProblem(domain) { problems.append("bounce_domain: \(problem)") }
@@ -35,7 +40,10 @@ struct BounceSettingsInput: Content {
             problems.append("poll_interval_seconds: must be a whole number from \(Self.pollIntervals.lowerBound) to \(Self.pollIntervals.upperBound)")
         }
         guard !serverText.isEmpty else { return problems }
-        if case .failure(let reason) = ServerAddress.parse(serverText) { problems.append("server: \(reason)") }
+        switch ServerAddress.parse(serverText, examplePort: 995) {
+        case .failure(let reason): problems.append("server: \(reason)")
+        case .success(let address): if let refusal = address.refusal(by: servers) { problems.append("server: \(refusal)") }
+        }
         if !Self.tlsModes.contains(tls_mode ?? "tls") { problems.append("tls_mode: must be one of \(Self.tlsModes.joined(separator: ", "))") }
         let user = (username ?? "").trimmingWhitespace()
         if user.isEmpty { problems.append("username: is required for the bounce mailbox") }
@@ -76,7 +84,7 @@ struct BounceSettingsInput: Content {
         settings.pollIntervalSeconds = Int((poll_interval_seconds ?? "300").trimmingWhitespace()) ?? 300
         settings.tlsMode = tls_mode ?? POP3TLSMode.implicitTLS.rawValue
         if let pem = ca_certificate { settings.caCertificate = pem.trimmingWhitespace().nilIfEmpty }
-        if case .success(let address) = ServerAddress.parse(serverText) {
+        if case .success(let address) = ServerAddress.parse(serverText, examplePort: 995) {
             settings.host = address.host
             settings.port = address.port
             settings.username = (username ?? "").trimmingWhitespace()

@@ -43,9 +43,7 @@ struct ClientSettingsController {
         let downloads = try req.content.decode(Form.self).downloads
         let problems = downloads.problems()
         guard problems.isEmpty else {
-            let response = try await Self.render(req, downloads, errors: problems.map(\.description)).encodeResponse(for: req).get()
-            response.status = .unprocessableEntity
-            return response
+            return try await Self.render(req, downloads, errors: problems.map(\.description)).unprocessable(for: req)
         }
         try await ClientDownloadsStore.save(downloads, organizationID: context.organizationID, actor: context.actor, on: req.db)
         req.flash("Client settings saved.")

@@ -20,6 +20,8 @@ func registerMailRoutes(_ groups: RouteGroups) {
     groups.admin.get("mail", "bounces", use: bounces.page)
     groups.recentlyAuthenticated.post("mail", "bounces", use: bounces.save)
     groups.admin.consoleForm("mail", "bounces", "poll", page: bounces.page, use: bounces.pollNow)
+    groups.api.get("bounce-settings", use: apiController.bounceSettings)
+    groups.api.put("bounce-settings", use: apiController.updateBounceSettings)
 
     let dkim = DKIMController()
     groups.admin.get("mail", "dkim", use: dkim.page)

@@ -73,9 +73,7 @@ struct MailSettingsController {
         let settings = try await MailSettingsStore.settings(for: context.organizationID, on: req.db)
         let problems = input.problems(servers: req.herald.configuration.smtpServers)
         guard problems.isEmpty else {
-            let response = try await render(req, settings: settings, errors: problems).encodeResponse(for: req).get()
-            response.status = .unprocessableEntity
-            return response
+            return try await render(req, settings: settings, errors: problems).unprocessable(for: req)
         }
         try await MailSettingsStore.save(input, organizationID: context.organizationID, actor: context.actor, secretBox: req.herald.secretBox, on: req.db)
         req.flash("Mail settings saved.")

@@ -91,10 +91,11 @@ struct ServerAddress: Equatable {
     let host: String
     let port: Int
 
-    static func parse(_ raw: String) -> Result<ServerAddress, ServerAddressError> {
+    /// `examplePort` is the port the refusals suggest: submission's for an SMTP server, POP3S's for a bounce mailbox.
+    static func parse(_ raw: String, examplePort: Int = 587) -> Result<ServerAddress, ServerAddressError> {
         let text = raw.trimmingCharacters(in: .whitespaces)
-        guard !text.isEmpty else { return .failure(.init("is required for SMTP (host:port, e.g. mail.example.com:587)")) }
-        guard let colon = text.lastIndex(of: ":") else { return .failure(.init("'\(text)' has no port (use host:port, e.g. \(text):587)")) }
+        guard !text.isEmpty else { return .failure(.init("is required (host:port, e.g. mail.example.com:\(examplePort))")) }
+        guard let colon = text.lastIndex(of: ":") else { return .failure(.init("'\(text)' has no port (use host:port, e.g. \(text):\(examplePort))")) }
         var host = String(text[..<colon])
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         guard let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port) else {

@@ -63,3 +63,12 @@ extension RoutesBuilder {
         }
     }
 }
+
+extension View {
+    /// A settings form whose input has problems: its page again, with the problems listed, as 422.
+    func unprocessable(for req: Request) async throws -> Response {
+        let response = try await encodeResponse(for: req).get()
+        response.status = .unprocessableEntity
+        return response
+    }
+}

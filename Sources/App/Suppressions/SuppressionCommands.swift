@@ -30,13 +30,6 @@ struct SuppressionSignature: OrganizationSignature {
     }
 }
 
-/// Refusals of the shared code (`address: ...`) as command-line mistakes naming the option.
-private func asCommandError<T>(_ body: () async throws -> T) async throws -> T {
-    do { return try await body() } catch let abort as AbortError where abort.status.code < 500 {
-        throw CommandError.fields(abort.reason.components(separatedBy: "; "), options: ["csv": "file"])
-    }
-}
-
 struct SuppressionListCommand: OrganizationCommand {
     typealias Signature = SuppressionSignature
     let help = "List suppressed addresses (address, reason, server's reply or note, added by, added)"
@@ -58,7 +51,7 @@ struct SuppressionAddCommand: OrganizationCommand {
     func run(for organization: Organization, using context: CommandContext, signature: Signature) async throws {
         let address = try signature.requiredAddress
         if let problem = SafeText.fieldProblem(signature.note, field: "note") { throw CommandError.fields([problem]) }
-        let added = try await asCommandError {
+        let added = try await asCommandError(options: ["csv": "file"]) {
             try await Suppressions.add(organizationID: try organization.requireID(), address: address, reason: .manual,
                                        note: signature.note, actor: .commandLine, on: context.application.db)
         }
@@ -72,7 +65,7 @@ struct SuppressionClearCommand: OrganizationCommand {
 
     func run(for organization: Organization, using context: CommandContext, signature: Signature) async throws {
         let address = try signature.requiredAddress
-        try await asCommandError {
+        try await asCommandError(options: ["csv": "file"]) {
             try await Suppressions.clear(organizationID: try organization.requireID(), address: address, actor: .commandLine,
                                          on: context.application.db)
         }
@@ -88,7 +81,7 @@ struct SuppressionImportCommand: OrganizationCommand {
         guard let path = signature.file, let data = FileManager.default.contents(atPath: path) else {
             throw CommandError.usage("--file: a readable CSV file is required")
         }
-        let result = try await asCommandError {
+        let result = try await asCommandError(options: ["csv": "file"]) {
             try await SuppressionList.importCSV(data, organizationID: try organization.requireID(), actor: .commandLine,
                                                 on: context.application.db)
         }

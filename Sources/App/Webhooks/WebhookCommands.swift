@@ -58,10 +58,8 @@ extension OrganizationCommand {
 }
 
 /// Refusals of the shared store (`url: ...`) as command-line mistakes naming the option.
-private func asCommandError<T>(_ body: () async throws -> T) async throws -> T {
-    do { return try await body() } catch let abort as AbortError where abort.status.code < 500 {
-        throw CommandError.fields(abort.reason.components(separatedBy: "; "), options: ["eventTypes": "events", "overlapSeconds": "overlap"])
-    }
+private func asWebhookCommandError<T>(_ body: () async throws -> T) async throws -> T {
+    try await asCommandError(options: ["eventTypes": "events", "overlapSeconds": "overlap"], body)
 }
 
 struct WebhookListCommand: OrganizationCommand {
@@ -82,7 +80,7 @@ struct WebhookAddCommand: OrganizationCommand {
 
     func run(for organization: Organization, using context: CommandContext, signature: Signature) async throws {
         let input = try signature.input
-        let created = try await asCommandError { try await endpoints(organization, context).create(input, on: context.application.db) }
+        let created = try await asWebhookCommandError { try await endpoints(organization, context).create(input, on: context.application.db) }
         context.console.print("\(created.endpoint.id?.uuidString ?? "")\t\(created.secret)")
     }
 }
@@ -93,7 +91,7 @@ struct WebhookUpdateCommand: OrganizationCommand {
 
     func run(for organization: Organization, using context: CommandContext, signature: Signature) async throws {
         let (id, input) = (try signature.endpointID, try signature.input)
-        let endpoint = try await asCommandError { try await endpoints(organization, context).update(id, input, on: context.application.db) }
+        let endpoint = try await asWebhookCommandError { try await endpoints(organization, context).update(id, input, on: context.application.db) }
         context.console.print(WebhookEndpoints.describe(endpoint))
     }
 }
@@ -104,7 +102,7 @@ struct WebhookRemoveCommand: OrganizationCommand {
 
     func run(for organization: Organization, using context: CommandContext, signature: Signature) async throws {
         let id = try signature.endpointID
-        try await asCommandError { try await endpoints(organization, context).delete(id, on: context.application.db) }
+        try await asWebhookCommandError { try await endpoints(organization, context).delete(id, on: context.application.db) }
         context.console.print("Deleted.")
     }
 }
@@ -119,7 +117,7 @@ struct WebhookRotateCommand: OrganizationCommand {
         if let text = signature.overlap {
             overlap = TimeInterval(try WholeNumber<RotationOverlapSeconds>(parsing: text, field: "--overlap").value)
         }
-        let rotated = try await asCommandError {
+        let rotated = try await asWebhookCommandError {
             try await endpoints(organization, context).rotateSecret(id, overlap: overlap, on: context.application.db)
         }
         context.console.print(rotated.secret)
@@ -132,7 +130,7 @@ struct WebhookTestCommand: OrganizationCommand {
 
     func run(for organization: Organization, using context: CommandContext, signature: Signature) async throws {
         let id = try signature.endpointID
-        let delivery = try await asCommandError { try await endpoints(organization, context).sendTest(id, on: context.application.db) }
+        let delivery = try await asWebhookCommandError { try await endpoints(organization, context).sendTest(id, on: context.application.db) }
         context.console.print("Queued \(delivery.eventID).")
     }
 }

@@ -23,7 +23,7 @@ final class HeraldDeployment: @unchecked Sendable {
     var environment: [String: String] {
         ["HERALD_DATA_DIR": folder, "DATABASE_URL": databaseURL, "HERALD_SECRET_KEY": String(repeating: "d", count: 40),
          "HERALD_PUBLIC_URL": "http://herald.test", "LOG_LEVEL": "warning",
-         "HERALD_SMTP_ALLOWED_HOSTS": "*", "HERALD_LDAP_ALLOWED_HOSTS": "*"]
+         "HERALD_SMTP_ALLOWED_HOSTS": "*", "HERALD_LDAP_ALLOWED_HOSTS": "*", "HERALD_POP3_ALLOWED_HOSTS": "*"]
     }
 
     /// A fresh, migrated deployment on the database the test pass uses (or on `postgresURL` when given).

@@ -41,6 +41,7 @@ func withHerald<T>(
     // The test SMTP servers listen on random loopback ports.
     configuration.smtpServers = .anyServer
     configuration.ldapServers = .anyServer
+    configuration.pop3Servers = .anyServer
     let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
     if TestDatabase.isPostgres {
         configuration.database = .postgres(url: try TestDatabase.postgresURL)

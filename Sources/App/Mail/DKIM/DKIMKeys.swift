@@ -23,11 +23,12 @@ package enum DKIMKeys {
         }
     }
 
-    /// The form's values checked: the domain lowercased ASCII, the selector a DNS label, the algorithm one we sign with.
+    /// The form's values checked: the domain lowercased ASCII (an internationalized one as its A-labels, the form
+    /// of `d=` and of the record's name, RFC 6376 3.5), the selector a DNS label, the algorithm one we sign with.
     static func validated(_ input: GenerateInput) throws -> (domain: String, algorithm: DKIMAlgorithm, selector: String?) {
-        let domain = input.domain.trimmingCharacters(in: .whitespaces).lowercased()
-        guard domain.contains("."), DKIMSigner.isDomainName(domain) else {
-            throw Abort(.unprocessableEntity, reason: "domain: must be a DNS domain such as example.com (an internationalized domain as xn-- labels)")
+        let typed = input.domain.trimmingCharacters(in: .whitespaces)
+        guard let domain = DomainName.ascii(typed), domain.contains("."), DKIMSigner.isDomainName(domain) else {
+            throw Abort(.unprocessableEntity, reason: "domain: must be a DNS domain such as example.com or bücher.example")
         }
         let algorithmText = (input.algorithm ?? "").isEmpty ? DKIMAlgorithm.rsaSHA256.rawValue : input.algorithm!
         guard let algorithm = DKIMAlgorithm(rawValue: algorithmText) else {

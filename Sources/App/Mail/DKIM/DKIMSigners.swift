@@ -11,10 +11,11 @@ struct DKIMSigning: Sendable {
     let signers: [UUID: [String: DKIMSigner]]
 
     /// The organization's signer for the From domain, or for the nearest parent domain that has one (mail from
-    /// `news.example.com` signed by `example.com` still aligns for DMARC's relaxed mode, RFC 7489 3.1.1).
+    /// `news.example.com` signed by `example.com` still aligns for DMARC's relaxed mode, RFC 7489 3.1.1). Keys are
+    /// stored under A-labels, so an internationalized From domain (`bücher.example`) is looked up as its A-labels.
     func signer(organizationID: UUID?, fromDomain: String) -> DKIMSigner? {
         guard let organizationID, let domains = signers[organizationID], !domains.isEmpty else { return nil }
-        var name = Substring(fromDomain.lowercased())
+        var name = Substring(DomainName.ascii(fromDomain) ?? fromDomain.lowercased())
         while true {
             if let signer = domains[String(name)] { return signer }
             guard let dot = name.firstIndex(of: ".") else { return nil }
