@@ -46,7 +46,7 @@ let package = Package(
         // The benchmark drivers: tooling, not product, so `herald` carries none of them. They reach into App
         // through its `package` symbols only.
         .executableTarget(name: "smtp-throughput-bench", dependencies: [
-            "App", "BenchmarkSupport", "MIME", .product(name: "Vapor", package: "vapor"),
+            "App", "BenchmarkSupport", "HeraldCore", "MIME", .product(name: "Vapor", package: "vapor"),
             .product(name: "Fluent", package: "fluent"),
         ], path: "Benchmarks/SMTPThroughput"),
         // Benchmarks/bulk-invite and Benchmarks/activation-race drive these.

@@ -1,6 +1,7 @@
 import App
 import Fluent
 import Foundation
+import HeraldCore
 import MIME
 import Vapor
 
@@ -15,7 +16,9 @@ enum DeliveryBenchmark {
     }
 
     /// `dkim`: nil for unsigned mail, else the algorithm of the organization's active key for example.com.
-    static func run(app: Application, smtpHost: String, smtpPort: Int, count: Int, dkim: String? = nil) async throws -> Result {
+    /// `invitations`: each message belongs to a join invitation, as in the product, so that recording it as sent
+    /// also writes the invitation's `sent_at` and its history event (without: the outbox rows alone).
+    static func run(app: Application, smtpHost: String, smtpPort: Int, count: Int, dkim: String? = nil, invitations: Bool = false) async throws -> Result {
         try await app.autoMigrate()
         let organization = Organization(name: "Benchmark")
         try await organization.create(on: app.db)
@@ -38,8 +41,10 @@ enum DeliveryBenchmark {
         let batchID = UUID()
         let enqueueStart = Date()
         for chunkStart in stride(from: 0, to: count, by: 5000) {
-            let mails = try (chunkStart..<min(count, chunkStart + 5000)).map { index in
-                OutgoingMail(organizationID: organizationID, batchID: batchID, message: MailMessage(
+            let indexes = chunkStart..<min(count, chunkStart + 5000)
+            let invitationIDs = try await invitations ? createInvitations(indexes, organizationID: organizationID, on: app.db) : [:]
+            let mails = try indexes.map { index in
+                OutgoingMail(organizationID: organizationID, invitationID: invitationIDs[index], batchID: batchID, message: MailMessage(
                     from: sender, to: [Mailbox(address: try EmailAddress("person\(index)@example.com"), displayName: "Person Nummer \(index)")],
                     subject: "Einladung: Acme wartet auf Sie, Person \(index)",
                     textBody: "Hello Person \(index),\n\nAcme IT invites you to join Acme.\nOpen https://herald.example.com/join/\(UUID().uuidString) to accept.\n\nThis link expires in 7 days.\n",
@@ -57,5 +62,22 @@ enum DeliveryBenchmark {
         let notSent = try await OutboxMessage.query(on: app.db).filter(\.$status != .sent).count()
         return Result(enqueueSeconds: deliverStart.timeIntervalSince(enqueueStart), deliverSeconds: deliverEnd.timeIntervalSince(deliverStart),
                       sent: report.sent, notSent: notSent)
+    }
+
+    /// Join invitations for people `indexes`, keyed by index.
+    private static func createInvitations(_ indexes: Range<Int>, organizationID: UUID, on db: any Database) async throws -> [Int: UUID] {
+        let invitations = indexes.map { index in
+            let invitation = Invitation()
+            invitation.id = UUID()
+            invitation.$organization.id = organizationID
+            invitation.kind = .join
+            invitation.email = "person\(index)@example.com"
+            invitation.language = "de"
+            invitation.status = .pending
+            invitation.expiresAt = Date().addingTimeInterval(7 * 86_400)
+            return invitation
+        }
+        try await invitations.create(on: db)
+        return Dictionary(uniqueKeysWithValues: zip(indexes, invitations.compactMap(\.id)))
     }
 }

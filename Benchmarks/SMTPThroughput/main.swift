@@ -23,7 +23,9 @@ configuration.delivery.concurrency = Int(ProcessInfo.processInfo.environment["HE
 try await configure(app, configuration: configuration)
 // HERALD_BENCH_DKIM=rsa-sha256 or ed25519-sha256: every message is DKIM-signed when queued.
 let dkim = ProcessInfo.processInfo.environment["HERALD_BENCH_DKIM"].flatMap { $0.isEmpty ? nil : $0 }
-let result = try await DeliveryBenchmark.run(app: app, smtpHost: arguments[1], smtpPort: port, count: count, dkim: dkim)
+// HERALD_BENCH_INVITATIONS=1: every message belongs to a join invitation (history and sent_at written too).
+let invitations = ProcessInfo.processInfo.environment["HERALD_BENCH_INVITATIONS"] == "1"
+let result = try await DeliveryBenchmark.run(app: app, smtpHost: arguments[1], smtpPort: port, count: count, dkim: dkim, invitations: invitations)
 try await app.asyncShutdown()
 print(String(format: "enqueue_seconds=%.3f deliver_seconds=%.3f sent=%d not_sent=%d rate=%.0f",
              result.enqueueSeconds, result.deliverSeconds, result.sent, result.notSent, Double(result.sent) / result.deliverSeconds))

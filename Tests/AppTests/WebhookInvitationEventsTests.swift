@@ -49,7 +49,7 @@ struct WebhookInvitationEventsTests {
         }
     }
 
-    @Test("each message the mail server accepts yields one invitation.delivered with its reply, and no more when the worker runs again")
+    @Test("each message the mail server accepts yields one invitation.delivered and one sent event in the history, both with its reply, and no more when the worker runs again")
     func deliveredOncePerMessage() async throws {
         let servers = try LiveServers.fromEnvironment()
         let receiver = try WebhookReceiver()
@@ -81,10 +81,13 @@ struct WebhookInvitationEventsTests {
             #expect(deliveries.allSatisfy { ($0["reply"] as? String)?.hasPrefix("250 2.0.0 OK stored as ") == true }, "\(deliveries)")
             #expect(Set(deliveries.compactMap { $0["reply"] as? String }).count == 2, "each message's own reply")
             #expect(delivered.allSatisfy { $0["id"] as? String == invitation.id?.uuidString && $0["email"] as? String == "dana@example.com" })
+            // The invitation's history says the same: each "sent" with the server's reply to that message.
+            let sent = try await InvitationHistory.events(invitationID: try invitation.requireID(), on: app.db).filter { $0.kind == .sent }
+            #expect(Set(sent.compactMap(\.detail)) == Set(deliveries.compactMap { $0["reply"] as? String }), "\(sent.map(\.detail))")
         }
     }
 
-    @Test("a lane whose lease was taken over records nothing: a message's invitation.delivered comes once, from the lane holding it")
+    @Test("a lane whose lease was taken over records nothing: a message's invitation.delivered and its sent history event come once, from the lane holding it")
     func deliveredOnceAfterLeaseTakeover() async throws {
         try await withHerald(WebhookTests.configure) { app in
             // given: an endpoint for the event, and one invitation email claimed by a lane whose lease then ran out
@@ -106,6 +109,8 @@ struct WebhookInvitationEventsTests {
             let queued = try await WebhookDelivery.query(on: app.db).filter(\.$eventType == "invitation.delivered").all()
             #expect(queued.count == 1)
             #expect(queued.first?.payload.contains("250 2.0.0 current lane") == true, "\(queued.map(\.payload))")
+            let history = try await InvitationEvent.query(on: app.db).filter(\.$kind == .sent).all()
+            #expect(history.map(\.detail) == ["250 2.0.0 current lane"], "one sent event, the holding lane's")
         }
     }
 }

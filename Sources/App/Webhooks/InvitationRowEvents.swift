@@ -32,24 +32,19 @@ enum InvitationRowEvents {
     /// `invitation.delivered` for the settled outbox messages in `settled` (`id`, `invitation_id`, `organization_id`
     /// of the rows this claim set to sent); `replies` the server's reply to each message. Messages that are not an
     /// invitation's cost nothing more; an organization without a listener for the type costs its one lookup.
-    static func emitDelivered(_ settled: [any SQLRow], replies: [UUID: String], on db: any Database, now: Date) async throws {
-        var byOrganization: [UUID: [(message: UUID, invitation: UUID)]] = [:]
-        for row in settled {
-            guard let invitationID = try row.decode(column: "invitation_id", as: UUID?.self),
-                  let organizationID = try row.decode(column: "organization_id", as: UUID?.self) else { continue }
-            byOrganization[organizationID, default: []].append((try row.decode(column: "id", as: UUID.self), invitationID))
-        }
+    static func emitDelivered(_ settled: [SettledInvitationMessage], replies: [UUID: String], on db: any Database, now: Date) async throws {
+        let byOrganization = Dictionary(grouping: settled, by: \.organizationID)
         for (organizationID, messages) in byOrganization {
             let listeners = try await WebhookEvents.listeners(organizationID: organizationID, on: db)
             guard listeners.endpoints.contains(where: { $0.accepts(.invitationDelivered) }) else { continue }
-            let invitations = try await Invitation.query(on: db).filter(\.$id ~~ Set(messages.map(\.invitation))).all()
+            let invitations = try await Invitation.query(on: db).filter(\.$id ~~ Set(messages.map(\.invitationID))).all()
             let byID = Dictionary(invitations.compactMap { invitation in invitation.id.map { ($0, invitation) } }, uniquingKeysWith: { first, _ in first })
             for message in messages {
-                guard let invitation = byID[message.invitation] else { continue }
+                guard let invitation = byID[message.invitationID] else { continue }
                 try await listeners.emit(.invitationDelivered, on: db, now: now) {
                     WebhookPayload.InvitationDelivered(
-                        id: message.invitation, kind: invitation.kind.rawValue, email: invitation.email, status: invitation.status.rawValue,
-                        delivery: .init(messageId: message.message, reply: replies[message.message].map(Self.oneLine)))
+                        id: message.invitationID, kind: invitation.kind.rawValue, email: invitation.email, status: invitation.status.rawValue,
+                        delivery: .init(messageId: message.messageID, reply: replies[message.messageID].map(Self.oneLine)))
                 }
             }
         }

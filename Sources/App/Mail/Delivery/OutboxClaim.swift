@@ -86,12 +86,12 @@ struct OutboxClaim {
             for (lease, messages) in sentByLease {
                 for chunk in messages.map(\.id).chunked(500) {
                     // The rows returned are the ones this claim settled: each message's `invitation.delivered` once.
-                    let settled = try await db.raw("""
+                    let settled = try SettledInvitationMessage.decode(try await db.raw("""
                         UPDATE outbox_messages SET status = 'sent', sent_at = \(bind: now), lease_expires_at = NULL,
                             last_error = NULL, updated_at = \(bind: now)
                         WHERE id IN (\(binds: Array(chunk)))\(Self.heldBy(lease))
                         RETURNING id, invitation_id, organization_id
-                        """).all()
+                        """).all())
                     let firstSent = try await db.raw("""
                         UPDATE invitations SET sent_at = \(bind: now), updated_at = \(bind: now)
                         WHERE sent_at IS NULL AND id IN (SELECT invitation_id FROM outbox_messages WHERE \(Self.unindexedStatus) = 'sent' AND id IN (\(binds: Array(chunk))))
@@ -99,9 +99,7 @@ struct OutboxClaim {
                         """).all()
                     try await InvitationRowEvents.emit(.invitationSent, firstSent, on: transaction, now: now)
                     try await InvitationRowEvents.emitDelivered(settled, replies: replies, on: transaction, now: now)
-                    // Only the rows this claim still held, as the update above.
-                    try await InvitationHistory.recordForMessages(.sent, messageIDs: Array(chunk), detail: "accepted by the receiving mail server",
-                                                                  where: " AND \(Self.unindexedStatus) = 'sent' AND leased_by = \(bind: lease)", on: db, at: now)
+                    try await InvitationHistory.recordSent(settled, replies: replies, on: db, at: now)
                 }
             }
             for (message, outcome) in outcomes {
