@@ -75,12 +75,12 @@ struct HeartbeatWritesTests {
             let plain = InstallationCheckIn(seatLock: app.herald.seatLock, reads: app.herald.hotReads, clock: clock, writes: nil, groupedReads: nil)
             let db = app.db
             // when: half through each, all at once
-            let answers = try await withThrowingTaskGroup(of: (UUID, InstallationCheckIn.Lease).self) { group in
+            let answers = try await withThrowingTaskGroup(of: (UUID, InstallationCheckIn.HeartbeatAnswer).self) { group in
                 for (index, activation) in activations.enumerated() {
                     let checkIn = index % 2 == 0 ? grouped : plain
                     group.addTask { (activation.installationID, try await checkIn.heartbeat(installationID: activation.installationID, on: db)) }
                 }
-                return try await group.reduce(into: [UUID: InstallationCheckIn.Lease]()) { $0[$1.0] = $1.1 }
+                return try await group.reduce(into: [UUID: InstallationCheckIn.HeartbeatAnswer]()) { $0[$1.0] = $1.1 }
             }
             // then: every seat active and seen now, the lapsed ones taken back, whichever path answered
             let now = InstallationCheckIn.wholeSeconds(clock.now)

@@ -14,7 +14,7 @@ struct LicenseCommands: AsyncCommandGroup {
 /// `herald license create --organization NAME --name KEY-NAME --product P --seats N [--expires YYYY-MM-DD] [--key-stdin]
 /// [--seat-mode node-locked|leased] [--lease-days N] [--deactivations-per-month N] [--overage PERCENT]`
 struct LicenseCreateCommand: OrganizationCommand {
-    struct Signature: OrganizationSignature {
+    struct Signature: OrganizationSignature, SeatPolicyOptions {
         @Option(name: "organization", help: "The organization's name") var organization: String?
         @Option(name: "name", help: "A name for the key, unique in the organization") var name: String?
         @Option(name: "product", help: "The product the key licenses") var product: String?
@@ -22,16 +22,10 @@ struct LicenseCreateCommand: OrganizationCommand {
         @Option(name: "expires", help: "Last day the key works, YYYY-MM-DD (optional)") var expires: String?
         @Option(name: "download", help: "Installer URLs for the download page, e.g. macOS=https://...,Windows=https://...") var download: String?
         @Flag(name: "key-stdin", help: "Read the real license key from standard input (otherwise one is generated)") var keyStdin: Bool
-        @Option(name: "seat-mode", help: "node-locked (a seat stays with its computer) or leased (freed when it stops checking in)")
-        var seatMode: String?
-        @Option(name: "lease-days", help: "Leased seats: days without a check-in before the seat is freed (1-365)") var leaseDays: String?
-        @Option(name: "deactivations-per-month", help: "How often a computer may deactivate itself in 30 days (0-100; 0: administrators only)")
-        var deactivationsPerMonth: String?
-        @Option(name: "overage", help: "Percent over the seats that may still activate, flagged as excess (0-100; 0: none)") var overage: String?
-
-        var seatPolicy: SeatPolicyInput {
-            SeatPolicyInput(text: seatMode, leaseWindowDays: leaseDays, deactivationsPerMonth: deactivationsPerMonth, overagePercent: overage)
-        }
+        @Option(name: "seat-mode", help: SeatPolicyHelp.seatMode) var seatMode: String?
+        @Option(name: "lease-days", help: SeatPolicyHelp.leaseDays) var leaseDays: String?
+        @Option(name: "deactivations-per-month", help: SeatPolicyHelp.deactivationsPerMonth) var deactivationsPerMonth: String?
+        @Option(name: "overage", help: SeatPolicyHelp.overage) var overage: String?
     }
 
     /// The validator's fields whose option is named otherwise.
@@ -92,15 +86,13 @@ struct LicenseListCommand: OrganizationCommand {
 /// `herald license policy --organization NAME --name KEY-NAME [--seat-mode node-locked|leased] [--lease-days N]
 /// [--deactivations-per-month N] [--overage PERCENT]`: options left out keep the key's values.
 struct LicensePolicyCommand: OrganizationCommand {
-    struct Signature: OrganizationSignature {
+    struct Signature: OrganizationSignature, SeatPolicyOptions {
         @Option(name: "organization", help: "The organization's name") var organization: String?
         @Option(name: "name", help: "The license key's name") var name: String?
-        @Option(name: "seat-mode", help: "node-locked (a seat stays with its computer) or leased (freed when it stops checking in)")
-        var seatMode: String?
-        @Option(name: "lease-days", help: "Leased seats: days without a check-in before the seat is freed (1-365)") var leaseDays: String?
-        @Option(name: "deactivations-per-month", help: "How often a computer may deactivate itself in 30 days (0-100; 0: administrators only)")
-        var deactivationsPerMonth: String?
-        @Option(name: "overage", help: "Percent over the seats that may still activate, flagged as excess (0-100; 0: none)") var overage: String?
+        @Option(name: "seat-mode", help: SeatPolicyHelp.seatMode) var seatMode: String?
+        @Option(name: "lease-days", help: SeatPolicyHelp.leaseDays) var leaseDays: String?
+        @Option(name: "deactivations-per-month", help: SeatPolicyHelp.deactivationsPerMonth) var deactivationsPerMonth: String?
+        @Option(name: "overage", help: SeatPolicyHelp.overage) var overage: String?
     }
 
     static let optionsOfFields = ["seatMode": "seat-mode", "leaseWindowDays": "lease-days", "deactivationsPerMonth": "deactivations-per-month",
@@ -115,9 +107,7 @@ struct LicensePolicyCommand: OrganizationCommand {
             .filter(\.$name == name).first()
         else { throw CommandError.usage("--name: no license key '\(name)' in \(organization.name)") }
         // Not a whole number: out of range, which the validator words like the API.
-        let input = SeatPolicyInput(text: signature.seatMode, leaseWindowDays: signature.leaseDays,
-                                    deactivationsPerMonth: signature.deactivationsPerMonth, overagePercent: signature.overage)
-        switch input.validate(current: key) {
+        switch signature.seatPolicy.validate(current: key) {
         case .failure(let problems): throw CommandError.fields(problems.problems, options: Self.optionsOfFields)
         case .success(let policy):
             _ = try await SeatPolicyInput.apply(policy, to: try key.requireID(), actor: .commandLine, seatLock: app.herald.seatLock,
@@ -125,4 +115,26 @@ struct LicensePolicyCommand: OrganizationCommand {
             context.console.print("Seat policy of '\(key.name)': \(policy.summary).")
         }
     }
+}
+
+/// The seat-policy options `license create` and `license policy` share. ConsoleKit reads options only from a
+/// signature's own stored properties, so each signature declares them; the words and the reading live here once.
+protocol SeatPolicyOptions {
+    var seatMode: String? { get }
+    var leaseDays: String? { get }
+    var deactivationsPerMonth: String? { get }
+    var overage: String? { get }
+}
+
+extension SeatPolicyOptions {
+    var seatPolicy: SeatPolicyInput {
+        SeatPolicyInput(text: seatMode, leaseWindowDays: leaseDays, deactivationsPerMonth: deactivationsPerMonth, overagePercent: overage)
+    }
+}
+
+enum SeatPolicyHelp {
+    static let seatMode = "node-locked (a seat stays with its computer) or leased (freed when it stops checking in)"
+    static let leaseDays = "Leased seats: days without a check-in before the seat is freed (1-365)"
+    static let deactivationsPerMonth = "How often a computer may deactivate itself in 30 days (0-100; 0: administrators only)"
+    static let overage = "Percent over the seats that may still activate, flagged as excess (0-100; 0: none)"
 }

@@ -41,7 +41,7 @@ struct InstallationCheckIn: Sendable {
     }
 
     /// The answer to a heartbeat.
-    struct Lease: Sendable, Equatable {
+    struct HeartbeatAnswer: Sendable, Equatable {
         let status: InstallationStatus
         let lastSeenAt: Date
         /// When the seat lapses without another check-in; nil for node-locked keys.
@@ -68,10 +68,10 @@ struct InstallationCheckIn: Sendable {
         let expires_at: Date?
     }
 
-    func heartbeat(installationID: UUID, on db: any Database) async throws -> Lease {
+    func heartbeat(installationID: UUID, on db: any Database) async throws -> HeartbeatAnswer {
         let now = Self.wholeSeconds(clock.now)
         if let remembered = leases?.lease(installationID: installationID, now: now) {
-            return Lease(seen: remembered.lastSeenAt, window: remembered.windowDays, resumed: false)
+            return HeartbeatAnswer(seen: remembered.lastSeenAt, window: remembered.windowDays, resumed: false)
         }
         let ticket = leases?.ticket()
         let row = try await read(installationID, on: db)
@@ -88,7 +88,7 @@ struct InstallationCheckIn: Sendable {
             if let seen = row.last_seen_at, seen <= now, now.timeIntervalSince(seen) < SeatLease.recordingGranularity {
                 // Recorded moments ago; the sweep cannot lapse a seat seen within a day.
                 remember(seen)
-                return Lease(seen: seen, window: window, resumed: false)
+                return HeartbeatAnswer(seen: seen, window: window, resumed: false)
             }
             // The common case, one write; the status is part of it, because the sweep may have lapsed the seat since
             // the read, and then the seat is taken back under the lock below like any lapsed one.
@@ -96,7 +96,7 @@ struct InstallationCheckIn: Sendable {
                 else { try await Self.recordSeenOneByOne(installationID: installationID, at: now, on: db) }
             if recorded {
                 remember(now)
-                return Lease(seen: now, window: window, resumed: false)
+                return HeartbeatAnswer(seen: now, window: window, resumed: false)
             }
         case .lapsed: break
         case .deactivated: throw ActivationError.installationDeactivated
@@ -114,13 +114,13 @@ struct InstallationCheckIn: Sendable {
     }
 
     /// A lapsed seat taken back, if one is free: the same installation and certificate as before.
-    private func resume(installationID: UUID, keyID: UUID, now: Date, on db: any Database) async throws -> Lease {
+    private func resume(installationID: UUID, keyID: UUID, now: Date, on db: any Database) async throws -> HeartbeatAnswer {
         try await seatLock.withKeyLocked(keyID, on: db) { db in
             guard let installation = try await Installation.find(installationID, on: db), let key = try await LicenseKey.find(keyID, on: db)
             else { throw ActivationError.wrongInstallationKey }
             let window = key.leaseWindow
             let resumed = try await Self.resume(installation, key: key, now: now, on: db)
-            return Lease(seen: now, window: window, resumed: resumed)
+            return HeartbeatAnswer(seen: now, window: window, resumed: resumed)
         }
     }
 
