@@ -89,8 +89,9 @@ struct MailServerLimitsTests {
             let started = Date()
             let result = try await Self.testEmail(app, headers, server: "127.0.0.1:\(port)")
             #expect(result.detail == "SMTP timeout: no SMTP greeting in time (not an SMTP server, or one too slow to answer)")
-            // Generous: only a missing timeout (a wait without end) may fail this, not a loaded machine.
-            #expect(Date().timeIntervalSince(started) < 60)
+            // Generous: only the configured 2 s being ignored (RFC 5321's 5-minute greeting wait instead) may fail this,
+            // not a loaded machine (60 s was once exceeded with hundreds of tests running beside it).
+            #expect(Date().timeIntervalSince(started) < 150)
         }
     }
 
