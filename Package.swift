@@ -66,7 +66,7 @@ let package = Package(
         .target(name: "BenchmarkSupport", dependencies: ["App", .product(name: "Vapor", package: "vapor")],
                 path: "Benchmarks/Support"),
         .target(name: "App", dependencies: [
-            "CResolv", "DKIM", "HeraldCore", "LDAP", "MIME", "POP3", "SMTP", "SQLiteTuning",
+            "CResolv", "DKIM", "HeraldCore", "LDAP", "MIME", "POP3", "SMTP", "SMTPServer", "SQLiteTuning",
             .product(name: "Vapor", package: "vapor"),
             .product(name: "Fluent", package: "fluent"),
             .product(name: "FluentKit", package: "fluent-kit"),
