@@ -4,6 +4,7 @@ import Foundation
 import HeraldCore
 import LiveServerSupport
 import NIOCore
+import NIOPosix
 import SMTP
 import SQLKit
 import Testing
@@ -85,66 +86,87 @@ struct InboundBounceTests {
         #expect(try await fixture.deliveries(endpointID).map(\.eventType) == ["invitation.bounced", "invitation.bounced"])
     }
 
-    @Test("Herald's own SMTP client delivers a DSN to the listener: 250 once recorded on the invitation; other recipients are refused (no relay), a message that is no bounce is accepted and dropped")
-    func smtpClientDeliversDSN() async throws {
-        try await withHerald({ $0.inboundSMTP = InboundSMTPSettings(port: 0) }) { app in
-            let setup = try await BounceTests.Setup(app)
-            let gone = "gone-\(UUID().uuidString.prefix(8).lowercased())@example.net"
-            _ = try await setup.invite(app, [gone])
-            let (verpAddress, headers) = try setup.received(by: gone)
-            let listener = try #require(app.herald.inboundBounces)
-            try await listener.start(database: app.db)
-            try await Self.stopping(listener) {
-                try await Self.deliverByClient(app, listener: listener, verpAddress: verpAddress, gone: gone, headers: headers)
+    /// The invitation a client test bounces: its address, its VERP envelope sender, and a Postfix-shaped DSN for it.
+    struct Bounced {
+        let address: String
+        let verpAddress: String
+        let dsn: [UInt8]
+    }
+
+    /// Invites one address (delivered to aiosmtpd under its VERP sender), starts the listener on a free port as
+    /// `herald serve` would, and runs `body` with Herald's SMTP client connected to it; then stops both.
+    static func withListenerClient(_ app: Application, _ body: (Bounced, SMTPConnection) async throws -> Void) async throws {
+        let setup = try await BounceTests.Setup(app)
+        let address = "gone-\(UUID().uuidString.prefix(8).lowercased())@example.net"
+        _ = try await setup.invite(app, [address])
+        let (verpAddress, headers) = try setup.received(by: address)
+        let bounced = Bounced(address: address, verpAddress: verpAddress, dsn: BounceTests.postfixDSN(
+            to: verpAddress, recipient: address, status: "5.1.1", reason: "550 5.1.1 <\(address)>: user unknown", returnedHeaders: headers))
+        let listener = try #require(app.herald.inboundBounces)
+        try await listener.start(database: app.db)
+        try await stopping(listener) {
+            let server = SMTP.SMTPServerConfiguration(host: "127.0.0.1", port: try #require(listener.port), tlsMode: .none, clientHostname: "mx.example.net")
+            let client = try await SMTPConnection.connect(to: server, group: app.eventLoopGroup, logger: app.logger)
+            do {
+                try await body(bounced, client)
+            } catch {
+                await client.close()
+                throw error
             }
+            await client.close()
         }
     }
 
-    static func deliverByClient(_ app: Application, listener: InboundBounceListener, verpAddress: String, gone: String, headers: String) async throws {
-        let port = try #require(listener.port)
-        let client = try await SMTPConnection.connect(to: SMTP.SMTPServerConfiguration(host: "127.0.0.1", port: port, tlsMode: .none, clientHostname: "mx.example.net"),
-                                                      group: app.eventLoopGroup, logger: Logger(label: "inbound-test"))
-        let dsn = BounceTests.postfixDSN(to: verpAddress, recipient: gone, status: "5.1.1", reason: "550 5.1.1 <\(gone)>: user unknown", returnedHeaders: headers)
-        let relayAttempt = await client.send(SMTPEnvelope(sender: "", recipients: ["victim@gmail.com", "bounces@\(BounceTests.domain).evil.example"],
-                                                          message: ByteBuffer(bytes: dsn)))
-        #expect((try? relayAttempt.get()) == nil, "the listener took mail for someone else: \(relayAttempt)")
-        let notABounce = await client.send(SMTPEnvelope(sender: "spam@example.org", recipients: ["bounces@\(BounceTests.domain)"],
-                                                        message: ByteBuffer(string: "Subject: hello\r\n\r\nbuy now\r\n")))
-        #expect((try? notABounce.get()) != nil, "\(notABounce)")
-        #expect(try await BounceRecord.query(on: app.db).count() == 0)
-        let delivered = await client.send(SMTPEnvelope(sender: "", recipients: [verpAddress.uppercased()], message: ByteBuffer(bytes: dsn)))
-        let receipt = try delivered.get()
-        #expect(receipt.reply.code == 250)
-        await client.close()
-        // 250 came after the bounce was recorded: no waiting needed.
-        let invitation = try #require(try await Invitation.query(on: app.db).filter(\.$email == gone).first())
-        #expect(invitation.status == .bounced && invitation.bounceReason?.contains("user unknown") == true)
-        let bounce = try #require(try await BounceRecord.query(on: app.db).first())
-        #expect(bounce.matchedBy == "verp" && bounce.invitationID == invitation.id && bounce.statusCode == "5.1.1")
+    @Test("Herald's own SMTP client delivers a DSN to the listener: 250 once recorded on the invitation; other recipients are refused (no relay), a message that is no bounce is accepted and dropped")
+    func smtpClientDeliversDSN() async throws {
+        try await withHerald({ $0.inboundSMTP = InboundSMTPSettings(port: 0) }) { app in
+            try await Self.withListenerClient(app) { bounced, client in
+                let relayAttempt = await client.send(SMTPEnvelope(sender: "", recipients: ["victim@gmail.com", "bounces@\(BounceTests.domain).evil.example"],
+                                                                  message: ByteBuffer(bytes: bounced.dsn)))
+                #expect((try? relayAttempt.get()) == nil, "the listener took mail for someone else: \(relayAttempt)")
+                let notABounce = await client.send(SMTPEnvelope(sender: "spam@example.org", recipients: ["bounces@\(BounceTests.domain)"],
+                                                                message: ByteBuffer(string: "Subject: hello\r\n\r\nbuy now\r\n")))
+                #expect((try? notABounce.get()) != nil, "\(notABounce)")
+                #expect(try await BounceRecord.query(on: app.db).count() == 0)
+                let delivered = await client.send(SMTPEnvelope(sender: "", recipients: [bounced.verpAddress.uppercased()], message: ByteBuffer(bytes: bounced.dsn)))
+                #expect(try delivered.get().reply.code == 250)
+                // 250 came after the bounce was recorded: no waiting needed.
+                let invitation = try #require(try await Invitation.query(on: app.db).filter(\.$email == bounced.address).first())
+                #expect(invitation.status == .bounced && invitation.bounceReason?.contains("user unknown") == true)
+                let bounce = try #require(try await BounceRecord.query(on: app.db).first())
+                #expect(bounce.matchedBy == "verp" && bounce.invitationID == invitation.id && bounce.statusCode == "5.1.1")
+            }
+        }
     }
 
     @Test("when the bounce cannot be recorded (the database fails) the sender is answered 451 4.3.0 and keeps the bounce; nothing is half-recorded")
     func databaseErrorIsTemporary() async throws {
         try await withHerald({ $0.inboundSMTP = InboundSMTPSettings(port: 0) }) { app in
-            let setup = try await BounceTests.Setup(app)
-            let gone = "later-\(UUID().uuidString.prefix(8).lowercased())@example.net"
-            _ = try await setup.invite(app, [gone])
-            let (verpAddress, headers) = try setup.received(by: gone)
-            let listener = try #require(app.herald.inboundBounces)
-            try await listener.start(database: app.db)
-            try await Self.stopping(listener) {
+            try await Self.withListenerClient(app) { bounced, client in
                 // A real database error: the table the bounce is written to is gone.
                 try await (app.db as! any SQLDatabase).raw("DROP TABLE \(ident: BounceRecord.schema)").run()
-                let client = try await SMTPConnection.connect(
-                    to: SMTP.SMTPServerConfiguration(host: "127.0.0.1", port: try #require(listener.port), tlsMode: .none, clientHostname: "mx.example.net"),
-                    group: app.eventLoopGroup, logger: Logger(label: "inbound-test"))
-                let dsn = BounceTests.postfixDSN(to: verpAddress, recipient: gone, status: "5.1.1", reason: "550 5.1.1 user unknown", returnedHeaders: headers)
-                let refused = await client.send(SMTPEnvelope(sender: "", recipients: [verpAddress], message: ByteBuffer(bytes: dsn)))
-                await client.close()
+                let refused = await client.send(SMTPEnvelope(sender: "", recipients: [bounced.verpAddress], message: ByteBuffer(bytes: bounced.dsn)))
                 guard case .failure(let error) = refused else { Issue.record("accepted although nothing was recorded"); return }
                 #expect(error.code == 451 && error.enhancedCode == "4.3.0" && error.isTemporary, "\(error)")
-                #expect(try await Invitation.query(on: app.db).filter(\.$email == gone).first()?.status == .pending)
+                #expect(try await Invitation.query(on: app.db).filter(\.$email == bounced.address).first()?.status == .pending)
             }
+        }
+    }
+
+    @Test("herald serve starts the listener when HERALD_INBOUND_SMTP_PORT is set, and it ends with the process")
+    func serveStartsTheListener() async throws {
+        let deployment = try HeraldDeployment()
+        defer { deployment.tearDown() }
+        let port = try HeraldProcess.freePort()
+        let instance = try await deployment.serve(["HERALD_INBOUND_SMTP_PORT": String(port)])
+        let server = SMTP.SMTPServerConfiguration(host: "127.0.0.1", port: port, tlsMode: .none, clientHostname: "mx.example.net")
+        let client = try await SMTPConnection.connect(to: server, group: MultiThreadedEventLoopGroup.singleton, logger: Logger(label: "inbound-test"))
+        let relayAttempt = await client.send(SMTPEnvelope(sender: "", recipients: ["victim@gmail.com"], message: ByteBuffer(string: "Subject: x\r\n\r\nx\r\n")))
+        await client.close()
+        #expect((try? relayAttempt.get()) == nil, "\(relayAttempt)")
+        instance.kill(signal: SIGTERM)
+        await #expect(throws: (any Error).self) {
+            try await SMTPConnection.connect(to: server, group: MultiThreadedEventLoopGroup.singleton, logger: Logger(label: "inbound-test"))
         }
     }
 }
