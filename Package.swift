@@ -118,6 +118,7 @@ let package = Package(
         // Herald's inbound SMTP listener for bounces (issue 18): the server side of SMTP, state machine and handler.
         .target(name: "SMTPServer", dependencies: [
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Herald's own POP3 client (the bounce mailbox, issue 18); see Sources/POP3/POP3Configuration.swift for why POP3.

@@ -17,16 +17,33 @@ public final class SMTPServerHandler: ChannelInboundHandler {
     private var machine: SMTPServerStateMachine
     private let receiver: any SMTPServerReceiver
     private let logger: Logger
+    private let limit: SMTPConnectionLimit?
+    private var holdsPlace = false
 
-    public init(configuration: SMTPSessionConfiguration, receiver: any SMTPServerReceiver, logger: Logger) {
+    public init(configuration: SMTPSessionConfiguration, receiver: any SMTPServerReceiver, limit: SMTPConnectionLimit? = nil, logger: Logger) {
         machine = SMTPServerStateMachine(configuration: configuration)
         self.receiver = receiver
+        self.limit = limit
         self.logger = logger
     }
 
     public func channelActive(context: ChannelHandlerContext) {
+        if let limit {
+            holdsPlace = limit.acquire()
+            guard holdsPlace else {
+                logger.notice("inbound SMTP: too many connections, one refused", metadata: ["limit": "\(limit.maximum)"])
+                perform(machine.refuseConnection(), context: context)
+                return
+            }
+        }
         perform([machine.greeting], context: context)
         context.fireChannelActive()
+    }
+
+    public func channelInactive(context: ChannelHandlerContext) {
+        if holdsPlace { limit?.release() }
+        holdsPlace = false
+        context.fireChannelInactive()
     }
 
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {

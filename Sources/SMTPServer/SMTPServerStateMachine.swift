@@ -86,6 +86,12 @@ public struct SMTPServerStateMachine: Sendable {
         return actions + (mode == .commands ? process() : [])
     }
 
+    /// The listener has as many connections as it takes: this one is told so at once and closed.
+    public mutating func refuseConnection() -> [Action] {
+        mode = .closed
+        return [.reply("421 4.7.0 \(configuration.hostname) Too many connections, try again later\r\n"), .close]
+    }
+
     /// The client said nothing for too long.
     public mutating func timedOut() -> [Action] {
         guard mode != .closed else { return [] }

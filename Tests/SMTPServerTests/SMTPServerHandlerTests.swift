@@ -24,9 +24,9 @@ struct SMTPServerHandlerTests {
         }
     }
 
-    static func channel(_ receiver: Receiver) throws -> EmbeddedChannel {
+    static func channel(_ receiver: Receiver, limit: SMTPConnectionLimit? = nil) throws -> EmbeddedChannel {
         let handler = SMTPServerHandler(configuration: SMTPSessionConfiguration(hostname: "mx.herald.test"), receiver: receiver,
-                                        logger: Logger(label: "test"))
+                                        limit: limit, logger: Logger(label: "test"))
         let channel = EmbeddedChannel(handler: handler)
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 25)).wait()
         return channel
@@ -73,5 +73,20 @@ struct SMTPServerHandlerTests {
         idle.pipeline.fireUserInboundEventTriggered(IdleStateHandler.IdleStateEvent.read)
         #expect(try Self.written(idle).hasPrefix("421 4.4.2"))
         #expect(!idle.isActive)
+    }
+
+    @Test("connections past the listener's limit are told 421 and closed; a closed connection frees its place")
+    func connectionLimit() throws {
+        let limit = SMTPConnectionLimit(maximum: 1)
+        let first = try Self.channel(Receiver(), limit: limit)
+        #expect(try Self.written(first).hasPrefix("220 "))
+        let second = try Self.channel(Receiver(), limit: limit)
+        #expect(try Self.written(second) == "421 4.7.0 mx.herald.test Too many connections, try again later\r\n")
+        #expect(!second.isActive)
+        #expect(limit.openConnections == 1)
+        try Self.send(first, "QUIT\r\n")
+        #expect(!first.isActive && limit.openConnections == 0)
+        let third = try Self.channel(Receiver(), limit: limit)
+        #expect(try Self.written(third).hasPrefix("220 "))
     }
 }

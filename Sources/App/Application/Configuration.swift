@@ -270,6 +270,8 @@ public struct InboundSMTPSettings: Sendable, Equatable {
     public var port: Int
     /// A silent client is told 421 and disconnected after this long (RFC 5321 4.5.3.2.7 asks servers for 5 minutes).
     public var idleTimeout: TimeInterval = 300
+    /// Connections open at once; more are told 421 and closed. Bounces come a few at a time; this bounds a flood.
+    public var maximumConnections = 100
 
     public init(host: String = "127.0.0.1", port: Int) {
         self.host = host

@@ -33,6 +33,7 @@ final class InboundBounceListener: Sendable {
     func start(database: any Database) async throws {
         let receiver = InboundBounceReceiver(recorder: recorder, database: database, logger: logger)
         let configuration = SMTPSessionConfiguration(hostname: hostname)
+        let limit = SMTPConnectionLimit(maximum: settings.maximumConnections)
         let idle = TimeAmount.seconds(Int64(settings.idleTimeout))
         let logger = logger
         let bound = try await ServerBootstrap(group: group)
@@ -41,7 +42,8 @@ final class InboundBounceListener: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idle))
-                    try channel.pipeline.syncOperations.addHandler(SMTPServerHandler(configuration: configuration, receiver: receiver, logger: logger))
+                    try channel.pipeline.syncOperations.addHandler(SMTPServerHandler(configuration: configuration, receiver: receiver,
+                                                                                          limit: limit, logger: logger))
                 }
             }
             .bind(host: settings.host, port: settings.port).get()
