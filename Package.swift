@@ -66,7 +66,7 @@ let package = Package(
         .target(name: "BenchmarkSupport", dependencies: ["App", .product(name: "Vapor", package: "vapor")],
                 path: "Benchmarks/Support"),
         .target(name: "App", dependencies: [
-            "CResolv", "DKIM", "HeraldCore", "LDAP", "MIME", "POP3", "SMTP", "SQLiteTuning",
+            "CResolv", "DKIM", "HeraldCore", "LDAP", "MIME", "POP3", "SMTP", "SMTPServer", "SQLiteTuning",
             .product(name: "Vapor", package: "vapor"),
             .product(name: "Fluent", package: "fluent"),
             .product(name: "FluentKit", package: "fluent-kit"),
@@ -113,6 +113,12 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "NIOTLS", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // Herald's inbound SMTP listener for bounces (issue 18): the server side of SMTP, state machine and handler.
+        .target(name: "SMTPServer", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Herald's own POP3 client (the bounce mailbox, issue 18); see Sources/POP3/POP3Configuration.swift for why POP3.
@@ -171,6 +177,13 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOTLS", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "SMTPServerTests", dependencies: [
+            "SMTPServer",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "AppTests", dependencies: [

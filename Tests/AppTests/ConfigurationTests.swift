@@ -56,6 +56,18 @@ struct ConfigurationTests {
         #expect(!message.contains("secret"))
     }
 
+    @Test("the inbound SMTP listener is off unless HERALD_INBOUND_SMTP_PORT is set, on loopback unless a host is given; a bad port is named")
+    func inboundSMTP() throws {
+        #expect(try Configuration.fromEnvironment([:]).inboundSMTP == nil)
+        #expect(try Configuration.fromEnvironment(["HERALD_INBOUND_SMTP_PORT": "2525"]).inboundSMTP == InboundSMTPSettings(host: "127.0.0.1", port: 2525))
+        let everywhere = try Configuration.fromEnvironment(["HERALD_INBOUND_SMTP_PORT": "25", "HERALD_INBOUND_SMTP_HOST": "0.0.0.0"])
+        #expect(everywhere.inboundSMTP == InboundSMTPSettings(host: "0.0.0.0", port: 25))
+        for bad in ["0", "65536", "25x", "-1"] {
+            let error = #expect(throws: ConfigurationError.self) { try Configuration.fromEnvironment(["HERALD_INBOUND_SMTP_PORT": bad]) }
+            #expect(error?.problems == ["HERALD_INBOUND_SMTP_PORT: '\(bad)' is not a port number (1 to 65535)"])
+        }
+    }
+
     @Test("the public URL builds links without a double slash")
     func publicURLLinks() throws {
         let configuration = try Configuration.fromEnvironment(["HERALD_PUBLIC_URL": "https://herald.example.com/"])

@@ -60,6 +60,8 @@ public struct Configuration: Sendable {
     /// Messages one organization may queue per 24 hours (`MailQuota`); nil: no limit. The default lets the largest
     /// documented bulk send (100,000 install invitations) go out in one day and bounds everything beyond it.
     public var dailyMailQuota: Int? = 100_000
+    /// The inbound SMTP listener for bounces (`InboundBounceListener`); nil (the default): not started.
+    public var inboundSMTP: InboundSMTPSettings?
 
     public init(
         database: Database,
@@ -104,6 +106,8 @@ public struct Configuration: Sendable {
         ("HERALD_LDAP_ALLOWED_HOSTS", "LDAP servers organizations may sync from, in the same form (default *:389, *:636, *:3268, *:3269)"),
         ("HERALD_SMTP_ALLOWED_HOSTS", "SMTP servers organizations may use: comma-separated host, *.domain or *, each optionally :port (default *:25, *:465, *:587, *:2525: any host on the mail ports)"),
         ("HERALD_ORG_DAILY_MAIL_QUOTA", "messages (invitations of every kind, resends, member notices) one organization may queue per 24 hours, 0 for no limit (default 100000)"),
+        ("HERALD_INBOUND_SMTP_PORT", "port of the inbound SMTP listener for bounces, for an MX pointed at Herald (default unset: no listener)"),
+        ("HERALD_INBOUND_SMTP_HOST", "address the inbound SMTP listener binds (default 127.0.0.1; 0.0.0.0 or :: to take mail from other hosts)"),
         ("HERALD_DNS_SERVER", "IPv4 address[:port] of the name server the console's DKIM record check asks (default unset: the system resolver, /etc/resolv.conf)"),
         ("HERALD_WEBHOOK_ALLOW_PRIVATE_ADDRESSES", "true lets webhook endpoints be loopback, private, link-local or unique-local addresses (default false: refused when saved and again when each delivery resolves the host)"),
         ("HERALD_SSO_ALLOW_HTTP", "true lets an organization's OpenID Connect issuer (and its endpoints) be plain http:// (default false: https only; for tests and local development)"),
@@ -223,6 +227,14 @@ public struct Configuration: Sendable {
             dnsServer = DNSServerAddress.parse(raw)
             if dnsServer == nil { problems.append("HERALD_DNS_SERVER: must be an IPv4 address, optionally with :port (e.g. 192.0.2.53 or 127.0.0.1:5353)") }
         }
+        var inboundSMTP: InboundSMTPSettings?
+        if let raw = value("HERALD_INBOUND_SMTP_PORT") {
+            if let port = Int(raw), (1...65_535).contains(port) {
+                inboundSMTP = InboundSMTPSettings(host: value("HERALD_INBOUND_SMTP_HOST") ?? "127.0.0.1", port: port)
+            } else {
+                problems.append("HERALD_INBOUND_SMTP_PORT: '\(raw)' is not a port number (1 to 65535)")
+            }
+        }
 
         guard problems.isEmpty else { throw ConfigurationError(problems: problems) }
         var configuration = Configuration(
@@ -240,6 +252,7 @@ public struct Configuration: Sendable {
         configuration.ldapServers = ldapServers
         configuration.pop3Servers = pop3Servers
         configuration.dnsServer = dnsServer
+        configuration.inboundSMTP = inboundSMTP
         configuration.dailyMailQuota = dailyMailQuota == 0 ? nil : dailyMailQuota
         return configuration
     }
@@ -247,6 +260,22 @@ public struct Configuration: Sendable {
     /// A link under the public URL, e.g. `link("setup", token)`.
     public func link(_ components: String...) -> String {
         ([publicURL.absoluteString] + components).joined(separator: "/")
+    }
+}
+
+/// Where the inbound SMTP listener for bounces listens (`HERALD_INBOUND_SMTP_PORT`, `HERALD_INBOUND_SMTP_HOST`).
+public struct InboundSMTPSettings: Sendable, Equatable {
+    /// Loopback unless the operator says otherwise: an MX on the same machine (or a port forward) hands bounces on.
+    public var host: String
+    public var port: Int
+    /// A silent client is told 421 and disconnected after this long (RFC 5321 4.5.3.2.7 asks servers for 5 minutes).
+    public var idleTimeout: TimeInterval = 300
+    /// Connections open at once; more are told 421 and closed. Bounces come a few at a time; this bounds a flood.
+    public var maximumConnections = 100
+
+    public init(host: String = "127.0.0.1", port: Int) {
+        self.host = host
+        self.port = port
     }
 }
 

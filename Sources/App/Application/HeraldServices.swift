@@ -66,6 +66,8 @@ package final class HeraldServices: Sendable {
     let openID: OpenIDProviderClient
     /// Reads the organizations' bounce mailboxes (`BouncePoller`), started by `herald serve`.
     let bouncePoller: BouncePoller
+    /// Takes bounces over SMTP when `HERALD_INBOUND_SMTP_PORT` is set (`InboundBounceListener`), started by `herald serve`.
+    let inboundBounces: InboundBounceListener?
     let eventLoopGroup: any EventLoopGroup
     let logger: Logger
 
@@ -102,8 +104,12 @@ package final class HeraldServices: Sendable {
             replyTimeout: delivery.smtpReplyTimeout, servers: configuration.smtpServers,
             verp: VERPAddress(serverSecret: secretKey)
         )
-        self.bouncePoller = BouncePoller(recorder: BounceRecorder(verp: VERPAddress(serverSecret: secretKey)), secretBox: secretBox,
+        let bounceRecorder = BounceRecorder(verp: VERPAddress(serverSecret: secretKey))
+        self.bouncePoller = BouncePoller(recorder: bounceRecorder, secretBox: secretBox,
                                          servers: configuration.pop3Servers, group: group, logger: logger)
+        self.inboundBounces = configuration.inboundSMTP.map {
+            InboundBounceListener(settings: $0, hostname: host, recorder: bounceRecorder, group: group, logger: logger)
+        }
         self.deliveryWorker = DeliveryWorker(database: database, settings: delivery, resolver: resolver, sealer: outboxSealer, logger: logger)
         self.mailer = Mailer(
             catalog: catalog, composer: MailComposer(renderer: renderer), outbox: Outbox(renderer: renderer, sealer: outboxSealer, quota: MailQuota(perDay: configuration.dailyMailQuota),
