@@ -127,6 +127,7 @@ struct ServeLifecycle: LifecycleHandler {
         app.herald.startListeningForInstallationChanges(eventLoop: app.eventLoopGroup.any(), logger: app.logger)
         app.herald.reminderTask.start(reminders: app.herald.reminders, clock: app.herald.clock, database: app.db, logger: app.logger)
         app.herald.bouncePoller.start(database: app.db, clock: app.herald.clock)
+        app.herald.bulkJobWorker.start(services: app.herald, database: app.db, logger: app.logger)
     }
 
     func shutdownAsync(_ app: Application) async {
@@ -136,6 +137,7 @@ struct ServeLifecycle: LifecycleHandler {
         await app.herald.expiryAnnouncer.stop()
         await app.herald.reminderTask.stop()
         await app.herald.bouncePoller.stop()
+        await app.herald.bulkJobWorker.stop()
         await app.herald.sessionSweeper.stop()
         await app.herald.deliveryWorker.stop()
         await app.herald.webhookWorker.stop()
