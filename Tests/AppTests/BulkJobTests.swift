@@ -123,6 +123,33 @@ struct BulkJobTests {
         }
     }
 
+    @Test("a job whose changes keep failing in the database stops as failed after three tries in a row, says why and is audited")
+    func failingJobStops() async throws {
+        try await withHerald { app in
+            // given: a revoke job, and the table every revocation writes its history to gone
+            let fixture = try await WebhookTests.Fixture(app)
+            try await Self.invite(fixture, 3)
+            let filter = try InvitationBulk.Filter(kind: "join", status: nil, olderThanDays: nil, batch: nil)
+            let jobs = BulkJobs(services: app.herald)
+            let job = try await jobs.create(.revoke, filter: filter, organizationID: fixture.organizationID, actor: .commandLine, on: app.db)
+            try await app.db.sql.raw("DROP TABLE \(ident: InvitationEvent.schema)").run()
+            // when
+            var thrown = 0
+            for _ in 0..<BulkJobs.maximumErrors {
+                do { try await jobs.runChunk(workerID: "w", on: app.db) } catch { thrown += 1 }
+            }
+            let afterwards = try await jobs.runChunk(workerID: "w", on: app.db)
+            // then
+            let progress = try #require(try await BulkJobs.progress(job.id, organizationID: fixture.organizationID, on: app.db))
+            #expect(thrown == BulkJobs.maximumErrors && afterwards == nil)
+            #expect(progress.status == .failed && progress.done == 0 && progress.finishedAt != nil)
+            #expect(progress.problem?.contains("3 times in a row") == true, "\(progress.problem ?? "")")
+            #expect(try await Invitation.query(on: app.db).filter(\.$status == .pending).count() == 3)
+            let audit = try await AuditEvent.query(on: app.db).filter(\.$action == .invitationsBulkFinished).first()
+            #expect(audit?.targetLabel.hasSuffix("(stopped)") == true, "\(audit?.targetLabel ?? "")")
+        }
+    }
+
     @Test("the console starts a job for a large selection and shows its progress page and JSON, with and without script, in the person's language")
     func consoleProgressPage() async throws {
         try await withHerald { app in
