@@ -61,6 +61,7 @@ import client_wizard  # noqa: E402
 import license_install  # noqa: E402
 import dashboard  # noqa: E402
 import bulk_forms  # noqa: E402
+import bulk_job  # noqa: E402
 import accessibility  # noqa: E402
 import two_factor  # noqa: E402
 import single_sign_on  # noqa: E402
@@ -551,6 +552,11 @@ def bulk_work_at_documented_sizes(ctx):
     bulk_forms.bulk_work_at_documented_sizes(ctx, ADMIN)
 
 
+def bulk_job_progress_page(ctx):
+    """More than 200 invitations revoked from the console: the job's progress page, accessible, until its finish."""
+    bulk_job.bulk_job_progress(ctx, ADMIN)
+
+
 FLOWS = [
     first_run_setup,
     visit_every_console_page,
@@ -564,6 +570,7 @@ FLOWS = [
     # Before the accessibility flow, which then also audits the endpoint's edit form.
     webhook_endpoint_added_and_edited,
     every_page_accessible_and_fits_a_phone,
+    bulk_job_progress_page,
     bulk_work_at_documented_sizes,
     sign_in_through_the_identity_provider,
     # Last: if it fails half-way the administrator is left with a second factor the other flows do not type.

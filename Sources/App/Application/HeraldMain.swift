@@ -128,6 +128,7 @@ struct ServeLifecycle: LifecycleHandler {
         app.herald.reminderTask.start(reminders: app.herald.reminders, clock: app.herald.clock, database: app.db, logger: app.logger)
         app.herald.bouncePoller.start(database: app.db, clock: app.herald.clock)
         try await app.herald.inboundBounces?.start(database: app.db)
+        app.herald.bulkJobWorker.start(services: app.herald, database: app.db, logger: app.logger)
     }
 
     func shutdownAsync(_ app: Application) async {
@@ -138,6 +139,7 @@ struct ServeLifecycle: LifecycleHandler {
         await app.herald.reminderTask.stop()
         await app.herald.bouncePoller.stop()
         await app.herald.inboundBounces?.stop()
+        await app.herald.bulkJobWorker.stop()
         await app.herald.sessionSweeper.stop()
         await app.herald.deliveryWorker.stop()
         await app.herald.webhookWorker.stop()

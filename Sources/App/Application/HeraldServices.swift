@@ -60,6 +60,8 @@ package final class HeraldServices: Sendable {
     let installationChanges: InstallationChangeListener
     /// Directory imports written after their upload was answered (`DirectoryImportJobs`).
     let directoryImports = DirectoryImportJobs()
+    /// Bulk resends and revokes too large for one request (`BulkJobs`), worked by `herald serve`.
+    let bulkJobWorker = BulkJobWorker()
     /// Scheduled LDAP syncs (`DirectorySyncScheduler`), started by `herald serve`.
     let directorySyncs = DirectorySyncScheduler()
     /// Discovery, JWKS and token requests to organizations' identity providers (`SingleSignOn/`).

@@ -21,6 +21,8 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
     case clientInvitationRevoked = "invitation.client.revoked"
     case installInvitationResent = "invitation.install.resent"
     case installInvitationRevoked = "invitation.install.revoked"
+    /// A bulk resend or revoke run as a background job finished (or stopped): how many of how many.
+    case invitationsBulkFinished = "invitation.bulk.finished"
 
     case licenseCreated = "license.created"
     case licenseKeyViewed = "license.key_viewed"

@@ -60,6 +60,11 @@ struct InvitationBulk: Sendable {
 
     /// One request changes at most this many: larger selections are narrowed (by batch or age) or repeated.
     static let maximumPerRequest = 5_000
+    /// Larger selections run as a background job with progress (`BulkJobs`). Each invitation is a transaction of
+    /// its own and a resend renders and signs an email: a few milliseconds each, more on a busy SQLite file, so
+    /// 200 stay within a couple of seconds, an answer people and API clients wait for; a thousand would hold the
+    /// request (and a proxy's timeout) for many seconds with nothing to show.
+    static let backgroundThreshold = 200
     static let maximumReported = 100
 
     let services: HeraldServices
@@ -107,7 +112,8 @@ extension APIController {
         var confirm: Bool?
     }
 
-    /// `POST /api/v1/invitations/bulk`: a preview count without `confirm`, the action with `confirm: true`.
+    /// `POST /api/v1/invitations/bulk`: a preview count without `confirm`, the action with `confirm: true`: done at
+    /// once for up to `backgroundThreshold` matches, else a job answered 202 with its progress resource.
     func bulkInvitations(_ req: Request) async throws -> Response {
         let context = try req.api
         let body = try req.content.decode(BulkBody.self)
@@ -119,6 +125,12 @@ extension APIController {
         }
         guard let action = try InvitationList.choice(body.action ?? "", field: "action") as InvitationBulk.Action? else {
             throw ValidationProblems(["action: must be one of resend, revoke"])
+        }
+        if let job = try await BulkJobs(services: req.herald).startIfLarge(action, filter: filter, organizationID: context.organizationID,
+                                                                            actor: context.actor, on: req.db) {
+            let response = try await BulkJobProgress(job, failures: []).encodeResponse(status: .accepted, for: req)
+            response.headers.replaceOrAdd(name: .location, value: "/api/v1/bulk-jobs/\(try job.requireID())")
+            return response
         }
         guard let organization = try await Organization.find(context.organizationID, on: req.db) else { throw Abort(.notFound) }
         return try await InvitationBulk(services: req.herald)
@@ -133,7 +145,8 @@ enum BulkAgeDays: WholeNumberRange {
 }
 
 /// The console's bulk form: a GET of `/console/invitations/bulk` with the filter shows the confirmation step with the
-/// number of matches (the preview); confirming acts and says what was done.
+/// number of matches (the preview); confirming acts and says what was done, or, for a large selection, starts a job
+/// and shows its progress page.
 struct InvitationBulkController {
     private static func parsed(_ fields: [String: String]) throws -> (InvitationBulk.Action, InvitationBulk.Filter) {
         guard let action = try InvitationList.choice(fields["action"] ?? "", field: "action") as InvitationBulk.Action? else {
@@ -155,8 +168,10 @@ struct InvitationBulkController {
         }
         return Confirmation(
             question: "\(action == .resend ? "Resend" : "Revoke") \(matching) \(filter.description)?",
-            consequences: consequences + (matching > InvitationBulk.maximumPerRequest
-                ? ["More than \(InvitationBulk.maximumPerRequest) match: narrow the selection by batch or age first."] : []),
+            consequences: consequences + (matching > BulkJobs.maximumSelection
+                ? ["More than \(BulkJobs.maximumSelection) match: narrow the selection by batch or age first."]
+                : matching > InvitationBulk.backgroundThreshold
+                ? ["More than \(InvitationBulk.backgroundThreshold) match: the work runs in the background and the next page shows its progress."] : []),
             confirmLabel: "\(action == .resend ? "Resend" : "Revoke") \(matching) invitation\(matching == 1 ? "" : "s")",
             cancelPath: "/console/invitations")
     }
@@ -165,6 +180,10 @@ struct InvitationBulkController {
         let context = try req.console
         let fields = (try? req.content.decode([String: String].self)) ?? [:]
         let (action, filter) = try Self.parsed(fields)
+        if let job = try await BulkJobs(services: req.herald).startIfLarge(action, filter: filter, organizationID: context.organizationID,
+                                                                            actor: context.actor, on: req.db) {
+            return req.redirect(to: "/console/bulk-jobs/\(try job.requireID())")
+        }
         let outcome = try await InvitationBulk(services: req.herald).apply(action, to: filter, organization: context.organization,
                                                                            inviter: context.account, actor: context.actor, on: req.db)
         req.flash("\(action == .resend ? "Resent" : "Revoked") \(outcome.done) of \(outcome.matching)."

@@ -57,5 +57,6 @@ enum HeraldMigrations {
         CreateSuppressionList(),
         CreateInvitationHistory(),
         CreateBounces(),
+        CreateBulkJobs(),
     ]
 }
