@@ -34,7 +34,7 @@ struct InvitationHistoryTests {
             #expect(joined.status == .seeOther)
             struct Event: Decodable { let kind: String; let detail: String?; let occurredAt: Date }
             let events = try api.content.decode([Event].self)
-            #expect(events.map(\.kind) == ["queued", "sent", "reminded", "bounced", "queued", "sent", "accepted"], "\(events.map(\.kind))")
+            #expect(events.map(\.kind) == ["queued", "sent", "reminded", "bounced", "queued", "sent", "opened", "accepted"], "\(events.map(\.kind))")
             #expect(events[1].detail == "accepted by the receiving mail server")
             #expect(events[3].detail == "soft: 452 4.2.2 mailbox full")
             // The reminder round ran at a later simulated time; everything else happened now, in order.

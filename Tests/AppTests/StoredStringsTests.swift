@@ -121,6 +121,7 @@ struct StoredStringsTests {
         "sso.settings_changed": .singleSignOnSettingsChanged, "sso.member_joined": .singleSignOnMemberJoined,
         "suppression.added": .suppressionAdded, "suppression.cleared": .suppressionCleared,
         "suppression.imported": .suppressionsImported, "deliverability.settings_changed": .deliverabilitySettingsChanged,
+        "invitation.bulk.finished": .invitationsBulkFinished,
     ]
 
     @Test("audit events: every action string")

@@ -23,7 +23,7 @@ struct WebhookInvitationEventsTests {
         }
     }
 
-    @Test("opening an invitation twice, and a second open racing the first, yields one invitation.opened")
+    @Test("opening an invitation twice, and a second open racing the first, yields one invitation.opened and one opened event in its history")
     func openedOnce() async throws {
         let receiver = try WebhookReceiver()
         defer { receiver.stop() }
@@ -46,6 +46,8 @@ struct WebhookInvitationEventsTests {
             #expect(opened.count == 1)
             #expect(opened.first?["id"] as? String == invitation.id?.uuidString && opened.first?["email"] as? String == "olga@example.com")
             #expect(try await Invitation.find(invitation.id, on: app.db)?.openedAt != nil)
+            let history = try await InvitationHistory.events(invitationID: try invitation.requireID(), on: app.db).map(\.kind)
+            #expect(history.filter { $0 == .opened }.count == 1, "one opened in the history: \(history)")
         }
     }
 

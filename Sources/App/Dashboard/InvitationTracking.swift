@@ -22,6 +22,10 @@ enum InvitationTracking {
                     RETURNING id, organization_id, email, kind, status
                     """).all()
                 try await InvitationRowEvents.emit(.invitationOpened, opened, on: transaction, now: now)
+                if let row = opened.first {
+                    try await InvitationHistory.record(.opened, invitationID: invitationID,
+                                                       organizationID: try row.decode(column: "organization_id", as: UUID.self), on: transaction, at: now)
+                }
             }
         } catch {
             logger.warning("could not record that invitation \(invitationID) was opened: \(String(reflecting: error))")

@@ -5,6 +5,8 @@ import Foundation
 /// returned by the API: add, never rename.
 enum InvitationEventKind: String, Codable, Sendable, CaseIterable {
     case queued, sent, deferred, failed, bounced, reminded, accepted, activated, revoked, expired
+    /// The first time the invitation's page was opened (by the person, or by a mail scanner following the link).
+    case opened
 }
 
 /// One line of an invitation's history. The id is a database sequence, so events written in one instant keep
