@@ -40,6 +40,8 @@ def bulk_job_progress(ctx, admin):
     else:
         ctx.fail("bulk job", "the progress page did not reach the finish: %s" % ctx.body_text()[:600])
     bar = ctx.driver.find_element(By.ID, "bulk-progress")
-    if bar.get_attribute("value") != str(PEOPLE) or bar.get_attribute("max") != str(PEOPLE):
-        ctx.fail("bulk job", "the finished bar shows %s of %s" % (bar.get_attribute("value"), bar.get_attribute("max")))
+    # The selection is every pending join invitation: these 300 and whatever earlier flows left pending.
+    value, maximum = bar.get_attribute("value"), bar.get_attribute("max")
+    if value != maximum or not maximum.isdigit() or int(maximum) < PEOPLE:
+        ctx.fail("bulk job", "the finished bar shows %s of %s (at least %d expected, all done)" % (value, maximum, PEOPLE))
     expect_text(ctx, "Finished", "bulk job finish")
