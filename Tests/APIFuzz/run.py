@@ -22,7 +22,7 @@ def main():
     with served_herald("herald-fuzz-") as herald:
         herald.cli("admin", "create", "--email", "ops@example.com", "--organization", "Fuzz", "--password-stdin",
                    stdin="Correct-Horse-42-Staple\n")
-        token = herald.cli("token", "create", "--organization", "Fuzz", "--name", "fuzz").strip()
+        token = herald.cli("token", "create", "--organization", "Fuzz", "--name", "fuzz", "--scope", "administration").strip()
         herald.start()
         base = herald.base
 

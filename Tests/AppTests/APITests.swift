@@ -48,7 +48,7 @@ struct APITests {
     func errorsNameTheField() async throws {
         try await withHerald { app in
             let created = try await TestData.administrator(app, email: "admin@example.com", password: "Correct-Horse-42", organization: "Acme")
-            let token = try await APITokenService.create(name: "ci", organizationID: try created.organization.requireID(), accountID: try created.account.requireID(), actor: .commandLine, on: app.db).token
+            let token = try await APITokenService.create(name: "ci", scope: .administration, organizationID: try created.organization.requireID(), accountID: try created.account.requireID(), actor: .commandLine, on: app.db).token
             let headers: HTTPHeaders = ["Authorization": "Bearer \(token)", "Content-Type": "application/json"]
             let missingName = try await app.testing().sendRequest(.POST, "/api/v1/api-tokens", headers: headers, body: ByteBuffer(string: "{}"))
             let blankName = try await app.testing().sendRequest(.POST, "/api/v1/api-tokens", headers: headers, body: ByteBuffer(string: #"{"name":"  "}"#))

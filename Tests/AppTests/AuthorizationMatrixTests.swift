@@ -54,8 +54,8 @@ struct AuthorizationMatrixTests {
         let globex = try #require(try await Organization.query(on: app.db).filter(\.$name == "Globex").first())
         let olga = try #require(try await Account.find(email: "olga@example.com", on: app.db))
         let ada = try #require(try await Account.find(email: "admin@example.com", on: app.db))
-        let otherToken = try await APITokenService.create(name: "globex", organizationID: try globex.requireID(), accountID: try olga.requireID(), actor: .system, on: app.db).token
-        let acmeToken = try await APITokenService.create(name: "acme", organizationID: try acme.requireID(), accountID: try ada.requireID(), actor: .system, on: app.db).token
+        let otherToken = try await APITokenService.create(name: "globex", scope: .administration, organizationID: try globex.requireID(), accountID: try olga.requireID(), actor: .system, on: app.db).token
+        let acmeToken = try await APITokenService.create(name: "acme", scope: .administration, organizationID: try acme.requireID(), accountID: try ada.requireID(), actor: .system, on: app.db).token
         return World(acmeAdmin: acmeAdmin, member: sessions["nia"]!, licenseAdmin: sessions["lia"]!, otherAdmin: otherAdmin, blocked: sessions["bea"]!,
                      niaID: try await membership("nia@example.com").requireID(), keyA: keyA, keyB: keyB, otherToken: otherToken, acmeToken: acmeToken,
                      acmeOrganizationID: try acme.requireID())

@@ -134,7 +134,7 @@ struct BadInputCorpusTests {
     private func withAPI(_ test: (Application, String) async throws -> Void) async throws {
         try await withHerald { app in
             let admin = try await TestData.administrator(app, email: "admin@example.com", password: "Correct-Horse-42", organization: "Acme")
-            let token = try await APITokenService.create(name: "corpus", organizationID: admin.organization.requireID(),
+            let token = try await APITokenService.create(name: "corpus", scope: .administration, organizationID: admin.organization.requireID(),
                                                          accountID: admin.account.requireID(), actor: .system, on: app.db).token
             try await test(app, token)
         }

@@ -12,7 +12,7 @@ struct ClientInvitationAPITests {
         try await withHerald { app in
             // given
             let admin = try await TestData.administrator(app, email: "admin@example.com", password: "Correct-Horse-42", organization: "Acme")
-            let token = try await APITokenService.create(name: "ci", organizationID: try admin.organization.requireID(), accountID: try admin.account.requireID(), actor: .system, on: app.db).token
+            let token = try await APITokenService.create(name: "ci", scope: .administration, organizationID: try admin.organization.requireID(), accountID: try admin.account.requireID(), actor: .system, on: app.db).token
             let auth: HTTPHeaders = ["Authorization": "Bearer \(token)"]
             func send(_ method: HTTPMethod, _ path: String, _ body: String, type: String = "application/json") async throws -> TestingHTTPResponse {
                 var headers = auth

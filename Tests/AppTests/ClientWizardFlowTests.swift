@@ -22,7 +22,7 @@ struct ClientWizardFlowTests {
             // given: one send through the API with gateway gw.acme.example:8443, direct SSL, smart card
             var (admin, acmeID) = try await Self.acme(app)
             let ada = try #require(try await Account.find(email: "admin@example.com", on: app.db))
-            let token = try await APITokenService.create(name: "ci", organizationID: acmeID, accountID: try ada.requireID(), actor: .system, on: app.db).token
+            let token = try await APITokenService.create(name: "ci", scope: .administration, organizationID: acmeID, accountID: try ada.requireID(), actor: .system, on: app.db).token
             let sent = try await app.testing().sendRequest(.POST, "/api/v1/client-invitations", headers: ["Authorization": "Bearer \(token)", "Content-Type": "application/json"],
                 body: ByteBuffer(string: #"{"device_types":["macos","ios"],"server":"gw.acme.example","port":8443,"connection_mode":"direct-ssl","authentication":"smartcard","groups":["All staff"]}"#))
             try #require(sent.status == .accepted, "\(sent.body.string)")

@@ -38,6 +38,8 @@ struct CommandLineTests {
         let duplicate = try HeraldProcess.run(["admin", "create", "--email", "ops@example.com", "--organization", "Acme", "--password-stdin"], environment: environment, stdin: "Correct-Horse-42\n")
         let token = try HeraldProcess.run(["token", "create", "--organization", "Acme", "--name", "ci"], environment: environment)
         let unknownOrganization = try HeraldProcess.run(["token", "create", "--organization", "Nope", "--name", "ci"], environment: environment)
+        let unknownScope = try HeraldProcess.run(["token", "create", "--organization", "Acme", "--name", "ci", "--scope", "root"], environment: environment)
+        let listed = try HeraldProcess.run(["token", "list", "--organization", "Acme"], environment: environment)
 
         // then
         #expect(weak.status == 1)
@@ -47,6 +49,9 @@ struct CommandLineTests {
         #expect(duplicate.stderr.contains("already exists"))
         #expect(token.status == 0, "\(token.stderr)")
         #expect(unknownOrganization.stderr.contains("--organization: no organization named 'Nope'"))
+        #expect(unknownScope.status == 1)
+        #expect(unknownScope.stderr.contains("--scope: must be standard or administration"), "\(unknownScope.stderr)")
+        #expect(listed.stdout.hasPrefix("ci\tactive\tstandard\t"), "\(listed.stdout)")
         let bearer = token.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/api/v1/organization")!)
         request.setValue("Bearer \(bearer)", forHTTPHeaderField: "Authorization")

@@ -109,7 +109,7 @@ struct ConcurrentWritesTests {
         let admin = try await TestData.administrator(app, email: "admin@\(name.lowercased()).example", password: "Correct-Horse-42", organization: name)
         let organizationID = try admin.organization.requireID()
         try await DirectoryFixtures.mailReady(app, organizationID: organizationID)
-        let token = try await APITokenService.create(name: "parallel", organizationID: organizationID,
+        let token = try await APITokenService.create(name: "parallel", scope: .administration, organizationID: organizationID,
                                                      accountID: admin.account.requireID(), actor: .system, on: app.db).token
         return Tenant(organizationID: organizationID, token: token)
     }

@@ -38,7 +38,7 @@ struct ConfirmationTests {
             try #require(activated.status == .created, "\(activated.body.string)")
             let installation = try #require(try await Installation.query(on: app.db).first())
             let ada = try #require(try await Account.find(email: "admin@example.com", on: app.db))
-            let token = try await APITokenService.create(name: "ci", organizationID: acmeID, accountID: try ada.requireID(), actor: .system, on: app.db)
+            let token = try await APITokenService.create(name: "ci", scope: .administration, organizationID: acmeID, accountID: try ada.requireID(), actor: .system, on: app.db)
             let dora = try await DirectoryStore.createUser(name: "Dora", email: "dora@example.com", enabled: true, organizationID: acmeID, actor: .system, on: app.db)
             let group = try await DirectoryStore.createGroup(name: "Ops", organizationID: acmeID, actor: .system, on: app.db)
             try await DirectoryStore.addUser(dora, to: group, actor: .system, on: app.db)

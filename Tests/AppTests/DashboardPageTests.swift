@@ -71,7 +71,7 @@ struct DashboardPageTests {
             let organizationID = try admin.organization.requireID()
             try await DashboardFixture.seedInvitations(app, organizationID: organizationID)
             try await DashboardFixture.seedLicenseKeys(app, organizationID: organizationID)
-            let token = try await APITokenService.create(name: "monitoring", organizationID: organizationID, accountID: try admin.account.requireID(), actor: .commandLine, on: app.db).token
+            let token = try await APITokenService.create(name: "monitoring", scope: .administration, organizationID: organizationID, accountID: try admin.account.requireID(), actor: .commandLine, on: app.db).token
             // when
             let response = try await app.testing().sendRequest(.GET, "/api/v1/stats", headers: ["Authorization": "Bearer \(token)"])
             let unauthenticated = try await app.testing().sendRequest(.GET, "/api/v1/stats")

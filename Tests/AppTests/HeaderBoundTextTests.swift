@@ -14,7 +14,7 @@ struct HeaderBoundTextTests {
 
     static func apiHeaders(_ app: Application) async throws -> HTTPHeaders {
         let created = try await TestData.administrator(app, email: "admin@example.com", password: "Correct-Horse-42", organization: "Acme")
-        let token = try await APITokenService.create(name: "ci", organizationID: try created.organization.requireID(), accountID: try created.account.requireID(),
+        let token = try await APITokenService.create(name: "ci", scope: .administration, organizationID: try created.organization.requireID(), accountID: try created.account.requireID(),
                                                      actor: .commandLine, on: app.db).token
         return ["Authorization": "Bearer \(token)", "Content-Type": "application/json"]
     }

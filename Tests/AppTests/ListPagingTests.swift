@@ -25,7 +25,7 @@ struct ListPagingTests {
             try await Self.installations(app, keyID: keyID, count: 150)
             let admin = try #require(try await Membership.query(on: app.db).filter(\.$organization.$id == organizationID)
                 .filter(\.$role == .administrator).first())
-            let token = try await APITokenService.create(name: "paging", organizationID: organizationID, accountID: admin.$account.id,
+            let token = try await APITokenService.create(name: "paging", scope: .administration, organizationID: organizationID, accountID: admin.$account.id,
                                                          actor: .system, on: app.db).token
             // when
             let invitations = try await Self.twoPages(&browser, "/console/invitations")

@@ -30,7 +30,7 @@ struct OutboxTests {
         try await withHerald { app in
             // given: a batch of 4 queued, and 2 messages outside it already sent
             let admin = try await TestData.administrator(app, email: "admin@example.com", password: "Correct-Horse-42", organization: "Acme")
-            let token = try await APITokenService.create(name: "ci", organizationID: try admin.organization.requireID(), accountID: try admin.account.requireID(), actor: .system, on: app.db).token
+            let token = try await APITokenService.create(name: "ci", scope: .administration, organizationID: try admin.organization.requireID(), accountID: try admin.account.requireID(), actor: .system, on: app.db).token
             try await MailFixtures.enqueue(app, organizationID: admin.organization.id, count: 2, prefix: "early")
             _ = try await app.herald.deliveryWorker.deliverUntilEmpty()
             let batch = UUID()

@@ -53,7 +53,7 @@ struct SeatLeaseTests {
         try await withHerald { app in
             // given
             let admin = try await TestData.administrator(app, email: "ops@example.com", password: "Correct-Horse-42", organization: "Acme")
-            let token = try await APITokenService.create(name: "ci", organizationID: try admin.organization.requireID(),
+            let token = try await APITokenService.create(name: "ci", scope: .administration, organizationID: try admin.organization.requireID(),
                                                          accountID: try admin.account.requireID(), actor: .commandLine, on: app.db).token
             let (_, key) = try await LicenseFixtures.key(app, organization: admin.organization, seats: 3)
             let path = "/api/v1/license-keys/\(try key.requireID())/seat-policy"

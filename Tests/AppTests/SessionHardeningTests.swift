@@ -117,7 +117,7 @@ struct SessionHardeningTests {
             let bob = try await TestData.administrator(app, email: "bob@example.com", password: "Correct-Horse-42", organization: "Globex")
             let membership = Membership(organizationID: organizationID, accountID: try bob.account.requireID(), role: .administrator)
             try await membership.create(on: app.db)
-            let token = try await APITokenService.create(name: "ci", organizationID: organizationID, accountID: bob.account.requireID(),
+            let token = try await APITokenService.create(name: "ci", scope: .administration, organizationID: organizationID, accountID: bob.account.requireID(),
                                                          actor: .commandLine, on: app.db).token
             let changes = MembershipChanges(mailer: app.herald.mailer, organizationID: organizationID, actor: .commandLine)
             // when

@@ -19,7 +19,7 @@ struct StoredSecretsTests {
             let session = try #require(admin.cookie?.split(separator: "=").last.map(String.init))
             let account = try #require(try await Account.query(on: app.db).first())
             let organizationID = try #require(try await Organization.query(on: app.db).first()?.requireID())
-            let apiToken = try await APITokenService.create(name: "ci", organizationID: organizationID, accountID: account.requireID(),
+            let apiToken = try await APITokenService.create(name: "ci", scope: .administration, organizationID: organizationID, accountID: account.requireID(),
                                                             actor: .system, on: app.db).token
             try await MailFixtures.useSMTP(app, organizationID: organizationID, port: 2525, tls: "starttls", username: "relay", password: "smtp-Password-7781")
             _ = try await admin.post("/console/invitations/join", form: ["emails": "queued@example.com"], csrfFrom: "/console/invitations")

@@ -66,7 +66,7 @@ struct TestEmailTests {
     static func apiHeaders(_ app: Application) async throws -> HTTPHeaders {
         let acme = try #require(try await Organization.query(on: app.db).filter(\.$name == "Acme").first())
         let ada = try #require(try await Account.find(email: "admin@example.com", on: app.db))
-        let token = try await APITokenService.create(name: "t", organizationID: try acme.requireID(), accountID: try ada.requireID(), actor: .system, on: app.db).token
+        let token = try await APITokenService.create(name: "t", scope: .administration, organizationID: try acme.requireID(), accountID: try ada.requireID(), actor: .system, on: app.db).token
         var headers = HTTPHeaders()
         headers.bearerAuthorization = .init(token: token)
         headers.contentType = .json

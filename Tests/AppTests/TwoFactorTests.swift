@@ -173,7 +173,7 @@ struct TwoFactorTests {
             let tokenCreate = try await bobBrowser.post("/console/api-tokens", form: ["name": "sneaky"], csrfFrom: "/console/two-factor")
             _ = try await Self.enrol(&bobBrowser, clock: clock)
             let afterwards = try await bobBrowser.get("/console/members")
-            let token = try await APITokenService.create(name: "ci", organizationID: try organization.requireID(), accountID: try bob.requireID(),
+            let token = try await APITokenService.create(name: "ci", scope: .administration, organizationID: try organization.requireID(), accountID: try bob.requireID(),
                                                          actor: .commandLine, on: app.db).token
             let api = try await app.testing().sendRequest(.GET, "/api/v1/organization", headers: ["Authorization": "Bearer \(token)"])
             let bobsRow = try #require(Self.first(#"(<tr data-email="bob@example.com">.*?</tr>)"#, in: afterwards.body.string.replacingOccurrences(of: "\n", with: " ")))

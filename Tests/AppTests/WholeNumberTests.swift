@@ -37,7 +37,7 @@ struct WholeNumberTests {
         try await withHerald { app in
             // given
             let admin = try await TestData.administrator(app, email: "admin@example.com", password: "Correct-Horse-42", organization: "Acme")
-            let token = try await APITokenService.create(name: "numbers", organizationID: admin.organization.requireID(),
+            let token = try await APITokenService.create(name: "numbers", scope: .administration, organizationID: admin.organization.requireID(),
                                                          accountID: admin.account.requireID(), actor: .system, on: app.db).token
             let headers: HTTPHeaders = ["Authorization": "Bearer \(token)", "Content-Type": "application/json"]
 

@@ -28,7 +28,7 @@ struct WordingTests {
         try await withHerald { app in
             // given
             let created = try await TestData.administrator(app, email: "ada@example.com", password: "Correct-Horse-42", organization: "Acme")
-            let token = try await APITokenService.create(name: "ci", organizationID: try created.organization.requireID(),
+            let token = try await APITokenService.create(name: "ci", scope: .administration, organizationID: try created.organization.requireID(),
                                                          accountID: try created.account.requireID(), actor: .commandLine, on: app.db).token
             let headers: HTTPHeaders = ["Authorization": "Bearer \(token)", "Content-Type": "application/json"]
             let membership = try #require(try await Membership.query(on: app.db).first())

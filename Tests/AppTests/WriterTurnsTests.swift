@@ -19,7 +19,7 @@ struct WriterTurnsTests {
             let importer = try await ConcurrentWritesTests.tenant(app, "Bulk")
             let neighbour = try await ConcurrentWritesTests.tenant(app, "Neighbour")
             let emails = (1...3_000).map { "\"bulk\($0)@example.com\"" }.joined(separator: ",")
-            try await Self.neighbourFinishesFirst(app, neighbour) {
+            try await Self.neighbourFinishesFirst(app, neighbour, bulkOrganizationID: importer.organizationID) {
                 let response = try await DirectoryImportJobTests.send(app, .POST, "/api/v1/invitations/join", token: importer.token,
                                                                       body: #"{"emails":[\#(emails)]}"#)
                 #expect(response.status == .created, "\(response.body.string.prefix(300))")
@@ -34,9 +34,11 @@ struct WriterTurnsTests {
             let neighbour = try await ConcurrentWritesTests.tenant(app, "Neighbour")
             let (_, key) = try await LicenseFixtures.key(app, seats: 10_000)
             let recipients = try (1...5_000).map { try EmailAddress("install\($0)@example.com") }
-            try await Self.neighbourFinishesFirst(app, neighbour) {
+            // Chunks of 500 (ten of them), so that the neighbour's turns fall well inside the bulk write.
+            try await Self.neighbourFinishesFirst(app, neighbour, bulkOrganizationID: key.$organization.id) {
                 _ = try await InstallInvitationBatch.send(.init(keyID: try key.requireID(), recipients: recipients, language: .en,
-                                                                expiresAt: Date().addingTimeInterval(86_400), inviterID: nil, actor: .commandLine),
+                                                                expiresAt: Date().addingTimeInterval(86_400), inviterID: nil, actor: .commandLine,
+                                                                chunkSize: 500),
                                                           mailer: app.herald.mailer, secrets: app.herald.installInvitationSecrets,
                                                           turns: app.herald.installInvitationTurns, on: app.db)
             }
@@ -113,12 +115,18 @@ struct WriterTurnsTests {
         func mark() { marked.withLock { $0 = true } }
     }
 
-    /// Runs `bulk`, and once it has had time to start writing, one write of the neighbour: the neighbour must be
-    /// answered (201) while the bulk write is still running.
-    static func neighbourFinishesFirst(_ app: Application, _ neighbour: ConcurrentWritesTests.Tenant,
+    /// Runs `bulk`, and once its first slice is committed, one write of the neighbour: the neighbour must be
+    /// answered (201) while the bulk write is still running. (Waiting a fixed time instead failed under load: the
+    /// bulk write had not started, or was already in its last slice, when the neighbour came.)
+    static func neighbourFinishesFirst(_ app: Application, _ neighbour: ConcurrentWritesTests.Tenant, bulkOrganizationID: UUID,
                                        _ bulk: @escaping @Sendable () async throws -> Void) async throws {
         let bulkTask = Task { try await bulk(); return Date() }
-        try await Task.sleep(for: .milliseconds(700))
+        let firstSlice: Void? = try await Self.within(.seconds(180)) {
+            while try await Invitation.query(on: app.db).filter(\.$organization.$id == bulkOrganizationID).count() == 0 {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        try #require(firstSlice != nil, "the bulk write committed nothing within 180 s")
         let response = try await DirectoryImportJobTests.send(app, .POST, "/api/v1/directory/users", token: neighbour.token,
                                                               body: #"{"name":"Nell","email":"nell@example.com"}"#)
         let neighbourDone = Date()

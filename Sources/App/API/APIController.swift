@@ -38,6 +38,8 @@ struct APIController {
         let createdAt: Date?
         let lastUsedAt: Date?
         let revoked: Bool
+        /// `standard`, or `administration` for the sensitive changes too.
+        let scope: APITokenScope
         /// Present only in the response that created the token.
         let token: String?
     }
@@ -91,13 +93,16 @@ struct APIController {
 
     struct CreateAPIToken: Content {
         var name: String
+        /// `standard` when absent.
+        var scope: String?
     }
 
     func createAPIToken(_ req: Request) async throws -> Response {
         let context = try req.api
         let body = try req.content.decode(CreateAPIToken.self)
-        let created = try await APITokenService.create(name: body.name, organizationID: context.organizationID,
-                                                       accountID: context.accountID, actor: context.actor, on: req.db)
+        let created = try await APITokenService.create(name: body.name, scope: try APITokenScope.parse(body.scope, field: "scope"),
+                                                       organizationID: context.organizationID, accountID: context.accountID,
+                                                       actor: context.actor, on: req.db)
         return try await Self.dto(created.record, token: created.token).encodeResponse(status: .created, for: req)
     }
 
@@ -111,6 +116,6 @@ struct APIController {
 
     private static func dto(_ token: APIToken, token secret: String?) throws -> APITokenDTO {
         APITokenDTO(id: try token.requireID(), name: token.name, createdAt: token.createdAt, lastUsedAt: token.lastUsedAt,
-                    revoked: token.revokedAt != nil, token: secret)
+                    revoked: token.revokedAt != nil, scope: token.scope, token: secret)
     }
 }

@@ -9,6 +9,6 @@ func registerAPIRoutes(_ groups: RouteGroups) {
     groups.recentlyAuthenticated.confirmed("api-tokens", ":id", "revoke", section: .apiTokens, describe: tokens.describeRevoke, perform: tokens.revoke)
     groups.api.get("organization", use: apiController.organization)
     groups.api.get("api-tokens", use: apiController.apiTokens)
-    groups.api.post("api-tokens", use: apiController.createAPIToken)
-    groups.api.delete("api-tokens", ":id", use: apiController.revokeAPIToken)
+    groups.apiAdministration.post("api-tokens", use: apiController.createAPIToken)
+    groups.apiAdministration.delete("api-tokens", ":id", use: apiController.revokeAPIToken)
 }

@@ -14,11 +14,13 @@ enum APITokenService {
         return trimmed
     }
 
-    static func create(name: String, organizationID: UUID, accountID: UUID, actor: AuditActor, on db: any Database) async throws -> Created {
+    static func create(name: String, scope: APITokenScope, organizationID: UUID, accountID: UUID, actor: AuditActor,
+                       on db: any Database) async throws -> Created {
         let record = APIToken()
         record.$organization.id = organizationID
         record.$account.id = accountID
-        return try await OrganizationTokens.create(record, name: name, prefix: "hrld_", actor: actor, on: db)
+        record.scope = scope
+        return try await OrganizationTokens.create(record, name: name, prefix: "hrld_", actor: actor, details: "scope \(scope.rawValue)", on: db)
     }
 
     static func revoke(id: UUID, organizationID: UUID, actor: AuditActor, on db: any Database) async throws -> APIToken {

@@ -9,6 +9,7 @@ struct APITokensController {
         let owner: String
         let created: String
         let lastUsed: String
+        let scope: String
         let revoked: Bool
     }
 
@@ -23,23 +24,25 @@ struct APITokensController {
         req.session.data["new_api_token"] = nil
         let rows = try await APITokenService.list(organizationID: organizationID, on: req.db).map {
             Row(id: try $0.requireID().uuidString, name: $0.name, owner: $0.account.email, created: DisplayDate.format($0.createdAt),
-                lastUsed: DisplayDate.format($0.lastUsedAt), revoked: $0.revokedAt != nil)
+                lastUsed: DisplayDate.format($0.lastUsedAt), scope: $0.scope.rawValue, revoked: $0.revokedAt != nil)
         }
         return try await req.renderPage("api-tokens", section: .apiTokens, ViewModel(rows: rows, newToken: newToken))
     }
 
     struct CreateForm: Content {
         var name: String
+        var scope: String?
     }
 
     func create(_ req: Request) async throws -> Response {
         let context = try req.console
         let form = try req.content.decode(CreateForm.self)
+        // This route asks for a recent password (RecentAuthenticationMiddleware), so either scope may be made here.
         let created = try await APITokenService.create(
-            name: form.name, organizationID: context.organizationID, accountID: context.accountID, actor: context.actor, on: req.db
+            name: form.name, scope: try APITokenScope.parse(form.scope, field: "scope"), organizationID: context.organizationID, accountID: context.accountID, actor: context.actor, on: req.db
         )
         req.session.data["new_api_token"] = created.token
-        req.flash("API token '\(created.record.name)' created. Copy it now: it will not be shown again.")
+        req.flash("API token '\(created.record.name)' (\(created.record.scope.rawValue) scope) created. Copy it now: it will not be shown again.")
         return req.redirect(to: "/console/api-tokens")
     }
 

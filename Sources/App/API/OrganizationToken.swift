@@ -26,14 +26,15 @@ enum OrganizationTokens {
 
     /// Names and saves `record` with a new secret (`prefix` + 256 random bits), audited; returns it with the secret,
     /// which exists nowhere else afterwards (only its hash is stored).
-    static func create<T: OrganizationToken>(_ record: T, name: String, prefix: String, actor: AuditActor, on db: any Database) async throws -> Created<T> {
+    static func create<T: OrganizationToken>(_ record: T, name: String, prefix: String, actor: AuditActor, details: String? = nil,
+                                             on db: any Database) async throws -> Created<T> {
         let token = prefix + TokenGenerator.newToken()
         record.name = try APITokenService.validateName(name)
         record.tokenHash = TokenGenerator.hash(token)
         try await db.transaction { db in
             try await record.create(on: db)
             try await AuditLog.record(on: db, organizationID: record.organizationID, actor: actor, action: T.createdAction,
-                                      targetType: T.auditTargetType, targetID: record.id, targetLabel: record.name)
+                                      targetType: T.auditTargetType, targetID: record.id, targetLabel: record.name, details: details)
         }
         return Created(record: record, token: token)
     }

@@ -13,10 +13,12 @@ struct TokenCommands: AsyncCommandGroup {
 struct TokenSignature: OrganizationSignature {
     @Option(name: "organization", help: "The organization's name") var organization: String?
     @Option(name: "name", help: "A label for the token, e.g. 'ci'") var name: String?
+    @Option(name: "scope", help: "create: standard (the default) or administration (also mail, SSO, webhook, token and LDAP settings, promotions)")
+    var scope: String?
     init() {}
 }
 
-/// `herald token create --organization NAME --name LABEL` prints the token once.
+/// `herald token create --organization NAME --name LABEL [--scope administration]` prints the token once.
 struct TokenCreateCommand: OrganizationCommand {
     typealias Signature = TokenSignature
     let help = "Create an API token (printed once) acting as the organization's first administrator"
@@ -28,8 +30,9 @@ struct TokenCreateCommand: OrganizationCommand {
             .filter(\.$role == .administrator).filter(\.$status == .active).sort(\.$createdAt).first() else {
             throw CommandError.usage("--organization: '\(organization.name)' has no active administrator to own the token")
         }
+        guard let scope = APITokenScope.parse(signature.scope) else { throw CommandError.usage("--scope: \(APITokenScope.choices)") }
         let created = try await APITokenService.create(
-            name: signature.name ?? "", organizationID: organizationID, accountID: administrator.$account.id,
+            name: signature.name ?? "", scope: scope, organizationID: organizationID, accountID: administrator.$account.id,
             actor: .commandLine, on: app.db
         )
         context.console.print(created.token)
@@ -63,7 +66,7 @@ struct TokenListCommand: OrganizationCommand {
         let organizationID = try organization.requireID()
         for token in try await APITokenService.list(organizationID: organizationID, on: app.db) {
             let state = token.revokedAt == nil ? "active" : "revoked"
-            context.console.print("\(token.name)\t\(state)\t\(token.account.email)\t\(DisplayDate.format(token.createdAt))")
+            context.console.print("\(token.name)\t\(state)\t\(token.scope.rawValue)\t\(token.account.email)\t\(DisplayDate.format(token.createdAt))")
         }
     }
 }

@@ -35,7 +35,8 @@ func registerDirectoryRoutes(_ groups: RouteGroups) {
     admin.post("ldap", "sync", use: ldap.sync)
     let api = groups.api.grouped("directory")
     api.get("ldap", use: ldap.apiShow)
-    api.put("ldap", use: ldap.apiSave)
+    // The bind password and where it is sent: a sensitive change (AdministrationScopeMiddleware).
+    groups.apiAdministration.grouped("directory").put("ldap", use: ldap.apiSave)
     api.post("ldap", "test", use: ldap.apiTest)
     api.post("sync", use: ldap.apiSync)
     api.get("sync-runs", use: ldap.apiRuns)

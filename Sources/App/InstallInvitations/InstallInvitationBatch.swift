@@ -20,9 +20,13 @@ package enum InstallInvitationBatch {
         var expiresAt: Date
         var inviterID: UUID?
         var actor: AuditActor
+        /// People per transaction; tests that watch other writers take turns between chunks use smaller ones.
+        var chunkSize: Int
 
-        package init(keyID: UUID, recipients: [EmailAddress], language: Language, expiresAt: Date, inviterID: UUID?, actor: AuditActor) {
+        package init(keyID: UUID, recipients: [EmailAddress], language: Language, expiresAt: Date, inviterID: UUID?, actor: AuditActor,
+                     chunkSize: Int = InstallInvitationBatch.chunkSize) {
             self.keyID = keyID
+            self.chunkSize = max(1, chunkSize)
             self.recipients = recipients
             self.language = language
             self.expiresAt = expiresAt
@@ -96,7 +100,7 @@ package enum InstallInvitationBatch {
             guard !recipients.isEmpty else { throw ValidationProblems(skipped.map(\.problem), status: .conflict) }
             // The whole request against the quota before its first chunk: refused as a whole, never half-sent.
             try await mailer.outbox.quota.reserve(recipients.count, organizationID: organizationID, on: db)
-            let chunks = recipients.chunked(chunkSize)
+            let chunks = recipients.chunked(request.chunkSize)
             // Pipelined: the next chunk's codes, hashes and emails are made on other cores while this one is inserted.
             var upcoming = chunks.first.map { chunk in Task { try await batch.prepare(chunk) } }
             var done = 0

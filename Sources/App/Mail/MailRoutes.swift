@@ -11,7 +11,7 @@ func registerMailRoutes(_ groups: RouteGroups) {
     groups.recentlyAuthenticated.post("mail", use: mail.save)
     groups.admin.consoleForm("mail", "test", page: mail.form) { req in try await mail.sendTest(req).encodeResponse(for: req) }
     groups.api.get("mail-settings", use: apiController.mailSettings)
-    groups.api.put("mail-settings", use: apiController.updateMailSettings)
+    groups.apiAdministration.put("mail-settings", use: apiController.updateMailSettings)
     groups.api.post("mail-settings", "test", use: apiController.sendTestEmail)
     groups.api.get("outbox", use: apiController.outbox)
     groups.api.get("outbox", "export.csv", use: apiController.exportOutbox)
@@ -21,7 +21,7 @@ func registerMailRoutes(_ groups: RouteGroups) {
     groups.recentlyAuthenticated.post("mail", "bounces", use: bounces.save)
     groups.admin.consoleForm("mail", "bounces", "poll", page: bounces.page, use: bounces.pollNow)
     groups.api.get("bounce-settings", use: apiController.bounceSettings)
-    groups.api.put("bounce-settings", use: apiController.updateBounceSettings)
+    groups.apiAdministration.put("bounce-settings", use: apiController.updateBounceSettings)
 
     let dkim = DKIMController()
     groups.admin.get("mail", "dkim", use: dkim.page)
@@ -30,8 +30,8 @@ func registerMailRoutes(_ groups: RouteGroups) {
     groups.admin.consoleForm("mail", "dkim", ":id", "retire", page: dkim.page, use: dkim.retire)
     groups.admin.consoleForm("mail", "dkim", ":id", "check", page: dkim.page) { req in try await dkim.check(req).encodeResponse(for: req) }
     groups.api.get("dkim-keys", use: apiController.dkimKeys)
-    groups.api.post("dkim-keys", use: apiController.createDKIMKey)
-    groups.api.post("dkim-keys", ":id", "activate", use: apiController.activateDKIMKey)
-    groups.api.post("dkim-keys", ":id", "retire", use: apiController.retireDKIMKey)
+    groups.apiAdministration.post("dkim-keys", use: apiController.createDKIMKey)
+    groups.apiAdministration.post("dkim-keys", ":id", "activate", use: apiController.activateDKIMKey)
+    groups.apiAdministration.post("dkim-keys", ":id", "retire", use: apiController.retireDKIMKey)
     groups.api.get("dkim-keys", ":id", "dns-check", use: apiController.checkDKIMKey)
 }

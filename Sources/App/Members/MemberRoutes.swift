@@ -15,7 +15,8 @@ func registerMemberRoutes(_ groups: RouteGroups) {
         groups.admin.confirmed("members", ":id", .constant(change.rawValue), section: .members,
                                describe: MemberConfirmations.describe(change), perform: members.change(change))
     }
-    for change in [MembershipChanges.Change.promote, .demote, .block, .unblock, .remove] {
+    groups.apiAdministration.post("members", ":id", .constant("promote"), use: apiController.changeMember(.promote))
+    for change in [MembershipChanges.Change.demote, .block, .unblock, .remove] {
         groups.api.post("members", ":id", .constant(change.rawValue), use: apiController.changeMember(change))
     }
     groups.admin.consoleForm("members", ":id", "license-keys", page: members.list, use: members.grant)

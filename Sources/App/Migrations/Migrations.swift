@@ -58,5 +58,6 @@ enum HeraldMigrations {
         CreateInvitationHistory(),
         CreateBounces(),
         CreateBulkJobs(),
+        UpdateAPITokenAddScope(),
     ]
 }

@@ -11,5 +11,5 @@ func registerSingleSignOnRoutes(_ groups: RouteGroups) {
     groups.admin.get("sso", use: settings.show)
     groups.recentlyAuthenticated.post("sso", use: settings.save)
     groups.api.get("sso", use: settings.apiShow)
-    groups.api.put("sso", use: settings.apiSave)
+    groups.apiAdministration.put("sso", use: settings.apiSave)
 }

@@ -1,15 +1,16 @@
 import Vapor
 
-/// Webhooks in the API (the console's pages are in `WebhooksController`).
+/// Webhooks in the API (the console's pages are in `WebhooksController`). Where events go and how they are signed
+/// are sensitive: `administration` tokens only, as the console asks for a recent password.
 func registerWebhookRoutes(_ groups: RouteGroups) {
     let api = APIController()
     groups.api.get("webhooks", "event-types", use: api.webhookEventTypes)
     groups.api.get("webhooks", "endpoints", use: api.webhookEndpointList)
-    groups.api.post("webhooks", "endpoints", use: api.createWebhookEndpoint)
+    groups.apiAdministration.post("webhooks", "endpoints", use: api.createWebhookEndpoint)
     groups.api.get("webhooks", "endpoints", ":id", use: api.webhookEndpoint)
-    groups.api.patch("webhooks", "endpoints", ":id", use: api.updateWebhookEndpoint)
-    groups.api.delete("webhooks", "endpoints", ":id", use: api.deleteWebhookEndpoint)
-    groups.api.post("webhooks", "endpoints", ":id", "rotate-secret", use: api.rotateWebhookSecret)
+    groups.apiAdministration.patch("webhooks", "endpoints", ":id", use: api.updateWebhookEndpoint)
+    groups.apiAdministration.delete("webhooks", "endpoints", ":id", use: api.deleteWebhookEndpoint)
+    groups.apiAdministration.post("webhooks", "endpoints", ":id", "rotate-secret", use: api.rotateWebhookSecret)
     groups.api.post("webhooks", "endpoints", ":id", "test", use: api.sendWebhookTest)
     groups.api.get("webhooks", "endpoints", ":id", "deliveries", use: api.webhookDeliveries)
     groups.api.post("webhooks", "endpoints", ":id", "deliveries", ":deliveryID", "redeliver", use: api.redeliverWebhook)

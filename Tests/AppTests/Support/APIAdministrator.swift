@@ -10,7 +10,7 @@ struct APIAdministrator {
     init(_ app: Application, organization: String = "Acme") async throws {
         let created = try await TestData.administrator(app, email: "admin@example.com", password: "Correct-Horse-42", organization: organization)
         organizationID = try created.organization.requireID()
-        let token = try await APITokenService.create(name: "ci", organizationID: organizationID, accountID: try created.account.requireID(),
+        let token = try await APITokenService.create(name: "ci", scope: .administration, organizationID: organizationID, accountID: try created.account.requireID(),
                                                      actor: .commandLine, on: app.db).token
         headers = ["Authorization": "Bearer \(token)", "Content-Type": "application/json"]
     }

@@ -58,7 +58,7 @@ final class HeraldDeployment: @unchecked Sendable {
     func organization(name: String = "Acme", smtpPort: Int) throws -> String {
         try run(["admin", "create", "--email", "ops@example.com", "--organization", name, "--password-stdin"], stdin: "Correct-Horse-42-Staple\n")
         try run(["mail", "set", "--organization", name, "--server", "127.0.0.1:\(smtpPort)", "--sender", "it@example.com", "--tls", "none"])
-        return try run(["token", "create", "--organization", name, "--name", "tests"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        return try run(["token", "create", "--organization", name, "--name", "tests", "--scope", "administration"]).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Starts `herald serve` on a free port and waits for `/healthz`.

@@ -51,7 +51,7 @@ struct LDAPSyncFixture {
     }
 
     func apiToken() async throws -> String {
-        try await APITokenService.create(name: "ldap-tests", organizationID: organizationID, accountID: accountID, actor: .system, on: app.db).token
+        try await APITokenService.create(name: "ldap-tests", scope: .administration, organizationID: organizationID, accountID: accountID, actor: .system, on: app.db).token
     }
 
     func sync(_ trigger: DirectorySyncRun.Trigger = .api) async throws -> DirectorySyncRun {

@@ -22,7 +22,7 @@ struct ListFixtures {
         let (_, key) = try await LicenseFixtures.key(app, organization: organization, seats: 100_000)
         let admin = try #require(try await Membership.query(on: app.db).filter(\.$organization.$id == organizationID)
             .filter(\.$role == .administrator).first())
-        let token = try await APITokenService.create(name: "lists", organizationID: organizationID, accountID: admin.$account.id,
+        let token = try await APITokenService.create(name: "lists", scope: .administration, organizationID: organizationID, accountID: admin.$account.id,
                                                      actor: .system, on: app.db).token
         return ListFixtures(app: app, organizationID: organizationID, keyID: try key.requireID(), token: token)
     }
