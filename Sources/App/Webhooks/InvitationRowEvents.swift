@@ -10,7 +10,8 @@ import SQLKit
 /// - `invitation.delivered` for each outbox message of an invitation its claim settled as sent (`OutboxClaim.record`).
 enum InvitationRowEvents {
     /// `rows` hold `id`, `organization_id`, `email`, `kind` and `status` of invitations (a RETURNING clause).
-    static func emit(_ type: WebhookEventType, _ rows: [any SQLRow], on db: any Database, now: Date) async throws {
+    static func emit(_ type: WebhookEventType, _ rows: [any SQLRow], on db: any Database, now: Date,
+                     lookup: WebhookListenerLookup = WebhookListenerLookup()) async throws {
         guard !rows.isEmpty else { return }
         var byOrganization: [UUID: [WebhookPayload.Invitation]] = [:]
         for row in rows {
@@ -21,7 +22,7 @@ enum InvitationRowEvents {
             ))
         }
         for (organizationID, invitations) in byOrganization {
-            let listeners = try await WebhookEvents.listeners(organizationID: organizationID, on: db)
+            let listeners = try await lookup.listeners(organizationID, on: db)
             guard listeners.endpoints.contains(where: { $0.accepts(type) }) else { continue }
             for invitation in invitations {
                 try await listeners.emit(type, on: db, now: now) { invitation }
@@ -32,10 +33,11 @@ enum InvitationRowEvents {
     /// `invitation.delivered` for the settled outbox messages in `settled` (`id`, `invitation_id`, `organization_id`
     /// of the rows this claim set to sent); `replies` the server's reply to each message. Messages that are not an
     /// invitation's cost nothing more; an organization without a listener for the type costs its one lookup.
-    static func emitDelivered(_ settled: [SettledInvitationMessage], replies: [UUID: String], on db: any Database, now: Date) async throws {
+    static func emitDelivered(_ settled: [SettledInvitationMessage], replies: [UUID: String], on db: any Database, now: Date,
+                              lookup: WebhookListenerLookup = WebhookListenerLookup()) async throws {
         let byOrganization = Dictionary(grouping: settled, by: \.organizationID)
         for (organizationID, messages) in byOrganization {
-            let listeners = try await WebhookEvents.listeners(organizationID: organizationID, on: db)
+            let listeners = try await lookup.listeners(organizationID, on: db)
             guard listeners.endpoints.contains(where: { $0.accepts(.invitationDelivered) }) else { continue }
             let invitations = try await Invitation.query(on: db).filter(\.$id ~~ Set(messages.map(\.invitationID))).all()
             let byID = Dictionary(invitations.compactMap { invitation in invitation.id.map { ($0, invitation) } }, uniquingKeysWith: { first, _ in first })

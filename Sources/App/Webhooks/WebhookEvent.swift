@@ -81,6 +81,19 @@ enum WebhookEvents {
 }
 
 /// An organization's enabled endpoints at the time of a change.
+/// Each organization's listeners looked up once for a change that emits several event types (recording a slice of
+/// deliveries emits `invitation.sent` and `invitation.delivered`). Used within one transaction, so it never goes stale.
+final class WebhookListenerLookup {
+    private var byOrganization: [UUID: WebhookListeners] = [:]
+
+    func listeners(_ organizationID: UUID, on db: any Database) async throws -> WebhookListeners {
+        if let known = byOrganization[organizationID] { return known }
+        let listeners = try await WebhookEvents.listeners(organizationID: organizationID, on: db)
+        byOrganization[organizationID] = listeners
+        return listeners
+    }
+}
+
 struct WebhookListeners {
     let endpoints: [WebhookEndpoint]
 

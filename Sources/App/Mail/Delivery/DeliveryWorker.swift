@@ -50,18 +50,20 @@ package final class DeliveryWorker: Sendable {
         lease.start()
         defer { lease.stop() }
         for (organizationID, group) in Dictionary(grouping: messages, by: \.organizationID) {
+            // The organization's settings once per claim (two reads), not per slice.
+            let transport: any MailTransport
+            do {
+                transport = try await resolver.transport(for: organizationID, on: database)
+            } catch {
+                transport = UnavailableMailTransport(reason: "cannot read the mail settings: \(error)")
+            }
             // Sent in slices, each recorded as soon as the server has answered: if this process dies, only the slice
             // on the wire can be sent again (the rest of the claim waits for its lease to end, unsent). Claiming
             // many and recording in slices keeps both the claim cost and the crash window small.
             for slice in group.chunked(settings.recordEvery) {
                 let slice = await lease.stillHeld(Array(slice))
                 if slice.isEmpty { continue }
-                let results: [DeliveryOutcome]
-                do {
-                    results = try await resolver.transport(for: organizationID, on: database).deliver(slice)
-                } catch {
-                    results = slice.map { _ in .temporaryFailure("cannot read the mail settings: \(error)") }
-                }
+                let results = await transport.deliver(slice)
                 let sliceOutcomes = zip(slice, results).map { ($0, $1) }
                 try await recorder.record(sliceOutcomes)
                 outcomes += sliceOutcomes

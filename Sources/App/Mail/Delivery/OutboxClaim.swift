@@ -83,6 +83,7 @@ struct OutboxClaim {
         let replies = Dictionary(outcomes.compactMap { message, outcome in outcome.reply.map { (message.id, $0) } }, uniquingKeysWith: { first, _ in first })
         try await fluent.transaction { transaction in
             let db = try transaction.sql
+            let lookup = WebhookListenerLookup()
             for (lease, messages) in sentByLease {
                 for chunk in messages.map(\.id).chunked(500) {
                     // The rows returned are the ones this claim settled: each message's `invitation.delivered` once.
@@ -92,13 +93,17 @@ struct OutboxClaim {
                         WHERE id IN (\(binds: Array(chunk)))\(Self.heldBy(lease))
                         RETURNING id, invitation_id, organization_id
                         """).all())
+                    // Test emails and alerts belong to no invitation: nothing more to write for them.
+                    guard !settled.isEmpty else { continue }
+                    // The invitations of exactly the messages settled here (a message another claim settled was its
+                    // claim's to record), by primary key.
                     let firstSent = try await db.raw("""
                         UPDATE invitations SET sent_at = \(bind: now), updated_at = \(bind: now)
-                        WHERE sent_at IS NULL AND id IN (SELECT invitation_id FROM outbox_messages WHERE \(Self.unindexedStatus) = 'sent' AND id IN (\(binds: Array(chunk))))
+                        WHERE sent_at IS NULL AND id IN (\(binds: Array(Set(settled.map(\.invitationID)))))
                         RETURNING id, organization_id, email, kind, status
                         """).all()
-                    try await InvitationRowEvents.emit(.invitationSent, firstSent, on: transaction, now: now)
-                    try await InvitationRowEvents.emitDelivered(settled, replies: replies, on: transaction, now: now)
+                    try await InvitationRowEvents.emit(.invitationSent, firstSent, on: transaction, now: now, lookup: lookup)
+                    try await InvitationRowEvents.emitDelivered(settled, replies: replies, on: transaction, now: now, lookup: lookup)
                     try await InvitationHistory.recordSent(settled, replies: replies, on: db, at: now)
                 }
             }
