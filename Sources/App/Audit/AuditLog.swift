@@ -35,6 +35,19 @@ enum AuditLog {
         on database: any Database, organizationID: UUID?, actor: AuditActor, action: AuditAction,
         targetType: String, targetID: UUID? = nil, targetLabel: String, details: String? = nil
     ) async throws {
+        try await event(organizationID: organizationID, actor: actor, action: action, targetType: targetType, targetID: targetID,
+                        targetLabel: targetLabel, details: details).create(on: database)
+    }
+
+    /// Many events in one statement (a slice of a bulk change: one event per invitation), on the change's transaction.
+    static func record(_ events: [AuditEvent], on database: any Database) async throws {
+        guard !events.isEmpty else { return }
+        try await events.create(on: database)
+    }
+
+    /// An event to record, not yet saved.
+    static func event(organizationID: UUID?, actor: AuditActor, action: AuditAction, targetType: String, targetID: UUID? = nil,
+                      targetLabel: String, details: String? = nil) -> AuditEvent {
         let event = AuditEvent()
         event.$organization.id = organizationID
         event.$actor.id = actor.accountID
@@ -44,7 +57,7 @@ enum AuditLog {
         event.targetID = targetID?.uuidString
         event.targetLabel = targetLabel
         event.details = details
-        try await event.create(on: database)
+        return event
     }
 }
 

@@ -104,6 +104,10 @@ struct JoinInvitations {
             var mails: [OutgoingMail] = []
             var queued: [(id: UUID, organizationID: UUID)] = []
             let listeners = try await WebhookEvents.listeners(organizationID: organizationID, on: db)
+            // Made first and inserted in one statement each (invitations, then audit events): a row at a time was a
+            // thousand round trips per slice, minutes for 3,000 people on a busy PostgreSQL.
+            var invitations: [(invitation: Invitation, token: String, address: EmailAddress)] = []
+            invitations.reserveCapacity(slice.count)
             for (_, address) in slice {
                 let token = TokenGenerator.newToken()
                 let invitation = Invitation()
@@ -122,17 +126,22 @@ struct JoinInvitations {
                 // The validity, so that a resend restarts the one the administrator chose; the link token sealed,
                 // so that a reminder can carry the same link (`InvitationReminders`).
                 invitation.payload = try Self.payload(validDays: request.expiresInDays.value, token: token, box: linkBox)
-                try await invitation.create(on: db)
+                invitations.append((invitation, token, address))
+            }
+            try await invitations.map(\.invitation).create(on: db)
+            var events: [AuditEvent] = []
+            for (invitation, token, address) in invitations {
                 queued.append((try invitation.requireID(), organizationID))
                 let content = JoinInvitationEmail(catalog: catalog, configuration: configuration)
                     .content(invitation: invitation, token: token, organization: organization, inviter: inviter)
                 mails.append(mailer.composer.mail(content, from: sender, to: Mailbox(address: address), organizationID: organizationID,
                                                     invitationID: invitation.id, batchID: batchID))
-                try await AuditLog.record(on: db, organizationID: organizationID, actor: actor, action: .joinInvitationSent,
-                                          targetType: "invitation", targetID: invitation.id, targetLabel: address.normalized,
-                                          details: "role: \(request.role.title), language: \(request.language.rawValue)")
+                events.append(AuditLog.event(organizationID: organizationID, actor: actor, action: .joinInvitationSent,
+                                             targetType: "invitation", targetID: invitation.id, targetLabel: address.normalized,
+                                             details: "role: \(request.role.title), language: \(request.language.rawValue)"))
                 try await listeners.emit(.invitationCreated, on: db, now: now) { WebhookPayload.Invitation(invitation) }
             }
+            try await AuditLog.record(events, on: db)
             try await mailer.outbox.enqueue(mails, on: db, withinQuota: false)
             try await InvitationHistory.record(.queued, invitations: queued, on: db, at: now)
         } }
