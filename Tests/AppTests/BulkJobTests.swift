@@ -19,6 +19,7 @@ struct BulkJobTests {
 
     /// Works the job with `workers` workers at once until it is over; returns how many chunks each settled.
     /// `later` moves the workers' clock on (past a lease, for a worker taking over).
+    @discardableResult
     static func drain(_ app: Application, _ jobID: UUID, workers: [String], later: TimeInterval = 0) async throws -> [String: Int] {
         let jobs = BulkJobs(services: app.herald)
         return try await withThrowingTaskGroup(of: (String, Int).self) { group in
@@ -58,13 +59,15 @@ struct BulkJobTests {
             let started = try await fixture.send(.POST, "/invitations/bulk", #"{"action":"resend","kind":"join","status":"pending","confirm":true}"#)
             let location = try #require(started.headers.first(name: .location))
             let queued = try started.content.decode(BulkJobProgress.self)
-            let chunks = try await Self.drain(app, queued.id, workers: ["worker-a", "worker-b"])
+            // How many chunks each worker took is not checked: a chunk that reaches its deadline (half the lease)
+            // leaves the rest for another, as under the full suite's load (21 chunks instead of 20 there). What must
+            // hold is below: every invitation resent exactly once, whichever worker took which chunk.
+            try await Self.drain(app, queued.id, workers: ["worker-a", "worker-b"])
             let finished = try await fixture.send(.GET, String(location.dropFirst("/api/v1".count)))
             // then
             #expect(started.status == .accepted)
             #expect(location == "/api/v1/bulk-jobs/\(queued.id)")
             #expect(queued.status == .queued && queued.total == 1_000 && queued.done == 0)
-            #expect(chunks.values.reduce(0, +) == 1_000 / BulkJobs.chunkSize, "\(chunks)")
             let progress = try finished.content.decode(BulkJobProgress.self)
             #expect(finished.status == .ok)
             #expect(progress.status == .finished && progress.done == 1_000 && progress.total == 1_000 && progress.failed == 0)
@@ -111,10 +114,9 @@ struct BulkJobTests {
             _ = try await jobs.work(dying, on: app.db, deadline: .distantFuture, upTo: 10)
             // when: another worker comes while the lease holds, then after it ran out
             let whileHeld = try await jobs.runChunk(workerID: "second", on: app.db)
-            let afterwards = try await Self.drain(app, jobID, workers: ["second"], later: BulkJobs.leaseDuration + 1)
+            try await Self.drain(app, jobID, workers: ["second"], later: BulkJobs.leaseDuration + 1)
             // then
             #expect(whileHeld == nil)
-            #expect(afterwards["second"] == 1_000 / BulkJobs.chunkSize - 1)
             let finished = try #require(try await BulkJob.find(jobID, on: app.db))
             #expect(finished.status == .finished && finished.done == 1_000 && finished.failed == 0 && finished.processed == 1_000)
             #expect(try await Invitation.query(on: app.db).filter(\.$status == .revoked).count() == 1_000)
