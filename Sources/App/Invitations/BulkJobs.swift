@@ -115,7 +115,7 @@ struct BulkJobs: Sendable {
         }
     }
 
-    /// Changes the chunk's invitations one by one, each outcome written at once; returns the position to go on from.
+    /// Changes the chunk's invitations one by one, each with its outcome in one transaction; returns the position to go on from.
     /// `upTo` stops after that many (tests: a worker that dies mid-chunk).
     func work(_ claim: Claim, on db: any Database, deadline: Date, upTo limit: Int = chunkSize) async throws -> Int {
         let end = min(claim.processed + Self.chunkSize, claim.total)
@@ -125,30 +125,38 @@ struct BulkJobs: Sendable {
             ORDER BY b.position
             """).all()
         guard let organization = try await Organization.find(claim.organizationID, on: db) else { return end }
-        var inviter: Account?
-        if let accountID = claim.actor.accountID { inviter = try await Account.find(accountID, on: db) }
+        let inviter: Account? = if let accountID = claim.actor.accountID { try await Account.find(accountID, on: db) } else { nil }
         let changes = InvitationChanges(services: services)
         for (index, row) in items.enumerated() {
             let position = try row.decode(column: "position", as: Int.self)
             guard Date() < deadline, index < limit else { return position }
             let invitationID = try row.decode(column: "invitation_id", as: UUID.self)
-            var (outcome, reason) = ("done", String?.none)
             do {
-                switch claim.action {
-                case .resend: try await changes.resend(invitationID, organization: organization, inviter: inviter, actor: claim.actor, on: db)
-                case .revoke: try await changes.revoke(invitationID, organizationID: claim.organizationID, actor: claim.actor, on: db)
+                // The change and its item's outcome in one transaction: a worker that dies between them would
+                // otherwise leave the item open, and the worker taking over would resend the email a second time.
+                try await db.transaction { db in
+                    switch claim.action {
+                    case .resend: try await changes.resend(invitationID, organization: organization, inviter: inviter, actor: claim.actor, on: db)
+                    case .revoke: try await changes.revoke(invitationID, organizationID: claim.organizationID, actor: claim.actor, on: db)
+                    }
+                    try await Self.settleItem(claim.jobID, position: position, outcome: "done", reason: nil, on: db)
                 }
             } catch let refusal as any AbortError where refusal.status.code < 500 {
+                // Refused: the transaction changed nothing; the refusal is recorded on its own.
                 let email = try row.decode(column: "email", as: String?.self) ?? "(deleted)"
-                (outcome, reason) = ("failed", "\(email): \(refusal.reason)")
+                try await Self.settleItem(claim.jobID, position: position, outcome: "failed", reason: "\(email): \(refusal.reason)", on: db)
             }
-            try await db.sql.raw("""
-                UPDATE bulk_job_items SET outcome = \(bind: outcome), reason = \(bind: reason)
-                WHERE job_id = \(bind: claim.jobID) AND position = \(bind: position) AND outcome IS NULL
-                """).run()
         }
         if claim.action == .resend { services.mailer.wakeDelivery() }
         return end
+    }
+
+    /// Records one item's outcome, once: an item already settled (by a worker whose lease ran out) stays as it is.
+    private static func settleItem(_ jobID: UUID, position: Int, outcome: String, reason: String?, on db: any Database) async throws {
+        try await db.sql.raw("""
+            UPDATE bulk_job_items SET outcome = \(bind: outcome), reason = \(bind: reason)
+            WHERE job_id = \(bind: jobID) AND position = \(bind: position) AND outcome IS NULL
+            """).run()
     }
 
     /// Moves the job on to `next` and gives the lease back, in one short transaction that counts only while the
