@@ -11,9 +11,9 @@ import Vapor
 /// least recently: jobs of several organizations take turns, and each invitation's change is its own short
 /// transaction (`InvitationChanges`), so no organization's writes wait behind a 100,000-invitation job.
 ///
-/// An invitation's outcome is written the moment it is changed, so a worker that takes over a chunk whose worker
-/// died (its lease ran out) skips what was done: an invitation is changed twice only if its change was in flight
-/// when the process died, the same bound as the outbox's.
+/// An invitation's outcome is written in the transaction of its change, so a worker that takes over a chunk whose
+/// worker died (its lease ran out) skips exactly what was done. (Resent emails themselves follow the outbox's bound:
+/// a message is sent twice only if it was in flight when the process died.)
 struct BulkJobs: Sendable {
     /// 50 invitations take well under a second even on a loaded machine: progress moves visibly, and the lease is
     /// never close to running out (a chunk also stops early at half the lease).
